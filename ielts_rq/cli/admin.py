@@ -1,0 +1,172 @@
+"""Operators' commands: status, failed-job triage, requeue, job details, inspect."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .. import jobinfo
+from ..queues import QUEUES, get_queue
+from .common import UsageProblem, connection, fetch_job, json_option, print_json, table
+
+queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
+
+
+@click.command()
+@json_option
+@click.option("--watch", is_flag=True, help="Refresh every 2 seconds until Ctrl-C.")
+def status(as_json, watch):
+    """Queues, workers, schedulers and the Redis server in use."""
+    if as_json:
+        print_json(jobinfo.system_status(connection()))
+        return
+    if not watch:
+        _print_status(jobinfo.system_status(connection()))
+        return
+    from rich.live import Live
+
+    with Live(auto_refresh=False) as live:
+        while True:
+            live.update(_status_view(jobinfo.system_status(connection())), refresh=True)
+            time.sleep(2)
+
+
+def _print_status(info: dict) -> None:
+    from .common import console
+
+    console().print(_status_view(info))
+
+
+def _status_view(info: dict):
+    from rich.console import Group
+    from rich.table import Table
+
+    queues = Table(title=f"Queues on {info['redis']}", title_justify="left")
+    for column in ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed"):
+        queues.add_column(column, justify="left" if column == "queue" else "right")
+    for name, counts in info["queues"].items():
+        queues.add_row(name, *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred", "finished", "failed")))
+    workers = Table(title=f"Workers ({len(info['workers'])})", title_justify="left")
+    for column in ("name", "state", "queues", "current job", "pid", "host"):
+        workers.add_column(column)
+    for w in info["workers"]:
+        workers.add_row(w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "", str(w["pid"]), w["hostname"])
+    schedulers = (f"RQ scheduler: {'alive' if info['schedulers']['rq'] else 'none'} "
+                  f"({', '.join(info['schedulers']['rq']) or 'no queue locked'}); "
+                  f"rq-scheduler: {'alive' if info['schedulers']['rq_scheduler'] else 'none'}")
+    return Group(queues, workers, schedulers)
+
+
+@click.group()
+def failed():
+    """Triage the failed-job registries."""
+
+
+@failed.command("list")
+@queue_option
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@json_option
+def failed_list(queue, limit, as_json):
+    """Failed jobs, newest first: id, queue, job, when, error."""
+    rows = jobinfo.failed_jobs(connection(), [queue] if queue else QUEUES, limit)
+    if as_json:
+        print_json(rows)
+        return
+    table(f"Failed jobs ({len(rows)})", ["job id", "queue", "job", "failed at", "error"],
+          [[r["id"], r["queue"], r["job"], r["ended_at"], r["error"]] for r in rows])
+
+
+@failed.command("show")
+@click.argument("job_id")
+@json_option
+def failed_show(job_id, as_json):
+    """One failed job: function, arguments (secrets masked), error and traceback, times, retries."""
+    details = jobinfo.job_details(fetch_job(job_id), traceback=True)
+    if as_json:
+        print_json(details)
+        return
+    _print_details(details)
+
+
+@failed.command("delete")
+@click.argument("job_ids", nargs=-1)
+@queue_option
+@click.option("--all", "delete_all", is_flag=True, help="Every failed job of --queue.")
+def failed_delete(job_ids, queue, delete_all):
+    """Delete failed jobs by id, or every failed job of one queue with --queue Q --all."""
+    if job_ids and delete_all:
+        raise UsageProblem("give job ids or --queue Q --all, not both")
+    if delete_all and not queue:
+        raise UsageProblem("--all needs --queue: deleting every queue's failures at once is not offered")
+    if not job_ids and not delete_all:
+        raise UsageProblem("give job ids, or --queue Q --all")
+    ids = job_ids or get_queue(queue, connection()).failed_job_registry.get_job_ids()
+    deleted = jobinfo.delete_failed(connection(), ids)
+    click.echo(f"deleted {deleted} failed job(s)")
+
+
+@click.command("requeue-failed")
+@queue_option
+@click.option("--exception", "exception_text", metavar="TEXT", help="Only jobs whose error contains TEXT.")
+@click.option("--job-id", "job_ids", multiple=True, metavar="ID", help="Only this job (repeatable).")
+@click.option("--all", "requeue_all", is_flag=True, help="Every failed job (needed when no filter is given).")
+@click.option("--dry-run", is_flag=True, help="Show what would be requeued; change nothing.")
+@json_option
+def requeue_failed(queue, exception_text, job_ids, requeue_all, dry_run, as_json):
+    """Requeue failed jobs chosen by queue, error text or id."""
+    if not (queue or exception_text or job_ids or requeue_all):
+        raise UsageProblem("no filter given: use --queue, --exception or --job-id, or --all to requeue every failed job")
+    chosen = jobinfo.select_failed(connection(), [queue] if queue else QUEUES, exception_text, job_ids)
+    if not dry_run:
+        jobinfo.requeue(connection(), chosen)
+    if as_json:
+        print_json({"dry_run": dry_run, "jobs": chosen})
+        return
+    verb = "would requeue" if dry_run else "requeued"
+    for row in chosen:
+        click.echo(f"{verb} {row['id']} {row['queue']} {row['job']}: {row['error']}")
+    click.echo(f"{verb} {len(chosen)} job(s)")
+
+
+@click.group()
+def job():
+    """Look at one job."""
+
+
+@job.command("show")
+@click.argument("job_id")
+@json_option
+def job_show(job_id, as_json):
+    """A job's status, arguments (secrets masked), result or error, and times."""
+    details = jobinfo.job_details(fetch_job(job_id), traceback=False)
+    if as_json:
+        print_json(details)
+        return
+    _print_details(details)
+
+
+def _print_details(details: dict) -> None:
+    for name, value in details.items():
+        if name == "traceback":
+            continue
+        click.echo(f"{name:14} {value}")
+    if details.get("traceback"):
+        click.echo("traceback:")
+        click.echo(details["traceback"].rstrip())
+
+
+@click.command()
+@click.argument("what", type=click.Choice(["registered", "active", "stats"]))
+@json_option
+def inspect(what, as_json):
+    """What Celery's inspect answered: registered jobs, active jobs, worker stats."""
+    data = {"registered": jobinfo.registered, "active": jobinfo.active_jobs, "stats": jobinfo.worker_stats}[what]
+    rows = data() if what == "registered" else data(connection())
+    if as_json or not rows:
+        print_json(rows) if as_json else click.echo(f"no {what} jobs" if what != "stats" else "no workers")
+        return
+    table(None, list(rows[0]), [list(row.values()) for row in rows])
+
+
+COMMANDS = [status, failed, requeue_failed, job, inspect]

@@ -1,0 +1,83 @@
+"""What every command shares: error handling, exit codes, ``--json`` output, job lookup."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..errors import ConfigError, NotFound, PermanentError
+
+
+class UsageProblem(click.ClickException):
+    """Bad configuration or input: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+class WorkFailed(click.ClickException):
+    """The work itself failed (a job failed, Redis is unreachable): exit status 1."""
+
+    exit_code = 1
+
+
+class IeltsGroup(click.Group):
+    """A group that turns ielts-rq's errors into one-line messages and exit codes."""
+
+    def invoke(self, ctx):
+        import redis
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise UsageProblem(f"configuration: {exc}") from None
+        except (NotFound, PermanentError, LookupError) as exc:
+            raise UsageProblem(str(exc).strip("'\"")) from None
+        except redis.ConnectionError as exc:
+            from ..connection import redis_url
+            from ..settings import hide_password
+
+            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: {exc}") from None
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, sort_keys=True))
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def table(title: str | None, columns: list[str], rows: list[list]) -> None:
+    from rich.table import Table
+
+    view = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        view.add_column(column)
+    for row in rows:
+        view.add_row(*("" if cell is None else str(cell) for cell in row))
+    console().print(view)
+
+
+def connection():
+    from ..connection import get_connection
+
+    return get_connection()
+
+
+def fetch_job(job_id: str):
+    """The job with this id, or a one-line 'not found' error."""
+    from rq.exceptions import NoSuchJobError
+
+    from ..queues import JsonJob
+
+    try:
+        return JsonJob.fetch(job_id, connection=connection())
+    except NoSuchJobError:
+        raise NotFound(f"job {job_id} not found") from None

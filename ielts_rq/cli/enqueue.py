@@ -1,0 +1,152 @@
+"""``ielts-rq enqueue JOB ...``: one subcommand per job, all sharing one path to the queue."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from datetime import datetime, timezone
+
+import click
+
+from ..jobinfo import error_text, last_line
+from .common import UsageProblem, WorkFailed, print_json
+
+WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
+
+
+@click.group()
+def enqueue():
+    """Put a job on its queue with its policy; print the job id."""
+
+
+def enqueue_options(command):
+    """--in/--at/--wait/--from-file/--json, shared by every enqueue subcommand."""
+    options = [
+        click.option("--in", "delay", type=click.FloatRange(min=0), metavar="SECONDS",
+                     help="Run after this many seconds."),
+        click.option("--at", "at", metavar="ISO-TIME", callback=_parse_at,
+                     help="Run at this time (ISO 8601; UTC unless it has an offset)."),
+        click.option("--wait", is_flag=True, help="Wait for the job and print its result or error."),
+        click.option("--wait-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
+                     metavar="SECONDS", help="Give up waiting after this long."),
+        click.option("--from-file", type=click.File("r"), metavar="FILE",
+                     help="Enqueue one job per line in bulk (words, or a JSON array/object)."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _parse_at(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T08:00:00Z") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None, job_id: str | None = None,
+        validate=None) -> None:
+    """Enqueue one job (or a file of them) and report as the options ask."""
+    from ..enqueue import enqueue as put
+
+    if opts["delay"] is not None and opts["at"] is not None:
+        raise UsageProblem("give --in or --at, not both")
+    if opts["from_file"] is not None:
+        if args or kwargs:
+            raise UsageProblem("give arguments or --from-file, not both")
+        return _run_bulk(job_name, opts, validate)
+    if validate:
+        validate(args, kwargs or {})
+    job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id, **(kwargs or {}))
+    if opts["wait"]:
+        return _wait(job, opts)
+    if opts["as_json"]:
+        print_json({"job_id": job.id, "queue": job.origin, "status": job.get_status()})
+    else:
+        click.echo(job.id)
+
+
+def _run_bulk(job_name, opts, validate) -> None:
+    from ..enqueue import enqueue_many
+
+    if opts["wait"] or opts["at"] or opts["delay"] is not None:
+        raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
+    calls = [_parse_line(line, number, validate) for number, line in enumerate(opts["from_file"], 1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    with click.progressbar(length=len(calls), label=f"enqueueing {job_name}", file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        ids = enqueue_many(job_name, calls, on_chunk=bar.update)
+    if opts["as_json"]:
+        print_json({"enqueued": len(ids), "job_ids": ids})
+    else:
+        click.echo(f"enqueued {len(ids)} jobs")
+
+
+def _parse_line(line: str, number: int, validate) -> tuple[list, dict]:
+    text = line.strip()
+    try:
+        if text.startswith("{"):
+            args, kwargs = [], json.loads(text)
+        elif text.startswith("["):
+            args, kwargs = json.loads(text), {}
+        else:
+            args, kwargs = shlex.split(text), {}
+    except ValueError as exc:
+        raise UsageProblem(f"line {number}: cannot parse {text[:60]!r}: {exc}") from None
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise UsageProblem(f"line {number}: expected words, a JSON array or a JSON object")
+    if validate:
+        try:
+            validate(tuple(args), kwargs)
+        except UsageProblem as exc:
+            raise UsageProblem(f"line {number}: {exc.message}") from None
+    return args, kwargs
+
+
+def _wait(job, opts) -> None:
+    deadline = time.monotonic() + opts["wait_timeout"]
+    status = job.get_status()
+    while status not in ("finished", "failed", "stopped", "canceled"):
+        if time.monotonic() > deadline:
+            raise WorkFailed(f"job {job.id} still {status} after {opts['wait_timeout']:.0f}s")
+        time.sleep(WAIT_POLL)
+        status = job.get_status()
+    if status == "finished":
+        result = job.return_value()
+        print_json(result) if opts["as_json"] or not isinstance(result, str) else click.echo(result)
+        return
+    raise WorkFailed(f"job {job.id} {status}: {last_line(error_text(job)) or 'no error recorded'}")
+
+
+def no_arguments(job_name: str, help_text: str):
+    """A subcommand for a job that takes no arguments."""
+
+    @enqueue_options
+    def command(**opts):
+        run(job_name, opts)
+
+    command.__doc__ = help_text
+    return enqueue.command(job_name.replace("_", "-"))(command)
+
+
+no_arguments("health_check", "Probe Redis and the configured services now.")
+no_arguments("monitor_queue_depth", "Sample queue depths now and alert past thresholds.")
+
+
+def positive_int(name: str):
+    """A validator: the first argument is a positive integer (e.g. a number of days)."""
+
+    def check(args, kwargs):
+        value = args[0] if args else kwargs.get(name)
+        if value is not None and not (str(value).isdigit() and int(value) > 0):
+            raise UsageProblem(f"{name} must be a positive integer, got {value!r}")
+
+    return check
+
+
+COMMANDS = [enqueue]

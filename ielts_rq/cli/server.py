@@ -1,0 +1,100 @@
+"""``ielts-rq redis ...`` and ``ielts-rq worker``: the processes that do the work."""
+
+from __future__ import annotations
+
+import click
+
+from ..queues import QUEUES
+from .common import UsageProblem, print_json
+
+
+@click.group()
+def redis():
+    """Manage the embedded Valkey server (used when REDIS_URL is not set)."""
+
+
+def _embedded_home():
+    from ..settings import get_settings
+
+    settings = get_settings()
+    if settings.redis_url:
+        raise UsageProblem("REDIS_URL is set: the embedded server is not in use")
+    return settings.home
+
+
+@redis.command()
+def start():
+    """Start the embedded server (no-op when it already runs) and print its URL."""
+    from .. import embedded
+
+    click.echo(embedded.ensure_running(_embedded_home()))
+
+
+@redis.command()
+def stop():
+    """Stop the embedded server; its append-only file keeps every queued job."""
+    from .. import embedded
+
+    if embedded.stop(_embedded_home()):
+        click.echo("embedded server stopped")
+    else:
+        click.echo("embedded server was not running")
+
+
+@redis.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(as_json):
+    """Show whether the embedded server runs, where, and how big it is."""
+    from .. import embedded
+
+    paths = embedded.paths_for(_embedded_home())
+    info = {"running": embedded.is_running(paths), "url": paths.url, "pid": embedded.server_pid(paths),
+            "data_dir": str(paths.root)}
+    if info["running"]:
+        import redis as redis_py
+
+        server = redis_py.Redis.from_url(paths.url).info()
+        info.update(version=server.get("valkey_version") or server.get("redis_version"),
+                    used_memory=server["used_memory_human"], keys=sum(
+                        db["keys"] for name, db in server.items() if name.startswith("db") and isinstance(db, dict)))
+    if as_json:
+        print_json(info)
+    else:
+        for name, value in info.items():
+            click.echo(f"{name:10} {value}")
+    if not info["running"]:
+        raise SystemExit(1)
+
+
+@redis.command()
+def url():
+    """Print the Redis URL in use, for `rq info --url` or rq-dashboard."""
+    from ..connection import redis_url
+
+    click.echo(redis_url())
+
+
+@click.command()
+@click.argument("queues", nargs=-1, type=click.Choice(QUEUES))
+@click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
+@click.option("--processes", "-n", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes under one supervisor.")
+@click.option("--mode", type=click.Choice(["fork", "simple"]), default="fork", show_default=True,
+              help="fork: a process per job (isolation, hard timeouts); simple: in-process (faster).")
+@click.option("--name", help="Worker name (default: RQ's random name).")
+def worker(queues, burst, processes, mode, name):
+    """Run a worker on QUEUES (default: all five queues, in priority order)."""
+    from ..logs import setup_logging
+    from ..worker import run_pool, run_worker
+
+    setup_logging()
+    queues = queues or QUEUES
+    if processes > 1:
+        if name:
+            raise UsageProblem("--name names one worker; it cannot be used with --processes")
+        run_pool(queues, processes=processes, mode=mode, burst=burst)
+        return
+    run_worker(queues, mode=mode, burst=burst, name=name)
+
+
+COMMANDS = [redis, worker]

@@ -1,0 +1,1 @@
+"""The jobs: plain module-level functions with JSON-safe arguments, one module per queue."""

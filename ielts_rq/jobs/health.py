@@ -1,0 +1,68 @@
+"""Jobs of the ``health`` queue: is everything up, and are the queues keeping up."""
+
+from __future__ import annotations
+
+import time
+
+from .. import monitor
+from ..connection import get_connection, redis_url
+from ..settings import get_settings, hide_password
+
+SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
+
+
+def health_check() -> dict:
+    """Probe Redis and each configured service's /health; store and return the verdict.
+
+    ``unhealthy`` when Redis fails, ``degraded`` when a service fails,
+    ``healthy`` otherwise.
+    """
+    settings = get_settings()
+    connection = get_connection()
+    checks = [_check_redis(connection)]
+    for name in SERVICES:
+        url = getattr(settings, f"{name}_url")
+        if url:
+            checks.append(_check_service(name, url, settings.health_check_timeout))
+    failing = {check["name"] for check in checks if check["status"] != "ok"}
+    status = "unhealthy" if "redis" in failing else "degraded" if failing else "healthy"
+    record = {"status": status, "checked_at": monitor.now_iso(), "checks": checks}
+    monitor.save_health(connection, record)
+    return record
+
+
+def monitor_queue_depth() -> dict:
+    """Sample every queue's depth and registries; store it; raise an alert past a threshold."""
+    connection = get_connection()
+    sample = monitor.queue_counts(connection)
+    monitor.save_depth_sample(connection, sample)
+    alerts = [monitor.raise_alert(connection, alert)
+              for alert in monitor.depth_alerts(sample, get_settings().queue_depth_thresholds)]
+    return {"queues": sample, "alerts": alerts}
+
+
+def _check_redis(connection) -> dict:
+    started = time.perf_counter()
+    try:
+        connection.ping()
+    except Exception as exc:  # any failure to answer is the verdict, not a job failure
+        return _result("redis", "error", started, target=hide_password(redis_url()), error=type(exc).__name__)
+    return _result("redis", "ok", started, target=hide_password(redis_url()))
+
+
+def _check_service(name: str, url: str, timeout: float) -> dict:
+    import requests
+
+    started = time.perf_counter()
+    target = f"{url}/health"
+    try:
+        response = requests.get(target, timeout=timeout)
+    except requests.RequestException as exc:
+        return _result(name, "error", started, target=target, error=type(exc).__name__)
+    if response.status_code != 200:
+        return _result(name, "error", started, target=target, error=f"HTTP {response.status_code}")
+    return _result(name, "ok", started, target=target)
+
+
+def _result(name: str, status: str, started: float, **extra) -> dict:
+    return {"name": name, "status": status, "latency_ms": round((time.perf_counter() - started) * 1000, 2), **extra}

@@ -1,0 +1,91 @@
+"""The five queues and the one table that gives every job its policy.
+
+Nothing else in ielts-rq names a queue or a timeout: ``enqueue()``, the
+workers, the CLI and the scheduler all read ``POLICIES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rq import Queue
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from .errors import IeltsRqError
+
+QUEUES = ("scoring", "file_processing", "email", "analytics", "health")
+
+# Jobs per minute across all workers together (DESIGN §3); over it a job is delayed.
+RATE_LIMITS = {"scoring": 60, "file_processing": 30, "email": 100}
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+
+
+@dataclass(frozen=True)
+class JobPolicy:
+    func: str  # dotted path of the plain function the worker imports
+    queue: str
+    timeout: int  # seconds before the work horse is killed
+    result_ttl: int  # seconds a finished job's result is kept
+    failure_ttl: int  # seconds a failed job stays in the failed registry
+    retry_intervals: tuple[int, ...] = ()  # seconds before each retry of a transient failure
+    # Positional arguments are ids or numbers, safe to show in the job's
+    # description; False where they may carry user text or addresses.
+    describe_args: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.func.rsplit(".", 1)[1]
+
+
+def _policy(module: str, name: str, queue: str, **kwargs) -> tuple[str, JobPolicy]:
+    return name, JobPolicy(func=f"ielts_rq.jobs.{module}.{name}", queue=queue, **kwargs)
+
+
+_TRANSIENT = (10, 60, 300)  # 10 s, 1 min, 5 min: rides out a service restart
+
+POLICIES: dict[str, JobPolicy] = dict([
+    _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
+    _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
+])
+
+
+class JsonJob(Job):
+    """A job whose data is always JSON: a message in Redis can never run code.
+
+    rq-scheduler creates jobs with RQ's default (pickle) serializer and has no
+    serializer option; handing it this class makes its jobs JSON too.
+    """
+
+    def __init__(self, id=None, connection=None, serializer=None):
+        super().__init__(id=id, connection=connection, serializer=serializer or JSONSerializer)
+
+
+def get_policy(name: str) -> JobPolicy:
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise UnknownJob(name) from None
+
+
+def get_queue(name: str, connection=None) -> Queue:
+    from .connection import get_connection
+
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}; queues are {', '.join(QUEUES)}")
+    return Queue(name, connection=connection or get_connection(), serializer=JSONSerializer, job_class=JsonJob)
+
+
+def all_queues(connection=None) -> list[Queue]:
+    return [get_queue(name, connection) for name in QUEUES]
+
+
+def register_queues(connection) -> None:
+    """List all five queues in RQ's set of queues, so RQ's tools and rq-dashboard show them empty too."""
+    connection.sadd(Queue.redis_queues_keys, *(Queue.redis_queue_namespace_prefix + name for name in QUEUES))
+
+
+class UnknownJob(IeltsRqError, LookupError):
+    def __init__(self, name: str):
+        super().__init__(f"unknown job {name!r}; jobs are {', '.join(sorted(POLICIES))}")

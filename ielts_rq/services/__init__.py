@@ -1,0 +1,1 @@
+"""HTTP clients for the platform's scoring, OCR and speech services."""

@@ -1,0 +1,264 @@
+"""Every environment variable ielts-rq reads, parsed and validated in one place.
+
+``get_settings()`` builds the settings once per process, on first use, so
+importing a module never needs a full environment. A value that cannot be
+used raises ``ConfigError`` naming the variable; the CLI turns it into one
+line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+DEFAULT_QUEUE_DEPTH_THRESHOLDS = {
+    "scoring": 1000,
+    "file_processing": 200,
+    "email": 2000,
+    "analytics": 200,
+    "health": 20,
+}
+_EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@localhost$")
+
+
+class Secret(str):
+    """A string that never shows itself in a repr, a log line or a traceback."""
+
+    def __repr__(self) -> str:
+        return "'********'" if self else "''"
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    redis_url: str | None = None
+    key_prefix: str = "ielts:"
+    log_level: str = "INFO"
+    app_url: str = "http://localhost:8000"
+    api_gateway_url: str | None = None
+    scoring_service_url: str | None = None
+    ocr_service_url: str | None = None
+    speech_service_url: str | None = None
+    service_connect_timeout: float = 3.0
+    service_read_timeout: float = 30.0
+    health_check_timeout: float = 2.0
+    email_backend: str = "outbox"
+    from_email: str = "no-reply@ielts.localhost"
+    from_name: str = "IELTS Practice"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: Secret = Secret("")
+    smtp_security: str = "starttls"
+    sendgrid_api_key: Secret = Secret("")
+    sendgrid_base_url: str = "https://api.sendgrid.com"
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: Secret = Secret("")
+    aws_region: str = "us-east-1"
+    s3_bucket_name: str | None = None
+    s3_endpoint_url: str | None = None
+    admin_emails: tuple[str, ...] = ()
+    alert_emails: tuple[str, ...] = ()
+    alert_webhook_url: str | None = None
+    queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
+    dashboard_username: str | None = None
+    dashboard_password: Secret = Secret("")
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value that is set, for masking in logs and job views."""
+        values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
+                  self.dashboard_password]
+        return [v.reveal() for v in values if v]
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment once."""
+    return load_settings(os.environ)
+
+
+def load_settings(env) -> Settings:
+    """Parse settings from a mapping (``os.environ`` or a test's dict)."""
+    read = _Reader(env)
+    settings = Settings(
+        home=read.path("IELTS_RQ_HOME", _default_home()),
+        redis_url=read.redis_url("REDIS_URL"),
+        key_prefix=read.text("IELTS_KEY_PREFIX", "ielts:"),
+        log_level=read.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
+        app_url=read.http_url("APP_URL") or read.http_url("API_GATEWAY_URL") or "http://localhost:8000",
+        api_gateway_url=read.http_url("API_GATEWAY_URL"),
+        scoring_service_url=read.http_url("SCORING_SERVICE_URL"),
+        ocr_service_url=read.http_url("OCR_SERVICE_URL"),
+        speech_service_url=read.http_url("SPEECH_SERVICE_URL"),
+        service_connect_timeout=read.positive_float("SERVICE_CONNECT_TIMEOUT", 3.0),
+        service_read_timeout=read.positive_float("SERVICE_READ_TIMEOUT", 30.0),
+        health_check_timeout=read.positive_float("HEALTH_CHECK_TIMEOUT", 2.0),
+        email_backend=read.choice("EMAIL_BACKEND", EMAIL_BACKENDS, "outbox"),
+        from_email=read.email("FROM_EMAIL", "no-reply@ielts.localhost"),
+        from_name=read.text("FROM_NAME", "IELTS Practice"),
+        smtp_host=read.text("SMTP_HOST"),
+        smtp_port=read.port("SMTP_PORT", 587),
+        smtp_username=read.text("SMTP_USERNAME"),
+        smtp_password=read.secret("SMTP_PASSWORD"),
+        smtp_security=read.choice("SMTP_SECURITY", SMTP_SECURITY, "starttls"),
+        sendgrid_api_key=read.secret("SENDGRID_API_KEY"),
+        sendgrid_base_url=read.http_url("SENDGRID_BASE_URL") or "https://api.sendgrid.com",
+        aws_access_key_id=read.text("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=read.secret("AWS_SECRET_ACCESS_KEY"),
+        aws_region=read.text("AWS_REGION", "us-east-1"),
+        s3_bucket_name=read.text("S3_BUCKET_NAME"),
+        s3_endpoint_url=read.http_url("S3_ENDPOINT_URL"),
+        admin_emails=read.email_list("ADMIN_EMAILS"),
+        alert_emails=read.email_list("ALERT_EMAILS"),
+        alert_webhook_url=read.http_url("ALERT_WEBHOOK_URL"),
+        queue_depth_thresholds=read.thresholds("QUEUE_DEPTH_THRESHOLDS"),
+        dashboard_username=read.text("DASHBOARD_USERNAME"),
+        dashboard_password=read.secret("DASHBOARD_PASSWORD"),
+    )
+    _check_backends(settings)
+    return settings
+
+
+def _check_backends(settings: Settings) -> None:
+    """Refuse a backend chosen without the variables it cannot work without."""
+    if settings.email_backend == "smtp" and not settings.smtp_host:
+        raise ConfigError("SMTP_HOST", "must be set when EMAIL_BACKEND is smtp")
+    if settings.email_backend == "sendgrid" and not settings.sendgrid_api_key:
+        raise ConfigError("SENDGRID_API_KEY", "must be set when EMAIL_BACKEND is sendgrid")
+    if bool(settings.dashboard_username) != bool(settings.dashboard_password):
+        raise ConfigError("DASHBOARD_PASSWORD", "DASHBOARD_USERNAME and DASHBOARD_PASSWORD are set together or not at all")
+
+
+def _default_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("ielts-rq", appauthor=False))
+
+
+class _Reader:
+    """Small typed readers; each raises ConfigError naming the variable."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def raw(self, name: str) -> str | None:
+        value = self.env.get(name)
+        if value is None or value.strip() == "":
+            return None
+        return value.strip()
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        return self.raw(name) or default
+
+    def secret(self, name: str) -> Secret:
+        return Secret(self.raw(name) or "")
+
+    def path(self, name: str, default: Path) -> Path:
+        value = self.raw(name)
+        return Path(value).expanduser().absolute() if value else default
+
+    def choice(self, name: str, choices, default: str, upper: bool = False) -> str:
+        value = self.raw(name)
+        if value is None:
+            return default
+        value = value.upper() if upper else value.lower()
+        if value not in choices:
+            raise ConfigError(name, f"unknown value {value!r}; expected one of {', '.join(choices)}")
+        return value
+
+    def positive_float(self, name: str, default: float) -> float:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ConfigError(name, f"{value!r} is not a number") from None
+        if not number > 0:
+            raise ConfigError(name, f"must be a positive number of seconds, got {value!r}")
+        return number
+
+    def port(self, name: str, default: int) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not value.isdigit() or not 0 < int(value) < 65536:
+            raise ConfigError(name, f"{value!r} is not a TCP port (1-65535)")
+        return int(value)
+
+    def http_url(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        parts = _split_url(name, value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(name, f"{hide_password(value)!r} is not an http(s) URL with a host")
+        return value.rstrip("/")
+
+    def redis_url(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        parts = _split_url(name, value)
+        if parts.scheme in ("redis", "rediss") and parts.hostname:
+            return value
+        if parts.scheme == "unix" and parts.path:
+            return value
+        raise ConfigError(
+            name, f"{hide_password(value)!r} is not a redis://, rediss:// or unix:// URL"
+        )
+
+    def email(self, name: str, default: str) -> str:
+        value = self.raw(name) or default
+        if not _EMAIL_RE.match(value):
+            raise ConfigError(name, f"{value!r} is not an email address")
+        return value
+
+    def email_list(self, name: str) -> tuple[str, ...]:
+        value = self.raw(name) or ""
+        addresses = tuple(a.strip() for a in value.split(",") if a.strip())
+        for address in addresses:
+            if not _EMAIL_RE.match(address):
+                raise ConfigError(name, f"{address!r} is not an email address")
+        return addresses
+
+    def thresholds(self, name: str) -> dict[str, int]:
+        """``scoring=500,email=1000``: per-queue depth thresholds over the defaults."""
+        result = dict(DEFAULT_QUEUE_DEPTH_THRESHOLDS)
+        for item in (self.raw(name) or "").split(","):
+            if not item.strip():
+                continue
+            queue, _, number = item.partition("=")
+            queue, number = queue.strip(), number.strip()
+            if queue not in DEFAULT_QUEUE_DEPTH_THRESHOLDS:
+                raise ConfigError(name, f"unknown queue {queue!r} in {item.strip()!r}")
+            if not number.isdigit() or int(number) < 1:
+                raise ConfigError(name, f"threshold for {queue} must be a positive integer, got {number!r}")
+            result[queue] = int(number)
+        return result
+
+
+def _split_url(name: str, value: str):
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError as exc:
+        raise ConfigError(name, f"cannot parse URL {hide_password(value)!r}: {exc}") from None
+    return parts
+
+
+def hide_password(url: str) -> str:
+    """The URL with any password replaced, for error messages."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1****@", url)

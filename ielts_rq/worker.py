@@ -1,0 +1,132 @@
+"""ielts-rq's workers: RQ workers with JSON jobs, shared rate limits and Heroku-safe shutdown.
+
+Two modes (README, "Workers"):
+
+- ``fork`` (default): a work horse is forked per job. A crash, a leak or a
+  hung C library in one job cannot take the worker down, and the timeout is
+  enforced from outside by killing the horse. On SIGTERM the horse keeps
+  working for up to ``SHUTDOWN_GRACE`` seconds (Heroku kills at 30); a job
+  still running then is interrupted and retried later by its policy.
+- ``simple``: jobs run in the worker process itself, about 3.4 times the
+  throughput for tiny jobs (DESIGN §7), without the isolation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from datetime import datetime, timedelta, timezone
+
+from rq.job_lifecycle import call_exception_handlers
+from rq.serializers import JSONSerializer
+from rq.worker import HerokuWorker, SimpleWorker
+from rq.worker_pool import WorkerPool
+
+from .queues import QUEUES, JsonJob, get_queue, register_queues
+from .ratelimit import seconds_until_allowed
+
+log = logging.getLogger("ielts_rq.worker")
+
+SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKILL at 30
+WORKER_TTL = 60  # a worker silent this long is dead, and its job abandoned
+MAINTENANCE_INTERVAL = 30  # how often a worker cleans registries and requeues abandoned jobs
+
+
+class _IeltsWorkerMixin:
+    """What both modes share: policy-aware setup, rate limits, one log line per event."""
+
+    def __init__(self, queues, **kwargs):
+        kwargs.setdefault("serializer", JSONSerializer)
+        kwargs.setdefault("job_class", JsonJob)
+        kwargs.setdefault("worker_ttl", WORKER_TTL)
+        kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
+        super().__init__(queues, **kwargs)
+
+    def execute_job(self, job, queue):
+        wait = seconds_until_allowed(queue.name, self.connection)
+        if wait:
+            self._defer(job, queue, wait)
+            return
+        log.info("job started %s %s queue=%s", _name(job), job.id, queue.name)
+        super().execute_job(job, queue)
+
+    def perform_job(self, job, queue, execution) -> bool:
+        started = time.monotonic()
+        ok = super().perform_job(job, queue, execution)
+        if ok:
+            log.info("job finished %s %s in %.3fs", _name(job), job.id, time.monotonic() - started)
+        return ok
+
+    def handle_exception(self, job, *exc_info):
+        # One line instead of RQ's multi-line traceback; the traceback stays on
+        # the job for `ielts-rq failed show`.
+        exc_type, exc, _ = exc_info
+        log.error("job failed %s %s: %s: %s", _name(job), job.id, exc_type.__name__, str(exc)[:500])
+        call_exception_handlers(self._exc_handlers, job, *exc_info)
+
+    def _defer(self, job, queue, wait: float) -> None:
+        """Over the queue's rate limit: back on its schedule, not failed."""
+        when = datetime.now(timezone.utc) + timedelta(seconds=wait)
+        with self.connection.pipeline() as pipe:
+            pipe.lrem(queue.intermediate_queue_key, 1, job.id)
+            queue.schedule_job(job, when, pipeline=pipe)
+            pipe.execute()
+        log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", _name(job), job.id, wait, queue.name)
+
+
+class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
+    # HerokuWorker's horse ignores SIGTERM (Heroku signals the whole process
+    # group) and, told by its worker, interrupts the job after this delay.
+    imminent_shutdown_delay = SHUTDOWN_GRACE
+
+
+class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
+    pass
+
+
+WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
+
+
+def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
+    """Run one worker in this process until stopped (or the queues empty, with burst)."""
+    from .connection import get_connection
+
+    connection = get_connection()
+    register_queues(connection)
+    queues = [get_queue(q, connection) for q in queue_names]
+    worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
+    log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
+    return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+
+
+class _Pool(WorkerPool):
+    """RQ's WorkerPool, with each process running ``run_worker`` above."""
+
+    def __init__(self, queue_names, processes: int, mode: str):
+        from .connection import get_connection
+
+        super().__init__(list(queue_names), connection=get_connection(), num_workers=processes,
+                         worker_class=WORKER_CLASSES[mode], serializer=JSONSerializer, job_class=JsonJob)
+        self.mode = mode
+
+    def get_worker_process(self, name, burst, _sleep=0, logging_level="INFO"):
+        from multiprocessing.context import ForkProcess
+
+        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name),
+                           name=f"ielts-rq worker {name}")
+
+
+def _pool_child(queue_names, mode, burst, name):
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    run_worker(queue_names, mode=mode, burst=burst, name=name)
+
+
+def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
+    """Run ``processes`` workers under one supervisor that restarts any that die."""
+    _Pool(queue_names, processes, mode).start(burst=burst, logging_level="WARNING")
+
+
+def _name(job) -> str:
+    return job.func_name.rsplit(".", 1)[-1]

@@ -1,0 +1,61 @@
+"""The suite owns its Redis: a throwaway embedded Valkey in a temporary home.
+
+The environment is set before anything reads settings, so every process the
+tests start (CLI commands, real workers) finds the same server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A short path: a unix socket path must stay under ~100 bytes.
+HOME = Path(tempfile.mkdtemp(prefix="irq-test-", dir="/tmp"))
+os.environ["IELTS_RQ_HOME"] = str(HOME)
+os.environ.pop("REDIS_URL", None)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The embedded Valkey server of this test run, stopped and removed at the end."""
+    from ielts_rq import embedded
+
+    url = embedded.ensure_running(HOME)
+    yield url
+    embedded.stop(HOME)
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_conn(server):
+    """A clean database for one test (the suite owns this server)."""
+    from ielts_rq.connection import get_connection
+
+    connection = get_connection()
+    connection.flushdb()
+    return connection
+
+
+def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):
+    """Run ``ielts-rq ARGS`` as a real process; returns the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "ielts_rq.cli", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT, input=input,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_worker(*queues: str, env: dict | None = None, timeout: float = 120, mode: str = "fork"):
+    """A real burst worker process over ``queues``; returns when the queues are empty."""
+    result = cli("worker", *queues, "--burst", "--mode", mode, env=env, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return result

@@ -1,0 +1,18 @@
+"""Jobs used only by tests; workers import them by dotted path like any job."""
+
+from pathlib import Path
+
+
+def fails_until_file_exists(path: str) -> str:
+    """Fails with a clear error until ``path`` exists, then succeeds."""
+    if not Path(path).exists():
+        raise RuntimeError(f"marker {Path(path).name} is missing")
+    return "ran"
+
+
+def sleep_then_write(seconds: float, path: str) -> str:
+    import time
+
+    time.sleep(seconds)
+    Path(path).write_text("done")
+    return "slept"

@@ -1,0 +1,74 @@
+"""Settings: every bad value stops the command at start with one line and exit status 2."""
+
+import pytest
+
+from ielts_rq.errors import ConfigError
+from ielts_rq.settings import load_settings
+
+from .conftest import cli
+
+BASE = {"IELTS_RQ_HOME": "/tmp/irq-settings"}
+
+
+def test_defaults_need_no_configuration():
+    settings = load_settings(BASE)
+    assert settings.redis_url is None
+    assert settings.email_backend == "outbox"
+    assert settings.queue_depth_thresholds["scoring"] > 0
+
+
+@pytest.mark.parametrize("variable, value, problem", [
+    ("REDIS_URL", "http://localhost:6379", "not a redis://"),
+    ("REDIS_URL", "redis://host:notaport", "cannot parse URL"),
+    ("SERVICE_READ_TIMEOUT", "-3", "positive number"),
+    ("SERVICE_CONNECT_TIMEOUT", "soon", "not a number"),
+    ("EMAIL_BACKEND", "pigeon", "unknown value 'pigeon'"),
+    ("SMTP_PORT", "70000", "not a TCP port"),
+    ("SCORING_SERVICE_URL", "scoring.internal", "not an http(s) URL"),
+    ("FROM_EMAIL", "nobody", "not an email address"),
+    ("ADMIN_EMAILS", "a@example.com, broken", "'broken' is not an email address"),
+    ("QUEUE_DEPTH_THRESHOLDS", "scoring=-1", "positive integer"),
+    ("QUEUE_DEPTH_THRESHOLDS", "celery=10", "unknown queue 'celery'"),
+    ("LOG_LEVEL", "chatty", "unknown value"),
+])
+def test_bad_value_names_the_variable(variable, value, problem):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**BASE, variable: value})
+    assert caught.value.variable == variable
+    assert problem in str(caught.value)
+
+
+def test_a_backend_without_its_variables_is_refused():
+    with pytest.raises(ConfigError, match="SMTP_HOST: must be set"):
+        load_settings({**BASE, "EMAIL_BACKEND": "smtp"})
+    with pytest.raises(ConfigError, match="SENDGRID_API_KEY"):
+        load_settings({**BASE, "EMAIL_BACKEND": "sendgrid"})
+
+
+def test_a_password_in_a_bad_url_is_not_repeated():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**BASE, "REDIS_URL": "http://user:hunter2secret@host:1"})
+    assert "hunter2secret" not in str(caught.value)
+
+
+def test_secrets_do_not_show_in_repr():
+    settings = load_settings({**BASE, "SMTP_PASSWORD": "hunter2secret", "SENDGRID_API_KEY": "SG.key-abcdef"})
+    assert "hunter2secret" not in repr(settings)
+    assert "SG.key-abcdef" not in repr(settings)
+    assert settings.smtp_password.reveal() == "hunter2secret"
+    assert set(settings.secrets) == {"hunter2secret", "SG.key-abcdef"}
+
+
+def test_cli_stops_at_start_with_one_line_and_status_2():
+    result = cli("status", env={"REDIS_URL": "http://localhost:6379"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "REDIS_URL" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_cli_rejects_negative_timeout_before_any_work():
+    result = cli("enqueue", "health-check", env={"SERVICE_READ_TIMEOUT": "-1"})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "SERVICE_READ_TIMEOUT" in result.stderr
