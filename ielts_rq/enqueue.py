@@ -11,8 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 from rq import Retry
 from rq.exceptions import DuplicateJobError
-from rq.job import Job
+from rq.job import JOB_ID_PATTERN, Job
 
+from .errors import PermanentError
 from .queues import JobPolicy, JsonJob, get_policy, get_queue
 
 BULK_CHUNK = 1000  # jobs per pipeline in enqueue_many
@@ -35,6 +36,8 @@ def enqueue(
     """
     policy = get_policy(name)
     queue = get_queue(policy.queue, connection)
+    if job_id is None and policy.unique and args:
+        job_id = unique_job_id(policy, args[0])
     options = {**_as_enqueue_kwargs(job_options(policy, args, job_id)), "args": args, "kwargs": kwargs}
     if delay is not None:
         at = datetime.now(timezone.utc) + timedelta(seconds=delay)
@@ -76,6 +79,14 @@ def enqueue_many(
     if chunk:
         ids += _enqueue_chunk(queue, chunk, on_chunk)
     return ids
+
+
+def unique_job_id(policy: JobPolicy, first_arg) -> str:
+    """``score_submission-sub_123``: the one id a pending job for this argument has."""
+    if not isinstance(first_arg, str) or not JOB_ID_PATTERN.fullmatch(first_arg) or len(first_arg) > 64:
+        raise PermanentError(f"invalid id {str(first_arg)[:40]!r} for {policy.name}: "
+                             "use 1-64 letters, digits, '_' or '-'")
+    return f"{policy.name}-{first_arg}"
 
 
 def job_options(policy: JobPolicy, args: Sequence = (), job_id: str | None = None) -> dict:

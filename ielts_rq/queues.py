@@ -33,6 +33,9 @@ class JobPolicy:
     # Positional arguments are ids or numbers, safe to show in the job's
     # description; False where they may carry user text or addresses.
     describe_args: bool = True
+    # One pending job per first argument (a submission id): asking twice while
+    # it waits or runs gives back the same job.
+    unique: bool = False
 
     @property
     def name(self) -> str:
@@ -44,8 +47,30 @@ def _policy(module: str, name: str, queue: str, **kwargs) -> tuple[str, JobPolic
 
 
 _TRANSIENT = (10, 60, 300)  # 10 s, 1 min, 5 min: rides out a service restart
+_EMAIL_RETRIES = (10, 60, 300, 900)  # a mail server can be down for longer
+
+WEEK = 7 * DAY
 
 POLICIES: dict[str, JobPolicy] = dict([
+    _policy("scoring", "score_submission", "scoring", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT, unique=True),
+    _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=(30,), describe_args=False),
+    _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT, unique=True),
+    _policy("scoring", "cleanup_old_results", "scoring", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=(60,)),
+    _policy("email", "send_welcome_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    _policy("email", "send_scoring_complete", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, unique=True),
+    _policy("email", "send_weekly_report", "email", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, unique=True),
+    _policy("email", "send_generic_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    # Ten minutes of sending at 100 a minute, and room to spare.
+    _policy("email", "send_batch_emails", "email", timeout=1200, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
     _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
     _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
 ])

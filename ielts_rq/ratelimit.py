@@ -13,16 +13,29 @@ import time
 from .queues import RATE_LIMITS
 
 
+def per_minute(queue_name: str) -> int | None:
+    """The queue's limit: RATE_LIMITS from the environment, else the table's."""
+    from .settings import get_settings
+
+    return get_settings().rate_limits.get(queue_name) or RATE_LIMITS.get(queue_name)
+
+
 def seconds_until_allowed(queue_name: str, connection) -> float:
-    """0 when a job of this queue may run now (and counts it); else how long to wait."""
-    per_minute = RATE_LIMITS.get(queue_name)
-    if per_minute is None:
+    """0 when one more unit of this queue's work may run now (and counts it); else how long to wait."""
+    limit = per_minute(queue_name)
+    if limit is None:
         return 0.0
-    limiter, item = _limiter(connection, per_minute)
+    limiter, item = _limiter(connection, limit)
     if limiter.hit(item, queue_name):
         return 0.0
     reset_at = limiter.get_window_stats(item, queue_name).reset_time
     return max(reset_at - time.time(), 0.05)
+
+
+def wait_for_slot(queue_name: str, connection) -> None:
+    """Block until one more unit of this queue's work is allowed (a batch job sending many emails)."""
+    while wait := seconds_until_allowed(queue_name, connection):
+        time.sleep(wait)
 
 
 @functools.cache

@@ -72,6 +72,7 @@ class Settings:
     alert_emails: tuple[str, ...] = ()
     alert_webhook_url: str | None = None
     queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
+    rate_limits: dict[str, int] = field(default_factory=dict)  # overrides of queues.RATE_LIMITS
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
 
@@ -123,7 +124,8 @@ def load_settings(env) -> Settings:
         admin_emails=read.email_list("ADMIN_EMAILS"),
         alert_emails=read.email_list("ALERT_EMAILS"),
         alert_webhook_url=read.http_url("ALERT_WEBHOOK_URL"),
-        queue_depth_thresholds=read.thresholds("QUEUE_DEPTH_THRESHOLDS"),
+        queue_depth_thresholds={**DEFAULT_QUEUE_DEPTH_THRESHOLDS, **read.per_queue("QUEUE_DEPTH_THRESHOLDS")},
+        rate_limits=read.per_queue("RATE_LIMITS"),
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
     )
@@ -234,9 +236,9 @@ class _Reader:
                 raise ConfigError(name, f"{address!r} is not an email address")
         return addresses
 
-    def thresholds(self, name: str) -> dict[str, int]:
-        """``scoring=500,email=1000``: per-queue depth thresholds over the defaults."""
-        result = dict(DEFAULT_QUEUE_DEPTH_THRESHOLDS)
+    def per_queue(self, name: str) -> dict[str, int]:
+        """``scoring=500,email=1000``: a positive whole number per queue."""
+        result = {}
         for item in (self.raw(name) or "").split(","):
             if not item.strip():
                 continue
@@ -245,7 +247,7 @@ class _Reader:
             if queue not in DEFAULT_QUEUE_DEPTH_THRESHOLDS:
                 raise ConfigError(name, f"unknown queue {queue!r} in {item.strip()!r}")
             if not number.isdigit() or int(number) < 1:
-                raise ConfigError(name, f"threshold for {queue} must be a positive integer, got {number!r}")
+                raise ConfigError(name, f"value for {queue} must be a positive integer, got {number!r}")
             result[queue] = int(number)
         return result
 

@@ -24,6 +24,7 @@ from rq.serializers import JSONSerializer
 from rq.worker import HerokuWorker, SimpleWorker
 from rq.worker_pool import WorkerPool
 
+from .errors import TransientError
 from .queues import QUEUES, JsonJob, get_queue, register_queues
 from .ratelimit import seconds_until_allowed
 
@@ -60,10 +61,15 @@ class _IeltsWorkerMixin:
         return ok
 
     def handle_exception(self, job, *exc_info):
-        # One line instead of RQ's multi-line traceback; the traceback stays on
-        # the job for `ielts-rq failed show`.
+        # Runs just before RQ decides on a retry: only transient failures keep
+        # their retries. One log line instead of RQ's multi-line traceback;
+        # the traceback stays on the job for `ielts-rq failed show`.
         exc_type, exc, _ = exc_info
-        log.error("job failed %s %s: %s: %s", _name(job), job.id, exc_type.__name__, str(exc)[:500])
+        if not is_transient(exc):
+            job.retries_left = 0
+        will_retry = bool(job.retries_left)
+        log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s: %s", _name(job), job.id,
+                " (will retry)" if will_retry else "", exc_type.__name__, str(exc)[:500])
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def _defer(self, job, queue, wait: float) -> None:
@@ -74,6 +80,18 @@ class _IeltsWorkerMixin:
             queue.schedule_job(job, when, pipeline=pipe)
             pipe.execute()
         log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", _name(job), job.id, wait, queue.name)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying later: lost connections, timeouts, overloaded services, a shutdown."""
+    import redis
+    import requests
+    from rq.timeouts import JobTimeoutException
+    from rq.worker.worker_classes import ShutDownImminentException
+
+    return isinstance(exc, (TransientError, ConnectionError, TimeoutError, redis.ConnectionError,
+                            redis.TimeoutError, requests.ConnectionError, requests.Timeout,
+                            JobTimeoutException, ShutDownImminentException))
 
 
 class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):

@@ -19,9 +19,9 @@ def main():
 
 
 def _register() -> None:
-    from . import admin, enqueue, server
+    from . import admin, email, enqueue, scoring, server
 
-    for module in (server, enqueue, admin):
+    for module in (server, enqueue, admin, scoring, email):
         for command in module.COMMANDS:
             main.add_command(command)
 

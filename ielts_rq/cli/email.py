@@ -1,0 +1,156 @@
+"""Email commands: enqueue messages, preview templates, read the outbox."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import UsageProblem, json_option, print_json, table
+from .enqueue import enqueue, enqueue_options, run
+
+
+def _address(ctx, param, value):
+    from ..errors import PermanentError
+    from ..mail import validate_address
+
+    if value is None:
+        return None
+    try:
+        return validate_address(value)
+    except PermanentError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@enqueue.command("welcome-email")
+@click.option("--email", required=True, callback=_address, help="The learner's address.")
+@click.option("--name", required=True, help="The learner's name.")
+@enqueue_options
+def enqueue_welcome(email, name, **opts):
+    """Welcome a new learner."""
+    run("send_welcome_email", opts, (email, name))
+
+
+@enqueue.command("scoring-complete-email")
+@click.argument("submission_id")
+@enqueue_options
+def enqueue_scoring_complete(submission_id, **opts):
+    """Tell a learner their submission is scored."""
+    run("send_scoring_complete", opts, (submission_id,))
+
+
+@enqueue.command("weekly-report-email")
+@click.argument("user_id")
+@enqueue_options
+def enqueue_weekly_report(user_id, **opts):
+    """Send a learner last week's report."""
+    run("send_weekly_report", opts, (user_id,))
+
+
+@enqueue.command("generic-email")
+@click.option("--to", required=True, callback=_address, help="The recipient's address.")
+@click.option("--subject", required=True, help="The subject line.")
+@click.option("--text", help="The plain-text body.")
+@click.option("--html-file", type=click.File("r", encoding="utf-8"), help="An HTML body (trusted content only).")
+@click.option("--essential", is_flag=True, help="An account or service notice: sent even to learners who opted out.")
+@enqueue_options
+def enqueue_generic(to, subject, text, html_file, essential, **opts):
+    """A one-off message: a subject and a text or HTML body."""
+    if not text and not html_file:
+        raise UsageProblem("give --text or --html-file (or both)")
+    html = html_file.read() if html_file else None
+    run("send_generic_email", opts, (to, subject, text or _text_from_html(html)),
+        kwargs={"html": html, "essential": essential} if html or essential else None)
+
+
+def _text_from_html(html: str) -> str:
+    """A plain-text part for an HTML-only message: the HTML without its tags."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", " ", html)).strip() or "(see the HTML version of this message)"
+
+
+@enqueue.command("batch-emails")
+@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE.jsonl")
+@enqueue_options
+def enqueue_batch_emails(source, **opts):
+    """Send a batch: one JSON message per line, e.g. {"kind": "welcome", "email": ..., "name": ...}."""
+    messages = []
+    for number, line in enumerate(source, 1):
+        if line.strip():
+            try:
+                messages.append(json.loads(line))
+            except ValueError as exc:
+                raise UsageProblem(f"line {number}: not JSON: {exc}") from None
+    if not messages:
+        raise UsageProblem("the batch file has no messages")
+    run("send_batch_emails", opts, (messages,))
+
+
+@click.group()
+def email():
+    """Look at the email templates."""
+
+
+@email.command()
+@click.argument("name")
+@click.option("--data", help="JSON that overrides the sample data.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write the HTML here.")
+@click.option("--text", "show_text", is_flag=True, help="Print the plain-text part instead of HTML.")
+def preview(name, data, out, show_text):
+    """Render template NAME with realistic sample data, for a browser."""
+    from .. import mail
+
+    if name not in mail.MESSAGES:
+        raise UsageProblem(f"unknown template {name!r}; templates are {', '.join(mail.MESSAGES)}")
+    try:
+        overrides = json.loads(data) if data else {}
+    except ValueError as exc:
+        raise UsageProblem(f"--data is not JSON: {exc}") from None
+    if not isinstance(overrides, dict):
+        raise UsageProblem("--data must be a JSON object")
+    rendered = mail.render(name, {**mail.sample_context(name), **overrides})
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(rendered.html)
+        click.echo(f"subject: {rendered.subject}\nwrote {out}")
+    else:
+        click.echo(rendered.text if show_text else rendered.html)
+
+
+@click.group()
+def outbox():
+    """Read the emails the outbox backend has written."""
+
+
+@outbox.command("list")
+@json_option
+def outbox_list(as_json):
+    """Messages in the outbox, newest first."""
+    from .. import mail
+
+    messages = mail.list_outbox()
+    if as_json:
+        print_json(messages)
+        return
+    table(f"Outbox ({len(messages)})", ["id", "date", "to", "subject"],
+          [[m["id"], m["date"], m["to"], m["subject"]] for m in messages])
+
+
+@outbox.command("show")
+@click.argument("outbox_id")
+@click.option("--html", "show_html", is_flag=True, help="Print the HTML part instead of the text part.")
+def outbox_show(outbox_id, show_html):
+    """One message: its headers and its text (or HTML) part."""
+    from .. import mail
+
+    message = mail.read_outbox(outbox_id)
+    for header in ("From", "To", "Subject", "Date"):
+        click.echo(f"{header}: {message[header]}")
+    click.echo()
+    body = message.get_body(preferencelist=("html",) if show_html else ("plain",))
+    click.echo(body.get_content() if body else "(no such part)")
+
+
+COMMANDS = [email, outbox]

@@ -1,0 +1,164 @@
+"""Scoring commands: submit an answer, score it, read its result, follow a batch."""
+
+from __future__ import annotations
+
+import click
+
+from ..scoring.rules import TASK_TYPES
+from .common import UsageProblem, json_option, print_json, table
+from .enqueue import enqueue, enqueue_options, positive_int, run
+
+task_option = click.option("--task", "task_type", type=click.Choice(TASK_TYPES), required=True,
+                           help="The IELTS task the answer is for.")
+
+
+def prompt_options(command):
+    command = click.option("--prompt-file", type=click.File("r"), help="Read the question from a file.")(command)
+    return click.option("--prompt", help="The question the learner answered.")(command)
+
+
+def _prompt(prompt, prompt_file):
+    if prompt and prompt_file:
+        raise UsageProblem("give --prompt or --prompt-file, not both")
+    return prompt_file.read() if prompt_file else prompt
+
+
+def _answer_text(source) -> str:
+    try:
+        return source.read()
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{source.name} is not UTF-8 text") from None
+
+
+@click.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE|-")
+@task_option
+@prompt_options
+@click.option("--user", "user_id", help="The learner's id.")
+@click.option("--email", help="The learner's email address (stored with --user).")
+@click.option("--name", help="The learner's name (stored with --user).")
+def submit(source, task_type, prompt, prompt_file, user_id, email, name):
+    """Store an answer as a submission and print its id (then: ielts-rq enqueue score ID)."""
+    from .. import store
+
+    if (email or name) and not user_id:
+        raise UsageProblem("--email and --name are stored for a learner: give --user too")
+    if user_id and (email or name):
+        store.save_user(user_id, email=email, name=name)
+    click.echo(store.create_submission(user_id, task_type, _answer_text(source), _prompt(prompt, prompt_file)))
+
+
+@click.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE|-")
+@task_option
+@prompt_options
+@json_option
+def score(source, task_type, prompt, prompt_file, as_json):
+    """Score an answer here and now with the built-in scorer (no queue, nothing stored)."""
+    from ..scoring import ScoringInputError
+    from ..scoring import score as score_text
+
+    try:
+        response = score_text(task_type, _answer_text(source), _prompt(prompt, prompt_file))
+    except ScoringInputError as exc:
+        raise UsageProblem(str(exc)) from None
+    print_json(response) if as_json else show_result(response)
+
+
+@click.command()
+@click.argument("submission_id")
+@json_option
+def result(submission_id, as_json):
+    """Show a submission's bands per criterion, overall band and feedback."""
+    from .. import store
+
+    stored = store.get_result(submission_id)
+    if stored is None:
+        store.require_submission(submission_id)
+        raise UsageProblem(f"submission {submission_id} is not scored yet: ielts-rq enqueue score {submission_id}")
+    print_json(stored) if as_json else show_result(stored)
+
+
+def show_result(response: dict) -> None:
+    from ..mail import criterion_name
+
+    table(f"Overall band {response['overall_band_score']} ({response['task_type']}, {response['model_used']})",
+          ["criterion", "band", "feedback"],
+          [[criterion_name(c["criterion"]), c["band_score"], c["feedback"]] for c in response["criteria_scores"]])
+    click.echo(response.get("detailed_feedback", ""))
+    for criterion in response["criteria_scores"]:
+        for suggestion in criterion.get("suggestions") or []:
+            click.echo(f"  - {suggestion}")
+
+
+@click.group()
+def batch():
+    """Follow a batch of jobs."""
+
+
+@batch.command("status")
+@click.argument("batch_id")
+@json_option
+def batch_status(batch_id, as_json):
+    """How many jobs of a batch are queued, started, finished or failed."""
+    from .. import store
+
+    progress = store.batch_progress(batch_id)
+    if as_json:
+        print_json(progress)
+        return
+    click.echo(f"batch {progress['id']} ({progress['kind']}): {progress['done']}/{progress['total']} done"
+               f"{' - complete' if progress['complete'] else ''}")
+    for status, count in sorted(progress["counts"].items()):
+        click.echo(f"  {status:10} {count}")
+
+
+def _one_id(args, kwargs):
+    from .. import store
+    from ..errors import PermanentError
+
+    try:
+        store.check_id(args[0] if args else "", "submission")
+    except PermanentError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@enqueue.command("score")
+@click.argument("submission_id", required=False)
+@enqueue_options
+def enqueue_score(submission_id, **opts):
+    """Score a submission on a worker (one pending job per submission)."""
+    run("score_submission", opts, (submission_id,) if submission_id else (), validate=_one_id)
+
+
+@enqueue.command("score-batch")
+@click.argument("submission_ids", nargs=-1)
+@click.option("--ids-file", type=click.File("r"), help="Read submission ids from a file, one per line.")
+@enqueue_options
+def enqueue_score_batch(submission_ids, ids_file, **opts):
+    """Score many submissions as one batch (follow it with: ielts-rq batch status JOB_ID)."""
+    ids = list(submission_ids) + ([line.strip() for line in ids_file if line.strip()] if ids_file else [])
+    if not ids:
+        raise UsageProblem("give submission ids or --ids-file")
+    for sid in ids:
+        _one_id((sid,), {})
+    run("score_batch", opts, (ids,))
+
+
+@enqueue.command("feedback")
+@click.argument("submission_id", required=False)
+@enqueue_options
+def enqueue_feedback(submission_id, **opts):
+    """Detailed feedback per criterion for a submission."""
+    run("generate_feedback", opts, (submission_id,) if submission_id else (), validate=_one_id)
+
+
+@enqueue.command("cleanup-results")
+@click.argument("days_old", type=click.IntRange(min=1), default=30)
+@enqueue_options
+def enqueue_cleanup_results(days_old, **opts):
+    """Delete results older than DAYS_OLD days (default 30)."""
+    run("cleanup_old_results", opts, (days_old,), validate=positive_int("days_old"))
+
+
+COMMANDS = [submit, score, result, batch]

@@ -1,0 +1,120 @@
+"""Jobs of the ``scoring`` queue: score submissions, alone or in batches, and keep results tidy.
+
+Scoring is idempotent: a submission has one stored result, and running its
+job again returns that result without scoring twice.
+"""
+
+from __future__ import annotations
+
+from rq import get_current_job
+
+from .. import store
+from ..enqueue import enqueue, enqueue_many
+from ..errors import PermanentError
+from ..settings import get_settings
+
+MAX_BATCH = 100_000  # submission ids in one score_batch
+
+
+def score_submission(submission_id: str) -> dict:
+    """Score a stored submission, store and publish the result, then notify the learner."""
+    submission = store.require_submission(store.check_id(submission_id, "submission"))
+    result = store.get_result(submission_id)
+    if result is None:
+        reused = store.result_for_same_content(submission)
+        if reused is not None:
+            result = store.save_result(submission, _response_part(reused), scorer=f"reused:{reused['submission_id']}")
+        else:
+            response, scorer = _score(submission)
+            result = store.save_result(submission, response, scorer=scorer)
+    _notify(submission)
+    return _summary(result)
+
+
+def score_batch(submission_ids: list) -> dict:
+    """Fan out one score_submission per id in pipelined bulk enqueues; the batch id is this job's id."""
+    if not isinstance(submission_ids, list) or not submission_ids:
+        raise PermanentError("submission_ids must be a non-empty list of submission ids")
+    if len(submission_ids) > MAX_BATCH:
+        raise PermanentError(f"a batch holds at most {MAX_BATCH:,} submissions, got {len(submission_ids):,}")
+    ids = list(dict.fromkeys(store.check_id(sid, "submission") for sid in submission_ids))
+    job_ids = enqueue_many("score_submission", [((sid,), {}) for sid in ids])
+    job = get_current_job()
+    batch_id = job.id if job else store.new_id("batch")
+    batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids))
+    return {"batch_id": batch_id, "jobs": batch["total"], "duplicates_skipped": batch["skipped"]}
+
+
+def generate_feedback(submission_id: str) -> dict:
+    """Detailed feedback per criterion, with examples from the learner's own text."""
+    submission = store.require_submission(store.check_id(submission_id, "submission"))
+    result = store.get_result(submission_id)
+    if result is None:
+        score_submission(submission_id)
+        result = store.get_result(submission_id)
+    analysis = result.get("feature_analysis") or {}
+    return {
+        "submission_id": submission["id"],
+        "task_type": submission["task_type"],
+        "overall_band_score": result["overall_band_score"],
+        "summary": result.get("detailed_feedback", ""),
+        "criteria": [
+            {key: criterion.get(key) for key in
+             ("criterion", "band_score", "feedback", "strengths", "weaknesses", "suggestions")}
+            for criterion in result["criteria_scores"]
+        ],
+        "examples": analysis.get("examples") or _examples(analysis),
+    }
+
+
+def cleanup_old_results(days_old: int = 30) -> dict:
+    """Delete results stored more than ``days_old`` days ago."""
+    if not isinstance(days_old, int) or isinstance(days_old, bool) or days_old < 1:
+        raise PermanentError(f"days_old must be a positive whole number of days, got {days_old!r}")
+    return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
+
+
+def _score(submission: dict) -> tuple[dict, str]:
+    """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set."""
+    service_url = get_settings().scoring_service_url
+    if service_url:
+        from ..services.scoring import score_with_service
+
+        return score_with_service(service_url, submission), "service"
+    from ..scoring import ScoringInputError, score
+
+    try:
+        response = score(submission["task_type"], submission["text"], submission.get("prompt"),
+                         audio=submission.get("audio"))
+    except ScoringInputError as exc:
+        raise PermanentError(f"submission {submission['id']} cannot be scored: {exc}") from None
+    return response, "builtin"
+
+
+def _notify(submission: dict) -> None:
+    """Enqueue the 'scoring complete' email (by name) when the learner has an address."""
+    user_id = submission.get("user_id")
+    user = store.get_user(user_id) if user_id else None
+    if user and user.get("email"):
+        enqueue("send_scoring_complete", submission["id"])
+
+
+def _response_part(result: dict) -> dict:
+    """The scoring response inside a stored result, without the record's own fields."""
+    own = {"submission_id", "user_id", "scorer", "submitted_at", "scored_at"}
+    return {name: value for name, value in result.items() if name not in own}
+
+
+def _summary(result: dict) -> dict:
+    return {
+        "submission_id": result["submission_id"],
+        "overall_band_score": result["overall_band_score"],
+        "criteria": {c["criterion"]: c["band_score"] for c in result["criteria_scores"]},
+        "scorer": result["scorer"],
+    }
+
+
+def _examples(analysis: dict) -> dict:
+    """Concrete evidence the scorer found, where it reported any."""
+    wanted = ("misspelled_words", "overused_linking_words", "grammar_slips", "less_common_words")
+    return {name: analysis[name] for name in wanted if analysis.get(name)}
