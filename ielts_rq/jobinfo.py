@@ -115,6 +115,7 @@ def job_details(job, traceback: bool) -> dict:
         "ended_at": _iso(job.ended_at),
         "timeout": job.timeout,
         "retries_left": job.retries_left,
+        "last_error": mask(job.meta.get("last_error")),
         "worker": job.worker_name,
     }
     if status == "finished":

@@ -68,8 +68,12 @@ class _IeltsWorkerMixin:
         if not is_transient(exc):
             job.retries_left = 0
         will_retry = bool(job.retries_left)
-        log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s: %s", _name(job), job.id,
-                " (will retry)" if will_retry else "", exc_type.__name__, str(exc)[:500])
+        error = f"{exc_type.__name__}: {str(exc)[:500]}"
+        log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", _name(job), job.id,
+                " (will retry)" if will_retry else "", error)
+        if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
+            job.meta["last_error"] = error
+            job.save_meta()
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def _defer(self, job, queue, wait: float) -> None:

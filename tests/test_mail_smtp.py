@@ -22,52 +22,17 @@ from ielts_rq import mail
 from ielts_rq.errors import PermanentError, TransientError
 from ielts_rq.settings import load_settings
 
+from .smtp_stub import Collector, free_port
+
 APP_URL = "https://ielts.example.org"
 PASSWORD = "s3cret-smtp-pass"
 CHART_PNG = b"\x89PNG\r\n\x1a\n fake chart"
-
-
-class Collector:
-    """An SMTP handler that keeps what arrives, or answers RCPT/DATA with a set reply."""
-
-    def __init__(self, rcpt_answer: str | None = None, data_answer: str | None = None):
-        self.rcpt_answer = rcpt_answer
-        self.data_answer = data_answer
-        self.envelopes = []
-        self.connections = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        # Without STARTTLS a client says EHLO once per connection.
-        self.connections += 1
-        session.host_name = hostname  # a handle_EHLO hook takes over this duty from aiosmtpd
-        return responses
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_answer:
-            return self.rcpt_answer
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.data_answer:
-            return self.data_answer
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
 
 
 def check_login(server, session, envelope, mechanism, auth_data):
     success = auth_data.login == b"mailer" and auth_data.password == PASSWORD.encode()
     # handled=False: aiosmtpd itself answers a failure with "535 ... credentials invalid".
     return AuthResult(success=success, handled=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,0 +1,148 @@
+"""Email jobs on real workers against a real SMTP server (aiosmtpd) on loopback."""
+
+import json
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ielts_rq import enqueue, store
+from ielts_rq.jobs import scoring as scoring_jobs
+from ielts_rq.queues import JsonJob, get_queue
+
+from .conftest import cli, run_worker
+from .essays import GOOD_ESSAY, PROMPT
+from .smtp_stub import Collector, free_port
+
+APP_URL = "https://practice.example.org"
+
+
+@pytest.fixture
+def smtp():
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.env = {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
+                   "SMTP_SECURITY": "none", "APP_URL": APP_URL, "FROM_EMAIL": "coach@practice.example.org",
+                   "FROM_NAME": "IELTS Coach", "RATE_LIMITS": "email=100000"}
+    yield handler
+    controller.stop()
+
+
+def _job(job_id, connection):
+    return JsonJob.fetch(job_id, connection=connection)
+
+
+def test_welcome_email_arrives(redis_conn, smtp):
+    job_id = cli("enqueue", "welcome-email", "--email", "amira@example.com", "--name", "Amira").stdout.strip()
+    run_worker("email", env=smtp.env)
+    assert _job(job_id, redis_conn).get_status() == "finished"
+    [message] = smtp.messages()
+    assert message["From"] == "IELTS Coach <coach@practice.example.org>"
+    assert message["To"] == "amira@example.com"
+    assert "Amira" in message.get_body(("plain",)).get_content()
+    assert message.get_body(("html",)) is not None
+    assert "amira@example.com" not in _job(job_id, redis_conn).description
+
+
+def test_scoring_complete_email_after_scoring(redis_conn, smtp):
+    store.save_user("learner-9", email="noor@example.com", name="Noor")
+    submission_id = store.create_submission("learner-9", "writing_task_2", GOOD_ESSAY, PROMPT)
+    enqueue("score_submission", submission_id)
+    run_worker("scoring", "email", env=smtp.env)
+    [message] = smtp.messages()
+    result = store.get_result(submission_id)
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert message["To"] == "noor@example.com"
+    assert f"{result['overall_band_score']:.1f}" in message["Subject"]
+    assert f"{APP_URL}/results/{submission_id}" in html and f"{APP_URL}/results/{submission_id}" in text
+    assert "<table" in html and "Task Response" in html and "Lexical Resource" in text
+
+
+def test_opted_out_learner_gets_no_scoring_email(redis_conn, smtp):
+    store.save_user("learner-10", email="quiet@example.com", email_opt_in=False)
+    submission_id = store.create_submission("learner-10", "writing_task_2", GOOD_ESSAY, PROMPT)
+    scoring_jobs.score_submission(submission_id)
+    run_worker("email", env=smtp.env)
+    assert smtp.messages() == []
+    job = _job(f"send_scoring_complete-{submission_id}", redis_conn)
+    assert job.return_value()["skipped"] == "the learner opted out of email"
+
+
+def test_a_retried_job_does_not_send_twice(redis_conn, smtp):
+    job = enqueue("send_welcome_email", "twice@example.com", "Twice")
+    run_worker("email", env=smtp.env)
+    # The same job id runs again, as a retry after a crash would.
+    get_queue("email").enqueue_call(job.func_name, args=job.args, job_id=job.id, description=job.description)
+    run_worker("email", env=smtp.env)
+    assert len(smtp.messages()) == 1
+    assert "already sent" in _job(job.id, redis_conn).return_value()["skipped"]
+
+
+def test_weekly_report_email(redis_conn, smtp):
+    store.save_user("learner-11", email="weekly@example.com", name="Wei")
+    job_id = cli("enqueue", "weekly-report-email", "learner-11").stdout.strip()
+    run_worker("email", env=smtp.env)
+    assert _job(job_id, redis_conn).get_status() == "finished"
+    [message] = smtp.messages()
+    assert "Wei" in message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("args, error", [
+    (["welcome-email", "--email", "not-an-address", "--name", "X"], "invalid email address"),
+    (["generic-email", "--to", "a@example.com", "--subject", "Hi"], "give --text or --html-file"),
+])
+def test_bad_email_input_is_refused_by_the_cli(server, args, error):
+    result = cli("enqueue", *args)
+    assert result.returncode == 2 and error in result.stderr
+
+
+@pytest.mark.parametrize("job, args, error", [
+    ("send_welcome_email", ("a@b.com\r\nBcc: evil@example.com", "X"), "invalid email address"),
+    ("send_scoring_complete", ("sub_missing",), "submission sub_missing not found"),
+    ("send_weekly_report", ("nobody",), "user nobody not found"),
+    ("send_batch_emails", ([],), "non-empty list"),
+    ("send_generic_email", ("a@example.com", "", "body"), "subject must be non-empty"),
+])
+def test_bad_email_jobs_fail_alone_with_a_reason(redis_conn, smtp, job, args, error):
+    bad = enqueue(job, *args)
+    good = enqueue("send_welcome_email", "fine@example.com", "Fine")
+    run_worker("email", env=smtp.env)
+    failed = _job(bad.id, redis_conn)
+    assert failed.get_status() == "failed"
+    assert error in failed.latest_result().exc_string
+    assert _job(good.id, redis_conn).get_status() == "finished"
+    assert [m["To"] for m in smtp.messages()] == ["fine@example.com"]
+
+
+def test_batch_of_1000_with_three_bad_entries(redis_conn, smtp, tmp_path):
+    lines = [{"kind": "generic", "to": f"learner{n}@example.com", "subject": "Practice", "text": f"Hello {n}"}
+             for n in range(1000)]
+    lines[10] = {"kind": "generic", "to": "broken-address", "subject": "x", "text": "y"}
+    lines[500] = {"kind": "carrier-pigeon", "to": "a@example.com"}
+    lines[999] = {"kind": "welcome", "email": "b@example.com"}  # no name
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(json.dumps(line) for line in lines))
+    job_id = cli("enqueue", "batch-emails", str(batch)).stdout.strip()
+    run_worker("email", env=smtp.env, timeout=300)
+    result = _job(job_id, redis_conn).return_value()
+    assert result["sent"] == 997 and result["failed"] == 3
+    assert [f["index"] for f in result["failures"]] == [10, 500, 999]
+    assert "invalid email address" in result["failures"][0]["error"]
+    assert len(smtp.messages()) == 997
+    assert smtp.connections == 1  # one SMTP connection for the whole batch
+
+
+def test_email_preview_and_outbox(redis_conn, tmp_path):
+    out = tmp_path / "preview.html"
+    preview = cli("email", "preview", "scoring_complete", "--data", '{"name": "<b>Bold</b>"}', "--out", str(out))
+    assert preview.returncode == 0, preview.stderr
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in out.read_text()
+    enqueue("send_welcome_email", "outbox@example.com", "Olu")
+    run_worker("email")
+    listed = json.loads(cli("outbox", "list", "--json").stdout)
+    newest = listed[0]
+    assert newest["to"] == "outbox@example.com"
+    shown = cli("outbox", "show", newest["id"])
+    assert "Olu" in shown.stdout and "Subject:" in shown.stdout
+    assert cli("outbox", "show", "../../etc/passwd").returncode == 2

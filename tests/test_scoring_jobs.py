@@ -1,0 +1,212 @@
+"""Scoring jobs end to end on real workers: submit, score, store, publish, notify."""
+
+import json
+import threading
+
+import pytest
+
+from ielts_rq import enqueue, store
+from ielts_rq.errors import PermanentError
+from ielts_rq.jobs import scoring as scoring_jobs
+from ielts_rq.keys import key
+from ielts_rq.queues import JsonJob, get_queue
+
+from .conftest import cli, run_worker
+from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
+from .http_stub import StubServer
+
+
+def _listen(connection, channel, messages, ready):
+    pubsub = connection.pubsub()
+    pubsub.subscribe(channel)
+    ready.set()
+    for message in pubsub.listen():
+        if message["type"] == "message":
+            messages.append(json.loads(message["data"]))
+            return
+
+
+def test_submit_score_result_through_the_cli(redis_conn, tmp_path):
+    essay = tmp_path / "essay.txt"
+    essay.write_text(GOOD_ESSAY)
+    submitted = cli("submit", str(essay), "--task", "writing_task_2", "--prompt", PROMPT, "--user", "learner-1")
+    assert submitted.returncode == 0, submitted.stderr
+    submission_id = submitted.stdout.strip()
+
+    messages, ready = [], threading.Event()
+    listener = threading.Thread(target=_listen, args=(redis_conn, key("results"), messages, ready), daemon=True)
+    listener.start()
+    ready.wait(5)
+
+    assert cli("enqueue", "score", submission_id).returncode == 0
+    run_worker("scoring")
+    listener.join(10)
+
+    shown = cli("result", submission_id, "--json")
+    result = json.loads(shown.stdout)
+    assert result["submission_id"] == submission_id
+    assert result["user_id"] == "learner-1"
+    assert len(result["criteria_scores"]) == 4
+    assert 5.0 <= result["overall_band_score"] <= 9.0
+    assert messages and messages[0]["submission_id"] == submission_id
+    assert messages[0]["overall_band_score"] == result["overall_band_score"]
+    table = cli("result", submission_id).stdout
+    assert "Task Response" in table and "Overall band" in table
+
+
+def test_scoring_twice_while_pending_enqueues_one_job(redis_conn):
+    submission_id = store.create_submission("learner-2", "writing_task_2", GOOD_ESSAY, PROMPT)
+    first = enqueue("score_submission", submission_id)
+    second = enqueue("score_submission", submission_id)
+    assert first.id == second.id
+    assert get_queue("scoring").count == 1
+
+
+def test_a_submission_has_one_result_however_often_it_is_scored(redis_conn):
+    submission_id = store.create_submission("learner-3", "writing_task_2", GOOD_ESSAY, PROMPT)
+    first = scoring_jobs.score_submission(submission_id)
+    scored_at = store.get_result(submission_id)["scored_at"]
+    second = scoring_jobs.score_submission(submission_id)
+    assert first == second
+    assert store.get_result(submission_id)["scored_at"] == scored_at
+    assert redis_conn.zcard(key("results", "by_user", "learner-3")) == 1
+
+
+def test_identical_text_reuses_the_stored_result(redis_conn):
+    first = store.create_submission("learner-4", "writing_task_2", GOOD_ESSAY, PROMPT)
+    again = store.create_submission("learner-5", "writing_task_2", GOOD_ESSAY, PROMPT)
+    scoring_jobs.score_submission(first)
+    reused = scoring_jobs.score_submission(again)
+    assert reused["scorer"] == f"reused:{first}"
+    assert store.get_result(again)["overall_band_score"] == store.get_result(first)["overall_band_score"]
+
+
+def test_unknown_submission_fails_the_job_with_a_clear_message(redis_conn):
+    job = enqueue("score_submission", "sub_doesnotexist")
+    run_worker("scoring")
+    job = JsonJob.fetch(job.id, connection=redis_conn)
+    assert job.get_status() == "failed"
+    assert "submission sub_doesnotexist not found" in job.latest_result().exc_string
+    assert job.retries_left == 0  # bad input is not retried
+
+
+def test_bad_ids_are_refused_before_enqueueing(redis_conn):
+    with pytest.raises(PermanentError, match="invalid id"):
+        enqueue("score_submission", "../../etc/passwd")
+    result = cli("enqueue", "score", "has spaces")
+    assert result.returncode == 2 and "invalid submission id" in result.stderr
+
+
+def test_an_unscorable_answer_fails_permanently_with_the_scorer_reason(redis_conn):
+    submission_id = store.create_submission(None, "writing_task_2", " \n ", None)
+    job = enqueue("score_submission", submission_id)
+    run_worker("scoring")
+    job = JsonJob.fetch(job.id, connection=redis_conn)
+    assert job.get_status() == "failed"
+    assert "cannot be scored: text is empty" in job.latest_result().exc_string
+
+
+def test_score_batch_fans_out_and_reports_progress(redis_conn):
+    ids = [store.create_submission(f"batch-{n}", "writing_task_2", HALF_ESSAY + f" Number {n}.", PROMPT)
+           for n in range(5)]
+    batch_job = enqueue("score_batch", ids + ids[:1])
+    run_worker("scoring")
+    progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
+    assert progress["total"] == 5 and progress["skipped"] == 1
+    assert progress["counts"] == {"finished": 5}
+    assert progress["complete"]
+    assert all(store.get_result(sid) for sid in ids)
+
+
+def test_cleanup_old_results_deletes_only_old_ones(redis_conn):
+    old = store.create_submission("learner-6", "writing_task_2", GOOD_ESSAY, PROMPT)
+    new = store.create_submission("learner-6", "writing_task_2", HALF_ESSAY, PROMPT)
+    scoring_jobs.score_submission(old)
+    scoring_jobs.score_submission(new)
+    redis_conn.zadd(key("results", "by_time"), {old: 1_000_000})  # stored long ago
+    assert scoring_jobs.cleanup_old_results(30) == {"deleted": 1, "days_old": 30}
+    assert store.get_result(old) is None and store.get_result(new) is not None
+    assert redis_conn.zscore(key("results", "by_user", "learner-6"), old) is None
+    with pytest.raises(PermanentError, match="positive whole number"):
+        scoring_jobs.cleanup_old_results(-1)
+
+
+def test_generate_feedback_quotes_the_learners_own_mistakes(redis_conn):
+    submission_id = store.create_submission("learner-7", "writing_task_2",
+                                            GOOD_ESSAY.replace("benefits", "benifits"), PROMPT)
+    feedback = scoring_jobs.generate_feedback(submission_id)
+    assert [c["criterion"] for c in feedback["criteria"]][0] == "task_response"
+    assert "benifits" in json.dumps(feedback)
+
+
+@pytest.fixture
+def scoring_service():
+    server = StubServer()
+    yield server
+    server.close()
+
+
+def _service_answer(band):
+    criteria = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
+    return {"overall_band_score": band, "confidence": 0.9, "model_used": "platform-scorer-3",
+            "criteria_scores": [{"criterion": c, "band_score": band, "confidence": 0.9, "feedback": "ok",
+                                 "strengths": [], "weaknesses": [], "suggestions": []} for c in criteria],
+            "detailed_feedback": "", "feature_analysis": {}, "processing_time": 0.1, "task_type": "writing_task_2",
+            "language": "en", "timestamp": "2026-11-29T00:00:00Z"}
+
+
+def _score_on_worker(redis_conn, service_url):
+    submission_id = store.create_submission("learner-8", "writing_task_2", GOOD_ESSAY, PROMPT)
+    job = enqueue("score_submission", submission_id)
+    run_worker("scoring", env={"SCORING_SERVICE_URL": service_url})
+    return submission_id, JsonJob.fetch(job.id, connection=redis_conn)
+
+
+def test_scoring_service_contract(redis_conn, scoring_service):
+    scoring_service.answer("/score", (200, _service_answer(7.0)))
+    submission_id, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert job.get_status() == "finished"
+    assert store.get_result(submission_id)["scorer"] == "service"
+    method, path, headers, body = scoring_service.requests[0]
+    request = json.loads(body)
+    assert (method, path) == ("POST", "/score")
+    assert request["task_type"] == "writing_task_2" and request["text"] == GOOD_ESSAY
+    assert request["enable_detailed_feedback"] is True and request["language"] == "en"
+
+
+def test_scoring_service_500_then_200_is_retried(redis_conn, scoring_service):
+    scoring_service.answer("/score", (500, {"error": "boom"}), (503, {"error": "busy"}), (200, _service_answer(6.5)))
+    submission_id, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert job.get_status() == "finished"
+    assert store.get_result(submission_id)["overall_band_score"] == 6.5
+
+
+def test_scoring_service_429_is_retried(redis_conn, scoring_service):
+    scoring_service.answer("/score", (429, {"error": "slow down"}), (200, _service_answer(6.0)))
+    _, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert job.get_status() == "finished"
+
+
+def test_scoring_service_400_fails_with_its_answer(redis_conn, scoring_service):
+    scoring_service.answer("/score", (400, {"error": "text too short for the model"}))
+    _, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert job.get_status() == "failed"
+    error = job.latest_result().exc_string
+    assert "scoring service refused the request (400)" in error and "text too short" in error
+
+
+def test_scoring_service_malformed_answer_fails(redis_conn, scoring_service):
+    scoring_service.answer("/score", (200, b"<html>gateway</html>"), )
+    _, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert "malformed answer" in job.latest_result().exc_string
+    scoring_service.answer("/score", (200, {"overall_band_score": 12, "criteria_scores": [], "model_used": "x"}))
+    _, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert "overall band 12" in job.latest_result().exc_string
+
+
+def test_scoring_service_down_is_a_transient_failure(redis_conn):
+    _, job = _score_on_worker(redis_conn, "http://127.0.0.1:9")
+    assert job.get_status() == "scheduled"  # retried later, with backoff
+    assert job.retries_left == 2
+    shown = json.loads(cli("job", "show", job.id, "--json").stdout)
+    assert "TransientError: scoring service unreachable" in shown["last_error"]
