@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run test setup system-packages bench clean
+
+$(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt -r requirements-test.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+setup: $(BIN)/ielts-rq
+
+system-packages:
+	bash scripts/system-packages.sh
+
+# Everything on its embedded defaults: Valkey, workers, scheduler, dashboard.
+run: setup
+	$(BIN)/ielts-rq up --demo
+
+test: setup system-packages
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
