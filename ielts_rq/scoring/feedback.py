@@ -1,0 +1,251 @@
+"""Feedback on a writing answer that a learner can act on.
+
+Every message is built from the learner's own answer: the words they
+misspelled (with a correction), the linking words they overused (with
+counts), their word count against the minimum, and sentences quoted back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import lexicon
+
+CRITERION_NAMES = {
+    "task_achievement": "Task Achievement",
+    "task_response": "Task Response",
+    "coherence_cohesion": "Coherence and Cohesion",
+    "lexical_resource": "Lexical Resource",
+    "grammatical_range_accuracy": "Grammatical Range and Accuracy",
+    "fluency_coherence": "Fluency and Coherence",
+    "pronunciation": "Pronunciation",
+}
+
+# What a band means, in the spirit of the public IELTS band descriptors.
+BAND_SUMMARIES = (
+    (9.0, "expert: full command of the language"),
+    (8.0, "very good: only rare, minor lapses"),
+    (7.0, "good: effective control with occasional slips"),
+    (6.0, "competent: generally effective, with noticeable errors or limits"),
+    (5.0, "modest: the message gets across, but with frequent problems"),
+    (4.0, "limited: problems often get in the way of the message"),
+    (0.0, "very limited: the reader struggles to follow"),
+)
+
+MAX_QUOTE_CHARS = 160
+MAX_LISTED = 5
+# Alternatives to suggest for an overused linking word.
+ALTERNATIVES = {
+    "moreover": "in addition, furthermore, what is more",
+    "furthermore": "moreover, in addition, besides",
+    "in addition": "moreover, furthermore, also",
+    "also": "in addition, as well, too",
+    "however": "nevertheless, on the other hand, yet",
+    "but": "however, yet, although",
+    "so": "therefore, as a result, consequently",
+    "because": "since, as, due to the fact that",
+    "therefore": "consequently, as a result, thus",
+    "for example": "for instance, such as, to illustrate",
+    "firstly": "to begin with, first of all",
+    "and then": "after that, subsequently",
+    "then": "after that, subsequently, next",
+}
+
+
+def band_summary(band: float) -> str:
+    """One-phrase meaning of a band."""
+    return next(text for floor, text in BAND_SUMMARIES if band >= floor)
+
+
+def quote(sentence: str) -> str:
+    """A learner's sentence in quotes, shortened if very long."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) > MAX_QUOTE_CHARS:
+        sentence = sentence[: MAX_QUOTE_CHARS - 3].rsplit(" ", 1)[0] + "..."
+    return f'"{sentence}"'
+
+
+def spelling_corrections(misspelled: list) -> list:
+    """'wrong -> right (n times)' strings for the most frequent misspellings."""
+    counts = Counter(w.lower() for w in misspelled)
+    items = []
+    for word, count in counts.most_common(MAX_LISTED):
+        suggestion = lexicon.suggest_spelling(word)
+        arrow = f"{word} -> {suggestion}" if suggestion else f"{word} (check the spelling)"
+        items.append(arrow + (f" ({count} times)" if count > 1 else ""))
+    return items
+
+
+def repeated_content_words(words: list, limit: int = 3) -> list:
+    """The content words used most often, as (word, count), if used 5+ times."""
+    counts = Counter(w for w in words if len(w) >= 4 and w not in lexicon.ENGLISH_FUNCTION_WORDS
+                     and w not in ("that", "with", "have", "this", "they", "there", "their"))
+    return [(w, n) for w, n in counts.most_common(limit) if n >= 5]
+
+
+def task_feedback(task_type: str, values: dict, evidence: dict) -> dict:
+    """Strengths, weaknesses and suggestions for Task Achievement / Task Response."""
+    strengths, weaknesses, suggestions = [], [], []
+    word_count, minimum = evidence["word_count"], evidence["min_words"]
+    task_name = "Task 1" if task_type == "writing_task_1" else "Task 2"
+    if word_count < minimum:
+        weaknesses.append(f"You wrote {word_count} words; {task_name} needs at least {minimum}.")
+        suggestions.append(f"Develop your answer to at least {minimum} words: under-length answers "
+                           "lose marks for the task.")
+    else:
+        strengths.append(f"You wrote {word_count} words, meeting the {minimum}-word minimum.")
+    overlap = evidence["prompt_overlap"]
+    if overlap is not None and overlap < 0.3:
+        weaknesses.append("Your answer uses few of the question's key words: it may drift from the "
+                          "question asked.")
+        suggestions.append("Reread the question and make sure every paragraph answers it directly.")
+    elif overlap is not None and overlap >= 0.5:
+        strengths.append("Your answer stays close to the topic of the question.")
+    if task_type == "writing_task_1":
+        if not evidence["task_moves"]["overview"]:
+            weaknesses.append("There is no clear overview of the main trends.")
+            suggestions.append("Add an overview sentence, e.g. 'Overall, ...', summarising the main "
+                               "features.")
+        else:
+            strengths.append("You include an overview of the main features.")
+        if values["number_rate"] < 1.0:
+            suggestions.append("Support your description with specific figures from the data.")
+    else:
+        if not evidence["task_moves"]["position"]:
+            suggestions.append("State your own position clearly in the introduction and conclusion "
+                               "(e.g. 'I strongly believe that ...').")
+        if not evidence["task_moves"]["conclusion"]:
+            weaknesses.append("The essay has no clearly signalled conclusion.")
+            suggestions.append("Finish with a short conclusion ('In conclusion, ...') that restates "
+                               "your position.")
+        else:
+            strengths.append("Your essay ends with a clear conclusion.")
+    return _complete(strengths, weaknesses, suggestions,
+                     "Address every part of the question and support each main idea with an "
+                     "explanation or example.")
+
+
+def coherence_feedback(values: dict, evidence: dict) -> dict:
+    """Strengths, weaknesses and suggestions for Coherence and Cohesion."""
+    strengths, weaknesses, suggestions = [], [], []
+    linking = evidence["linking"]
+    used = sorted(linking["counts"], key=linking["counts"].get, reverse=True)
+    if len(used) >= 5:
+        strengths.append(f"You use a range of linking words ({', '.join(used[:MAX_LISTED])}).")
+    elif len(used) <= 2:
+        weaknesses.append("You use very few linking words to connect your ideas.")
+        suggestions.append("Connect ideas with linking words such as however, as a result, "
+                           "for instance and in contrast.")
+    for linker, count in sorted(linking["overused"].items(), key=lambda kv: -kv[1]):
+        weaknesses.append(f"You overuse '{linker}' ({count} times).")
+        alternatives = ALTERNATIVES.get(linker)
+        suggestions.append(f"Vary '{linker}'" + (f" with {alternatives}" if alternatives else "")
+                           + ", or link ideas through reference (this, these, such).")
+    paragraphs = evidence["paragraph_count"]
+    if paragraphs <= 1:
+        weaknesses.append("Your answer is a single block of text with no paragraphs.")
+        suggestions.append("Organise your answer into paragraphs: an introduction, one paragraph "
+                           "per main idea, and a conclusion.")
+    elif paragraphs >= 3:
+        strengths.append(f"Your answer is organised into {paragraphs} paragraphs.")
+    run_ons = evidence["grammar"]["run_on_sentences"]
+    if run_ons:
+        longest = max(run_ons, key=len)
+        weaknesses.append(f"Some sentences run on too long, e.g. {quote(longest)}")
+        suggestions.append("Split very long sentences into two or three, each with one main idea.")
+    return _complete(strengths, weaknesses, suggestions,
+                     "Give each paragraph one clear central idea and open it with a topic sentence.")
+
+
+def lexical_feedback(values: dict, evidence: dict, words: list) -> dict:
+    """Strengths, weaknesses and suggestions for Lexical Resource."""
+    strengths, weaknesses, suggestions = [], [], []
+    corrections = spelling_corrections(evidence["misspellings"])
+    if corrections:
+        weaknesses.append(f"{len(evidence['misspellings'])} spelling error(s): {'; '.join(corrections)}.")
+        suggestions.append("Learn the correct spelling of the words above and proofread for "
+                           "spelling before you finish.")
+    else:
+        strengths.append("No spelling errors were found.")
+    if evidence["advanced_words"]:
+        strengths.append("You use less common vocabulary, such as "
+                         f"{', '.join(repr(w) for w in evidence['advanced_words'][:MAX_LISTED])}.")
+    else:
+        suggestions.append("Use more precise, less common vocabulary for your topic instead of "
+                           "general words.")
+    repeated = repeated_content_words(words)
+    if repeated and values["window_ttr"] < 0.75:
+        listed = ", ".join(f"'{w}' ({n} times)" for w, n in repeated)
+        weaknesses.append(f"Some words are repeated often: {listed}.")
+        suggestions.append("Use synonyms or pronouns for words you repeat.")
+    elif values["window_ttr"] >= 0.8:
+        strengths.append("Your vocabulary is varied: you rarely repeat the same words.")
+    return _complete(strengths, weaknesses, suggestions,
+                     "Learn topic vocabulary with its collocations (e.g. 'play a vital role', "
+                     "'a significant increase').")
+
+
+def grammar_feedback(values: dict, evidence: dict) -> dict:
+    """Strengths, weaknesses and suggestions for Grammatical Range and Accuracy."""
+    strengths, weaknesses, suggestions = [], [], []
+    grammar = evidence["grammar"]
+    slips = grammar["agreement_slips"] + grammar["article_slips"] + grammar["repeated_words"]
+    if slips:
+        listed = ", ".join(f"'{s}'" for s in slips[:MAX_LISTED])
+        example = f" For example: {quote(grammar['slip_sentences'][0])}" if grammar["slip_sentences"] else ""
+        weaknesses.append(f"Grammar slips found: {listed}.{example}")
+        suggestions.append("Check subject-verb agreement (people are, he has), a/an before vowel "
+                           "sounds, and words typed twice.")
+    if grammar["lowercase_i"]:
+        weaknesses.append(f"The pronoun 'I' is written in lower case {grammar['lowercase_i']} time(s).")
+        suggestions.append("Always write the pronoun 'I' as a capital letter.")
+    if grammar["lowercase_sentence_starts"]:
+        weaknesses.append(f"{grammar['lowercase_sentence_starts']} sentence(s) start with a small "
+                          f"letter, e.g. {quote(grammar['lowercase_start_example'])}")
+        suggestions.append("Start every sentence with a capital letter.")
+    if values["punctuation_spacing_rate"] > 0.5:
+        weaknesses.append("Punctuation spacing is inconsistent (a space before a comma or full stop, "
+                          "or none after it).")
+        suggestions.append("Put a space after commas and full stops, never before them.")
+    if values["complex_sentence_share"] >= 0.4:
+        strengths.append("You use a mix of complex sentences (with clauses such as because, which, "
+                         "although).")
+    else:
+        suggestions.append("Use more complex sentences: relative clauses (which, who), conditionals "
+                           "(if ...) and contrasts (although ...).")
+    if not slips and not grammar["lowercase_i"] and not grammar["lowercase_sentence_starts"]:
+        strengths.append("No basic slips were detected in agreement, articles or capital letters.")
+    return _complete(strengths, weaknesses, suggestions,
+                     "Proofread each sentence for verb tenses and plural endings.")
+
+
+def _complete(strengths: list, weaknesses: list, suggestions: list, default_suggestion: str) -> dict:
+    """Fill empty lists with a sensible default so no list is ever empty."""
+    return {
+        "strengths": strengths or ["The answer shows some control of this area."],
+        "weaknesses": weaknesses or ["No major weakness was detected automatically."],
+        "suggestions": suggestions or [default_suggestion],
+    }
+
+
+def criterion_feedback_text(criterion: str, band: float, notes: dict) -> str:
+    """One-paragraph feedback for a criterion: what the band means, then the main point."""
+    text = f"{CRITERION_NAMES[criterion]}: band {band:g}, {band_summary(band)}."
+    specific = [w for w in notes["weaknesses"] if not w.startswith("No major weakness")]
+    if specific:
+        text += " Main issue: " + specific[0]
+    elif notes["strengths"]:
+        text += " " + notes["strengths"][0]
+    return text
+
+
+def overall_feedback(overall: float, criteria: list) -> str:
+    """Summary paragraph: the overall band, strongest and weakest criteria, top actions."""
+    best = max(criteria, key=lambda c: c["band_score"])
+    worst = min(criteria, key=lambda c: c["band_score"])
+    text = f"Estimated overall band {overall:g} ({band_summary(overall)})."
+    if best["band_score"] != worst["band_score"]:
+        text += (f" Strongest area: {CRITERION_NAMES[best['criterion']]} ({best['band_score']:g});"
+                 f" needs most work: {CRITERION_NAMES[worst['criterion']]} ({worst['band_score']:g}).")
+    actions = [c["suggestions"][0] for c in sorted(criteria, key=lambda c: c["band_score"])][:3]
+    return text + " Next steps: " + " ".join(actions)

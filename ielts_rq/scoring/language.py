@@ -1,0 +1,50 @@
+"""Is this English at all? Texts in another language or gibberish are not rated.
+
+Three cheap signals: the script (share of letters that are Latin), the share
+of words an English dictionary or frequency list knows, and the share of
+English function words (any real English text is full of "the", "of", "is";
+a Spanish or French text has almost none, even if a few words coincide).
+"""
+
+from __future__ import annotations
+
+from . import lexicon
+
+NOT_ENGLISH = "not_english"
+GIBBERISH = "gibberish"
+
+MIN_LATIN_LETTER_SHARE = 0.5
+MIN_ENGLISH_WORD_SHARE = 0.7
+MIN_FUNCTION_WORD_SHARE = 0.12
+# A text that repeats a handful of words over and over is not an answer.
+MIN_DISTINCT_WORD_SHARE = 0.06
+MIN_WORDS_FOR_REPETITION_CHECK = 40
+# Share of words another language's frequency list must know to call it that language.
+MIN_FOREIGN_WORD_SHARE = 0.6
+
+
+def rejection_reason(text: str, words: list) -> str | None:
+    """``"not_english"``, ``"gibberish"`` or None (English that can be rated)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return GIBBERISH
+    latin = sum(1 for c in letters if c.isascii()) / len(letters)
+    if latin < MIN_LATIN_LETTER_SHARE:
+        return NOT_ENGLISH
+    if not words:
+        return GIBBERISH
+    if (len(words) >= MIN_WORDS_FOR_REPETITION_CHECK
+            and len(set(words)) / len(words) < MIN_DISTINCT_WORD_SHARE):
+        return GIBBERISH
+    english = sum(1 for w in words if lexicon.is_english_word(w)) / len(words)
+    function = sum(1 for w in words if w in lexicon.ENGLISH_FUNCTION_WORDS) / len(words)
+    if english >= MIN_ENGLISH_WORD_SHARE and function >= MIN_FUNCTION_WORD_SHARE:
+        return None
+    _, foreign_share = lexicon.best_foreign_language(tuple(words))
+    return NOT_ENGLISH if foreign_share >= MIN_FOREIGN_WORD_SHARE else GIBBERISH
+
+
+def is_mostly_non_latin(text: str) -> bool:
+    """True for texts written mostly in another script (Chinese, Arabic, Cyrillic...)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if c.isascii()) / len(letters) < MIN_LATIN_LETTER_SHARE

@@ -1,0 +1,195 @@
+"""The fitted writing model: overall band from features, criteria around it.
+
+``model.json`` (written by ``bench/fit_scorer.py``) holds only numbers: the
+feature names, clipping bounds, means and scales, ridge coefficients and a
+linear calibration that spreads predictions back to the spread of the
+examiners' bands. Prediction is plain Python: no numpy or sklearn at runtime.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+from .rules import MAX_BAND, MIN_BAND, mean_band, round_band
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+
+# Features that speak to each writing criterion, with the direction in which
+# they make the criterion better (+1) or worse (-1). A criterion's band is the
+# predicted overall band shifted by how far these features sit from the
+# training mean (in standard deviations), within +/- MAX_CRITERION_SHIFT.
+CRITERION_FEATURES = {
+    "task": {"length_ratio": +1, "under_length": -2, "prompt_overlap": +1, "task_markers": +1,
+             "paragraphs": +0.5},
+    "coherence_cohesion": {"linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
+                           "run_on_sentences": -1, "sentence_length_sd": +0.5},
+    "lexical_resource": {"spelling_error_rate": -1.5, "mtld": +1, "window_ttr": +0.5,
+                         "advanced_words": +1, "vocabulary_score": +1},
+    "grammatical_range_accuracy": {"grammar_slip_rate": -1.5, "complex_sentence_share": +1,
+                                   "punctuation_spacing_rate": -0.5, "run_on_sentences": -0.5,
+                                   "comma_rate": +0.5},
+}
+# Half a band per standard deviation of a criterion's evidence, at most one band.
+SHIFT_PER_SD = 0.5
+MAX_CRITERION_SHIFT = 1.0
+
+# The model only knows the range of its training essays: values beyond it are
+# clipped, so an essay with no full stops at all looks no worse than the
+# worst-punctuated training essay. Beyond that range, the descriptors' word
+# stands: each feature below costs its criteria PENALTY_PER_SD bands per
+# training standard deviation past the bound, in its bad direction.
+OUT_OF_RANGE_PENALTIES = {
+    # feature: (bad direction, criteria it penalises)
+    "spelling_error_rate": (+1, ("lexical_resource",)),
+    "window_ttr": (-1, ("lexical_resource",)),
+    "log_distinct_words": (-1, ("lexical_resource",)),
+    "mean_sentence_length": (+1, ("coherence_cohesion", "grammatical_range_accuracy")),
+    "grammar_slip_rate": (+1, ("grammatical_range_accuracy",)),
+    "punctuation_spacing_rate": (+1, ("grammatical_range_accuracy",)),
+}
+PENALTY_PER_SD = 0.5
+MAX_PENALTY_PER_FEATURE = 2.0
+MAX_PENALTY_PER_CRITERION = 2.5
+# Under-length answers lose Task Achievement/Response in proportion to the
+# shortfall: 3 bands for an answer with no words, 0.6 for one 20% short.
+UNDER_LENGTH_PENALTY = 3.0
+
+
+@functools.cache
+def load_model(path: str = str(MODEL_PATH)) -> dict:
+    """The fitted parameters, read once per process."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def vocabulary_score(words: list, vocabulary: dict) -> float:
+    """Band suggested by which words the essay uses (a TF-IDF ridge model).
+
+    Term weights are sublinear (1 + log count) times the word's IDF, and the
+    vector is L2-normalised over the model's vocabulary, as in training.
+    """
+    weights = vocabulary["weights"]
+    counts = {}
+    for word in words:
+        if word in weights:
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return vocabulary["intercept"]
+    tfidf = {w: (1 + math.log(n)) * weights[w][0] for w, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in tfidf.values()))
+    return vocabulary["intercept"] + sum(v / norm * weights[w][1] for w, v in tfidf.items())
+
+
+def model_inputs(values: dict, words: list, params: dict) -> dict:
+    """The essay's features plus the vocabulary model's score: what the regressors read."""
+    inputs = dict(values)
+    inputs["vocabulary_score"] = vocabulary_score(words, params["vocabulary"])
+    return inputs
+
+
+def standardise(inputs: dict, params: dict) -> list:
+    """Inputs clipped to the training range (1st-99th percentile), as z-scores."""
+    z = []
+    for name, low, high, mean, scale in zip(params["features"], params["lower"], params["upper"],
+                                            params["means"], params["scales"]):
+        value = min(high, max(low, inputs[name]))
+        z.append((value - mean) / scale)
+    return z
+
+
+def tree_ensemble_output(x: list, ensemble: dict) -> float:
+    """Prediction of gradient-boosted regression trees stored as flat node arrays."""
+    total = ensemble["init"]
+    for tree in ensemble["trees"]:
+        node = 0
+        left, right = tree["left"], tree["right"]
+        while left[node] != -1:
+            if x[tree["feature"][node]] <= tree["threshold"][node]:
+                node = left[node]
+            else:
+                node = right[node]
+        total += ensemble["learning_rate"] * tree["value"][node]
+    return total
+
+
+def raw_overall(inputs: dict, params: dict) -> float:
+    """Uncalibrated overall band: ridge, blended with the trees when present."""
+    z = standardise(inputs, params)
+    linear = params["intercept"] + sum(c * x for c, x in zip(params["coefficients"], z))
+    ensemble = params.get("trees")
+    if not ensemble:
+        return linear
+    x = [inputs[name] for name in params["features"]]
+    return (1 - ensemble["blend"]) * linear + ensemble["blend"] * tree_ensemble_output(x, ensemble)
+
+
+def predict_overall(values: dict, words: list, params: dict | None = None) -> float:
+    """Continuous overall band (not yet rounded) of an essay, within 1..9."""
+    params = params or load_model()
+    raw = raw_overall(model_inputs(values, words, params), params)
+    calibration = params["calibration"]
+    calibrated = calibration["target_mean"] + calibration["slope"] * (raw - calibration["raw_mean"])
+    return min(MAX_BAND, max(1.0, calibrated))
+
+
+def criterion_shifts(values: dict, words: list, params: dict | None = None) -> dict:
+    """Per-criterion shift (in bands) from each criterion's own features."""
+    params = params or load_model()
+    inputs = model_inputs(values, words, params)
+    z_by_name = dict(zip(params["features"], standardise(inputs, params)))
+    shifts = {}
+    for criterion, weights in CRITERION_FEATURES.items():
+        total_weight = sum(abs(w) for w in weights.values())
+        evidence = sum(w * z_by_name[name] for name, w in weights.items()) / total_weight
+        shifts[criterion] = max(-MAX_CRITERION_SHIFT, min(MAX_CRITERION_SHIFT, SHIFT_PER_SD * evidence))
+    return shifts
+
+
+def penalties(values: dict, params: dict | None = None) -> dict:
+    """Bands each criterion loses for evidence beyond the training range or under length."""
+    params = params or load_model()
+    bounds = {name: (low, high, scale) for name, low, high, scale in
+              zip(params["features"], params["lower"], params["upper"], params["scales"])}
+    lost = {"task": UNDER_LENGTH_PENALTY * values["under_length"]}
+    for name, (direction, criteria) in OUT_OF_RANGE_PENALTIES.items():
+        low, high, scale = bounds[name]
+        excess = (values[name] - high) if direction > 0 else (low - values[name])
+        if excess > 0:
+            cost = min(MAX_PENALTY_PER_FEATURE, PENALTY_PER_SD * excess / scale)
+            for criterion in criteria:
+                lost[criterion] = lost.get(criterion, 0.0) + cost
+    return {c: min(MAX_PENALTY_PER_CRITERION, p) for c, p in lost.items()}
+
+
+def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None = None) -> dict:
+    """Half-band criterion bands centred on ``overall`` that average back to it.
+
+    The shifts are centred (so they move criteria apart, not the overall);
+    penalties (``lost``, bands per criterion) then lower their criteria and
+    with them the overall. Each criterion is rounded to a half band, and the
+    criterion whose rounding lost the most (or gained the most) is nudged by
+    half a band until the IELTS-rounded mean of the four equals the rounded
+    (penalised) overall.
+    """
+    lost = lost or {}
+    centre = sum(shifts.values()) / len(shifts)
+    raw = {c: min(MAX_BAND, max(MIN_BAND, overall + s - centre - lost.get(c, 0.0)))
+           for c, s in shifts.items()}
+    target = round_band(overall - sum(lost.get(c, 0.0) for c in shifts) / len(shifts))
+    bands = {c: round_band(v) for c, v in raw.items()}
+    for _ in range(8):
+        current = mean_band(bands.values())
+        if current == target:
+            break
+        if current < target:
+            candidates = [c for c in bands if bands[c] < MAX_BAND]
+            pick = max(candidates, key=lambda c: raw[c] - bands[c])
+            bands[pick] += 0.5
+        else:
+            candidates = [c for c in bands if bands[c] > MIN_BAND]
+            pick = min(candidates, key=lambda c: raw[c] - bands[c])
+            bands[pick] -= 0.5
+    return bands

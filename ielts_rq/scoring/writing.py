@@ -1,0 +1,117 @@
+"""Scoring a writing answer (Task 1 or Task 2) with the fitted model."""
+
+from __future__ import annotations
+
+from . import feedback
+from .features import analyse_essay
+from .model import (consistent_criterion_bands, criterion_shifts, load_model, penalties,
+                    predict_overall)
+from .rules import CRITERIA, mean_band
+
+# Share of held-out essays the model placed within half a band of the
+# examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
+# the starting point of the confidence figure.
+BASE_CONFIDENCE = 0.64
+# Criterion bands are derived from the overall band (there are no
+# criterion-level labels to fit), so they are less certain than the overall.
+CRITERION_CONFIDENCE_FACTOR = 0.85
+
+
+def score_writing(task_type: str, text: str, prompt: str | None) -> dict:
+    """Bands, confidence, feedback and features of a writing answer."""
+    params = load_model()
+    values, evidence, doc = analyse_essay(task_type, text, prompt)
+    words = doc.words
+    task_criterion = CRITERIA[task_type][0]
+    predicted, lost, bands = writing_bands(task_type, values, words, params)
+    confidence = _confidence(values, evidence, params, prompt)
+
+    notes = {
+        task_criterion: feedback.task_feedback(task_type, values, evidence),
+        "coherence_cohesion": feedback.coherence_feedback(values, evidence),
+        "lexical_resource": feedback.lexical_feedback(values, evidence, words),
+        "grammatical_range_accuracy": feedback.grammar_feedback(values, evidence),
+    }
+    criteria = []
+    for criterion in CRITERIA[task_type]:
+        criteria.append({
+            "criterion": criterion,
+            "band_score": bands[criterion],
+            "confidence": round(confidence * CRITERION_CONFIDENCE_FACTOR, 3),
+            "feedback": feedback.criterion_feedback_text(criterion, bands[criterion], notes[criterion]),
+            **notes[criterion],
+        })
+    overall = mean_band(bands.values())
+    return {
+        "overall_band_score": overall,
+        "confidence": confidence,
+        "criteria_scores": criteria,
+        "detailed_feedback": feedback.overall_feedback(overall, criteria),
+        "feature_analysis": _feature_analysis(values, evidence, predicted, lost, prompt,
+                                              task_criterion),
+    }
+
+
+def writing_bands(task_type: str, values: dict, words: list, params: dict) -> tuple:
+    """(predicted overall, penalties, criterion bands) of an essay's features.
+
+    The overall band the learner sees is the IELTS-rounded mean of these
+    criterion bands. ``bench/scorer_agreement.py`` scores held-out essays
+    through this same function.
+    """
+    task_criterion = CRITERIA[task_type][0]
+    predicted = predict_overall(values, words, params)
+    shifts = criterion_shifts(values, words, params)
+    shifts[task_criterion] = shifts.pop("task")
+    lost = penalties(values, params)
+    if "task" in lost:
+        lost[task_criterion] = lost.pop("task")
+    return predicted, lost, consistent_criterion_bands(predicted, shifts, lost)
+
+
+def _confidence(values: dict, evidence: dict, params: dict, prompt: str | None) -> float:
+    """Lower confidence when the essay lies outside what the model was fitted on."""
+    outside = sum(1 for name, low, high in zip(params["features"], params["lower"], params["upper"])
+                  if name in values and not low <= values[name] <= high)
+    confidence = BASE_CONFIDENCE - 0.03 * outside
+    if prompt is None:
+        confidence -= 0.05
+    if evidence["word_count"] < evidence["min_words"] / 2:
+        confidence -= 0.1
+    return round(max(0.2, min(0.9, confidence)), 3)
+
+
+def _feature_analysis(values: dict, evidence: dict, predicted: float, lost: dict,
+                      prompt: str | None, task_criterion: str) -> dict:
+    grammar = evidence["grammar"]
+    weak = ["criterion bands are the predicted overall band adjusted by each criterion's own "
+            "features; only overall bands were available to calibrate on"]
+    weak_criteria = [] if prompt else [task_criterion]
+    return {
+        "word_count": evidence["word_count"],
+        "min_words": evidence["min_words"],
+        "under_length": evidence["word_count"] < evidence["min_words"],
+        "sentence_count": evidence["sentence_count"],
+        "paragraph_count": evidence["paragraph_count"],
+        "spelling_errors": len(evidence["misspellings"]),
+        "misspelled_words": sorted({w.lower() for w in evidence["misspellings"]}),
+        "lexical_diversity_mtld": round(values["mtld"], 2),
+        "lexical_diversity_window_ttr": round(values["window_ttr"], 3),
+        "mean_word_zipf": round(values["mean_zipf"], 2),
+        "less_common_words": evidence["advanced_words"],
+        "mean_sentence_length": round(values["mean_sentence_length"], 1),
+        "sentence_length_sd": round(values["sentence_length_sd"], 1),
+        "linking_words": evidence["linking"]["counts"],
+        "overused_linking_words": evidence["linking"]["overused"],
+        "grammar_slips": grammar["agreement_slips"] + grammar["article_slips"] + grammar["repeated_words"],
+        "lowercase_i": grammar["lowercase_i"],
+        "lowercase_sentence_starts": grammar["lowercase_sentence_starts"],
+        "run_on_sentences": len(grammar["run_on_sentences"]),
+        "complex_sentence_share": round(values["complex_sentence_share"], 2),
+        "prompt_overlap": None if evidence["prompt_overlap"] is None else round(evidence["prompt_overlap"], 2),
+        "task_moves": evidence["task_moves"],
+        "predicted_overall_unrounded": round(predicted, 3),
+        "band_penalties": {c: round(p, 2) for c, p in lost.items() if p > 0},
+        "weak_evidence": weak_criteria,
+        "notes": weak + ([] if prompt else ["no prompt given: relevance to the question not checked"]),
+    }
