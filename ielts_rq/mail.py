@@ -38,7 +38,7 @@ from .settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-MESSAGES = ("welcome", "scoring_complete", "weekly_report", "generic")
+MESSAGES = ("welcome", "scoring_complete", "weekly_report", "platform_report", "generic")
 TEMPLATE_PARTS = ("subject.txt", "body.txt", "body.html")
 MAILERS = {"outbox": OutboxMailer, "smtp": SmtpMailer, "sendgrid": SendGridMailer}
 CRITERION_NAMES = {
@@ -150,6 +150,31 @@ def weekly_report_context(report: dict, name: str | None, chart_cid: str | None 
         raise PermanentError(f"weekly report cannot be emailed: missing or malformed {exc}") from None
 
 
+def platform_report_context(report: dict, chart_cids: tuple[str, ...] = ()) -> dict:
+    """Context of ``platform_report`` from ``jobs.analytics.weekly_report("platform", ...)``."""
+    try:
+        week, average = report["this_week"], report["this_week"]["average_band"]
+        seconds = week["mean_seconds_to_score"]
+        submissions_change = report["change"]["submissions"]
+        return {
+            "period_start": _format_date(report["week"]["start"]),
+            "period_end": _format_date(report["week"]["end"]),
+            "submissions": int(week["submissions"]),
+            "submissions_change": f"{submissions_change:+d} on the week before" if submissions_change else None,
+            "scored": int(week["scored"]),
+            "active_learners": int(report["active_learners"]),
+            "average_band": None if average is None else format_band(average),
+            "change": _band_change(average, report.get("previous_average_band")),
+            "time_to_score": "no answers scored" if seconds is None else f"{seconds:.1f} s",
+            "queues": [{"name": name, "finished": q["finished"], "failed": q["failed"],
+                        "failure_rate": None if not q["failure_rate"] else f"{q['failure_rate']:.1%}"}
+                       for name, q in week["queues"].items()],
+            "chart_cids": list(chart_cids),
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"platform report cannot be emailed: missing or malformed {exc}") from None
+
+
 def generic_context(subject: str, text: str, html: str | None = None) -> dict:
     """Context of ``generic``: a subject, a plain text and optionally an HTML body.
 
@@ -224,6 +249,13 @@ _SAMPLE_RESULT = {
          "weaknesses": ["Article errors"], "suggestions": ["Proofread for missing articles."]},
     ],
 }
+_SAMPLE_PLATFORM_REPORT = {
+    "week": {"start": "2026-11-16", "end": "2026-11-22"}, "active_learners": 412,
+    "previous_average_band": 6.1, "change": {"submissions": 85, "average_band": 0.1},
+    "this_week": {"submissions": 1290, "scored": 1275, "average_band": 6.2, "mean_seconds_to_score": 3.4,
+                  "queues": {"scoring": {"finished": 1275, "failed": 15, "failure_rate": 0.0116},
+                             "email": {"finished": 1302, "failed": 0, "failure_rate": 0.0}}},
+}
 _SAMPLE_REPORT = {
     "period_start": "2026-11-16", "period_end": "2026-11-22", "submissions": 5,
     "average_band": 6.5, "previous_average_band": 6.0,
@@ -237,6 +269,7 @@ def sample_context(name: str) -> dict:
         "welcome": lambda: welcome_context("Amira"),
         "scoring_complete": lambda: scoring_complete_context(_SAMPLE_RESULT, "sub_8f3a2c", "Amira"),
         "weekly_report": lambda: weekly_report_context(_SAMPLE_REPORT, "Amira"),
+        "platform_report": lambda: platform_report_context(_SAMPLE_PLATFORM_REPORT),
         "generic": lambda: generic_context(
             "Scheduled maintenance on Sunday",
             "The platform will be unavailable on Sunday from 02:00 to 03:00 UTC.\n\n"

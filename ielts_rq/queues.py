@@ -71,6 +71,18 @@ POLICIES: dict[str, JobPolicy] = dict([
     # Ten minutes of sending at 100 a minute, and room to spare.
     _policy("email", "send_batch_emails", "email", timeout=1200, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    _policy("email", "send_platform_report", "email", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES),
+    _policy("email", "send_weekly_reports", "email", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "process_user_analytics", "analytics", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "process_platform_analytics", "analytics", timeout=300, result_ttl=DAY,
+            failure_ttl=WEEK, retry_intervals=_TRANSIENT),
+    _policy("analytics", "generate_weekly_report", "analytics", timeout=300, result_ttl=WEEK, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "cleanup_old_analytics", "analytics", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=(60,)),
     _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
     _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
 ])

@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 
+from . import stats
 from .connection import get_connection
 from .errors import NotFound, PermanentError
 from .keys import key
@@ -84,14 +85,16 @@ def create_submission(user_id: str | None, task_type: str, text: str, prompt: st
         "task_type": task_type,
         "text": _clean_text(text, "text", MAX_TEXT_CHARS),
         "prompt": _clean_text(prompt, "prompt", MAX_PROMPT_CHARS) if prompt else None,
-        "created_at": _iso(_now()),
         **_check_extra(extra),
     }
+    created = _now()
+    submission["created_at"] = _iso(created)
     connection = get_connection()
     with connection.pipeline() as pipe:
         pipe.set(key("submission", submission["id"]), json.dumps(submission))
         if user_id:
-            pipe.zadd(key("submissions", "by_user", user_id), {submission["id"]: _now()})
+            pipe.zadd(key("submissions", "by_user", user_id), {submission["id"]: created})
+        stats.record_submission(pipe, submission["created_at"][:10], task_type, user_id)
         pipe.execute()
     return submission["id"]
 
@@ -157,6 +160,8 @@ def save_result(submission: dict, response: dict, scorer: str) -> dict:
         pipe.zadd(key("results", "by_day", record["scored_at"][:10]), {sid: stored_at})
         if submission.get("user_id"):
             pipe.zadd(key("results", "by_user", submission["user_id"]), {sid: stored_at})
+        stats.record_result(pipe, record["scored_at"][:10], record["task_type"], record["overall_band_score"],
+                            stored_at - datetime.fromisoformat(submission["created_at"]).timestamp())
         pipe.publish(key(RESULTS_CHANNEL), json.dumps(
             {"submission_id": sid, "user_id": record["user_id"], "overall_band_score": record["overall_band_score"],
              "task_type": record["task_type"], "scored_at": record["scored_at"]}))
@@ -184,6 +189,15 @@ def results_for_user(user_id: str, start: float, end: float) -> list[dict]:
     return [json.loads(p) for p in connection.mget([key("result", sid.decode()) for sid in ids]) if p]
 
 
+def submissions_for_user(user_id: str, start: float, end: float) -> list[dict]:
+    """A learner's submissions created in [start, end) (epoch seconds), oldest first."""
+    connection = get_connection()
+    ids = connection.zrangebyscore(key("submissions", "by_user", check_id(user_id, "user")), start, f"({end}")
+    if not ids:
+        return []
+    return [json.loads(p) for p in connection.mget([key("submission", sid.decode()) for sid in ids]) if p]
+
+
 def delete_results_older_than(days: int) -> int:
     """Delete results stored more than ``days`` ago; return how many."""
     connection = get_connection()
@@ -206,6 +220,35 @@ def _delete_results(connection, submission_ids: list[str]) -> None:
                 if record.get("user_id"):
                     pipe.zrem(key("results", "by_user", record["user_id"]), sid)
         pipe.execute()
+
+
+# Analytics records ---------------------------------------------------------
+
+def save_analytics(kind: str, subject: str, start: str, end: str, record: dict) -> str:
+    """Store an analytics record; it is indexed by time for cleanup_old_analytics."""
+    record_key = key("analytics", kind, subject, f"{start}..{end}")
+    connection = get_connection()
+    with connection.pipeline() as pipe:
+        pipe.set(record_key, json.dumps(record))
+        pipe.zadd(key("analytics", "by_time"), {record_key: _now()})
+        pipe.execute()
+    return record_key
+
+
+def get_analytics(kind: str, subject: str, start: str, end: str) -> dict | None:
+    return _get(key("analytics", kind, subject, f"{start}..{end}"))
+
+
+def delete_analytics_older_than(days: int) -> int:
+    connection = get_connection()
+    old = connection.zrangebyscore(key("analytics", "by_time"), "-inf", _now() - days * 86400)
+    for start in range(0, len(old), 500):
+        chunk = old[start:start + 500]
+        with connection.pipeline() as pipe:
+            pipe.delete(*chunk)
+            pipe.zrem(key("analytics", "by_time"), *chunk)
+            pipe.execute()
+    return len(old)
 
 
 # Batches -------------------------------------------------------------------

@@ -12,15 +12,18 @@ sign-up, cannot be opted out of.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import timedelta
 
 from rq import get_current_job
 
-from .. import mail, reports, store
+from .. import mail, stats, store
+from ..analytics import parse_day
 from ..connection import get_connection
+from ..enqueue import enqueue, enqueue_many
 from ..errors import IeltsRqError, NotFound, PermanentError, TransientError
 from ..keys import key
 from ..ratelimit import wait_for_slot
+from ..settings import get_settings
 
 SENT_MARKER_TTL = 30 * 86400
 MAX_BATCH = 1000  # messages in one send_batch_emails job: ten minutes at 100 a minute
@@ -39,8 +42,35 @@ def send_scoring_complete(submission_id: str) -> dict:
 
 
 def send_weekly_report(user_id: str, today: str | None = None) -> dict:
-    """Send a learner the week's report (the seven days before ``today``, an ISO date)."""
+    """Send a learner the week's report (the seven days before ``today``, an ISO date), chart inline."""
     return _send(_weekly_report_message(user_id, today), "weekly_report")
+
+
+def send_platform_report(today: str | None = None) -> dict:
+    """Send the platform's weekly report, charts inline, to every address in ADMIN_EMAILS."""
+    from .analytics import charts_for, weekly_report
+
+    admins = get_settings().admin_emails
+    if not admins:
+        return {"sent": 0, "skipped": "ADMIN_EMAILS is not set"}
+    report = weekly_report("platform", None, parse_day(today))
+    images = {f"platform-{name}": png for name, png in charts_for(report).items()}
+    context = mail.platform_report_context(report, tuple(images))
+    marker = _marker()
+    with mail.get_mailer() as mailer:
+        sent = [_send_once(f"{marker}:{to}" if marker else None, to, "platform_report", context, images, mailer)
+                for to in admins]
+    return {"sent": len(sent), "messages": sent}
+
+
+def send_weekly_reports(today: str | None = None) -> dict:
+    """Monday's fan-out: one weekly report per learner active last week (one bulk enqueue), and the platform report."""
+    day = parse_day(today)
+    start, end = day - timedelta(days=7), day - timedelta(days=1)
+    learners = sorted(stats.active_learners(get_connection(), start, end))
+    job_ids = enqueue_many("send_weekly_report", [((user_id, day.isoformat()), {}) for user_id in learners])
+    platform = enqueue("send_platform_report", day.isoformat())
+    return {"learners": len(learners), "jobs": len(job_ids), "platform_report_job": platform.id}
 
 
 def send_generic_email(to: str, subject: str, text: str, html: str | None = None,
@@ -96,11 +126,12 @@ def _send_batch_message(message, marker: str | None, mailer) -> dict:
 
 
 def _send(built: tuple, kind: str, marker: str | None = "job", mailer=None) -> dict:
-    """Send a built (address, context) pair; (None, reason) means the learner is not emailed."""
-    to, context = built
+    """Send a built (address, context[, images]); (None, reason) means the learner is not emailed."""
+    to, context, *images = built
     if to is None:
         return {"to": None, "skipped": context}
-    return _send_once(_marker() if marker == "job" else marker, to, kind, context, mailer)
+    return _send_once(_marker() if marker == "job" else marker, to, kind, context, images[0] if images else None,
+                      mailer)
 
 
 # Each builder checks its arguments and returns (address, template context),
@@ -122,10 +153,21 @@ def _scoring_complete_message(submission_id):
 
 
 def _weekly_report_message(user_id, today=None):
+    from .analytics import charts_for, weekly_report
+
     user = _learner(user_id)
     if not user["email_opt_in"]:
         return None, OPTED_OUT
-    return user["email"], mail.weekly_report_context(_weekly_report(user_id, _parse_day(today)), user.get("name"))
+    report = weekly_report("user", user_id, parse_day(today))
+    week = report["this_week"]
+    summary = {"period_start": report["week"]["start"], "period_end": report["week"]["end"],
+               "submissions": week["submissions"], "average_band": week["average_band"],
+               "previous_average_band": report["previous_average_band"],
+               "strongest_criterion": week["strongest_criterion"], "weakest_criterion": week["weakest_criterion"]}
+    if not week["series"]:  # no scored answers: no chart to show
+        return user["email"], mail.weekly_report_context(summary, user.get("name"))
+    chart = charts_for(report)["bands"]
+    return user["email"], mail.weekly_report_context(summary, user.get("name"), chart_cid="bands"), {"bands": chart}
 
 
 def _generic_message(to, subject, text, html=None, user_id=None, essential=False):
@@ -142,11 +184,11 @@ _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_
              "weekly_report": _weekly_report_message, "generic": _generic_message}
 
 
-def _send_once(marker: str | None, to, kind: str, context: dict, mailer=None) -> dict:
+def _send_once(marker: str | None, to, kind: str, context: dict, images=None, mailer=None) -> dict:
     """Send unless this job already did (a retry after the send succeeded)."""
     if marker and get_connection().exists(key("email", "sent", marker)):
         return {"to": to, "skipped": "already sent by an earlier attempt of this job"}
-    message_id = mail.send_email(to, kind, context, mailer=mailer)
+    message_id = mail.send_email(to, kind, context, images=images, mailer=mailer)
     if marker:
         get_connection().set(key("email", "sent", marker), message_id, ex=SENT_MARKER_TTL)
     return {"to": to, "message_id": message_id}
@@ -166,23 +208,6 @@ def _learner(user_id) -> dict:
     if not user.get("email"):
         raise PermanentError(f"user {user_id} has no email address")
     return user
-
-
-def _weekly_report(user_id: str, today: date) -> dict:
-    start, end = reports.week_bounds(today)
-    week_start = datetime(start.year, start.month, start.day, tzinfo=timezone.utc).timestamp()
-    week_end = week_start + 7 * 86400
-    return reports.weekly_summary(store.results_for_user(user_id, week_start, week_end),
-                                  store.results_for_user(user_id, week_start - 7 * 86400, week_start), start, end)
-
-
-def _parse_day(value) -> date:
-    if value is None:
-        return datetime.now(timezone.utc).date()
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise PermanentError(f"today must be an ISO date like 2026-11-30, got {str(value)[:40]!r}") from None
 
 
 def _text(value, what: str, limit: int) -> str:

@@ -47,7 +47,8 @@ def timeouts() -> tuple[float, float]:
 def post(service: str, url: str, **kwargs) -> dict:
     """POST to a service and return its JSON object, or raise a job error."""
     try:
-        response = session().post(url, timeout=kwargs.pop("timeout", timeouts()), **kwargs)
+        timeout = kwargs.pop("timeout", None) or timeouts()
+        response = session().post(url, timeout=timeout, **kwargs)
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise TransientError(f"{service} service unreachable at {url}: {type(exc).__name__}") from None
     except requests.RequestException as exc:

@@ -1,0 +1,138 @@
+"""Analytics commands: reports a person can open, and the analytics jobs."""
+
+from __future__ import annotations
+
+import base64
+
+import click
+
+from .common import UsageProblem, print_json
+from .enqueue import enqueue, enqueue_options, positive_int, run
+
+range_option = click.option("--range", "date_range", default="7d", show_default=True,
+                            help="7d, 30d, 90d or START..END (ISO dates).")
+today_option = click.option("--today", help="Compute as if today were this ISO date.")
+
+
+@click.group()
+def report():
+    """Render a learner's or the platform's analytics (numbers and charts) to HTML."""
+
+
+@report.command("user")
+@click.argument("user_id")
+@range_option
+@today_option
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the HTML report here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def report_user(user_id, date_range, today, out, as_json):
+    """A learner's progress: averages, trend, weakest criterion, streak, charts."""
+    from .. import analytics, store
+    from ..jobs.analytics import user_charts, user_report
+
+    store.check_id(user_id, "user")
+    day = analytics.parse_day(today)
+    start, end = analytics.parse_range(date_range, day)
+    numbers = user_report(user_id, start, end, day)
+    if as_json or not out:
+        print_json(numbers)
+    if out:
+        _write(out, f"Learner {user_id}", numbers, user_charts(numbers))
+
+
+@report.command("platform")
+@range_option
+@today_option
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the HTML report here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def report_platform(date_range, today, out, as_json):
+    """Platform totals per day, band distribution, time to score, job failure rates, charts."""
+    from .. import analytics
+    from ..jobs.analytics import platform_charts, platform_report
+
+    start, end = analytics.parse_range(date_range, analytics.parse_day(today))
+    numbers = platform_report(start, end)
+    if as_json or not out:
+        print_json(numbers)
+    if out:
+        _write(out, "Platform", numbers, platform_charts(numbers))
+
+
+def _write(path: str, title: str, numbers: dict, images: dict[str, bytes]) -> None:
+    import jinja2
+
+    template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(REPORT_PAGE)
+    html = template.render(title=title, numbers=numbers,
+                           images={name: base64.b64encode(png).decode() for name, png in images.items()})
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(html)
+    click.echo(f"wrote {path}", err=True)
+
+
+REPORT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }} report</title>
+<style>body{font-family:sans-serif;max-width:720px;margin:2em auto;color:#222}
+table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}</style></head>
+<body><h1>{{ title }} report: {{ numbers.range.start }} to {{ numbers.range.end }}</h1>
+<table>{% for name, value in numbers.items() if value is not mapping and value is not sequence or value is string %}
+<tr><th>{{ name | replace("_", " ") }}</th><td>{{ value if value is not none else "none" }}</td></tr>{% endfor %}
+</table>
+{% for name, png in images.items() %}<h2>{{ name | capitalize }}</h2><img alt="{{ name }}" src="data:image/png;base64,{{ png }}">{% endfor %}
+<h2>All figures</h2><pre>{{ numbers | tojson(indent=2) }}</pre></body></html>
+"""
+
+
+def _range_check(args, kwargs):
+    from .. import analytics
+
+    if args:
+        try:
+            analytics.parse_range(args[-1], analytics.parse_day(None))
+        except Exception as exc:
+            raise UsageProblem(str(exc)) from None
+
+
+@enqueue.command("user-analytics")
+@click.argument("user_id")
+@range_option
+@enqueue_options
+def enqueue_user_analytics(user_id, date_range, **opts):
+    """Compute and store a learner's analytics."""
+    run("process_user_analytics", opts, (user_id, date_range), validate=_range_check)
+
+
+@enqueue.command("platform-analytics")
+@range_option
+@enqueue_options
+def enqueue_platform_analytics(date_range, **opts):
+    """Compute and store the platform's analytics."""
+    run("process_platform_analytics", opts, (date_range,), validate=_range_check)
+
+
+@enqueue.command("weekly-report")
+@click.argument("kind", type=click.Choice(["user", "platform"]))
+@click.argument("user_id", required=False)
+@enqueue_options
+def enqueue_weekly_report(kind, user_id, **opts):
+    """Generate last week's report and its charts (KIND user needs USER_ID)."""
+    if kind == "user" and not user_id:
+        raise UsageProblem("a user report needs USER_ID")
+    run("generate_weekly_report", opts, (kind, user_id) if user_id else (kind,))
+
+
+@enqueue.command("weekly-reports-email")
+@enqueue_options
+def enqueue_weekly_reports_email(**opts):
+    """Email every learner active last week their report, and the platform report to ADMIN_EMAILS."""
+    run("send_weekly_reports", opts)
+
+
+@enqueue.command("cleanup-analytics")
+@click.argument("days_old", type=click.IntRange(min=1), default=90)
+@enqueue_options
+def enqueue_cleanup_analytics(days_old, **opts):
+    """Delete analytics records older than DAYS_OLD days (default 90)."""
+    run("cleanup_old_analytics", opts, (days_old,), validate=positive_int("days_old"))
+
+
+COMMANDS = [report]
