@@ -45,6 +45,18 @@ def redis_conn(server):
     return connection
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto's S3 server on loopback: boto3 speaks real HTTP to it."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):
     """Run ``ielts-rq ARGS`` as a real process; returns the CompletedProcess."""
     return subprocess.run(

@@ -22,17 +22,6 @@ BAD_KEYS = ["../etc/passwd", "/abs", "a/../../b", "a\x00b", "a\nb", "", "x" * 20
             "a\\b", "a//b", "./a", "a/", "C:/windows"]
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 def s3_settings(tmp_path, endpoint, bucket):
     return load_settings({
         "IELTS_RQ_HOME": str(tmp_path),

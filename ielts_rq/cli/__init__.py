@@ -19,9 +19,9 @@ def main():
 
 
 def _register() -> None:
-    from . import admin, analytics, email, enqueue, scoring, server
+    from . import admin, analytics, email, enqueue, files, scoring, server
 
-    for module in (server, enqueue, admin, scoring, email, analytics):
+    for module in (server, enqueue, admin, scoring, email, files, analytics):
         for command in module.COMMANDS:
             main.add_command(command)
 
