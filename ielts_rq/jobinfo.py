@@ -16,6 +16,7 @@ from rq.worker import Worker
 from . import monitor
 from .connection import redis_url
 from .queues import POLICIES, QUEUES, JsonJob, get_queue
+from .schedule import scheduler_alive
 from .settings import get_settings, hide_password
 
 SECRET_NAME = re.compile(r"pass|secret|token|api_?key|authorization", re.IGNORECASE)
@@ -29,7 +30,7 @@ def system_status(connection) -> dict:
         "workers": [worker_summary(w) for w in Worker.all(connection=connection, serializer=JSONSerializer)],
         "schedulers": {
             "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
-            "rq_scheduler": bool(connection.exists("rq:scheduler_lock")),
+            "rq_scheduler": scheduler_alive(connection),
         },
     }
 

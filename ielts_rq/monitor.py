@@ -55,6 +55,10 @@ def latest_health(connection) -> dict | None:
     return json.loads(payload) if payload else None
 
 
+def health_history(connection, limit: int = 24) -> list[dict]:
+    return [json.loads(p) for p in connection.lrange(key("health", "history"), 0, limit - 1)]
+
+
 def save_depth_sample(connection, sample: dict) -> None:
     payload = json.dumps({"at": now_iso(), "queues": sample})
     with connection.pipeline() as pipe:
@@ -70,21 +74,53 @@ def depth_history(connection, limit: int = 60) -> list[dict]:
 def depth_alerts(sample: dict, thresholds: dict[str, int]) -> list[dict]:
     """An alert for each queue whose waiting jobs exceed its threshold."""
     return [
-        {"queue": name, "kind": "depth", "queued": counts["queued"], "threshold": thresholds[name]}
+        {"queue": name, "kind": "depth", "value": counts["queued"], "threshold": thresholds[name],
+         "message": f"queue {name} has {counts['queued']} jobs waiting (threshold {thresholds[name]})"}
         for name, counts in sample.items()
         if name in thresholds and counts["queued"] > thresholds[name]
     ]
 
 
-def raise_alert(connection, alert: dict) -> dict:
+def oldest_waits(connection) -> dict[str, float]:
+    """Per queue, how many seconds its oldest waiting job has waited (queues with jobs only)."""
+    from .queues import JsonJob
+
+    queues = [get_queue(name, connection) for name in QUEUES]
+    heads = [connection.lindex(queue.key, 0) for queue in queues]
+    waits = {}
+    for queue, head in zip(queues, heads):
+        job = JsonJob.fetch_many([head.decode()], connection=connection)[0] if head else None
+        if job is not None and job.enqueued_at:
+            waits[queue.name] = (datetime.now(timezone.utc) - job.enqueued_at.replace(tzinfo=timezone.utc)).total_seconds()
+    return waits
+
+
+def wait_alerts(waits: dict[str, float], thresholds: dict[str, int]) -> list[dict]:
+    """An alert for each queue whose oldest job has waited longer than its threshold."""
+    return [
+        {"queue": name, "kind": "wait", "value": round(seconds), "threshold": thresholds[name],
+         "message": f"queue {name}: the oldest job has waited {seconds:.0f}s (threshold {thresholds[name]}s)"}
+        for name, seconds in waits.items()
+        if name in thresholds and seconds > thresholds[name]
+    ]
+
+
+def raise_alert(connection, alert: dict, cooldown: int) -> dict | None:
+    """Store and log an alert, unless the same queue and kind alerted within ``cooldown`` seconds."""
+    if not connection.set(key("alert", "cooldown", alert["queue"], alert["kind"]), 1, nx=True, ex=cooldown):
+        return None
     record = {**alert, "at": now_iso(), "ts": time.time()}
-    log.warning("alert: queue %s has %d jobs waiting (threshold %d)",
-                alert["queue"], alert["queued"], alert["threshold"])
+    log.warning("alert: %s", alert["message"])
     with connection.pipeline() as pipe:
         pipe.lpush(key("alerts"), json.dumps(record))
         pipe.ltrim(key("alerts"), 0, HISTORY_LENGTH - 1)
         pipe.execute()
     return record
+
+
+def end_cooldown(connection, alert: dict) -> None:
+    """Let an alert be raised again (its notification could not be delivered)."""
+    connection.delete(key("alert", "cooldown", alert["queue"], alert["kind"]))
 
 
 def recent_alerts(connection, limit: int = 50) -> list[dict]:

@@ -26,6 +26,13 @@ DEFAULT_QUEUE_DEPTH_THRESHOLDS = {
     "analytics": 200,
     "health": 20,
 }
+DEFAULT_QUEUE_WAIT_THRESHOLDS = {  # seconds the oldest waiting job may wait before an alert
+    "scoring": 300,
+    "file_processing": 900,
+    "email": 600,
+    "analytics": 1800,
+    "health": 300,
+}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@localhost$")
 
 
@@ -72,6 +79,8 @@ class Settings:
     alert_emails: tuple[str, ...] = ()
     alert_webhook_url: str | None = None
     queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
+    queue_wait_thresholds: dict[str, int] = field(default_factory=dict)
+    alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
     rate_limits: dict[str, int] = field(default_factory=dict)  # overrides of queues.RATE_LIMITS
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
@@ -125,6 +134,8 @@ def load_settings(env) -> Settings:
         alert_emails=read.email_list("ALERT_EMAILS"),
         alert_webhook_url=read.http_url("ALERT_WEBHOOK_URL"),
         queue_depth_thresholds={**DEFAULT_QUEUE_DEPTH_THRESHOLDS, **read.per_queue("QUEUE_DEPTH_THRESHOLDS")},
+        queue_wait_thresholds={**DEFAULT_QUEUE_WAIT_THRESHOLDS, **read.per_queue("QUEUE_WAIT_THRESHOLDS")},
+        alert_cooldown=int(read.positive_float("ALERT_COOLDOWN", 1800)),
         rate_limits=read.per_queue("RATE_LIMITS"),
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),

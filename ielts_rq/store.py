@@ -262,8 +262,15 @@ def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0) -
         for start in range(0, len(job_ids), 1000):
             pipe.rpush(key("batch", batch_id, "jobs"), *job_ids[start:start + 1000])
         pipe.expire(key("batch", batch_id, "jobs"), 30 * 86400)
+        pipe.zadd(key("batches", "by_time"), {batch_id: _now()})
+        pipe.zremrangebyscore(key("batches", "by_time"), "-inf", _now() - 30 * 86400)
         pipe.execute()
     return batch
+
+
+def recent_batches(limit: int = 20) -> list[str]:
+    """The ids of the newest batches, newest first."""
+    return [b.decode() for b in get_connection().zrevrange(key("batches", "by_time"), 0, limit - 1)]
 
 
 def batch_progress(batch_id: str) -> dict:

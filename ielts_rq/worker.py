@@ -24,6 +24,7 @@ from rq.serializers import JSONSerializer
 from rq.worker import HerokuWorker, SimpleWorker
 from rq.worker_pool import WorkerPool
 
+from . import metrics
 from .errors import TransientError
 from .queues import QUEUES, JsonJob, get_queue, register_queues
 from .ratelimit import seconds_until_allowed
@@ -57,7 +58,9 @@ class _IeltsWorkerMixin:
         started = time.monotonic()
         ok = super().perform_job(job, queue, execution)
         if ok:
-            log.info("job finished %s %s in %.3fs", _name(job), job.id, time.monotonic() - started)
+            seconds = time.monotonic() - started
+            log.info("job finished %s %s in %.3fs", _name(job), job.id, seconds)
+            metrics.record_job(self.connection, _name(job), "finished", seconds)
         return ok
 
     def handle_exception(self, job, *exc_info):
@@ -74,6 +77,8 @@ class _IeltsWorkerMixin:
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
+        else:
+            metrics.record_job(self.connection, _name(job), "failed")
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def _defer(self, job, queue, wait: float) -> None:

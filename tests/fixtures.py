@@ -16,3 +16,8 @@ def sleep_then_write(seconds: float, path: str) -> str:
     time.sleep(seconds)
     Path(path).write_text("done")
     return "slept"
+
+
+def fails_with(message: str) -> None:
+    """Fails with exactly ``message``: for pages that must show hostile text inertly."""
+    raise RuntimeError(message)

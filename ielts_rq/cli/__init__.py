@@ -19,9 +19,9 @@ def main():
 
 
 def _register() -> None:
-    from . import admin, analytics, email, enqueue, files, scoring, server
+    from . import admin, analytics, email, enqueue, files, schedules, scoring, server, web
 
-    for module in (server, enqueue, admin, scoring, email, files, analytics):
+    for module in (server, enqueue, admin, scoring, email, files, analytics, schedules, web):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -54,7 +54,7 @@ def _status_view(info: dict):
         workers.add_row(w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "", str(w["pid"]), w["hostname"])
     schedulers = (f"RQ scheduler: {'alive' if info['schedulers']['rq'] else 'none'} "
                   f"({', '.join(info['schedulers']['rq']) or 'no queue locked'}); "
-                  f"rq-scheduler: {'alive' if info['schedulers']['rq_scheduler'] else 'none'}")
+                  f"cron scheduler: {info['schedulers']['rq_scheduler'] or 'none'}")
     return Group(queues, workers, schedulers)
 
 

@@ -6,6 +6,7 @@ import time
 
 from .. import monitor
 from ..connection import get_connection, redis_url
+from ..errors import TransientError
 from ..settings import get_settings, hide_password
 
 SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
@@ -32,13 +33,39 @@ def health_check() -> dict:
 
 
 def monitor_queue_depth() -> dict:
-    """Sample every queue's depth and registries; store it; raise an alert past a threshold."""
+    """Sample every queue's depth and registries and store it; alert on depth and on waiting time.
+
+    An alert is stored, logged at WARNING and sent to ALERT_EMAILS and
+    ALERT_WEBHOOK_URL, at most once per queue and kind per ALERT_COOLDOWN.
+    """
+    settings = get_settings()
     connection = get_connection()
     sample = monitor.queue_counts(connection)
     monitor.save_depth_sample(connection, sample)
-    alerts = [monitor.raise_alert(connection, alert)
-              for alert in monitor.depth_alerts(sample, get_settings().queue_depth_thresholds)]
-    return {"queues": sample, "alerts": alerts}
+    candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds)
+                  + monitor.wait_alerts(monitor.oldest_waits(connection), settings.queue_wait_thresholds))
+    raised = [record for alert in candidates
+              if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
+    for alert in raised:
+        _notify(connection, alert, settings)
+    return {"queues": sample, "alerts": raised}
+
+
+def _notify(connection, alert: dict, settings) -> None:
+    from ..enqueue import enqueue
+
+    for address in settings.alert_emails:
+        enqueue("send_generic_email", address, f"[ielts-rq alert] {alert['message']}",
+                f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page.", essential=True)
+    if settings.alert_webhook_url:
+        import requests
+
+        try:
+            response = requests.post(settings.alert_webhook_url, json=alert, timeout=settings.health_check_timeout)
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            monitor.end_cooldown(connection, alert)  # so the retry alerts again
+            raise TransientError(f"alert webhook failed: {type(exc).__name__}") from None
 
 
 def _check_redis(connection) -> dict:

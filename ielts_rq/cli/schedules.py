@@ -1,0 +1,77 @@
+"""The cron scheduler and its table: ``ielts-rq scheduler`` and ``ielts-rq schedule ...``."""
+
+from __future__ import annotations
+
+import click
+
+from .common import UsageProblem, connection, json_option, print_json, table
+
+
+@click.command()
+@click.option("--interval", type=click.IntRange(1, 3600), default=10, show_default=True,
+              help="Seconds between looks at the schedule.")
+@click.option("--burst", is_flag=True, help="Enqueue what is due once, then quit.")
+def scheduler(interval, burst):
+    """Register the cron table and run the scheduler (a second one waits rather than duplicates)."""
+    from ..logs import setup_logging
+    from ..schedule import CronScheduler, sync
+
+    setup_logging()
+    changes = sync(connection())
+    click.echo(f"schedule synced: {changes}", err=True)
+    CronScheduler(connection=connection(), interval=interval).run(burst=burst)
+
+
+@click.group()
+def schedule():
+    """Look at and manage the cron table (all times UTC)."""
+
+
+@schedule.command("list")
+@json_option
+def schedule_list(as_json):
+    """Each entry: cron line, next run in UTC, last run and its outcome."""
+    from ..schedule import entries
+
+    rows = entries(connection())
+    if as_json:
+        print_json(rows)
+        return
+    table("Schedule (UTC)", ["name", "cron", "job", "queue", "next run", "last run", "outcome"],
+          [[r["name"], r["cron"], r["job"], r["queue"], r["next_run"] + ("" if r["registered"] else " (not synced)"),
+            r["last_run"] or "never", r["last_outcome"] or ""] for r in rows])
+
+
+@schedule.command("sync")
+def schedule_sync():
+    """Register the table in Redis: add and update entries, remove those no longer in it."""
+    from ..schedule import sync
+
+    changes = sync(connection())
+    click.echo(f"added or updated: {', '.join(changes['added_or_updated']) or 'none'}; "
+               f"removed: {', '.join(changes['removed']) or 'none'}")
+
+
+@schedule.command("clear")
+def schedule_clear():
+    """Remove every entry of the table from Redis (the scheduler re-adds them when it starts)."""
+    from ..schedule import clear
+
+    click.echo(f"removed {clear(connection())} entries")
+
+
+@schedule.command("run")
+@click.argument("name")
+def schedule_run(name):
+    """Enqueue one entry's job now."""
+    from ..enqueue import enqueue
+    from ..schedule import entry_named
+
+    try:
+        entry = entry_named(name)
+    except LookupError as exc:
+        raise UsageProblem(str(exc).strip('"')) from None
+    click.echo(enqueue(entry.job, *entry.args).id)
+
+
+COMMANDS = [scheduler, schedule]

@@ -1,0 +1,126 @@
+"""``ielts-rq dashboard`` and ``ielts-rq up``: the dashboard, and everything at once on a laptop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+
+from .common import UsageProblem
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+STOP_GRACE = 8  # seconds for children to stop on Ctrl-C before they are killed
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True, envvar="PORT",
+              help="Port to listen on ($PORT on Heroku).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+def dashboard(host, port, threads):
+    """Serve the dashboard (rq-dashboard and this system's pages) under gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    from ..settings import get_settings
+    from ..web import create_app
+
+    if not get_settings().dashboard_username:
+        if host not in LOCAL_HOSTS:
+            raise UsageProblem("DASHBOARD_USERNAME and DASHBOARD_PASSWORD are not set: without them the dashboard "
+                               "only listens on 127.0.0.1")
+        click.echo("No DASHBOARD_USERNAME/DASHBOARD_PASSWORD: the dashboard is open to this machine only "
+                   f"(http://{host}:{port}).", err=True)
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app()
+
+    Server().run()
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True)
+@click.option("--processes", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Worker processes over all five queues.")
+@click.option("--demo", is_flag=True, help="Store a few sample answers and score them, so there is activity at once.")
+def up(port, processes, demo):
+    """Everything on a laptop: Valkey, workers, the scheduler and the dashboard; Ctrl-C stops it all."""
+    from .. import embedded
+    from ..settings import get_settings
+
+    settings = get_settings()
+    started_server = False
+    if not settings.redis_url:
+        started_server = not embedded.is_running(embedded.paths_for(settings.home))
+        embedded.ensure_running(settings.home)
+    me = [sys.executable, "-m", "ielts_rq.cli"]
+    children = [subprocess.Popen(me + args, start_new_session=True) for args in (
+        ["worker", "--processes", str(processes)], ["scheduler"], ["dashboard", "--port", str(port)])]
+    if demo:
+        _demo()
+    click.echo(f"\nielts-rq is up. Dashboard: http://127.0.0.1:{port}/\n"
+               "Try: ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\", then "
+               "ielts-rq enqueue score ID and ielts-rq result ID.\nCtrl-C stops everything.\n", err=True)
+    try:
+        _wait_for_any(children)
+    finally:
+        _stop_all(children)
+        if started_server:
+            embedded.stop(settings.home)
+
+
+def _demo() -> None:
+    """Sample learners and answers, scored by the workers that just started."""
+    from .. import store
+    from ..enqueue import enqueue
+    from ..samples import SAMPLE_ANSWERS
+
+    for number, (task_type, prompt, text) in enumerate(SAMPLE_ANSWERS, 1):
+        user_id = f"demo-learner-{number}"
+        store.save_user(user_id, email=f"learner{number}@example.com", name=f"Demo learner {number}")
+        enqueue("score_submission", store.create_submission(user_id, task_type, text, prompt))
+    click.echo(f"demo: {len(SAMPLE_ANSWERS)} sample answers enqueued for scoring", err=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _wait_for_any(children) -> None:
+    """Return when Ctrl-C or SIGTERM arrives, or when a child exits."""
+    # Set explicitly: a shell may start a background process with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        failed = [child.args[3] for child in children if child.poll() is not None]
+        click.echo(f"stopping: {', '.join(failed)} exited", err=True)
+    except KeyboardInterrupt:
+        click.echo("stopping...", err=True)
+
+
+def _stop_all(children) -> None:
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)  # each child leads its own group: its forks stop too
+    deadline = time.monotonic() + STOP_GRACE
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+COMMANDS = [dashboard, up]

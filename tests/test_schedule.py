@@ -1,0 +1,132 @@
+"""The cron table: UTC times from fixed clocks, idempotent registration, one enqueue per tick."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ielts_rq import schedule
+from ielts_rq.queues import POLICIES, JsonJob, get_policy
+
+from .conftest import ROOT, cli
+
+UTC = timezone.utc
+
+# Each entry's UTC firing times, as DESIGN §4 gives them.
+EXPECTED = {
+    "cleanup-old-results": lambda t: (t.hour, t.minute) == (2, 0),
+    "cleanup-temp-files": lambda t: (t.hour, t.minute) == (3, 0),
+    "cleanup-old-analytics": lambda t: (t.hour, t.minute) == (4, 0),
+    "weekly-platform-report": lambda t: (t.weekday(), t.hour, t.minute) == (0, 6, 0),
+    "weekly-report-emails": lambda t: (t.weekday(), t.hour, t.minute) == (0, 8, 0),
+    "health-check": lambda t: t.minute == 0,
+    "monitor-queue-depth": lambda t: t.minute % 5 == 0,
+}
+
+
+def test_every_entry_names_a_job_with_a_policy_and_outlives_its_interval():
+    assert {entry.name for entry in schedule.CRON_TABLE} == set(EXPECTED)
+    for entry in schedule.CRON_TABLE:
+        assert entry.job in POLICIES
+        first = schedule.next_run(entry.cron, datetime(2026, 11, 29, tzinfo=UTC))
+        second = schedule.next_run(entry.cron, first)
+        assert entry.result_ttl > (second - first).total_seconds(), entry.name
+
+
+@pytest.mark.parametrize("entry", schedule.CRON_TABLE, ids=lambda e: e.name)
+def test_entries_fire_at_their_utc_times_over_two_weeks(entry):
+    moment = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+    for _ in range(30):
+        moment = schedule.next_run(entry.cron, moment)
+        assert moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+        assert EXPECTED[entry.name](moment), (entry.name, moment)
+
+
+def test_next_run_refuses_naive_datetimes():
+    with pytest.raises(ValueError):
+        schedule.next_run("0 2 * * *", datetime(2026, 11, 29))
+
+
+def test_registration_is_idempotent_and_removes_stale_entries(redis_conn):
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    first = schedule.sync(redis_conn, now)
+    assert len(first["added_or_updated"]) == len(schedule.CRON_TABLE)
+    assert schedule.sync(redis_conn, now) == {"added_or_updated": [], "removed": []}
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {"cron-retired-entry": 1})
+    assert schedule.sync(redis_conn, now)["removed"] == ["retired-entry"]
+    members = [m.decode() for m in redis_conn.zrange("rq:scheduler:scheduled_jobs", 0, -1)]
+    assert sorted(members) == sorted(entry.job_id for entry in schedule.CRON_TABLE)
+    job = JsonJob.fetch("cron-cleanup-old-results", connection=redis_conn)
+    assert job.args == [30] and job.origin == "scoring"
+    assert job.timeout == get_policy("cleanup_old_results").timeout
+    assert job.result_ttl == 3 * 86400
+
+
+def test_cli_list_run_and_clear(redis_conn):
+    assert cli("schedule", "sync").returncode == 0
+    rows = json.loads(cli("schedule", "list", "--json").stdout)
+    assert all(row["registered"] for row in rows)
+    job_id = cli("schedule", "run", "health-check").stdout.strip()
+    assert JsonJob.fetch(job_id, connection=redis_conn).func_name == "ielts_rq.jobs.health.health_check"
+    assert cli("schedule", "run", "no-such-entry").returncode == 2
+    assert cli("schedule", "clear").stdout.strip() == f"removed {len(schedule.CRON_TABLE)} entries"
+
+
+FIRE_IN_NEW_YORK = """
+import json, os, time
+from datetime import datetime, timezone
+from ielts_rq import schedule
+from ielts_rq.connection import get_connection
+from ielts_rq.queues import get_queue
+assert time.strftime("%Z") in ("EST", "EDT"), time.strftime("%Z")
+connection = get_connection()
+before = datetime(2026, 11, 30, 1, 59, 59, tzinfo=timezone.utc)
+schedule.sync(connection, now=before)
+key = "rq:scheduler:scheduled_jobs"
+registered = connection.zscore(key, "cron-cleanup-old-results")
+connection.zadd(key, {"cron-cleanup-old-results": time.time() - 1})  # the tick is due
+schedule.CronScheduler(connection=connection, interval=1).run(burst=True)
+print(json.dumps({"registered": registered, "next": connection.zscore(key, "cron-cleanup-old-results"),
+                  "queued": get_queue("scoring").job_ids}))
+"""
+
+
+def test_cron_fires_at_utc_times_on_a_host_in_new_york(redis_conn):
+    result = subprocess.run([sys.executable, "-c", FIRE_IN_NEW_YORK], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "TZ": "America/New_York"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    fired = json.loads(result.stdout.strip().splitlines()[-1])
+    assert datetime.fromtimestamp(fired["registered"], UTC) == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    upcoming = datetime.fromtimestamp(fired["next"], UTC)
+    assert (upcoming.hour, upcoming.minute) == (2, 0)  # 02:00 UTC, not 02:00 in New York (07:00 UTC)
+    assert fired["queued"] == ["cron-cleanup-old-results"]
+
+
+def test_two_schedulers_enqueue_each_tick_once(redis_conn):
+    # A test entry ticking every 2 seconds (crontab's optional seconds field); not cron- prefixed, so
+    # the schedulers' own sync leaves it alone.
+    job = JsonJob.create("ielts_rq.jobs.health.health_check", connection=redis_conn, id="tick-test",
+                         result_ttl=3600, status="scheduled", description="health_check")
+    job.origin = "health"
+    job.meta.update(cron_string="*/2 * * * * * *", schedule_name="tick-test")
+    job.save()
+    first_tick = schedule.next_run("*/2 * * * * * *", datetime.now(UTC))
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {"tick-test": first_tick.timestamp()})
+    schedulers = [subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "1"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    time.sleep(11)
+    for process in schedulers:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    runs = schedule.last_runs(redis_conn, "tick-test")
+    ticks = [run["tick"] for run in runs]
+    assert len(ticks) >= 4
+    assert len(ticks) == len(set(ticks)), "a tick was enqueued twice"
+    moments = sorted(datetime.fromisoformat(t) for t in ticks)
+    assert all((b - a).total_seconds() == 2 for a, b in zip(moments, moments[1:]))
+    assert redis_conn.llen("rq:queue:health") == len(ticks)

@@ -1,0 +1,64 @@
+"""`ielts-rq up --demo`: everything on a laptop, and Ctrl-C leaves nothing behind."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+import requests
+
+from .conftest import ROOT
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                environ = (proc / "environ").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline or text in environ:
+                found.append(cmdline.strip())
+    return found
+
+
+def test_up_demo_runs_everything_and_ctrl_c_stops_it_all():
+    home = tempfile.mkdtemp(prefix="irq-up-", dir="/tmp")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "IELTS_RQ_HOME": home}
+    up = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "up", "--demo", "--port", str(port)], cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        connection = redis.Redis(unix_socket_path=f"{home}/valkey/valkey.sock")
+        deadline = time.monotonic() + 90
+        scored = 0
+        while time.monotonic() < deadline:
+            try:
+                healthy = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok
+                scored = connection.zcard("ielts:results:by_time")
+            except (requests.ConnectionError, redis.ConnectionError):
+                healthy = False
+            if healthy and scored == 3:
+                break
+            time.sleep(0.5)
+        assert scored == 3, "the demo's three answers were not scored"
+        overview = requests.get(f"http://127.0.0.1:{port}/overview", timeout=5)
+        assert overview.status_code == 200 and "scoring" in overview.text
+    finally:
+        started = time.monotonic()
+        up.send_signal(signal.SIGINT)
+        out, err = up.communicate(timeout=30)
+        stopped_in = time.monotonic() - started
+    assert f"http://127.0.0.1:{port}/" in err
+    assert stopped_in < 12, f"took {stopped_in:.1f}s to stop"
+    time.sleep(0.5)
+    assert _processes_mentioning(home) == []

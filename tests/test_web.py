@@ -1,0 +1,141 @@
+"""The dashboard: authentication, security headers, safe rendering, metrics, and a real browser."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from ielts_rq import enqueue, web
+from ielts_rq.queues import QUEUES, get_queue
+from ielts_rq.settings import load_settings
+
+from .conftest import HOME, ROOT, cli, run_worker
+
+USER, PASSWORD = "ops", "correct-horse-battery"
+HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+
+
+@pytest.fixture
+def client(redis_conn, monkeypatch):
+    settings = load_settings({"IELTS_RQ_HOME": str(HOME), "DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD})
+    monkeypatch.setattr(web, "get_settings", lambda: settings)
+    app = web.create_app()
+    app.testing = True
+    return app.test_client()
+
+
+AUTH = {"Authorization": "Basic " + __import__("base64").b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
+PAGES = ["/overview", "/schedule", "/health", "/depth", "/batches", "/metrics", "/rq/", "/rq/0/data/queues.json"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_needs_credentials(client, path):
+    assert client.get(path).status_code == 401
+    wrong = {"Authorization": "Basic " + __import__("base64").b64encode(b"ops:guess").decode()}
+    assert client.get(path, headers=wrong).status_code == 401
+    assert client.get(path, headers=AUTH).status_code == 200
+
+
+def test_healthz_is_open_for_the_load_balancer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok\n"
+
+
+def test_pages_show_the_queues_and_carry_security_headers(client):
+    enqueue("health_check")
+    page = client.get("/overview", headers=AUTH)
+    for name in QUEUES:
+        assert name.encode() in page.data
+    queues = json.loads(client.get("/rq/0/data/queues.json", headers=AUTH).data)
+    assert {q["name"]: q["count"] for q in queues["queues"]}["health"] == 1
+    for path in ("/overview", "/rq/"):
+        headers = client.get(path, headers=AUTH).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_requeue_all_by_get_is_blocked_and_posts_need_the_dashboard(client):
+    assert client.get("/rq/requeue/scoring", headers=AUTH).status_code == 405
+    assert client.post("/rq/requeue/scoring", headers=AUTH).status_code == 403  # a cross-site form
+    ajax = {**AUTH, "X-Requested-With": "XMLHttpRequest"}
+    assert client.post("/rq/requeue/scoring", headers=ajax).status_code == 200
+
+
+def test_hostile_job_text_is_escaped_in_job_data(client):
+    job = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
+    run_worker("health")
+    data = json.loads(client.get(f"/rq/0/data/job/{job.id}.json", headers=AUTH).data)
+    assert "<img" not in json.dumps(data) and "&lt;img" in data["exc_info"]
+    for path in ("/overview", "/health", "/depth", "/schedule", "/batches"):
+        assert b"<img src=x" not in client.get(path, headers=AUTH).data
+
+
+def test_metrics_parse_and_count_jobs(client):
+    enqueue("health_check")
+    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("boom",), description="fails_with")
+    run_worker("health")
+    enqueue("monitor_queue_depth")  # waiting
+    text = client.get("/metrics", headers=AUTH).data.decode()
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    depth = {(s.labels["queue"], s.labels["registry"]): s.value for s in families["ielts_rq_queue_jobs"].samples}
+    assert depth[("health", "queued")] == 1 and depth[("health", "failed")] == 1
+    jobs = {(s.labels["job"], s.labels["outcome"]): s.value for s in families["ielts_rq_jobs"].samples
+            if s.name == "ielts_rq_jobs_total"}
+    assert jobs[("health_check", "finished")] >= 1 and jobs[("fails_with", "failed")] >= 1
+    assert "ielts_rq_job_duration_seconds" in families and "ielts_rq_workers" in families
+
+
+def test_dashboard_refuses_public_bind_without_credentials(server):
+    result = cli("dashboard", "--host", "0.0.0.0", "--port", "9")
+    assert result.returncode == 2 and "only listens on 127.0.0.1" in result.stderr
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _chromium(*args, timeout=60):
+    return subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           "--user-data-dir=" + str(HOME / "chromium"), *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="Debian's chromium is not installed")
+def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
+    enqueue("health_check")
+    hostile = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
+    run_worker("health")
+    enqueue("health_check")
+    port = _free_port()
+    dashboard = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "dashboard", "--port", str(port)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        shot = tmp_path / "queues.png"
+        _chromium("--window-size=1280,900", "--virtual-time-budget=4000", f"--screenshot={shot}", f"{base}/rq/")
+        assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        queues_dom = _chromium("--virtual-time-budget=4000", "--dump-dom", f"{base}/rq/").stdout
+        assert "health" in queues_dom and "scoring" in queues_dom
+        job_dom = _chromium("--virtual-time-budget=4000", "--dump-dom", f"{base}/rq/0/view/job/{hostile.id}").stdout
+        assert "&lt;img src=x" in job_dom  # shown as text
+        assert "<title>pwned" not in job_dom and "<img src=\"x\"" not in job_dom
+    finally:
+        dashboard.terminate()
+        dashboard.wait(timeout=20)
