@@ -2,11 +2,13 @@
 
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from ielts_rq import monitor
 from ielts_rq.enqueue import enqueue
+from ielts_rq.errors import TransientError
 from ielts_rq.jobs import health
 from ielts_rq.settings import load_settings
 
@@ -70,3 +72,39 @@ def test_no_alert_under_threshold(redis_conn, caplog):
         result = health.monitor_queue_depth()
     assert result["alerts"] == []
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_alerts_reach_the_webhook_and_emails_once_per_cooldown(redis_conn, monkeypatch, stub):
+    stub.answer("/hooks/alerts", (200, {"ok": True}))
+    _use_settings(monkeypatch, QUEUE_DEPTH_THRESHOLDS="email=1", ALERT_EMAILS="oncall@example.com",
+                  ALERT_WEBHOOK_URL=f"{stub.url}/hooks/alerts")
+    redis_conn.rpush("rq:queue:email", "a", "b")
+    first = health.monitor_queue_depth()
+    assert [a["queue"] for a in first["alerts"]] == ["email"]
+    [(method, path, _, body)] = stub.requests
+    assert (method, path) == ("POST", "/hooks/alerts")
+    assert json.loads(body)["message"] == "queue email has 2 jobs waiting (threshold 1)"
+    queued = [json.loads(__import__("zlib").decompress(redis_conn.hget(f"rq:job:{job_id.decode()}", "data")))
+              for job_id in redis_conn.lrange("rq:queue:email", 0, -1) if job_id not in (b"a", b"b")]
+    assert [call[2][0] for call in queued] == ["oncall@example.com"]
+    assert health.monitor_queue_depth()["alerts"] == []  # within the cool-down
+    assert len(stub.requests) == 1
+
+
+def test_oldest_job_waiting_too_long_alerts(redis_conn, monkeypatch):
+    _use_settings(monkeypatch, QUEUE_WAIT_THRESHOLDS="scoring=60")
+    job = enqueue("cleanup_old_results", 30)
+    old = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    redis_conn.hset(f"rq:job:{job.id}", "enqueued_at", old)
+    alerts = health.monitor_queue_depth()["alerts"]
+    assert alerts[0]["kind"] == "wait" and alerts[0]["queue"] == "scoring" and alerts[0]["value"] >= 299
+
+
+def test_a_failing_webhook_retries_the_alert(redis_conn, monkeypatch):
+    _use_settings(monkeypatch, QUEUE_DEPTH_THRESHOLDS="email=1", ALERT_WEBHOOK_URL="http://127.0.0.1:9/hook",
+                  HEALTH_CHECK_TIMEOUT="0.5")
+    redis_conn.rpush("rq:queue:email", "a", "b")
+    with pytest.raises(TransientError, match="alert webhook failed"):
+        health.monitor_queue_depth()
+    with pytest.raises(TransientError):  # not silenced by the cool-down: the next attempt alerts again
+        health.monitor_queue_depth()
