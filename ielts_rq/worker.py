@@ -32,8 +32,15 @@ from .ratelimit import seconds_until_allowed
 log = logging.getLogger("ielts_rq.worker")
 
 SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKILL at 30
-WORKER_TTL = 60  # a worker silent this long is dead, and its job abandoned
-MAINTENANCE_INTERVAL = 30  # how often a worker cleans registries and requeues abandoned jobs
+# How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
+# machine): the worker refreshes a running job's heartbeat every HEARTBEAT_INTERVAL;
+# HEARTBEAT_GRACE after a missed one the job counts as abandoned, and the next registry
+# cleanup by any worker (every MAINTENANCE_INTERVAL) retries it. Worst case: 5 + 15 + 10 =
+# 30 s, against about 10 minutes with RQ's defaults.
+HEARTBEAT_INTERVAL = 5
+HEARTBEAT_GRACE = 15
+MAINTENANCE_INTERVAL = 10
+WORKER_TTL = 30  # an idle worker silent this long is dead
 
 
 class _IeltsWorkerMixin:
@@ -44,6 +51,7 @@ class _IeltsWorkerMixin:
         kwargs.setdefault("job_class", JsonJob)
         kwargs.setdefault("worker_ttl", WORKER_TTL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
+        kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         super().__init__(queues, **kwargs)
 
     def execute_job(self, job, queue):
@@ -95,8 +103,8 @@ def is_transient(exc: BaseException) -> bool:
     """Worth retrying later: lost connections, timeouts, overloaded services, a shutdown."""
     import redis
     import requests
+    from rq.exceptions import ShutDownImminentException
     from rq.timeouts import JobTimeoutException
-    from rq.worker.worker_classes import ShutDownImminentException
 
     return isinstance(exc, (TransientError, ConnectionError, TimeoutError, redis.ConnectionError,
                             redis.TimeoutError, requests.ConnectionError, requests.Timeout,
@@ -107,6 +115,12 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     # HerokuWorker's horse ignores SIGTERM (Heroku signals the whole process
     # group) and, told by its worker, interrupts the job after this delay.
     imminent_shutdown_delay = SHUTDOWN_GRACE
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.
+        # (Only here: the in-process worker sends no heartbeat while a job runs.)
+        remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else self.job_monitoring_interval
+        return int(min(remaining, self.job_monitoring_interval)) + HEARTBEAT_GRACE
 
 
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
@@ -122,6 +136,11 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
 
     connection = get_connection()
     register_queues(connection)
+    if "scoring" in queue_names:
+        # Load the scorer's word lists and model once, here: every forked horse inherits them.
+        from .jobs.scoring import warm_up
+
+        warm_up()
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))

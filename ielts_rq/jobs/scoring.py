@@ -74,6 +74,14 @@ def cleanup_old_results(days_old: int = 30) -> dict:
     return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
 
 
+def warm_up() -> None:
+    """Load the built-in scorer's data (word lists, spelling dictionary, model) into this process."""
+    from ..samples import TASK_2_ESSAY, TASK_2_PROMPT
+    from ..scoring import score
+
+    score("writing_task_2", TASK_2_ESSAY, TASK_2_PROMPT)
+
+
 def _score(submission: dict) -> tuple[dict, str]:
     """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set."""
     service_url = get_settings().scoring_service_url
