@@ -83,7 +83,7 @@ def create_submission(user_id: str | None, task_type: str, text: str, prompt: st
         "id": new_id("sub"),
         "user_id": user_id,
         "task_type": task_type,
-        "text": _clean_text(text, "text", MAX_TEXT_CHARS),
+        "text": _non_empty(_clean_text(text, "text", MAX_TEXT_CHARS), "text"),
         "prompt": _clean_text(prompt, "prompt", MAX_PROMPT_CHARS) if prompt else None,
         **_check_extra(extra),
     }
@@ -117,6 +117,12 @@ def _clean_text(value, what: str, limit: int) -> str:
         raise PermanentError(f"{what} contains NUL bytes: is it a binary file?")
     if len(value) > limit:
         raise PermanentError(f"{what} is {len(value):,} characters; the limit is {limit:,}")
+    return value
+
+
+def _non_empty(value: str, what: str) -> str:
+    if not value.strip():
+        raise PermanentError(f"{what} is empty")
     return value
 
 

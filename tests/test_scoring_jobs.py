@@ -98,12 +98,14 @@ def test_bad_ids_are_refused_before_enqueueing(redis_conn):
 
 
 def test_an_unscorable_answer_fails_permanently_with_the_scorer_reason(redis_conn):
-    submission_id = store.create_submission(None, "writing_task_2", " \n ", None)
+    submission_id = store.create_submission(None, "writing_task_2", "word " * 3001, None)
     job = enqueue("score_submission", submission_id)
     run_worker("scoring")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "failed"
-    assert "cannot be scored: text is empty" in job.latest_result().exc_string
+    assert "cannot be scored: text is too long: 3,001 words" in job.latest_result().exc_string
+    with pytest.raises(PermanentError, match="text is empty"):
+        store.create_submission(None, "writing_task_2", " \n ", None)
 
 
 def test_score_batch_fans_out_and_reports_progress(redis_conn):

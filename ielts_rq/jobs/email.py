@@ -138,7 +138,7 @@ def _send(built: tuple, kind: str, marker: str | None = "job", mailer=None) -> d
 # or (None, why not) when the learner has opted out.
 
 def _welcome_message(email, name):
-    return email, mail.welcome_context(_text(name, "name", 200))
+    return mail.validate_address(email), mail.welcome_context(_text(name, "name", 200))
 
 
 def _scoring_complete_message(submission_id):
@@ -177,7 +177,7 @@ def _generic_message(to, subject, text, html=None, user_id=None, essential=False
             return None, OPTED_OUT
     context = mail.generic_context(_text(subject, "subject", 200).strip(), _text(text, "text", 100_000),
                                    None if html is None else _text(html, "html", 500_000))
-    return to, context
+    return mail.validate_address(to), context
 
 
 _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_message,
