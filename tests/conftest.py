@@ -57,6 +57,11 @@ def moto_endpoint():
     server.stop()
 
 
+def venv_command(name: str) -> str:
+    """A console script installed beside this Python (the venv need not be on PATH)."""
+    return str(Path(sys.executable).parent / name)
+
+
 def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):
     """Run ``ielts-rq ARGS`` as a real process; returns the CompletedProcess."""
     return subprocess.run(

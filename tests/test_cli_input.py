@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import ROOT, cli
+from .conftest import ROOT, cli, venv_command
 
 
 @pytest.mark.parametrize("args, message", [
@@ -52,5 +52,5 @@ def test_every_command_has_help():
 def test_procfile_passes_honcho_check():
     import subprocess
 
-    result = subprocess.run(["honcho", "check"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([venv_command("honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

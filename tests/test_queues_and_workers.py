@@ -11,7 +11,7 @@ from ielts_rq.cli.common import connection
 from ielts_rq.connection import redis_url
 from ielts_rq.queues import POLICIES, QUEUES, JsonJob, get_queue
 
-from .conftest import cli, run_worker
+from .conftest import cli, run_worker, venv_command
 
 
 def test_cli_enqueue_and_worker_finish_a_job(redis_conn):
@@ -51,7 +51,7 @@ def test_descriptions_carry_no_arguments_unless_they_are_ids(redis_conn):
 
 
 def test_wait_prints_the_result(redis_conn):
-    worker = subprocess.Popen(["ielts-rq", "worker", "health"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([venv_command("ielts-rq"), "worker", "health"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         result = cli("enqueue", "health-check", "--wait", "--wait-timeout", "60")
     finally:
@@ -121,7 +121,7 @@ def test_failed_delete(redis_conn, tmp_path):
 
 def test_rq_own_cli_reads_our_queues(redis_conn):
     run_worker("health")
-    result = subprocess.run(["rq", "info", "--url", redis_url(), "--only-queues", "--serializer",
+    result = subprocess.run([venv_command("rq"), "info", "--url", redis_url(), "--only-queues", "--serializer",
                              "rq.serializers.JSONSerializer"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     for name in QUEUES:

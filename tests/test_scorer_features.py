@@ -96,7 +96,7 @@ def test_article_slips():
 
 def test_agreement_slips():
     assert agreement_slips("People is happy but he have a car and they was late.") == [
-        "he have", "they was", "People is"]
+        "People is", "he have", "they was"]
     assert agreement_slips("People are happy, he has a car and they were late.") == []
 
 

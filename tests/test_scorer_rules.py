@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ielts_rq.scoring import (MAX_TEXT_CHARS, MAX_TEXT_WORDS, TASK_TYPES, ScoringInputError,
-                              round_band, score)
-from tests.test_scorer_samples import (FRENCH_TEXT, GIBBERISH_TEXT, GOOD_ESSAY, SPANISH_TEXT,
-                                       TASK2_PROMPT)
+from ielts_rq.scoring import MAX_TEXT_CHARS, MAX_TEXT_WORDS, TASK_TYPES, ScoringInputError, round_band, score
+from tests.test_scorer_samples import FRENCH_TEXT, GIBBERISH_TEXT, GOOD_ESSAY, SPANISH_TEXT, TASK2_PROMPT
 
 
 @pytest.mark.parametrize("average, band", [
@@ -22,7 +20,7 @@ def test_round_band_follows_ielts_rules(average, band):
 def test_round_band_is_exact_for_averages_of_four_bands():
     # Every possible average of four half bands: quarters must round up even
     # when floating point would land just below them.
-    for total_halves in range(0, 73):
+    for total_halves in range(73):
         average = total_halves / 2 / 4
         # Twice the average is total_halves / 4; nearest integer, ties up, in integers.
         expected = ((total_halves + 2) // 4) / 2

@@ -78,13 +78,13 @@ BROKEN_ESSAY = (
 )
 
 # Heavy repetition: a few simple sentences said over and over with basic words.
-REPETITIVE_ESSAY = "\n\n".join([
+REPETITIVE_ESSAY = "\n\n".join([(
     "Public transport is good. Public transport is good for people. People like public transport. "
     "Public transport is good because people like it. Roads are bad. Roads are bad for people. "
     "People do not like roads. Roads are bad because people do not like roads. "
     "So public transport is good and roads are bad. I think public transport is good. "
     "I think roads are bad. Public transport is good for the city. Roads are bad for the city."
-] * 3)
+)] * 3)
 
 HALF_ESSAY = " ".join(GOOD_ESSAY.split()[: len(GOOD_ESSAY.split()) // 2]) + "."
 
@@ -105,7 +105,8 @@ while Mexico's share tripled to approximately 25%.
 
 By 2020, almost all homes in Canada (95%) had internet access. Mexico also saw a significant \
 increase, ending the period at 70%. India, which had started from a very low base, experienced the \
-fastest rise after 2010 and finished at 55%, more than fifty times its initial level.
+fastest rise after 2010 and finished at 55%, more than fifty times its initial level. As a result, \
+the gap between the three countries narrowed considerably by the end of the period.
 """
 
 FRENCH_TEXT = (

@@ -118,3 +118,19 @@ def test_invalid_audio_is_rejected(audio):
 
     with pytest.raises(ScoringInputError, match="audio"):
         score("speaking_part_1", SPEAKING_FLUENT, audio=audio)
+
+
+def test_clear_but_hesitant_speech_does_not_get_top_pronunciation():
+    result = score("speaking_part_2", SPEAKING_HESITANT,
+                   audio=timed_words(SPEAKING_HESITANT, 0.9, pause_every=3, pause=1.5, confidence=0.99))
+    bands = _bands(result)
+    assert bands["pronunciation"] <= bands["fluency_coherence"] + 1.0
+    assert bands["pronunciation"] < 9.0
+
+
+def test_off_topic_speaking_answer_is_pointed_out():
+    on_topic = score("speaking_part_1", SPEAKING_FLUENT, "Tell me about your hometown and the sea.")
+    off_topic = score("speaking_part_1", SPEAKING_FLUENT, "Do you enjoy cooking Italian pasta recipes?")
+    assert on_topic["feature_analysis"]["prompt_overlap"] > off_topic["feature_analysis"]["prompt_overlap"]
+    assert any("key words" in w for w in off_topic["criteria_scores"][0]["weaknesses"])
+    assert not any("key words" in w for w in on_topic["criteria_scores"][0]["weaknesses"])
