@@ -15,7 +15,7 @@ from rq.worker import Worker
 
 from . import monitor
 from .connection import redis_url
-from .queues import POLICIES, QUEUES, JsonJob, get_queue
+from .queues import POLICIES, QUEUES, JsonJob, get_queue, job_name
 from .schedule import scheduler_alive
 from .settings import get_settings, hide_password
 
@@ -105,12 +105,10 @@ def job_details(job, traceback: bool) -> dict:
     details = {
         "id": job.id,
         "job": job_name(job),
-        "function": job.func_name,
         "queue": job.origin,
         "status": status,
         "description": job.description,
-        "args": mask(list(job.args)),
-        "kwargs": mask(dict(job.kwargs)),
+        **_call(job),
         "enqueued_at": _iso(job.enqueued_at),
         "started_at": _iso(job.started_at),
         "ended_at": _iso(job.ended_at),
@@ -126,6 +124,16 @@ def job_details(job, traceback: bool) -> dict:
         if traceback:
             details["traceback"] = mask(error_text(job))
     return details
+
+
+def _call(job) -> dict:
+    """The job's function and arguments, secrets masked; an undecodable job says so."""
+    from rq.exceptions import DeserializationError
+
+    try:
+        return {"function": job.func_name, "args": mask(list(job.args)), "kwargs": mask(dict(job.kwargs))}
+    except DeserializationError:
+        return {"function": None, "args": None, "kwargs": None, "data": "not JSON: refused, never unpickled"}
 
 
 def registered() -> list[dict]:
@@ -161,10 +169,6 @@ def mask(value):
         for secret in secrets:
             value = value.replace(secret, MASK)
     return value
-
-
-def job_name(job) -> str:
-    return (job.func_name or "?").rsplit(".", 1)[-1]
 
 
 def error_text(job) -> str:

@@ -110,6 +110,16 @@ class JsonJob(Job):
         super().__init__(id=id, connection=connection, serializer=serializer or JSONSerializer)
 
 
+def job_name(job) -> str:
+    """The job's function name, or a placeholder when its data cannot be read (a poison message)."""
+    from rq.exceptions import DeserializationError
+
+    try:
+        return (job.func_name or "?").rsplit(".", 1)[-1]
+    except DeserializationError:
+        return "<undecodable>"
+
+
 def get_policy(name: str) -> JobPolicy:
     try:
         return POLICIES[name]

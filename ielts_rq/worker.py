@@ -26,7 +26,7 @@ from rq.worker_pool import WorkerPool
 
 from . import metrics
 from .errors import TransientError
-from .queues import QUEUES, JsonJob, get_queue, register_queues
+from .queues import QUEUES, JsonJob, get_queue, job_name, register_queues
 from .ratelimit import seconds_until_allowed
 
 log = logging.getLogger("ielts_rq.worker")
@@ -59,7 +59,7 @@ class _IeltsWorkerMixin:
         if wait:
             self._defer(job, queue, wait)
             return
-        log.info("job started %s %s queue=%s", _name(job), job.id, queue.name)
+        log.info("job started %s %s queue=%s", job_name(job), job.id, queue.name)
         super().execute_job(job, queue)
 
     def perform_job(self, job, queue, execution) -> bool:
@@ -67,8 +67,8 @@ class _IeltsWorkerMixin:
         ok = super().perform_job(job, queue, execution)
         if ok:
             seconds = time.monotonic() - started
-            log.info("job finished %s %s in %.3fs", _name(job), job.id, seconds)
-            metrics.record_job(self.connection, _name(job), "finished", seconds)
+            log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds)
+            metrics.record_job(self.connection, job_name(job), "finished", seconds)
         return ok
 
     def handle_exception(self, job, *exc_info):
@@ -79,14 +79,14 @@ class _IeltsWorkerMixin:
         if not is_transient(exc):
             job.retries_left = 0
         will_retry = bool(job.retries_left)
-        error = f"{exc_type.__name__}: {str(exc)[:500]}"
-        log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", _name(job), job.id,
+        error = f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}"
+        log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
                 " (will retry)" if will_retry else "", error)
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
         else:
-            metrics.record_job(self.connection, _name(job), "failed")
+            metrics.record_job(self.connection, job_name(job), "failed")
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def _defer(self, job, queue, wait: float) -> None:
@@ -96,7 +96,10 @@ class _IeltsWorkerMixin:
             pipe.lrem(queue.intermediate_queue_key, 1, job.id)
             queue.schedule_job(job, when, pipeline=pipe)
             pipe.execute()
-        log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", _name(job), job.id, wait, queue.name)
+        log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", job_name(job), job.id, wait, queue.name)
+
+
+_DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled"}
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -172,7 +175,3 @@ def _pool_child(queue_names, mode, burst, name):
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
     """Run ``processes`` workers under one supervisor that restarts any that die."""
     _Pool(queue_names, processes, mode).start(burst=burst, logging_level="WARNING")
-
-
-def _name(job) -> str:
-    return job.func_name.rsplit(".", 1)[-1]
