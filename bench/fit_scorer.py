@@ -27,18 +27,20 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ielts_rq.scoring.features import analyse_essay  # noqa: E402
-from ielts_rq.scoring.model import MODEL_PATH, raw_overall, vocabulary_score  # noqa: E402
+from ielts_rq.scoring.features import analyse_essay
+from ielts_rq.scoring.model import MODEL_PATH, raw_overall, vocabulary_score, vocabulary_terms
 
 RIDGE_ALPHA = 10.0
 CLIP_PERCENTILES = (1, 99)
 INNER_FOLDS = 5
-VOCABULARY_MIN_ESSAYS = 5
-VOCABULARY_ALPHA = 1.0
+VOCABULARY_MIN_ESSAYS = 10
+VOCABULARY_ALPHA = 2.0
+VOCABULARY_NGRAMS = 2   # words and word pairs
+VOCABULARY_MAX_TERMS = None   # keep only the most frequent terms (None: all)
 # Small, shallow, strongly regularised trees: the labels are noisy.
 TREE_SETTINGS = {"max_iter": 150, "max_depth": 3, "learning_rate": 0.04, "min_samples_leaf": 20,
                  "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
-TREE_BLEND = 0.5   # weight of the trees against the ridge model
+TREE_BLEND = 0.6   # weight of the trees against the ridge model
 
 # The direction in which each feature can move the band (+1 up, -1 down, 0
 # either way). The labels are noisy and some features carry artefacts of how
@@ -55,6 +57,8 @@ FEATURE_DIRECTIONS = {
     "vocabulary_score": +1, "sentence_length_sd": +1,
 }
 USE_DIRECTIONS = True
+# Calibration slope = least-squares slope^(1-w) * variance-matching slope^w.
+VARIANCE_STRETCH = 0.65
 
 
 def load_essays(csv_path: str) -> list:
@@ -88,10 +92,12 @@ def fit_vocabulary(word_lists: list, y: np.ndarray) -> dict:
     Only words used in at least VOCABULARY_MIN_ESSAYS essays are kept, so the
     model learns shared vocabulary, not one prompt's topic words.
     """
-    vectorizer = TfidfVectorizer(analyzer=lambda words: words, min_df=VOCABULARY_MIN_ESSAYS,
+    vectorizer = TfidfVectorizer(analyzer=lambda words: vocabulary_terms(words, VOCABULARY_NGRAMS),
+                                 min_df=VOCABULARY_MIN_ESSAYS, max_features=VOCABULARY_MAX_TERMS,
                                  sublinear_tf=True)
     ridge = Ridge(alpha=VOCABULARY_ALPHA).fit(vectorizer.fit_transform(word_lists), y)
     return {
+        "ngrams": VOCABULARY_NGRAMS,
         "intercept": _short(ridge.intercept_),
         "weights": {word: [_short(vectorizer.idf_[i]), _short(ridge.coef_[i])]
                     for word, i in sorted(vectorizer.vocabulary_.items())},
@@ -147,7 +153,8 @@ def _fit_trees(names: list, X: np.ndarray, y: np.ndarray) -> dict:
         leaf = nodes["is_leaf"].astype(bool)
         trees.append({
             "feature": np.where(leaf, -1, nodes["feature_idx"].astype(np.int64)).tolist(),
-            "threshold": _shorts(np.where(leaf, 0.0, nodes["num_threshold"])),
+            # Full precision: a threshold can equal a training value exactly.
+            "threshold": np.where(leaf, 0.0, nodes["num_threshold"]).tolist(),
             "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(),
             "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
             "value": _shorts(np.where(leaf, nodes["value"], 0.0)),
@@ -202,15 +209,17 @@ def fit_params(names: list, X: np.ndarray, word_lists: list, y: np.ndarray,
     params["calibration"] = {
         "raw_mean": _short(np.mean(out_of_fold)),
         "target_mean": _short(np.mean(y)),
-        "slope": _short(np.sqrt(max(least_squares_slope, 0.5) * variance_slope)),
+        "slope": _short(max(least_squares_slope, 0.5) ** (1 - VARIANCE_STRETCH)
+                        * variance_slope ** VARIANCE_STRETCH),
     }
-    params["training_essays"] = int(len(y))
+    params["training_essays"] = len(y)
     return params
 
 
 def _short(value) -> float:
-    """A float with 6 significant digits: keeps model.json small and readable."""
-    return float(f"{float(value):.6g}")
+    """A float with 6 significant digits (0 below 1e-9): keeps model.json small and readable."""
+    value = float(value)
+    return 0.0 if abs(value) < 1e-9 else float(f"{value:.6g}")
 
 
 def _shorts(values) -> list:
@@ -223,6 +232,28 @@ def prompt_groups(essays: list) -> np.ndarray:
     return np.array([ids.setdefault(e["prompt"].strip(), len(ids)) for e in essays])
 
 
+def write_model(params: dict, path: str) -> None:
+    """Write model.json compactly but diff-friendly: one vocabulary term or tree per line."""
+    def compact(value) -> str:
+        return json.dumps(value, separators=(",", ":"))
+
+    lines = []
+    for key, value in params.items():
+        if key == "vocabulary":
+            terms = [f"  {compact(t)}:{compact(w)}" for t, w in value["weights"].items()]
+            body = (f'{{"ngrams":{value["ngrams"]},"intercept":{value["intercept"]},"weights":{{\n'
+                    + ",\n".join(terms) + "}}")
+        elif key == "trees":
+            trees = ",\n".join(f"  {compact(tree)}" for tree in value["trees"])
+            head = compact({k: v for k, v in value.items() if k != "trees"})[:-1]
+            body = f'{head},"trees":[\n{trees}]}}'
+        else:
+            body = compact(value)
+        lines.append(f" {compact(key)}: {body}")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("{\n" + ",\n".join(lines) + "\n}\n")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv_path", help="essay CSV with Task_Type, Question, Essay, Overall")
@@ -232,9 +263,7 @@ def main(argv=None) -> None:
     names, X, word_lists = feature_matrix(essays)
     y = np.array([e["band"] for e in essays])
     params = fit_params(names, X, word_lists, y, prompt_groups(essays))
-    with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump(params, handle, indent=1)
-        handle.write("\n")
+    write_model(params, args.out)
     print(f"fitted on {len(y)} essays, {len(names)} features -> {args.out}")
 
 

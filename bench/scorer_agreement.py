@@ -22,17 +22,17 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fit_scorer import feature_matrix, fit_params, load_essays, prompt_groups  # noqa: E402
+from fit_scorer import feature_matrix, fit_params, load_essays, prompt_groups
 
-from ielts_rq.scoring.rules import mean_band  # noqa: E402
-from ielts_rq.scoring.writing import writing_bands  # noqa: E402
+from ielts_rq.scoring.rules import mean_band
+from ielts_rq.scoring.writing import writing_bands
 
 
 def agreement(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     """QWK on half-band classes, MAE, and the shares exact / within 0.5 / within 1.0."""
     errors = np.abs(y_true - y_pred)
     return {
-        "qwk": cohen_kappa_score((y_true * 2).astype(int), (y_pred * 2).astype(int),
+        "qwk": cohen_kappa_score(np.rint(y_true * 2).astype(int), np.rint(y_pred * 2).astype(int),
                                  weights="quadratic"),
         "mae": float(errors.mean()),
         "exact": float((errors < 0.01).mean()),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ielts_rq.scoring import score  # noqa: E402
+from ielts_rq.scoring import score
 
 PROMPT = ("Some people believe that governments should spend more money on public transport "
           "than on building new roads. To what extent do you agree or disagree?")

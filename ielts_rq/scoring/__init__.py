@@ -11,5 +11,12 @@ heuristics read off the IELTS speaking descriptors (see ``speaking.py``).
 from .rules import MAX_TEXT_CHARS, MAX_TEXT_WORDS, TASK_TYPES, ScoringInputError, round_band
 from .scorer import SCORER_VERSION, score
 
-__all__ = ["score", "ScoringInputError", "round_band", "SCORER_VERSION", "TASK_TYPES",
-           "MAX_TEXT_CHARS", "MAX_TEXT_WORDS"]
+__all__ = [
+           "MAX_TEXT_CHARS",
+           "MAX_TEXT_WORDS",
+           "SCORER_VERSION",
+           "TASK_TYPES",
+           "ScoringInputError",
+           "round_band",
+           "score",
+]

@@ -137,7 +137,7 @@ def writing_features(doc: Document, word_count: int, min_words: int, task_number
     # Less common words the learner spelled correctly: examiners' "less common
     # lexical items" (Lexical Resource band 7+).
     advanced = [w for w in distinct if len(w) >= 6 and 0 < lexicon.zipf(w) < RARE_WORD_ZIPF
-                and lexicon.is_known_word(w)]
+                and lexicon.is_known_word(w) and w not in lexicon.LINKERS]
     zipfs = [lexicon.zipf(w) for w in words if len(w) >= CONTENT_WORD_MIN_LENGTH]
     known_zipfs = [z for z in zipfs if z > 0]
     linking = linking_usage(doc.raw, word_count)
@@ -173,6 +173,7 @@ def writing_features(doc: Document, word_count: int, min_words: int, task_number
         "linker_rate": sum(linking["counts"].values()) * per_100,
         "linkers_overused": float(len(linking["overused"])),
         "paragraphs": float(min(len(doc.paragraphs), 8)),
+        # Without a prompt, assume typical relevance (the training mean is ~0.46).
         "prompt_overlap": 0.5 if math.isnan(overlap) else overlap,
         "grammar_slip_rate": slips * per_100,
         "run_on_sentences": float(len(grammar["run_on_sentences"])),
@@ -184,7 +185,7 @@ def writing_features(doc: Document, word_count: int, min_words: int, task_number
     }
     evidence = {
         "misspellings": wrong,
-        "advanced_words": sorted(advanced, key=lexicon.zipf)[:8],
+        "advanced_words": sorted(advanced, key=lambda w: (lexicon.zipf(w), w))[:8],
         "linking": linking,
         "grammar": grammar,
         "prompt_overlap": None if math.isnan(overlap) else overlap,

@@ -57,12 +57,18 @@ def band_summary(band: float) -> str:
     return next(text for floor, text in BAND_SUMMARIES if band >= floor)
 
 
-def quote(sentence: str) -> str:
-    """A learner's sentence in quotes, shortened if very long."""
+def quote(sentence: str, focus: str | None = None) -> str:
+    """A learner's sentence in quotes; if very long, the part around ``focus``."""
     sentence = " ".join(sentence.split())
-    if len(sentence) > MAX_QUOTE_CHARS:
-        sentence = sentence[: MAX_QUOTE_CHARS - 3].rsplit(" ", 1)[0] + "..."
-    return f'"{sentence}"'
+    if len(sentence) <= MAX_QUOTE_CHARS:
+        return f'"{sentence}"'
+    start = max(0, sentence.find(focus) - MAX_QUOTE_CHARS // 2) if focus and focus in sentence else 0
+    excerpt = sentence[start:start + MAX_QUOTE_CHARS]
+    if start > 0:
+        excerpt = "..." + excerpt.split(" ", 1)[-1]
+    if start + MAX_QUOTE_CHARS < len(sentence):
+        excerpt = excerpt.rsplit(" ", 1)[0] + "..."
+    return f'"{excerpt}"'
 
 
 def spelling_corrections(misspelled: list) -> list:
@@ -112,6 +118,7 @@ def task_feedback(task_type: str, values: dict, evidence: dict) -> dict:
             suggestions.append("Support your description with specific figures from the data.")
     else:
         if not evidence["task_moves"]["position"]:
+            weaknesses.append("Your own position is not clearly stated.")
             suggestions.append("State your own position clearly in the introduction and conclusion "
                                "(e.g. 'I strongly believe that ...').")
         if not evidence["task_moves"]["conclusion"]:
@@ -192,7 +199,8 @@ def grammar_feedback(values: dict, evidence: dict) -> dict:
     slips = grammar["agreement_slips"] + grammar["article_slips"] + grammar["repeated_words"]
     if slips:
         listed = ", ".join(f"'{s}'" for s in slips[:MAX_LISTED])
-        example = f" For example: {quote(grammar['slip_sentences'][0])}" if grammar["slip_sentences"] else ""
+        examples = grammar["slip_examples"]
+        example = f" For example: {quote(examples[0][1], examples[0][0])}" if examples else ""
         weaknesses.append(f"Grammar slips found: {listed}.{example}")
         suggestions.append("Check subject-verb agreement (people are, he has), a/an before vowel "
                            "sounds, and words typed twice.")
@@ -247,5 +255,6 @@ def overall_feedback(overall: float, criteria: list) -> str:
     if best["band_score"] != worst["band_score"]:
         text += (f" Strongest area: {CRITERION_NAMES[best['criterion']]} ({best['band_score']:g});"
                  f" needs most work: {CRITERION_NAMES[worst['criterion']]} ({worst['band_score']:g}).")
-    actions = [c["suggestions"][0] for c in sorted(criteria, key=lambda c: c["band_score"])][:3]
+    weakest_first = sorted(criteria, key=lambda c: c["band_score"])
+    actions = list(dict.fromkeys(c["suggestions"][0] for c in weakest_first))[:3]
     return text + " Next steps: " + " ".join(actions)

@@ -18,7 +18,7 @@ _VOWEL_SOUND_CONSONANT_START = re.compile(r"^(hour|honest|honou?r|heir)")
 _ARTICLE_PAIR = re.compile(r"\b([Aa]n?)\s+([A-Za-z]+)")
 
 # Subject-verb agreement and verb-form patterns that are wrong in any context.
-_AGREEMENT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
+_AGREEMENT_PATTERN = re.compile("|".join(f"(?:{p})" for p in (
     r"\b(he|she|it)\s+(have|do|are|were|don't)\b",
     r"\b(i)\s+(has|does|is|doesn't|are)\b",
     r"\b(you|we|they)\s+(has|does|is|was|doesn't)\b",
@@ -30,7 +30,7 @@ _AGREEMENT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(didn't|did not|doesn't|does not|don't|do not)\s+(went|was|made|got|took|saw|came|goes|has)\b",
     r"\b(more|most)\s+(better|worse|best|worst|easier|bigger|cheaper|faster|higher|larger|smaller)\b",
     r"\b(informations|advices|knowledges|equipments|furnitures|homeworks|luggages)\b",
-))
+)), re.IGNORECASE)
 _REPEATED_WORD = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
 _REPEAT_ALLOWED = frozenset(("that", "had", "very", "so", "bye", "ha", "no"))
 _LOWERCASE_I = re.compile(r"(?<![A-Za-z'])i(?=\s|'m|'ve|'d|'ll)")
@@ -66,7 +66,7 @@ def article_slips(text: str) -> list:
 
 def agreement_slips(text: str) -> list:
     """Phrases breaking subject-verb agreement or verb-form rules ("people is")."""
-    return [m.group(0) for pattern in _AGREEMENT_PATTERNS for m in pattern.finditer(text)]
+    return [m.group(0) for m in _AGREEMENT_PATTERN.finditer(text)]
 
 
 def repeated_words(text: str) -> list:
@@ -89,7 +89,7 @@ def analyse_grammar(doc: Document) -> dict:
         _NO_SPACE_AFTER_PUNCTUATION.findall(text))
     complex_sentences = sum(
         1 for s in doc.sentences if _has_subordinate_clause(s))
-    slip_sentences = _sentences_containing(doc.sentences, articles + agreement + doubled)
+    slip_examples = _sentences_containing(doc.sentences, articles + agreement + doubled)
     return {
         "article_slips": articles,
         "agreement_slips": agreement,
@@ -99,7 +99,7 @@ def analyse_grammar(doc: Document) -> dict:
         "run_on_sentences": run_ons,
         "punctuation_spacing": spacing,
         "complex_sentences": complex_sentences,
-        "slip_sentences": slip_sentences,
+        "slip_examples": slip_examples,
         "lowercase_start_example": lowercase_starts[0] if lowercase_starts else None,
     }
 
@@ -109,10 +109,11 @@ def _has_subordinate_clause(sentence: str) -> bool:
 
 
 def _sentences_containing(sentences, phrases) -> list:
+    """(phrase, sentence) pairs: the first sentence in which each phrase occurs."""
     found = []
     for phrase in phrases:
         for sentence in sentences:
-            if phrase in sentence and sentence not in found:
-                found.append(sentence)
+            if phrase in sentence:
+                found.append((phrase, sentence))
                 break
     return found

@@ -25,11 +25,9 @@ MIN_FOREIGN_WORD_SHARE = 0.6
 
 def rejection_reason(text: str, words: list) -> str | None:
     """``"not_english"``, ``"gibberish"`` or None (English that can be rated)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    if not any(c.isalpha() for c in text):
         return GIBBERISH
-    latin = sum(1 for c in letters if c.isascii()) / len(letters)
-    if latin < MIN_LATIN_LETTER_SHARE:
+    if is_mostly_non_latin(text):
         return NOT_ENGLISH
     if not words:
         return GIBBERISH
@@ -46,5 +44,7 @@ def rejection_reason(text: str, words: list) -> str | None:
 
 def is_mostly_non_latin(text: str) -> bool:
     """True for texts written mostly in another script (Chinese, Arabic, Cyrillic...)."""
+    if text.isascii():
+        return False
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(1 for c in letters if c.isascii()) / len(letters) < MIN_LATIN_LETTER_SHARE

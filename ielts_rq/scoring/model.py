@@ -1,23 +1,31 @@
 """The fitted writing model: overall band from features, criteria around it.
 
-``model.json`` (written by ``bench/fit_scorer.py``) holds only numbers: the
-feature names, clipping bounds, means and scales, ridge coefficients and a
-linear calibration that spreads predictions back to the spread of the
-examiners' bands. Prediction is plain Python: no numpy or sklearn at runtime.
+``model.json`` (written by ``bench/fit_scorer.py``) holds only numbers: a
+vocabulary model (TF-IDF weights of words and word pairs) whose score is one
+more feature; the feature names, clipping bounds, means and scales; ridge
+coefficients; gradient-boosted trees as flat node arrays; and a linear
+calibration that spreads predictions back towards the spread of examiners'
+bands. Prediction is plain Python: no numpy or sklearn at runtime.
+
+Criterion bands: only overall bands exist to fit on, so each criterion is
+the predicted overall shifted by its own features, minus descriptor-based
+penalties, and the four are kept consistent with the overall.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from pathlib import Path
 
-from .rules import MAX_BAND, MIN_BAND, mean_band, round_band
+from .rules import MAX_BAND, MIN_SCORED_BAND, mean_band, round_band
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 
-# Features that speak to each writing criterion, with the direction in which
+# Features that speak to each writing criterion ("task" stands for Task
+# Achievement in Task 1 and Task Response in Task 2), with the direction in which
 # they make the criterion better (+1) or worse (-1). A criterion's band is the
 # predicted overall band shifted by how far these features sit from the
 # training mean (in standard deviations), within +/- MAX_CRITERION_SHIFT.
@@ -65,17 +73,29 @@ def load_model(path: str = str(MODEL_PATH)) -> dict:
         return json.load(handle)
 
 
-def vocabulary_score(words: list, vocabulary: dict) -> float:
-    """Band suggested by which words the essay uses (a TF-IDF ridge model).
+def vocabulary_terms(words: list, ngrams: int) -> list:
+    """The terms the vocabulary model counts: words, and word pairs if ``ngrams`` is 2."""
+    if ngrams == 1:
+        return list(words)
+    return list(words) + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
-    Term weights are sublinear (1 + log count) times the word's IDF, and the
+
+def vocabulary_score(words: list, vocabulary: dict) -> float:
+    """Band suggested by which words and word pairs the essay uses (TF-IDF ridge).
+
+    Term weights are sublinear (1 + log count) times the term's IDF, and the
     vector is L2-normalised over the model's vocabulary, as in training.
     """
     weights = vocabulary["weights"]
     counts = {}
-    for word in words:
-        if word in weights:
-            counts[word] = counts.get(word, 0) + 1
+    for term in words:
+        if term in weights:
+            counts[term] = counts.get(term, 0) + 1
+    if vocabulary.get("ngrams", 1) == 2:
+        for first, second in itertools.pairwise(words):
+            term = f"{first} {second}"
+            if term in weights:
+                counts[term] = counts.get(term, 0) + 1
     if not counts:
         return vocabulary["intercept"]
     tfidf = {w: (1 + math.log(n)) * weights[w][0] for w, n in counts.items()}
@@ -176,9 +196,10 @@ def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None =
     """
     lost = lost or {}
     centre = sum(shifts.values()) / len(shifts)
-    raw = {c: min(MAX_BAND, max(MIN_BAND, overall + s - centre - lost.get(c, 0.0)))
+    raw = {c: min(MAX_BAND, max(MIN_SCORED_BAND, overall + s - centre - lost.get(c, 0.0)))
            for c, s in shifts.items()}
-    target = round_band(overall - sum(lost.get(c, 0.0) for c in shifts) / len(shifts))
+    target = max(MIN_SCORED_BAND,
+                 round_band(overall - sum(lost.get(c, 0.0) for c in shifts) / len(shifts)))
     bands = {c: round_band(v) for c, v in raw.items()}
     for _ in range(8):
         current = mean_band(bands.values())
@@ -189,7 +210,7 @@ def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None =
             pick = max(candidates, key=lambda c: raw[c] - bands[c])
             bands[pick] += 0.5
         else:
-            candidates = [c for c in bands if bands[c] > MIN_BAND]
+            candidates = [c for c in bands if bands[c] > MIN_SCORED_BAND]
             pick = min(candidates, key=lambda c: raw[c] - bands[c])
             bands[pick] -= 0.5
     return bands

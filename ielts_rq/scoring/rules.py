@@ -49,6 +49,9 @@ for _task in SPEAKING_TASKS:
 
 MIN_BAND = 0.0
 MAX_BAND = 9.0
+# Band 0 is for answers that do not attempt the task (not English, gibberish);
+# any answer that is scored gets at least band 1 in every criterion.
+MIN_SCORED_BAND = 1.0
 
 
 class ScoringInputError(PermanentError, ValueError):
@@ -105,7 +108,7 @@ def _validate_audio(audio: dict) -> None:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def round_band(value) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import language
 from .feedback import CRITERION_NAMES
@@ -51,7 +51,7 @@ def score(task_type: str, text: str, prompt: str | None = None, *, audio: dict |
         "model_used": MODEL_NAME,
         "task_type": task_type,
         "language": "en",
-        "timestamp": datetime.now(timezone.utc).isoformat(),
+        "timestamp": datetime.now(UTC).isoformat(),
     }
 
 

@@ -19,16 +19,21 @@ descriptors:
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 
 from . import lexicon
+from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
-from .features import linking_usage, window_ttr
 from .grammar import agreement_slips, article_slips
 from .rules import SPEAKING_EXPECTED_WORDS, mean_band, round_band
 from .text import WORD_PATTERN
 
+SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking descriptors (there are no "
+                 "rated speaking answers to calibrate on); see ielts_rq/scoring/speaking.py for the anchors")
 PAUSE_SECONDS = 0.5
+SPEAKING_TTR_WINDOW = 40   # spoken answers are shorter than essays
 LONG_PAUSE_SECONDS = 2.0
 LOW_CONFIDENCE = 0.6
 
@@ -40,14 +45,49 @@ WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
 CLAUSES_PER_100_BANDS = ((0, 4.0), (1.5, 5.0), (3, 6.0), (4.5, 7.0), (6, 8.0), (8, 9.0))
 WORD_CONFIDENCE_BANDS = ((0.5, 3.0), (0.6, 4.0), (0.7, 5.0), (0.8, 6.0), (0.87, 7.0), (0.92, 8.0), (0.96, 9.0))
-# A slip (agreement, article) every N words costs half a band, at most 2 bands.
-SLIP_PENALTY_PER_100_WORDS = 1.0
+# Grammar slips (agreement, articles) cost this many bands per slip per 100
+# words, at most MAX_SLIP_PENALTY.
+SLIP_PENALTY_PER_RATE = 2.0
+MAX_SLIP_PENALTY = 2.0
+# Coherence: band 5 with no connectives, +0.6 per distinct connective up to
+# +3 (band 8), -0.5 per overused one; it weighs a quarter of the fluency band.
+COHERENCE_BASE_BAND = 5.0
+COHERENCE_PER_CONNECTIVE = 0.6
+COHERENCE_MAX_GAIN = 3.0
+COHERENCE_OVERUSE_COST = 0.5
+COHERENCE_WEIGHT = 0.25
+# An answer with no words loses 2 fluency bands; half the expected length, 1.
+SHORT_ANSWER_PENALTY = 2.0
+# Confidence of the speaking bands: heuristics, lower still without timings.
+TIMED_CONFIDENCE = 0.5
+TRANSCRIPT_CONFIDENCE = 0.35
+WEAK_EVIDENCE_CONFIDENCE = 0.25
 # Without audio, pronunciation is assumed to be near the other criteria,
 # slightly lower: intelligibility problems do not show in a transcript.
 PRONUNCIATION_WITHOUT_AUDIO_OFFSET = -0.5
+# Recognition confidence shows intelligibility, not the features of connected
+# speech (chunking, rhythm, intonation) that the higher pronunciation bands
+# ask for, and hesitant speech cannot show those: pronunciation is capped at
+# this many bands above fluency.
+PRONUNCIATION_ABOVE_FLUENCY_CAP = 1.0
+DEFAULT_SUGGESTIONS = {
+    "fluency_coherence": "Practise answering with a main point, a reason and an example, keeping "
+                         "going without long pauses.",
+    "lexical_resource": "Learn topic vocabulary and natural phrases for common topics (work, "
+                        "hometown, hobbies, technology).",
+    "grammatical_range_accuracy": "Practise mixing tenses and complex structures (conditionals, "
+                                  "relative clauses) in your answers.",
+    "pronunciation": "Record yourself and compare with a model speaker: focus on word stress and "
+                     "sentence rhythm.",
+}
 
-_LIKE_AS_FILLER = re.compile(r"(?:^|[,.]\s*|\b(?:and|but|so|was|is|it's|um|uh)\s+)like\b(?=\s*,|\s+(?:um|uh|er)\b)|,\s*like\s*,",
-                             re.IGNORECASE)
+# "like" is a filler only between pauses or other fillers ("and, like, um"),
+# not as a verb or preposition ("I like music", "cities like Paris").
+_LIKE_AS_FILLER = re.compile(r"""
+      ,\s*like\s*,                                          # ", like,"
+    | (?:^|[,.]\s*|\b(?:and|but|so|was|is|it's|um|uh)\s+)    # after a pause or a filler-friendly word
+      like\b(?=\s*,|\s+(?:um|uh|er)\b)                      # and before a pause or a filler
+""", re.IGNORECASE | re.VERBOSE)
 _FILLER_PHRASES = re.compile(r"\b(you know|i mean)\b", re.IGNORECASE)
 _SELF_REPAIR = re.compile(r"\b(\w+)(?:\s*,)?\s+\1\b", re.IGNORECASE)
 
@@ -59,7 +99,7 @@ def interpolate(value: float, anchors: tuple) -> float:
         return points[0][1]
     if value >= points[-1][0]:
         return points[-1][1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if x0 <= value <= x1:
             return y0 + (y1 - y0) * (value - x0) / (x1 - x0)
     return points[-1][1]
@@ -78,7 +118,7 @@ def audio_measures(audio: dict) -> dict:
         return {}
     spoken = audio.get("duration") or (words[-1]["end"] - words[0]["start"])
     minutes = max(spoken, 1.0) / 60
-    gaps = [b["start"] - a["end"] for a, b in zip(words, words[1:])]
+    gaps = [b["start"] - a["end"] for a, b in itertools.pairwise(words)]
     pauses = [g for g in gaps if g > PAUSE_SECONDS]
     confidences = [w["confidence"] for w in words if w.get("confidence") is not None]
     mean_confidence = (sum(confidences) / len(confidences) if confidences
@@ -96,71 +136,91 @@ def audio_measures(audio: dict) -> dict:
     }
 
 
-def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
-    """Bands, confidence, feedback and features of a speaking answer."""
+def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
+    """Everything the speaking bands and feedback are computed from."""
     words = [w.lower() for w in WORD_PATTERN.findall(text)]
-    n_words = max(1, len(words))
-    per_100 = 100 / n_words
+    per_100 = 100 / max(1, len(words))
     content = [w for w in words if w not in lexicon.FILLER_WORDS]
     fillers = count_fillers(text, words)
-    repairs = len(_SELF_REPAIR.findall(text))
-    linking = linking_usage(text, n_words)
-    expected = SPEAKING_EXPECTED_WORDS[task_type]
-    timing = audio_measures(audio) if audio else {}
+    linking = linking_usage(text, len(words))
+    overlap = prompt_overlap(content, prompt)
     less_common = sorted({w for w in content if len(w) >= 6 and 0 < lexicon.zipf(w) < 4.0
                           and lexicon.is_known_word(w)})
-    clauses = sum(1 for w in content if w in lexicon.SUBORDINATORS)
-    slips = agreement_slips(text) + article_slips(text)
+    return {
+        "word_count": len(words),
+        "content_words": len(content),
+        "expected_words": SPEAKING_EXPECTED_WORDS[task_type],
+        "fillers": fillers,
+        "fillers_per_100_words": round(fillers * per_100, 2),
+        "self_repairs": len(_SELF_REPAIR.findall(text)),
+        "linking_words": linking["counts"],
+        "overused_linking_words": linking["overused"],
+        "window_ttr": round(window_ttr(content, SPEAKING_TTR_WINDOW), 3),
+        "less_common_words": less_common[:10],
+        "less_common_per_100_words": round(len(less_common) * 100 / max(1, len(content)), 2),
+        "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
+        "grammar_slips": agreement_slips(text) + article_slips(text),
+        "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
+        **(audio_measures(audio) if audio else {}),
+    }
 
-    # Fluency: hesitation from the transcript, and pace and pauses when timed.
-    fluency_parts = [interpolate((fillers + repairs) * per_100, FILLERS_PER_100_WORDS_BANDS)]
-    if timing:
-        fluency_parts.append(interpolate(timing["speech_rate_wpm"], SPEECH_RATE_BANDS))
-        fluency_parts.append(interpolate(timing["pauses_per_minute"], PAUSES_PER_MINUTE_BANDS))
-    coherence = 5.0 + min(3.0, 0.6 * len(linking["counts"])) - 0.5 * len(linking["overused"])
-    fluency = (sum(fluency_parts) / len(fluency_parts)) * 0.75 + coherence * 0.25
-    length_shortfall = max(0.0, 1 - len(content) / expected)
-    fluency -= 2.0 * length_shortfall  # cannot keep going: short answers lose fluency
 
-    lexical = (interpolate(window_ttr(content, 40), WINDOW_TTR_BANDS)
-               + interpolate(len(less_common) * 100 / max(1, len(content)), LESS_COMMON_PER_100_BANDS)) / 2
-    grammar = interpolate(clauses * 100 / max(1, len(content)), CLAUSES_PER_100_BANDS)
-    grammar -= min(2.0, SLIP_PENALTY_PER_100_WORDS * len(slips) * per_100 * 2)
+def speaking_bands(m: dict) -> tuple:
+    """(criterion bands, criteria estimated from weak evidence) from the measures."""
+    timed = "speech_rate_wpm" in m
+    per_100 = 100 / max(1, m["word_count"])
+    content = max(1, m["content_words"])
+
+    # Fluency: hesitation (fillers, self-repairs) from the transcript, plus pace
+    # and pauses when timed; coherence from the range of connectives; and
+    # answers much shorter than the part expects show an inability to keep going.
+    fluency_parts = [interpolate((m["fillers"] + m["self_repairs"]) * per_100, FILLERS_PER_100_WORDS_BANDS)]
+    if timed:
+        fluency_parts.append(interpolate(m["speech_rate_wpm"], SPEECH_RATE_BANDS))
+        fluency_parts.append(interpolate(m["pauses_per_minute"], PAUSES_PER_MINUTE_BANDS))
+    coherence = (COHERENCE_BASE_BAND
+                 + min(COHERENCE_MAX_GAIN, COHERENCE_PER_CONNECTIVE * len(m["linking_words"]))
+                 - COHERENCE_OVERUSE_COST * len(m["overused_linking_words"]))
+    fluency = (1 - COHERENCE_WEIGHT) * sum(fluency_parts) / len(fluency_parts) + COHERENCE_WEIGHT * coherence
+    fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / m["expected_words"])
+
+    lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
+               + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
+    grammar = interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS)
+    grammar -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * per_100)
 
     weak = []
-    confidence_value = timing.get("mean_word_confidence") if timing else None
-    if confidence_value is not None:
-        pronunciation = interpolate(confidence_value, WORD_CONFIDENCE_BANDS)
+    if m.get("mean_word_confidence") is not None:
+        pronunciation = min(interpolate(m["mean_word_confidence"], WORD_CONFIDENCE_BANDS),
+                            fluency + PRONUNCIATION_ABOVE_FLUENCY_CAP)
     else:
         pronunciation = (fluency + lexical + grammar) / 3 + PRONUNCIATION_WITHOUT_AUDIO_OFFSET
         weak.append("pronunciation")
-    if not timing:
+    if not timed:
         weak.append("fluency_coherence")
-
     bands = {
-        "fluency_coherence": round_band(_clamp(fluency)),
-        "lexical_resource": round_band(_clamp(lexical)),
-        "grammatical_range_accuracy": round_band(_clamp(grammar)),
-        "pronunciation": round_band(_clamp(pronunciation)),
+        "fluency_coherence": fluency,
+        "lexical_resource": lexical,
+        "grammatical_range_accuracy": grammar,
+        "pronunciation": pronunciation,
     }
-    measures = {
-        "word_count": len(words), "expected_words": expected, "fillers": fillers,
-        "fillers_per_100_words": round(fillers * per_100, 2), "self_repairs": repairs,
-        "linking_words": linking["counts"], "overused_linking_words": linking["overused"],
-        "window_ttr": round(window_ttr(content, 40), 3), "less_common_words": less_common[:10],
-        "subordinate_clauses": clauses, "grammar_slips": slips, **timing,
-    }
-    criteria = [_speaking_criterion(c, bands[c], measures, c in weak, bool(timing)) for c in bands]
+    return {c: round_band(_clamp(b)) for c, b in bands.items()}, weak
+
+
+def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
+    """Bands, confidence, feedback and features of a speaking answer."""
+    measures = speaking_measures(task_type, text, prompt, audio)
+    bands, weak = speaking_bands(measures)
+    timed = "speech_rate_wpm" in measures
+    criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed) for c in bands]
     overall = mean_band(bands.values())
-    confidence = 0.5 if timing else 0.35
     return {
         "overall_band_score": overall,
-        "confidence": confidence,
+        "confidence": TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE,
         "criteria_scores": criteria,
         "detailed_feedback": _speaking_summary(overall, criteria, weak),
-        "feature_analysis": {**measures, "has_audio_timings": bool(timing), "weak_evidence": weak,
-                             "notes": ["speaking bands are heuristic (no rated speaking data): "
-                                       "see the scoring documentation for the anchors used"]},
+        "feature_analysis": {**measures, "has_audio_timings": timed, "weak_evidence": weak,
+                             "notes": [SPEAKING_NOTE]},
     }
 
 
@@ -187,6 +247,9 @@ def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed:
             weaknesses.append(f"Your answer is short ({m['word_count']} words); aim for about "
                               f"{m['expected_words']} words for this part.")
             suggestions.append("Extend your answers with a reason and an example.")
+        if m["prompt_overlap"] is not None and m["prompt_overlap"] < 0.2:
+            weaknesses.append("Your answer uses few of the question's key words: make sure you "
+                              "answer the question you were asked.")
         if len(m["linking_words"]) >= 3:
             strengths.append("You connect ideas with " + ", ".join(sorted(m["linking_words"])[:4]) + ".")
     elif criterion == "lexical_resource":
@@ -219,12 +282,12 @@ def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed:
     return {
         "criterion": criterion,
         "band_score": band,
-        "confidence": 0.25 if weak else (0.5 if timed else 0.35),
+        "confidence": WEAK_EVIDENCE_CONFIDENCE if weak else (TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE),
         "feedback": f"{CRITERION_NAMES[criterion]}: band {band:g}, {band_summary(band)}."
                     + (" (estimated from weak evidence)" if weak else ""),
         "strengths": strengths or ["The answer shows some control of this area."],
         "weaknesses": weaknesses or ["No major weakness was detected automatically."],
-        "suggestions": suggestions or ["Record yourself answering practice questions and listen back."],
+        "suggestions": suggestions or [DEFAULT_SUGGESTIONS[criterion]],
     }
 
 
@@ -233,5 +296,6 @@ def _speaking_summary(overall: float, criteria: list, weak: list) -> str:
     if weak:
         names = ", ".join(CRITERION_NAMES[c] for c in weak)
         text += f" {names} estimated from weaker evidence (transcript only)."
-    actions = [c["suggestions"][0] for c in sorted(criteria, key=lambda c: c["band_score"])][:2]
+    weakest_first = sorted(criteria, key=lambda c: c["band_score"])
+    actions = list(dict.fromkeys(c["suggestions"][0] for c in weakest_first))[:2]
     return text + " Next steps: " + " ".join(actions)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from . import feedback
 from .features import analyse_essay
-from .model import (consistent_criterion_bands, criterion_shifts, load_model, penalties,
-                    predict_overall)
+from .model import consistent_criterion_bands, criterion_shifts, load_model, penalties, predict_overall
 from .rules import CRITERIA, mean_band
 
 # Share of held-out essays the model placed within half a band of the
 # examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
 # the starting point of the confidence figure.
-BASE_CONFIDENCE = 0.64
+BASE_CONFIDENCE = 0.63
 # Criterion bands are derived from the overall band (there are no
 # criterion-level labels to fit), so they are less certain than the overall.
 CRITERION_CONFIDENCE_FACTOR = 0.85
@@ -84,8 +83,8 @@ def _confidence(values: dict, evidence: dict, params: dict, prompt: str | None) 
 def _feature_analysis(values: dict, evidence: dict, predicted: float, lost: dict,
                       prompt: str | None, task_criterion: str) -> dict:
     grammar = evidence["grammar"]
-    weak = ["criterion bands are the predicted overall band adjusted by each criterion's own "
-            "features; only overall bands were available to calibrate on"]
+    weak = [("criterion bands are the predicted overall band adjusted by each criterion's own "
+             "features; only overall bands were available to calibrate on")]
     weak_criteria = [] if prompt else [task_criterion]
     return {
         "word_count": evidence["word_count"],
