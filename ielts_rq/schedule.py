@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 from rq_scheduler import Scheduler
 
+from .due import enqueue_due_jobs
 from .enqueue import describe
 from .keys import key
 from .queues import DAY, HOUR, WEEK, JsonJob, get_policy, get_queue
@@ -184,6 +185,7 @@ class CronScheduler(Scheduler):
     def enqueue_jobs(self):
         jobs = super().enqueue_jobs()
         heal_missing_entries(self.connection)
+        enqueue_due_jobs(self.connection)  # delayed retries and --in/--at jobs too
         return jobs
 
     def enqueue_job(self, job):

@@ -25,22 +25,25 @@ from rq.worker import HerokuWorker, SimpleWorker
 from rq.worker_pool import WorkerPool
 
 from . import metrics
+from .due import enqueue_due_jobs
 from .errors import TransientError
-from .queues import QUEUES, JsonJob, get_queue, job_name, register_queues
+from .queues import QUEUES, IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from .ratelimit import seconds_until_allowed
 
 log = logging.getLogger("ielts_rq.worker")
 
 SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKILL at 30
 # How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
-# machine): the worker refreshes a running job's heartbeat every HEARTBEAT_INTERVAL;
-# HEARTBEAT_GRACE after a missed one the job counts as abandoned, and the next registry
-# cleanup by any worker (every MAINTENANCE_INTERVAL) retries it. Worst case: 5 + 15 + 10 =
-# 30 s, against about 10 minutes with RQ's defaults.
+# machine), against about ten minutes with RQ's defaults:
+# - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
+#   HEARTBEAT_GRACE later and the next registry cleanup retries it;
+# - a job dequeued but not yet started: the cleanup retries it after queues.STUCK_AFTER.
+# Cleanups run every MAINTENANCE_INTERVAL in every worker; an idle worker wakes every
+# WORKER_TTL - 15 seconds to run them. The retry then waits its policy's first interval.
 HEARTBEAT_INTERVAL = 5
 HEARTBEAT_GRACE = 15
-MAINTENANCE_INTERVAL = 10
-WORKER_TTL = 30  # an idle worker silent this long is dead
+MAINTENANCE_INTERVAL = 5
+WORKER_TTL = 20  # an idle worker silent this long is dead
 
 
 class _IeltsWorkerMixin:
@@ -49,10 +52,15 @@ class _IeltsWorkerMixin:
     def __init__(self, queues, **kwargs):
         kwargs.setdefault("serializer", JSONSerializer)
         kwargs.setdefault("job_class", JsonJob)
+        kwargs.setdefault("queue_class", IeltsQueue)
         kwargs.setdefault("worker_ttl", WORKER_TTL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         super().__init__(queues, **kwargs)
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        enqueue_due_jobs(self.connection, self.queue_names())
 
     def execute_job(self, job, queue):
         wait = seconds_until_allowed(queue.name, self.connection)
@@ -119,6 +127,13 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     # group) and, told by its worker, interrupts the job after this delay.
     imminent_shutdown_delay = SHUTDOWN_GRACE
 
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        # A horse killed before it started the job leaves the job's id in the queue's
+        # intermediate list; RQ would fail and retry the job again a minute later, even
+        # after the retry already finished it. The failure has been handled: drop the id.
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        self.connection.lrem(get_queue(job.origin, self.connection).intermediate_queue_key, 1, job.id)
+
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.
         # (Only here: the in-process worker sends no heartbeat while a job runs.)
@@ -147,7 +162,8 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
-    return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+    # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
+    return worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
 
 
 class _Pool(WorkerPool):

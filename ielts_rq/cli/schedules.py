@@ -8,7 +8,7 @@ from .common import UsageProblem, connection, json_option, print_json, table
 
 
 @click.command()
-@click.option("--interval", type=click.IntRange(1, 3600), default=10, show_default=True,
+@click.option("--interval", type=click.IntRange(1, 3600), default=5, show_default=True,
               help="Seconds between looks at the schedule.")
 @click.option("--burst", is_flag=True, help="Enqueue what is due once, then quit.")
 def scheduler(interval, burst):

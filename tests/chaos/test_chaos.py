@@ -1,0 +1,191 @@
+"""Nothing lost: 1,000 scoring jobs on 3 real workers, 20 random SIGKILLs and a Redis restart.
+
+Run alone, with the summary table: ``make chaos`` (``pytest tests/chaos -s``).
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ielts_rq import embedded, stats, store
+from ielts_rq.enqueue import enqueue_many
+from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.schedule import scheduler_alive
+
+from ..conftest import HOME, ROOT
+
+JOBS = 1000
+MEANT_TO_FAIL = 10  # ids of submissions that do not exist
+WORKERS = 3
+KILLS = 20
+LOGS = HOME / "chaos-workers.log"  # the workers' own account, for when an assertion fails
+DEADLINE = 240  # seconds for the whole run
+
+
+def _start_worker():
+    # Its own session, so a SIGKILL of its group cannot reach the test; its horses are killed by pid.
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "scoring"], cwd=ROOT,
+                            env={**os.environ, "RATE_LIMITS": "scoring=1000000"}, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=open(LOGS, "a"))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _kill_quietly(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _running_jobs(connection, pid: int) -> list[str]:
+    """The job the worker with this pid is running, if any."""
+    from rq.serializers import JSONSerializer
+    from rq.worker import Worker
+
+    for worker in Worker.all(connection=connection, serializer=JSONSerializer):
+        if worker.pid == pid:
+            job_id = worker.get_current_job_id()
+            return [job_id] if job_id else []
+    return []
+
+
+def _chaos(connection, workers, log, stop):
+    """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once."""
+    rng = random.Random(20261129)
+    kills = 0
+    restarted = False
+    while kills < KILLS and not stop.is_set():
+        time.sleep(rng.uniform(0.2, 0.8))
+        index = rng.randrange(len(workers))
+        worker = workers[index]
+        horses = _children(worker.pid)
+        running = _running_jobs(connection, worker.pid)
+        try:
+            if horses and rng.random() < 0.5:
+                os.kill(rng.choice(horses), signal.SIGKILL)
+                log.append(("horse", time.monotonic(), running))
+            else:
+                os.killpg(worker.pid, signal.SIGKILL)
+                for horse in horses:  # RQ starts each horse in a session of its own
+                    _kill_quietly(horse)
+                worker.wait()
+                workers[index] = _start_worker()  # the dyno manager or pool starts a replacement
+                log.append(("worker", time.monotonic(), running))
+        except ProcessLookupError:
+            continue  # the horse had just finished its job: pick again
+        kills += 1
+        if kills == KILLS // 2 and not restarted:
+            embedded.stop(HOME)  # a clean restart: the append-only file keeps every queued job
+            time.sleep(2)
+            embedded.ensure_running(HOME)
+            log.append(("redis", time.monotonic(), []))
+            restarted = True
+
+
+@pytest.mark.timeout(420)
+def test_nothing_is_lost_under_kills_and_a_restart(redis_conn):
+    ids = [store.create_submission(f"chaos-{n % 50}", "writing_task_2",
+                                   f"Essay number {n}. Working from home saves time that people used to spend "
+                                   f"travelling, and many find they can concentrate better in a quiet room.",
+                                   "Is working from home a good idea?") for n in range(JOBS)]
+    job_ids = enqueue_many("score_submission", [((sid,), {}) for sid in ids])
+    doomed = enqueue_many("score_submission", [((f"sub_missing_{n}",), {}) for n in range(MEANT_TO_FAIL)])
+    scheduler = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "2"], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    workers = [_start_worker() for _ in range(WORKERS)]
+    log, stop = [], threading.Event()
+    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, log, stop), daemon=True)
+    started = time.monotonic()
+    chaos.start()
+    try:
+        done = 0
+        while time.monotonic() - started < DEADLINE:
+            done = redis_conn.zcard("ielts:results:by_time")
+            scoring = get_queue("scoring")
+            settled = not (scoring.count or scoring.started_job_registry.count or scoring.scheduled_job_registry.count)
+            if done == JOBS and scoring.failed_job_registry.count == MEANT_TO_FAIL and settled and not chaos.is_alive():
+                break
+            time.sleep(1)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        chaos.join(timeout=30)
+        scheduler_survived = scheduler.poll() is None and scheduler_alive(redis_conn) is not None
+        for process in [*workers, scheduler]:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+
+    jobs = JsonJob.fetch_many(job_ids + doomed, connection=redis_conn)
+    statuses = [job.get_status() if job else "missing" for job in jobs]
+    finished = statuses.count("finished")
+    failed_ids = set(get_queue("scoring").failed_job_registry.get_job_ids())
+    results = [store.get_result(sid) for sid in ids]
+    lost = sum(result is None for result in results)
+    # Each stored result counts once in the day's counter: a submission scored twice would count twice.
+    counted = sum(day["counters"].get("scored:writing_task_2", 0)
+                  for day in stats.daily_counters(redis_conn, *_days_of_run()).values())
+    duplicated = int(counted) - (JOBS - lost)
+    recovery = _recovery_seconds(redis_conn, log)
+    print("\n\nreliability run")
+    print(f"{'jobs':<28}{JOBS + MEANT_TO_FAIL:>8}   ({MEANT_TO_FAIL} meant to fail)")
+    print(f"{'kills (worker+horse / horse)':<28}{len(log) - 1:>8}   "
+          f"({sum(k == 'worker' for k, *_ in log)} / {sum(k == 'horse' for k, *_ in log)})")
+    print(f"{'redis restarts':<28}{sum(k == 'redis' for k, *_ in log):>8}")
+    print(f"{'finished':<28}{finished:>8}")
+    print(f"{'failed':<28}{len(failed_ids):>8}")
+    print(f"{'lost':<28}{lost:>8}")
+    print(f"{'duplicated effects':<28}{duplicated:>8}")
+    print(f"{'left started':<28}{statuses.count('started'):>8}")
+    print(f"{'recovery, hit once (s)':<28}{recovery[0]:>8.1f}   (kill to finished, longest)")
+    print(f"{'recovery, hit again (s)':<28}{recovery[1]:>8.1f}   (retry intervals grow: 10 s, 60 s, 300 s)")
+    print(f"{'whole run (s)':<28}{elapsed:>8.1f}\n")
+
+    assert len(log) == KILLS + 1
+    assert lost == 0
+    assert duplicated == 0
+    assert failed_ids == set(doomed)
+    assert finished == JOBS
+    assert statuses.count("started") == 0
+    assert all(len(result["criteria_scores"]) == 4 for result in results)
+    assert scheduler_survived, "the scheduler did not survive the Redis restart"
+
+
+def _days_of_run():
+    from datetime import datetime, timedelta, timezone
+
+    today = datetime.now(timezone.utc).date()
+    return today - timedelta(days=1), today
+
+
+def _recovery_seconds(connection, log) -> tuple[float, float]:
+    """From the last kill a running job suffered to its finish: the longest, for jobs hit once and more."""
+    from collections import defaultdict
+    from datetime import timezone
+
+    offset = time.time() - time.monotonic()
+    kills = defaultdict(list)
+    for kind, moment, running in log:
+        if kind != "redis":
+            for job_id in running:
+                kills[job_id].append(moment + offset)
+    longest = {True: 0.0, False: 0.0}
+    for job in JsonJob.fetch_many(list(kills), connection=connection):
+        if job is not None and job.ended_at:
+            ended = job.ended_at.replace(tzinfo=timezone.utc).timestamp()
+            once = len(kills[job.id]) == 1
+            longest[once] = max(longest[once], ended - kills[job.id][0])
+    return longest[True], longest[False]

