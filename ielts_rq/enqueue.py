@@ -70,9 +70,16 @@ def enqueue_many(
     policy = get_policy(name)
     queue = get_queue(policy.queue, connection)
     ids: list[str] = []
-    chunk = []
+    chunk, seen = [], set()
     for args, kwargs in calls:
-        chunk.append(queue.prepare_data(policy.func, args=tuple(args), kwargs=kwargs, **job_options(policy, args)))
+        # A unique job keeps its one id in bulk too; a repeat within the call is dropped.
+        job_id = unique_job_id(policy, args[0]) if policy.unique and args else None
+        if job_id is not None:
+            if job_id in seen:
+                continue
+            seen.add(job_id)
+        chunk.append(queue.prepare_data(policy.func, args=tuple(args), kwargs=kwargs,
+                                        **job_options(policy, args, job_id)))
         if len(chunk) == BULK_CHUNK:
             ids += _enqueue_chunk(queue, chunk, on_chunk)
             chunk = []

@@ -56,6 +56,8 @@ WEEK = 7 * DAY
 POLICIES: dict[str, JobPolicy] = dict([
     _policy("scoring", "score_submission", "scoring", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT, unique=True),
+    _policy("scoring", "score_submissions", "scoring", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT, describe_args=False),
     _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=(30,), describe_args=False),
     _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,

@@ -51,6 +51,13 @@ def _get(record_key: str) -> dict | None:
     return json.loads(payload) if payload else None
 
 
+def _get_many(kind: str, ids: list[str]) -> list[dict | None]:
+    if not ids:
+        return []
+    payloads = get_connection().mget([key(kind, check_id(i, kind)) for i in ids])
+    return [json.loads(p) if p else None for p in payloads]
+
+
 # Users ---------------------------------------------------------------------
 
 def save_user(user_id: str, email: str | None = None, name: str | None = None, email_opt_in: bool = True) -> dict:
@@ -65,6 +72,12 @@ def save_user(user_id: str, email: str | None = None, name: str | None = None, e
 
 def get_user(user_id: str) -> dict | None:
     return _get(key("user", check_id(user_id, "user")))
+
+
+def get_users(user_ids: list[str]) -> dict[str, dict]:
+    """The users that exist among ``user_ids``, by id, in one round trip."""
+    unique = list(dict.fromkeys(user_ids))
+    return {uid: user for uid, user in zip(unique, _get_many("user", unique)) if user}
 
 
 # Submissions ---------------------------------------------------------------
@@ -101,6 +114,11 @@ def create_submission(user_id: str | None, task_type: str, text: str, prompt: st
 
 def get_submission(submission_id: str) -> dict | None:
     return _get(key("submission", check_id(submission_id, "submission")))
+
+
+def get_submissions(submission_ids: list[str]) -> list[dict | None]:
+    """Many submissions in one round trip, None for those that do not exist."""
+    return _get_many("submission", submission_ids)
 
 
 def require_submission(submission_id: str) -> dict:
@@ -178,6 +196,10 @@ def save_result(submission: dict, response: dict, scorer: str) -> dict:
 def get_result(submission_id: str) -> dict | None:
     """The stored result of a submission, or None if it has not been scored."""
     return _get(key("result", check_id(submission_id, "submission")))
+
+
+def get_results(submission_ids: list[str]) -> list[dict | None]:
+    return _get_many("result", submission_ids)
 
 
 def result_for_same_content(submission: dict) -> dict | None:

@@ -114,10 +114,20 @@ def test_score_batch_fans_out_and_reports_progress(redis_conn):
     batch_job = enqueue("score_batch", ids + ids[:1])
     run_worker("scoring")
     progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
-    assert progress["total"] == 5 and progress["skipped"] == 1
-    assert progress["counts"] == {"finished": 5}
+    assert progress["total"] == 1 and progress["skipped"] == 1  # five submissions fit one job
+    assert progress["counts"] == {"finished": 1}
     assert progress["complete"]
     assert all(store.get_result(sid) for sid in ids)
+    assert batch_job.return_value(refresh=True)["submissions"] == 5
+
+
+def test_a_chunk_scores_each_submission_and_fails_bad_ones_alone(redis_conn):
+    good = [store.create_submission("chunk", "writing_task_2", HALF_ESSAY + f" Chunk {n}.", PROMPT) for n in range(3)]
+    outcome = scoring_jobs.score_submissions(good[:2] + ["sub_gone"] + good[2:])
+    assert outcome["scored"] == 3
+    assert outcome["failed"] == [{"submission_id": "sub_gone", "error": "submission sub_gone not found"}]
+    again = scoring_jobs.score_submissions(good)  # a retry scores nothing twice
+    assert again["scored"] == 3 and redis_conn.zcard(key("results", "by_user", "chunk")) == 3
 
 
 def test_cleanup_old_results_deletes_only_old_ones(redis_conn):

@@ -10,39 +10,59 @@ from rq import get_current_job
 
 from .. import store
 from ..enqueue import enqueue, enqueue_many
-from ..errors import PermanentError
+from ..errors import PermanentError, TransientError
 from ..settings import get_settings
 
 MAX_BATCH = 100_000  # submission ids in one score_batch
+CHUNK = 50  # submissions per job of a batch: one fork and a few reads serve fifty essays
 
 
 def score_submission(submission_id: str) -> dict:
     """Score a stored submission, store and publish the result, then notify the learner."""
     submission = store.require_submission(store.check_id(submission_id, "submission"))
-    result = store.get_result(submission_id)
-    if result is None:
-        reused = store.result_for_same_content(submission)
-        if reused is not None:
-            result = store.save_result(submission, _response_part(reused), scorer=f"reused:{reused['submission_id']}")
-        else:
-            response, scorer = _score(submission)
-            result = store.save_result(submission, response, scorer=scorer)
-    _notify(submission)
+    result = store.get_result(submission_id) or _score_and_save(submission)
+    _notify([submission])
     return _summary(result)
+
+
+def score_submissions(submission_ids: list) -> dict:
+    """Score a chunk of submissions in one job (what score_batch fans out); each fails alone.
+
+    If some could not be scored for now (the scoring service is down), the job
+    raises after the rest, and its retry scores just those: the others already
+    have their one result.
+    """
+    ids = _id_list(submission_ids, limit=10 * CHUNK)
+    submissions = store.get_submissions(ids)
+    results = store.get_results(ids)
+    scored, failed, retry_later = [], [], []
+    for sid, submission, result in zip(ids, submissions, results):
+        try:
+            if submission is None:
+                raise PermanentError(f"submission {sid} not found")
+            scored.append(_summary(result or _score_and_save(submission)))
+        except TransientError as exc:
+            retry_later.append(sid)
+            failed.append({"submission_id": sid, "error": str(exc), "will_retry": True})
+        except PermanentError as exc:
+            failed.append({"submission_id": sid, "error": str(exc)})
+    _notify([s for s in submissions if s is not None and s["id"] not in retry_later])
+    if retry_later:
+        raise TransientError(f"{len(retry_later)} of {len(ids)} submissions could not be scored for now: "
+                             f"{failed[-1]['error']}")
+    return {"scored": len(scored), "failed": failed}
 
 
 def score_batch(submission_ids: list) -> dict:
     """Fan out one score_submission per id in pipelined bulk enqueues; the batch id is this job's id."""
-    if not isinstance(submission_ids, list) or not submission_ids:
-        raise PermanentError("submission_ids must be a non-empty list of submission ids")
-    if len(submission_ids) > MAX_BATCH:
-        raise PermanentError(f"a batch holds at most {MAX_BATCH:,} submissions, got {len(submission_ids):,}")
-    ids = list(dict.fromkeys(store.check_id(sid, "submission") for sid in submission_ids))
-    job_ids = enqueue_many("score_submission", [((sid,), {}) for sid in ids])
+    ids = _id_list(submission_ids, limit=MAX_BATCH)
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    job_ids = enqueue_many("score_submissions", [((chunk,), {}) for chunk in chunks])
     job = get_current_job()
     batch_id = job.id if job else store.new_id("batch")
     batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids))
-    return {"batch_id": batch_id, "jobs": batch["total"], "duplicates_skipped": batch["skipped"]}
+    return {"batch_id": batch_id, "submissions": len(ids), "jobs": batch["total"],
+            "duplicates_skipped": batch["skipped"]}
 
 
 def generate_feedback(submission_id: str) -> dict:
@@ -82,6 +102,24 @@ def warm_up() -> None:
     score("writing_task_2", TASK_2_ESSAY, TASK_2_PROMPT)
 
 
+def _id_list(submission_ids, limit: int) -> list[str]:
+    """Checked, de-duplicated submission ids, in order."""
+    if not isinstance(submission_ids, list) or not submission_ids:
+        raise PermanentError("submission_ids must be a non-empty list of submission ids")
+    if len(submission_ids) > limit:
+        raise PermanentError(f"a batch holds at most {limit:,} submissions, got {len(submission_ids):,}")
+    return list(dict.fromkeys(store.check_id(sid, "submission") for sid in submission_ids))
+
+
+def _score_and_save(submission: dict) -> dict:
+    """Score a submission (or reuse the result of identical content) and store the one result."""
+    reused = store.result_for_same_content(submission)
+    if reused is not None:
+        return store.save_result(submission, _response_part(reused), scorer=f"reused:{reused['submission_id']}")
+    response, scorer = _score(submission)
+    return store.save_result(submission, response, scorer=scorer)
+
+
 def _score(submission: dict) -> tuple[dict, str]:
     """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set."""
     service_url = get_settings().scoring_service_url
@@ -99,12 +137,18 @@ def _score(submission: dict) -> tuple[dict, str]:
     return response, "builtin"
 
 
-def _notify(submission: dict) -> None:
-    """Enqueue the 'scoring complete' email (by name) when the learner has an address."""
-    user_id = submission.get("user_id")
-    user = store.get_user(user_id) if user_id else None
-    if user and user.get("email"):
-        enqueue("send_scoring_complete", submission["id"])
+def _notify(submissions: list[dict]) -> None:
+    """Enqueue the 'scoring complete' email (by name) for each learner with an address.
+
+    The email job's id is the submission's, and it remembers what it sent, so
+    scoring twice never emails twice.
+    """
+    users = store.get_users([s["user_id"] for s in submissions if s.get("user_id")])
+    to_notify = [s["id"] for s in submissions if (users.get(s.get("user_id")) or {}).get("email")]
+    if len(to_notify) == 1:
+        enqueue("send_scoring_complete", to_notify[0])
+    elif to_notify:
+        enqueue_many("send_scoring_complete", [((sid,), {}) for sid in to_notify])
 
 
 def _response_part(result: dict) -> dict:
