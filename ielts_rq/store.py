@@ -164,33 +164,37 @@ def content_fingerprint(submission: dict) -> str:
 
 def save_result(submission: dict, response: dict, scorer: str) -> dict:
     """Store the scoring response for a submission, index it, and publish it."""
+    return save_results([(submission, response, scorer)])[0]
+
+
+def save_results(scored: list[tuple[dict, dict, str]]) -> list[dict]:
+    """Store many (submission, response, scorer) in one round trip; each is indexed and published."""
     stored_at = _now()
-    record = {
-        **response,
-        "submission_id": submission["id"],
-        "user_id": submission.get("user_id"),
-        "task_type": submission["task_type"],
-        "scorer": scorer,
-        "submitted_at": submission["created_at"],
-        "scored_at": _iso(stored_at),
-    }
-    payload = json.dumps(record)
-    sid = submission["id"]
-    connection = get_connection()
-    with connection.pipeline() as pipe:
-        pipe.set(key("result", sid), payload)
-        pipe.set(key("result", "by_content", content_fingerprint(submission)), sid)
-        pipe.zadd(key("results", "by_time"), {sid: stored_at})
-        pipe.zadd(key("results", "by_day", record["scored_at"][:10]), {sid: stored_at})
-        if submission.get("user_id"):
-            pipe.zadd(key("results", "by_user", submission["user_id"]), {sid: stored_at})
-        stats.record_result(pipe, record["scored_at"][:10], record["task_type"], record["overall_band_score"],
-                            stored_at - datetime.fromisoformat(submission["created_at"]).timestamp())
-        pipe.publish(key(RESULTS_CHANNEL), json.dumps(
-            {"submission_id": sid, "user_id": record["user_id"], "overall_band_score": record["overall_band_score"],
-             "task_type": record["task_type"], "scored_at": record["scored_at"]}))
+    records = []
+    with get_connection().pipeline() as pipe:
+        for submission, response, scorer in scored:
+            record = {**response, "submission_id": submission["id"], "user_id": submission.get("user_id"),
+                      "task_type": submission["task_type"], "scorer": scorer,
+                      "submitted_at": submission["created_at"], "scored_at": _iso(stored_at)}
+            _write_result(pipe, submission, record, stored_at)
+            records.append(record)
         pipe.execute()
-    return record
+    return records
+
+
+def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> None:
+    sid, day = submission["id"], record["scored_at"][:10]
+    pipe.set(key("result", sid), json.dumps(record))
+    pipe.set(key("result", "by_content", content_fingerprint(submission)), sid)
+    pipe.zadd(key("results", "by_time"), {sid: stored_at})
+    pipe.zadd(key("results", "by_day", day), {sid: stored_at})
+    if submission.get("user_id"):
+        pipe.zadd(key("results", "by_user", submission["user_id"]), {sid: stored_at})
+    stats.record_result(pipe, day, record["task_type"], record["overall_band_score"],
+                        stored_at - datetime.fromisoformat(submission["created_at"]).timestamp())
+    pipe.publish(key(RESULTS_CHANNEL), json.dumps(
+        {"submission_id": sid, "user_id": record["user_id"], "overall_band_score": record["overall_band_score"],
+         "task_type": record["task_type"], "scored_at": record["scored_at"]}))
 
 
 def get_result(submission_id: str) -> dict | None:
@@ -204,8 +208,16 @@ def get_results(submission_ids: list[str]) -> list[dict | None]:
 
 def result_for_same_content(submission: dict) -> dict | None:
     """A stored result for identical task, prompt and text, if there is one."""
-    sid = get_connection().get(key("result", "by_content", content_fingerprint(submission)))
-    return get_result(sid.decode()) if sid else None
+    return results_for_same_content([submission])[0]
+
+
+def results_for_same_content(submissions: list[dict]) -> list[dict | None]:
+    """For each submission, a stored result of identical content, if any (two round trips in all)."""
+    connection = get_connection()
+    ids = connection.mget([key("result", "by_content", content_fingerprint(s)) for s in submissions])
+    found = [i.decode() for i in ids if i]
+    results = dict(zip(found, get_results(found)))
+    return [results.get(i.decode()) if i else None for i in ids]
 
 
 def results_for_user(user_id: str, start: float, end: float) -> list[dict]:

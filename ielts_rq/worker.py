@@ -13,6 +13,7 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -148,17 +149,25 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
 WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
 
 
-def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
-    """Run one worker in this process until stopped (or the queues empty, with burst)."""
-    from .connection import get_connection
-
-    connection = get_connection()
+def prepare(connection, queue_names) -> None:
+    """What a worker process does once before its first job."""
     register_queues(connection)
     if "scoring" in queue_names:
         # Load the scorer's word lists and model once, here: every forked horse inherits them.
         from .jobs.scoring import warm_up
 
         warm_up()
+    # Keep the garbage collector off the objects loaded so far, so forked horses do not
+    # copy their memory pages just to scan them.
+    gc.freeze()
+
+
+def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
+    """Run one worker in this process until stopped (or the queues empty, with burst)."""
+    from .connection import get_connection
+
+    connection = get_connection()
+    prepare(connection, queue_names)
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))

@@ -33,24 +33,25 @@ def score_submissions(submission_ids: list) -> dict:
     have their one result.
     """
     ids = _id_list(submission_ids, limit=10 * CHUNK)
-    submissions = store.get_submissions(ids)
-    results = store.get_results(ids)
+    submissions = dict(zip(ids, store.get_submissions(ids)))
+    stored = dict(zip(ids, store.get_results(ids)))
+    pending = [s for s in submissions.values() if s is not None and stored[s["id"]] is None]
     scored, failed, retry_later = [], [], []
-    for sid, submission, result in zip(ids, submissions, results):
+    for submission, reused in zip(pending, store.results_for_same_content(pending)):
         try:
-            if submission is None:
-                raise PermanentError(f"submission {sid} not found")
-            scored.append(_summary(result or _score_and_save(submission)))
+            scored.append((submission, *(_reused(reused) if reused else _score(submission))))
         except TransientError as exc:
-            retry_later.append(sid)
-            failed.append({"submission_id": sid, "error": str(exc), "will_retry": True})
+            retry_later.append(submission["id"])
+            failed.append({"submission_id": submission["id"], "error": str(exc), "will_retry": True})
         except PermanentError as exc:
-            failed.append({"submission_id": sid, "error": str(exc)})
-    _notify([s for s in submissions if s is not None and s["id"] not in retry_later])
+            failed.append({"submission_id": submission["id"], "error": str(exc)})
+    stored.update({record["submission_id"]: record for record in store.save_results(scored)})
+    failed += [{"submission_id": sid, "error": f"submission {sid} not found"} for sid in ids if submissions[sid] is None]
+    _notify([s for sid, s in submissions.items() if s is not None and stored[sid] is not None])
     if retry_later:
         raise TransientError(f"{len(retry_later)} of {len(ids)} submissions could not be scored for now: "
-                             f"{failed[-1]['error']}")
-    return {"scored": len(scored), "failed": failed}
+                             f"{failed[0]['error']}")
+    return {"scored": sum(record is not None for record in stored.values()), "failed": failed}
 
 
 def score_batch(submission_ids: list) -> dict:
@@ -114,10 +115,12 @@ def _id_list(submission_ids, limit: int) -> list[str]:
 def _score_and_save(submission: dict) -> dict:
     """Score a submission (or reuse the result of identical content) and store the one result."""
     reused = store.result_for_same_content(submission)
-    if reused is not None:
-        return store.save_result(submission, _response_part(reused), scorer=f"reused:{reused['submission_id']}")
-    response, scorer = _score(submission)
+    response, scorer = _reused(reused) if reused else _score(submission)
     return store.save_result(submission, response, scorer=scorer)
+
+
+def _reused(result: dict) -> tuple[dict, str]:
+    return _response_part(result), f"reused:{result['submission_id']}"
 
 
 def _score(submission: dict) -> tuple[dict, str]:

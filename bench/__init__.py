@@ -1,0 +1,1 @@
+"""Benchmarks of ielts-rq against plain RQ: ``python -m bench``."""
