@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-packages bench clean
+.PHONY: run test setup system-packages chaos bench clean
 
 $(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ run: setup
 
 test: setup system-packages
 	$(BIN)/python -m pytest
+
+chaos: setup
+	$(BIN)/python -m pytest tests/chaos -s
 
 bench: setup
 	$(BIN)/python -m bench

@@ -31,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import PermanentError
+from .scoring.feedback import CRITERION_NAMES
 from .mail_transports import OutboxMailer, SendGridMailer, SmtpMailer
 from .mail_transports import list_outbox as _list_outbox
 from .mail_transports import read_outbox as _read_outbox
@@ -41,15 +42,6 @@ logger = logging.getLogger(__name__)
 MESSAGES = ("welcome", "scoring_complete", "weekly_report", "platform_report", "generic")
 TEMPLATE_PARTS = ("subject.txt", "body.txt", "body.html")
 MAILERS = {"outbox": OutboxMailer, "smtp": SmtpMailer, "sendgrid": SendGridMailer}
-CRITERION_NAMES = {
-    "task_achievement": "Task Achievement",
-    "task_response": "Task Response",
-    "coherence_cohesion": "Coherence and Cohesion",
-    "lexical_resource": "Lexical Resource",
-    "grammatical_range_accuracy": "Grammatical Range and Accuracy",
-    "fluency_coherence": "Fluency and Coherence",
-    "pronunciation": "Pronunciation",
-}
 TOP_SUGGESTIONS = 3
 # Headers build_message sets itself; a caller may not override them.
 OWN_HEADERS = {"from", "to", "subject", "date", "message-id", "mime-version", "content-type",

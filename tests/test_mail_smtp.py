@@ -8,10 +8,7 @@ reads.
 from __future__ import annotations
 
 import datetime
-import email
-import email.policy
 import ipaddress
-import socket
 import ssl
 
 import pytest

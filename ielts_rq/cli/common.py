@@ -65,6 +65,20 @@ def table(title: str | None, columns: list[str], rows: list[list]) -> None:
     console().print(view)
 
 
+def read_jsonl(source, what: str) -> list:
+    """One JSON value per non-empty line of a file; a bad line is a usage error naming it."""
+    items = []
+    for number, line in enumerate(source, 1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except ValueError as exc:
+                raise UsageProblem(f"line {number}: not JSON: {exc}") from None
+    if not items:
+        raise UsageProblem(f"the batch file has no {what}")
+    return items
+
+
 def connection():
     from ..connection import get_connection
 

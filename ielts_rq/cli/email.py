@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .common import UsageProblem, json_option, print_json, table
+from .common import UsageProblem, json_option, print_json, read_jsonl, table
 from .enqueue import enqueue, enqueue_options, run
 
 
@@ -76,16 +76,7 @@ def _text_from_html(html: str) -> str:
 @enqueue_options
 def enqueue_batch_emails(source, **opts):
     """Send a batch: one JSON message per line, e.g. {"kind": "welcome", "email": ..., "name": ...}."""
-    messages = []
-    for number, line in enumerate(source, 1):
-        if line.strip():
-            try:
-                messages.append(json.loads(line))
-            except ValueError as exc:
-                raise UsageProblem(f"line {number}: not JSON: {exc}") from None
-    if not messages:
-        raise UsageProblem("the batch file has no messages")
-    run("send_batch_emails", opts, (messages,))
+    run("send_batch_emails", opts, (read_jsonl(source, "messages"),))
 
 
 @click.group()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from .common import UsageProblem
+from .common import UsageProblem, read_jsonl
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 
@@ -89,16 +88,7 @@ def enqueue_cleanup_temp(hours_old, **opts):
 @enqueue_options
 def enqueue_process_batch(source, **opts):
     """Process many files as one batch: one JSON object per line, {"kind": "image", "file_key": ...}."""
-    files = []
-    for number, line in enumerate(source, 1):
-        if line.strip():
-            try:
-                files.append(json.loads(line))
-            except ValueError as exc:
-                raise UsageProblem(f"line {number}: not JSON: {exc}") from None
-    if not files:
-        raise UsageProblem("the batch file has no files")
-    run("process_batch", opts, (files,))
+    run("process_batch", opts, (read_jsonl(source, "files"),))
 
 
 COMMANDS = [upload]
