@@ -71,6 +71,7 @@ def enqueue_many(
     queue = get_queue(policy.queue, connection)
     ids: list[str] = []
     chunk, seen = [], set()
+    shared = job_options(policy)  # one Retry object and set of TTLs for every job of the call
     for args, kwargs in calls:
         # A unique job keeps its one id in bulk too; a repeat within the call is dropped.
         job_id = unique_job_id(policy, args[0]) if policy.unique and args else None
@@ -79,7 +80,7 @@ def enqueue_many(
                 continue
             seen.add(job_id)
         chunk.append(queue.prepare_data(policy.func, args=tuple(args), kwargs=kwargs,
-                                        **job_options(policy, args, job_id)))
+                                        **{**shared, "description": describe(policy, args), "job_id": job_id}))
         if len(chunk) == BULK_CHUNK:
             ids += _enqueue_chunk(queue, chunk, on_chunk)
             chunk = []

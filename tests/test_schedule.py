@@ -128,5 +128,6 @@ def test_two_schedulers_enqueue_each_tick_once(redis_conn):
     assert len(ticks) >= 4
     assert len(ticks) == len(set(ticks)), "a tick was enqueued twice"
     moments = sorted(datetime.fromisoformat(t) for t in ticks)
-    assert all((b - a).total_seconds() == 2 for a, b in zip(moments, moments[1:]))
+    # Every enqueue is a distinct tick of the 2-second cron line (a slow cycle may skip one, never repeat one).
+    assert all((b - a).total_seconds() % 2 == 0 and b > a for a, b in zip(moments, moments[1:]))
     assert redis_conn.llen("rq:queue:health") == len(ticks)

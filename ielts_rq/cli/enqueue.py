@@ -94,8 +94,10 @@ def _parse_line(line: str, number: int, validate) -> tuple[list, dict]:
             args, kwargs = [], json.loads(text)
         elif text.startswith("["):
             args, kwargs = json.loads(text), {}
-        else:
+        elif any(quote in text for quote in "\"'\\"):
             args, kwargs = shlex.split(text), {}
+        else:  # plain words, the common case of a file of ids: no need for shlex's slower parsing
+            args, kwargs = text.split(), {}
     except ValueError as exc:
         raise UsageProblem(f"line {number}: cannot parse {text[:60]!r}: {exc}") from None
     if not isinstance(args, list) or not isinstance(kwargs, dict):
