@@ -159,10 +159,6 @@ def get_queue(name: str, connection=None) -> Queue:
     return IeltsQueue(name, connection=connection or get_connection(), serializer=JSONSerializer, job_class=JsonJob)
 
 
-def all_queues(connection=None) -> list[Queue]:
-    return [get_queue(name, connection) for name in QUEUES]
-
-
 def register_queues(connection) -> None:
     """List all five queues in RQ's set of queues, so RQ's tools and rq-dashboard show them empty too."""
     connection.sadd(Queue.redis_queues_keys, *(Queue.redis_queue_namespace_prefix + name for name in QUEUES))

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import zlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -84,7 +85,7 @@ def test_alerts_reach_the_webhook_and_emails_once_per_cooldown(redis_conn, monke
     [(method, path, _, body)] = stub.requests
     assert (method, path) == ("POST", "/hooks/alerts")
     assert json.loads(body)["message"] == "queue email has 2 jobs waiting (threshold 1)"
-    queued = [json.loads(__import__("zlib").decompress(redis_conn.hget(f"rq:job:{job_id.decode()}", "data")))
+    queued = [json.loads(zlib.decompress(redis_conn.hget(f"rq:job:{job_id.decode()}", "data")))
               for job_id in redis_conn.lrange("rq:queue:email", 0, -1) if job_id not in (b"a", b"b")]
     assert [call[2][0] for call in queued] == ["oncall@example.com"]
     assert health.monitor_queue_depth()["alerts"] == []  # within the cool-down

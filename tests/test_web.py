@@ -1,7 +1,9 @@
 """The dashboard: authentication, security headers, safe rendering, metrics, and a real browser."""
 
+import base64
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -30,14 +32,14 @@ def client(redis_conn, monkeypatch):
     return app.test_client()
 
 
-AUTH = {"Authorization": "Basic " + __import__("base64").b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
+AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
 PAGES = ["/overview", "/schedule", "/health", "/depth", "/batches", "/metrics", "/rq/", "/rq/0/data/queues.json"]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_needs_credentials(client, path):
     assert client.get(path).status_code == 401
-    wrong = {"Authorization": "Basic " + __import__("base64").b64encode(b"ops:guess").decode()}
+    wrong = {"Authorization": "Basic " + base64.b64encode(b"ops:guess").decode()}
     assert client.get(path, headers=wrong).status_code == 401
     assert client.get(path, headers=AUTH).status_code == 200
 
@@ -111,7 +113,7 @@ def _chromium(*args, timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
     enqueue("health_check")
     hostile = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
