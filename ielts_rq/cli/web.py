@@ -69,8 +69,10 @@ def up(port, processes, demo):
     if demo:
         _demo()
     click.echo(f"\nielts-rq is up. Dashboard: http://127.0.0.1:{port}/\n"
-               "Try: ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\", then "
-               "ielts-rq enqueue score ID and ielts-rq result ID.\nCtrl-C stops everything.\n", err=True)
+               "In another terminal (in a checkout: . .venv/bin/activate first):\n"
+               "  ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\"   # prints an id\n"
+               "  ielts-rq enqueue score ID --wait\n  ielts-rq result ID\n"
+               "Ctrl-C stops everything.\n", err=True)
     try:
         _wait_for_any(children)
     finally:
