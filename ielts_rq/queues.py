@@ -99,6 +99,8 @@ POLICIES: dict[str, JobPolicy] = dict([
     _policy("analytics", "cleanup_old_analytics", "analytics", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=(60,)),
     _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
+    _policy("health", "send_alert_webhook", "health", timeout=30, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT, describe_args=False),
     _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
 ])
 

@@ -189,24 +189,29 @@ class CronScheduler(Scheduler):
         return jobs
 
     def enqueue_job(self, job):
-        """Claim the tick (ZREM succeeds for one scheduler only), enqueue it, schedule the next in UTC."""
+        """Claim the tick and schedule the next in one atomic step (in UTC), then enqueue the job."""
         self.connection.expire(self.scheduler_lock_key, self._lock_ttl())  # still working: keep the lock
         tick = self.connection.zscore(self.scheduled_jobs_key, job.id)
-        if tick is None or not self.connection.zrem(self.scheduled_jobs_key, job.id):
-            return  # another scheduler took this tick
+        if tick is None:
+            return
         cron = job.meta.get("cron_string")
-        if cron:
-            upcoming = next_run(cron, max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc)))
-            self.connection.zadd(self.scheduled_jobs_key, {job.id: upcoming.timestamp()})
-        get_queue(job.origin, self.connection).enqueue_job(job)
+        upcoming = next_run(cron, max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc))) \
+            if cron else None
+        claim = self.connection.register_script(_CLAIM_TICK)
+        if not claim(keys=[self.scheduled_jobs_key], args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
+            return  # another scheduler took this tick
         name = job.meta.get("schedule_name", job.id)
+        moment = _iso(datetime.fromtimestamp(tick, timezone.utc))
+        if job.get_status() in ("queued", "started"):
+            log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
+            return
+        get_queue(job.origin, self.connection).enqueue_job(job)
         with self.connection.pipeline() as pipe:
             pipe.lpush(key("schedule", "runs", name), json.dumps(
-                {"tick": _iso(datetime.fromtimestamp(tick, timezone.utc)), "enqueued_at": time.time(),
-                 "scheduler": self.name}))
+                {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}))
             pipe.ltrim(key("schedule", "runs", name), 0, RUNS_KEPT - 1)
             pipe.execute()
-        log.info("schedule %s: enqueued %s for %s", name, job.id, _iso(datetime.fromtimestamp(tick, timezone.utc)))
+        log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
 
     def heartbeat(self):
         super().heartbeat()
@@ -234,6 +239,16 @@ def heal_missing_entries(connection) -> None:
             else:
                 _register(CronScheduler(connection=connection), entry, now)
 
+
+# KEYS: the schedule. ARGV: job id, the tick seen, the next tick ("" for none).
+# Only the scheduler that still sees the tick it read moves it on: a tick is enqueued once.
+_CLAIM_TICK = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
+else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return 1
+"""
 
 _DELETE_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -32,7 +32,7 @@ def new_id(kind: str) -> str:
 
 def check_id(value, what: str) -> str:
     """An id must be a short string of letters, digits, '_' and '-'."""
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         shown = repr(value)[:40]
         raise PermanentError(f"invalid {what} id {shown}: use 1-64 letters, digits, '_' or '-'")
     return value

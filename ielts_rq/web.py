@@ -29,11 +29,10 @@ pages = Blueprint("ielts", __name__, template_folder=str(templates_dir().parent 
 def create_app() -> Flask:
     """The WSGI app (gunicorn: ``ielts_rq.web:create_app()``)."""
     import rq_dashboard
-    from rq.serializers import JSONSerializer
 
     app = Flask(__name__)
     app.config.update(RQ_DASHBOARD_REDIS_URL=redis_url(), RQ_DASHBOARD_POLL_INTERVAL=2500)
-    rq_dashboard.web.config.serializer = JSONSerializer  # every job here is JSON
+    _json_only(rq_dashboard.web)
     rq_dashboard.web.setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
     app.register_blueprint(pages)
@@ -42,6 +41,33 @@ def create_app() -> Flask:
     app.after_request(_escape_job_data)
     app.after_request(_security_headers)
     return app
+
+
+def _json_only(dashboard) -> None:
+    """Make rq-dashboard read every job as JSON, never with pickle.
+
+    Its serializer setting reaches only some of its routes: the job page,
+    delete, requeue and the workers list use RQ's default (pickle), so a
+    crafted job in Redis could run code on the dashboard's host. It has no
+    other option for these, so the names it uses are replaced here.
+    """
+    import functools
+
+    from rq import requeue_job
+    from rq.serializers import JSONSerializer
+    from rq.worker import Worker
+
+    from .queues import JsonJob
+
+    class JsonWorkers(Worker):
+        @classmethod
+        def all(cls, *args, **kwargs):
+            return Worker.all(*args, **{**kwargs, "serializer": JSONSerializer})
+
+    dashboard.config.serializer = JSONSerializer
+    dashboard.Job = JsonJob
+    dashboard.Worker = JsonWorkers
+    dashboard.requeue_job = functools.partial(requeue_job, serializer=JSONSerializer)
 
 
 def _authenticate():
@@ -70,9 +96,21 @@ def _guard_destructive_actions():
 
 
 def _escape_job_data(response: Response) -> Response:
-    """rq-dashboard's job page inserts these strings as HTML: escape them first."""
-    if request.path.startswith(RQ_PREFIX) and "/data/job/" in request.path and response.is_json:
+    """rq-dashboard's job and workers pages insert these strings as HTML: escape them first.
+
+    A worker's current job is shown by its description, never its call with
+    all its arguments (an essay, an address).
+    """
+    if not (request.path.startswith(RQ_PREFIX) and response.is_json):
+        return response
+    if "/data/job/" in request.path:
         response.set_data(json.dumps(_escaped(response.get_json())))
+    elif request.path.endswith("/data/workers.json"):
+        data = response.get_json()
+        for worker in data.get("workers", []):
+            if isinstance(worker.get("current_job"), dict):
+                worker["current_job"]["call_string"] = worker["current_job"].get("description")
+        response.set_data(json.dumps(_escaped(data)))
     return response
 
 

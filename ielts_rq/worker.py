@@ -139,7 +139,8 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.
         # (Only here: the in-process worker sends no heartbeat while a job runs.)
         remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else self.job_monitoring_interval
-        return int(min(remaining, self.job_monitoring_interval)) + HEARTBEAT_GRACE
+        # Never below the grace: past its timeout a job is still running until its horse is killed.
+        return int(max(0, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
 
 
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):

@@ -146,3 +146,20 @@ def test_email_preview_and_outbox(redis_conn, tmp_path):
     shown = cli("outbox", "show", newest["id"])
     assert "Olu" in shown.stdout and "Subject:" in shown.stdout
     assert cli("outbox", "show", "../../etc/passwd").returncode == 2
+
+
+def test_weekly_reports_go_out_every_week_not_once_a_month(redis_conn, smtp):
+    store.save_user("weekly-learner", email="every-week@example.com", name="Wen")
+    for monday in ("2026-11-16", "2026-11-23"):
+        enqueue("send_weekly_report", "weekly-learner", monday)
+        run_worker("email", env=smtp.env)
+    assert [m["To"] for m in smtp.messages()] == ["every-week@example.com"] * 2
+
+
+def test_bulk_enqueue_never_queues_a_pending_unique_job_twice(redis_conn):
+    from ielts_rq.enqueue import enqueue_many
+
+    first = enqueue("send_scoring_complete", "sub_pending")
+    assert enqueue_many("send_scoring_complete", [(("sub_pending",), {}), (("sub_other",), {})]) == [
+        "send_scoring_complete-sub_other"]
+    assert get_queue("email").job_ids == [first.id, "send_scoring_complete-sub_other"]

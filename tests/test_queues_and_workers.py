@@ -147,3 +147,23 @@ def test_bulk_enqueue_from_file(redis_conn, tmp_path):
     assert get_queue("health").count == 3
     job = JsonJob.fetch(get_queue("health").job_ids[0], connection=connection())
     assert job.serializer is JSONSerializer or job.serializer.__name__ == "JSONSerializer"
+
+
+def test_a_job_past_its_timeout_keeps_a_live_heartbeat():
+    from ielts_rq.worker import HEARTBEAT_GRACE, ForkingWorker
+
+    worker = ForkingWorker.__new__(ForkingWorker)
+    worker.job_monitoring_interval = 5
+    job = type("J", (), {"timeout": 120})()
+    assert worker.get_heartbeat_ttl(job, working_time=0) == 5 + HEARTBEAT_GRACE
+    assert worker.get_heartbeat_ttl(job, working_time=170) == HEARTBEAT_GRACE  # not negative
+
+
+def test_ids_with_a_trailing_newline_are_refused():
+    import pytest
+
+    from ielts_rq import store
+    from ielts_rq.errors import PermanentError
+
+    with pytest.raises(PermanentError, match="invalid user id"):
+        store.check_id("u1\n", "user")

@@ -126,3 +126,20 @@ def test_a_pickled_payload_is_never_unpickled(redis_conn, tmp_path):
     assert [(row["id"], row["job"]) for row in shown] == [(job.id, "<undecodable>")]
     details = json.loads(cli("failed", "show", job.id, "--json").stdout)
     assert details["data"] == "not JSON: refused, never unpickled" and details["args"] is None
+
+
+def test_the_dashboard_never_unpickles_job_data(redis_conn, tmp_path, monkeypatch):
+    marker = tmp_path / "pwned-by-dashboard"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    job = enqueue("health_check")
+    redis_conn.hset(job.key, "meta", pickle.dumps({"x": Exploit()}))
+    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
+    monkeypatch.setattr(web, "get_settings", lambda: settings)
+    client = web.create_app().test_client()
+    for page in (f"/rq/0/view/job/{job.id}", f"/rq/0/data/job/{job.id}.json", "/rq/0/data/workers.json"):
+        client.get(page)
+    assert not marker.exists()

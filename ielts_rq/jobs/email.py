@@ -12,6 +12,8 @@ sign-up, cannot be opted out of.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 
 from rq import get_current_job
@@ -26,6 +28,8 @@ from ..ratelimit import wait_for_slot
 from ..settings import get_settings
 
 SENT_MARKER_TTL = 30 * 86400
+SENDING = "sending"  # the marker's value while an attempt is sending
+SENDING_CLAIM_TTL = 600  # a claim of an attempt that died mid-send lapses after this
 MAX_BATCH = 1000  # messages in one send_batch_emails job: ten minutes at 100 a minute
 BATCH_KINDS = ("welcome", "scoring_complete", "weekly_report", "generic")
 OPTED_OUT = "the learner opted out of email"
@@ -185,18 +189,34 @@ _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_
 
 
 def _send_once(marker: str | None, to, kind: str, context: dict, images=None, mailer=None) -> dict:
-    """Send unless this job already did (a retry after the send succeeded)."""
-    if marker and get_connection().exists(key("email", "sent", marker)):
+    """Send unless an attempt of this job already did, or is doing so right now.
+
+    The marker is claimed before sending, so two attempts never both send; if
+    this attempt fails, the claim is dropped and the retry sends.
+    """
+    if marker is None:
+        return {"to": to, "message_id": mail.send_email(to, kind, context, images=images, mailer=mailer)}
+    connection, marker_key = get_connection(), key("email", "sent", marker)
+    if not connection.set(marker_key, SENDING, nx=True, ex=SENDING_CLAIM_TTL):
+        if connection.get(marker_key) == SENDING.encode():
+            raise TransientError("another attempt of this job is sending the message; trying again later")
         return {"to": to, "skipped": "already sent by an earlier attempt of this job"}
-    message_id = mail.send_email(to, kind, context, images=images, mailer=mailer)
-    if marker:
-        get_connection().set(key("email", "sent", marker), message_id, ex=SENT_MARKER_TTL)
+    try:
+        message_id = mail.send_email(to, kind, context, images=images, mailer=mailer)
+    except BaseException:
+        connection.delete(marker_key)
+        raise
+    connection.set(marker_key, message_id, ex=SENT_MARKER_TTL)
     return {"to": to, "message_id": message_id}
 
 
 def _marker() -> str | None:
+    """This job's request: its id and arguments (a unique job id is reused week after week)."""
     job = get_current_job()
-    return job.id if job else None
+    if job is None:
+        return None
+    request = json.dumps([job.args, job.kwargs], sort_keys=True, default=str)
+    return f"{job.id}:{hashlib.sha256(request.encode()).hexdigest()[:16]}"
 
 
 def _learner(user_id) -> dict:

@@ -6,7 +6,7 @@ import time
 
 from .. import monitor
 from ..connection import get_connection, redis_url
-from ..errors import TransientError
+from ..errors import PermanentError, TransientError
 from ..settings import get_settings, hide_password
 
 SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
@@ -47,25 +47,39 @@ def monitor_queue_depth() -> dict:
     raised = [record for alert in candidates
               if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
     for alert in raised:
-        _notify(connection, alert, settings)
+        _notify(alert, settings)
     return {"queues": sample, "alerts": raised}
 
 
-def _notify(connection, alert: dict, settings) -> None:
+def send_alert_webhook(alert: dict) -> dict:
+    """POST an alert as JSON to ALERT_WEBHOOK_URL; a failure is retried by the job's policy."""
+    import requests
+
+    settings = get_settings()
+    if not isinstance(alert, dict) or "message" not in alert:
+        raise PermanentError("alert must be an object with a message")
+    if not settings.alert_webhook_url:
+        return {"skipped": "ALERT_WEBHOOK_URL is not set"}
+    try:
+        response = requests.post(settings.alert_webhook_url, json=alert, timeout=settings.health_check_timeout)
+    except requests.RequestException as exc:
+        raise TransientError(f"alert webhook unreachable: {type(exc).__name__}") from None
+    if response.status_code >= 500 or response.status_code == 429:
+        raise TransientError(f"alert webhook answered {response.status_code}")
+    if response.status_code >= 400:
+        raise PermanentError(f"alert webhook refused the alert ({response.status_code}): {response.text[:200]}")
+    return {"delivered": True, "status": response.status_code}
+
+
+def _notify(alert: dict, settings) -> None:
+    """Each channel in a job of its own, so one that is down delays only itself."""
     from ..enqueue import enqueue
 
     for address in settings.alert_emails:
         enqueue("send_generic_email", address, f"[ielts-rq alert] {alert['message']}",
                 f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page.", essential=True)
     if settings.alert_webhook_url:
-        import requests
-
-        try:
-            response = requests.post(settings.alert_webhook_url, json=alert, timeout=settings.health_check_timeout)
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            monitor.end_cooldown(connection, alert)  # so the retry alerts again
-            raise TransientError(f"alert webhook failed: {type(exc).__name__}") from None
+        enqueue("send_alert_webhook", alert)
 
 
 def _check_redis(connection) -> dict:
