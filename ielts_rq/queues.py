@@ -18,7 +18,7 @@ from .errors import IeltsRqError
 
 QUEUES = ("scoring", "file_processing", "email", "analytics", "health")
 
-# Jobs per minute across all workers together (DESIGN §3); over it a job is delayed.
+# The platform's jobs per minute across all workers together; over it a job is delayed.
 RATE_LIMITS = {"scoring": 60, "file_processing": 30, "email": 100}
 
 MINUTE, HOUR, DAY = 60, 3600, 86400

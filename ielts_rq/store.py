@@ -1,4 +1,4 @@
-"""Submissions, users and results, kept in Redis as JSON records (DESIGN §5).
+"""Submissions, users and results, kept in Redis as JSON records.
 
 Results are indexed by user and by time (sorted sets scored by epoch
 seconds), so analytics and cleanups read ranges and never scan the keyspace.

@@ -8,7 +8,7 @@ Two modes (README, "Workers"):
   working for up to ``SHUTDOWN_GRACE`` seconds (Heroku kills at 30); a job
   still running then is interrupted and retried later by its policy.
 - ``simple``: jobs run in the worker process itself, about 3.4 times the
-  throughput for tiny jobs (DESIGN §7), without the isolation.
+  throughput for tiny jobs (README, Performance), without the isolation.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from .conftest import ROOT, cli
 
 UTC = timezone.utc
 
-# Each entry's UTC firing times, as DESIGN §4 gives them.
+# Each entry's UTC firing times, as the platform's schedule gives them.
 EXPECTED = {
     "cleanup-old-results": lambda t: (t.hour, t.minute) == (2, 0),
     "cleanup-temp-files": lambda t: (t.hour, t.minute) == (3, 0),

@@ -1,4 +1,4 @@
-"""Client of the platform's scoring service (DESIGN §6): ``POST /score``."""
+"""Client of the platform's scoring service: ``POST /score`` (the contract is in the README, Scoring)."""
 
 from __future__ import annotations
 
