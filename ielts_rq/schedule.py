@@ -3,9 +3,9 @@
 ``CRON_TABLE`` is plain data and ``next_run`` a plain function of a datetime,
 so both are tested without Redis or a clock. ``sync`` registers the table
 idempotently; ``CronScheduler`` is rq-scheduler's loop with three changes:
-times are computed in UTC, a tick is claimed atomically (ZREM) before it is
-enqueued so two schedulers can never enqueue it twice, and the lock is
-extended while a slow cycle runs.
+times are computed in UTC, a tick is claimed and rescheduled in one Lua step
+before it is enqueued so two schedulers can never enqueue it twice, and the
+lock is extended while a slow cycle runs.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import base64
 
 import click
 
+from ..errors import PermanentError
 from .common import UsageProblem, print_json
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
@@ -88,7 +89,7 @@ def _range_check(args, kwargs):
     if args:
         try:
             analytics.parse_range(args[-1], analytics.parse_day(None))
-        except Exception as exc:
+        except PermanentError as exc:
             raise UsageProblem(str(exc)) from None
 
 

@@ -1,8 +1,8 @@
 """Jobs of the ``email`` queue: render a message and send it through the configured transport.
 
-Each message is sent at most once per job: after a send succeeds, a marker
-keyed by the job id is stored, so a retried job (after a crash or a lost
-connection) skips what already went out.
+Each message is sent once per request: a marker keyed by the job's id and
+arguments is claimed before sending and kept after, so a retried job (after a
+crash or a lost connection) skips what already went out.
 
 Opting out: a learner with ``email_opt_in`` false gets no scoring-complete
 emails, no weekly reports and no generic messages unless they are marked
@@ -31,7 +31,6 @@ SENT_MARKER_TTL = 30 * 86400
 SENDING = "sending"  # the marker's value while an attempt is sending
 SENDING_CLAIM_TTL = 600  # a claim of an attempt that died mid-send lapses after this
 MAX_BATCH = 1000  # messages in one send_batch_emails job: ten minutes at 100 a minute
-BATCH_KINDS = ("welcome", "scoring_complete", "weekly_report", "generic")
 OPTED_OUT = "the learner opted out of email"
 
 
@@ -118,8 +117,8 @@ def send_batch_emails(messages: list) -> dict:
 
 
 def _send_batch_message(message, marker: str | None, mailer) -> dict:
-    if not isinstance(message, dict) or message.get("kind") not in BATCH_KINDS:
-        raise PermanentError(f"each message needs a kind, one of {', '.join(BATCH_KINDS)}")
+    if not isinstance(message, dict) or message.get("kind") not in _BUILDERS:
+        raise PermanentError(f"each message needs a kind, one of {', '.join(_BUILDERS)}")
     arguments = {name: value for name, value in message.items() if name != "kind"}
     kind = message["kind"]
     try:
