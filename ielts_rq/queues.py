@@ -6,6 +6,7 @@ workers, the CLI and the scheduler all read ``POLICIES``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -15,6 +16,8 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from .errors import IeltsRqError
+
+log = logging.getLogger("ielts_rq.worker")
 
 QUEUES = ("scoring", "file_processing", "email", "analytics", "health")
 
@@ -138,19 +141,65 @@ def get_policy(name: str) -> JobPolicy:
 # and its horse are killed in that window, this brings the job back sooner.
 STUCK_AFTER = 10  # seconds
 
+# KEYS: intermediate list, queue list, job hash, first-seen mark. ARGV: job id. Only the caller that takes
+# the id out of the intermediate list puts it back, so two cleanups cannot queue it twice.
+_PUT_BACK = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+    redis.call('HSET', KEYS[3], 'status', 'queued')
+    redis.call('LPUSH', KEYS[2], ARGV[1])
+    redis.call('DEL', KEYS[4])
+    return 1
+end
+return 0
+"""
+
 
 class _IntermediateQueue(IntermediateQueue):
     def should_be_cleaned_up(self, job_id: str) -> bool:
         first_seen = self.get_first_seen(job_id)
         return first_seen is not None and (datetime.now(timezone.utc) - first_seen).total_seconds() > STUCK_AFTER
 
+    def cleanup(self, worker, queue) -> None:
+        """Put a job whose worker died before starting it back at the front of its queue.
+
+        RQ fails such a job (and so drops it unless it has retries left), though it never
+        ran: nothing it does has happened yet, so running it now is its first run.
+        """
+        for job_id in self.get_job_ids():
+            if job_id in queue.started_job_registry:
+                continue
+            job_key = JsonJob.redis_job_namespace_prefix + job_id
+            if not self.connection.exists(job_key):
+                self.remove(job_id)
+            elif not self.set_first_seen(job_id) and self.should_be_cleaned_up(job_id):
+                if self.connection.eval(_PUT_BACK, 4, self.key, queue.key, job_key,
+                                        self.get_first_seen_key(job_id), job_id):
+                    log.warning("job requeued %s: taken from queue %s by a worker that died before starting it",
+                                job_id, queue.name)
+
 
 class IeltsQueue(Queue):
-    """RQ's queue with JSON jobs and a quicker recovery of jobs lost between dequeue and start."""
+    """RQ's queue with JSON jobs, a dequeue that never loses a job, and a quicker recovery of
+    jobs left between dequeue and start."""
 
     @property
     def intermediate_queue(self) -> IntermediateQueue:
         return _IntermediateQueue(self.key, connection=self.connection)
+
+    @classmethod
+    def dequeue_any(cls, queues, timeout, connection, job_class=None, serializer=None, death_penalty_class=None):
+        # RQ pops from several queues with BLPOP and keeps no copy (dequeue.py says why).
+        from .dequeue import move_next
+
+        queue_keys = [queue.key for queue in queues]
+        while True:
+            found = move_next(connection, queue_keys, timeout)
+            if found is None:
+                return None
+            job = cls._fetch_dequeued_job(connection, *found, job_class=job_class, serializer=serializer,
+                                          death_penalty_class=death_penalty_class)
+            if job is not None:
+                return job
 
 
 def get_queue(name: str, connection=None) -> Queue:

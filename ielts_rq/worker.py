@@ -38,7 +38,8 @@ SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKI
 # machine), against about ten minutes with RQ's defaults:
 # - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
 #   HEARTBEAT_GRACE later and the next registry cleanup retries it;
-# - a job dequeued but not yet started: the cleanup retries it after queues.STUCK_AFTER.
+# - a job dequeued but not yet started: the cleanup puts it back at the front of its queue
+#   after queues.STUCK_AFTER (it never ran, so this is not a retry).
 # Cleanups run every MAINTENANCE_INTERVAL in every worker; an idle worker wakes every
 # WORKER_TTL - 15 seconds to run them. The retry then waits its policy's first interval.
 HEARTBEAT_INTERVAL = 5
@@ -62,6 +63,11 @@ class _IeltsWorkerMixin:
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         enqueue_due_jobs(self.connection, self.queue_names())
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
+        # Every dequeue moves the job id into an intermediate list (dequeue.py), not only
+        # RQ's single-queue one: take it out as the job starts, whatever the queue count.
+        super().prepare_job_execution(job, remove_from_intermediate_queue=True)
 
     def execute_job(self, job, queue):
         wait = seconds_until_allowed(queue.name, self.connection)

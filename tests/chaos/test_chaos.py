@@ -1,5 +1,8 @@
 """Nothing lost: 1,000 scoring jobs on 3 real workers, 20 random SIGKILLs and a Redis restart.
 
+Run for each worker shape: workers on the scoring queue alone (RQ moves the job
+atomically) and on two queues (where RQ itself would pop and keep no copy).
+
 Run alone, with the summary table: ``make chaos`` (``pytest tests/chaos -s``).
 """
 
@@ -29,9 +32,12 @@ LOGS = HOME / "chaos-workers.log"  # the workers' own account, for when an asser
 DEADLINE = 240  # seconds for the whole run
 
 
-def _start_worker():
+SHAPES = {"one queue": ("scoring",), "two queues": ("scoring", "email")}
+
+
+def _start_worker(queues):
     # Its own session, so a SIGKILL of its group cannot reach the test; its horses are killed by pid.
-    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "scoring"], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues], cwd=ROOT,
                             env={**os.environ, "RATE_LIMITS": "scoring=1000000"}, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=open(LOGS, "a"))
 
@@ -62,7 +68,7 @@ def _running_jobs(connection, pid: int) -> list[str]:
     return []
 
 
-def _chaos(connection, workers, log, stop):
+def _chaos(connection, workers, queues, log, stop):
     """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once."""
     rng = random.Random(20261129)
     kills = 0
@@ -82,7 +88,7 @@ def _chaos(connection, workers, log, stop):
                 for horse in horses:  # RQ starts each horse in a session of its own
                     _kill_quietly(horse)
                 worker.wait()
-                workers[index] = _start_worker()  # the dyno manager or pool starts a replacement
+                workers[index] = _start_worker(queues)  # the dyno manager or pool starts a replacement
                 log.append(("worker", time.monotonic(), running))
         except ProcessLookupError:
             continue  # the horse had just finished its job: pick again
@@ -96,7 +102,9 @@ def _chaos(connection, workers, log, stop):
 
 
 @pytest.mark.timeout(420)
-def test_nothing_is_lost_under_kills_and_a_restart(redis_conn):
+@pytest.mark.parametrize("shape", SHAPES)
+def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
+    queues = SHAPES[shape]
     ids = [store.create_submission(f"chaos-{n % 50}", "writing_task_2",
                                    f"Essay number {n}. Working from home saves time that people used to spend "
                                    f"travelling, and many find they can concentrate better in a quiet room.",
@@ -105,9 +113,9 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn):
     doomed = enqueue_many("score_submission", [((f"sub_missing_{n}",), {}) for n in range(MEANT_TO_FAIL)])
     scheduler = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "2"], cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    workers = [_start_worker() for _ in range(WORKERS)]
+    workers = [_start_worker(queues) for _ in range(WORKERS)]
     log, stop = [], threading.Event()
-    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, log, stop), daemon=True)
+    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, queues, log, stop), daemon=True)
     started = time.monotonic()
     chaos.start()
     try:
@@ -140,7 +148,7 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn):
                   for day in stats.daily_counters(redis_conn, *_days_of_run()).values())
     duplicated = int(counted) - (JOBS - lost)
     recovery = _recovery_seconds(redis_conn, log)
-    print("\n\nreliability run")
+    print(f"\n\nreliability run: forking workers on {' and '.join(queues)}")
     print(f"{'jobs':<28}{JOBS + MEANT_TO_FAIL:>8}   ({MEANT_TO_FAIL} meant to fail)")
     print(f"{'kills (worker+horse / horse)':<28}{len(log) - 1:>8}   "
           f"({sum(k == 'worker' for k, *_ in log)} / {sum(k == 'horse' for k, *_ in log)})")

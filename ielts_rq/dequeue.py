@@ -1,0 +1,65 @@
+"""Take the next job from several queues without ever holding the only copy of its id.
+
+RQ moves a job id from a single queue into the queue's intermediate list with
+one atomic ``BLMOVE``, so a worker killed before it starts the job leaves the
+id where the registry cleanup finds it. For two or more queues RQ pops with
+``BLPOP`` instead (Redis has no blocking move from several lists): a worker
+killed between the pop and the start of the job, or a Redis that refuses the
+worker's next write, loses the job for good.
+
+Here the move is atomic for any number of queues: one Lua script moves the id
+from the first non-empty queue, in the worker's order, into that queue's
+intermediate list. When every queue is empty the worker blocks with
+``BLMOVE`` on its first queue for at most ``POLL_SECONDS`` and then looks at
+all of them again, so a job on another queue waits at most that long for an
+idle worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from rq.exceptions import DequeueTimeout
+from rq.intermediate_queue import IntermediateQueue
+
+POLL_SECONDS = 0.05
+
+# KEYS: queue lists in order of priority, then their intermediate lists. Returns {queue key, job id} or nil.
+_MOVE_FIRST = """
+local count = #KEYS / 2
+for i = 1, count do
+    local job_id = redis.call('LMOVE', KEYS[i], KEYS[count + i], 'LEFT', 'RIGHT')
+    if job_id then
+        return {KEYS[i], job_id}
+    end
+end
+return nil
+"""
+
+def move_next(connection, queue_keys: list[str], timeout: float | None) -> tuple[str, str] | None:
+    """Move the next job id into its queue's intermediate list; return (queue key, job id).
+
+    ``timeout`` None returns None at once when every queue is empty; otherwise
+    this waits up to ``timeout`` seconds and then raises ``DequeueTimeout``.
+    """
+    intermediate = [IntermediateQueue.get_intermediate_queue_key(key) for key in queue_keys]
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        found = _script(connection)(keys=[*queue_keys, *intermediate])
+        if found:
+            return found[0].decode(), found[1].decode()
+        if deadline is None:
+            return None
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise DequeueTimeout(timeout, queue_keys)
+        job_id = connection.blmove(queue_keys[0], intermediate[0], min(POLL_SECONDS, remaining))
+        if job_id is not None:
+            return queue_keys[0], job_id.decode()
+
+
+@functools.cache
+def _script(connection):
+    # Registered once per connection: redis-py then sends EVALSHA, loading the script once.
+    return connection.register_script(_MOVE_FIRST)
