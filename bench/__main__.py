@@ -26,7 +26,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
     from bench import rows
-    from ielts_rq import embedded
+    from ielts_rq.queueing import embedded
     from ielts_rq.settings import get_settings
 
     embedded.ensure_running(get_settings().home)

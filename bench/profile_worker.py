@@ -19,12 +19,12 @@ def main(jobs: int = 3000) -> None:
     from rq import Queue, SimpleWorker
     from rq.serializers import JSONSerializer
 
-    from ielts_rq import embedded
-    from ielts_rq.connection import get_connection
     from ielts_rq.logs import setup_logging
-    from ielts_rq.queues import get_queue
+    from ielts_rq.queueing import embedded
+    from ielts_rq.queueing.connection import get_connection
+    from ielts_rq.queueing.queues import get_queue
+    from ielts_rq.queueing.worker import InProcessWorker
     from ielts_rq.settings import get_settings
-    from ielts_rq.worker import InProcessWorker
 
     embedded.ensure_running(get_settings().home)
     setup_logging("INFO")

@@ -55,7 +55,7 @@ def _fmt(value) -> str:
 
 
 def _connection():
-    from ielts_rq.connection import get_connection
+    from ielts_rq.queueing.connection import get_connection
 
     return get_connection()
 
@@ -129,7 +129,7 @@ def job_overhead(scale: float) -> list[Row]:
 # 3. End-to-end scoring --------------------------------------------------------------
 
 def _essays(count: int) -> list[str]:
-    from ielts_rq.samples import TASK_2_ESSAY
+    from ielts_rq.scoring.samples import TASK_2_ESSAY
 
     sentences = [s.strip() + "." for s in TASK_2_ESSAY.replace("\n", " ").split(".") if len(s.split()) > 3]
     rng = random.Random(7)
@@ -137,8 +137,8 @@ def _essays(count: int) -> list[str]:
 
 
 def _score_text(text: str) -> float:
-    from ielts_rq.samples import TASK_2_PROMPT
     from ielts_rq.scoring import score
+    from ielts_rq.scoring.samples import TASK_2_PROMPT
 
     return score("writing_task_2", text, TASK_2_PROMPT)["overall_band_score"]
 
@@ -147,7 +147,7 @@ def scoring(scale: float) -> list[Row]:
     from multiprocessing import get_context
 
     from ielts_rq import enqueue, store
-    from ielts_rq.samples import TASK_2_PROMPT
+    from ielts_rq.scoring.samples import TASK_2_PROMPT
 
     count = int(10_000 * scale)
     essays = _essays(count)
@@ -228,7 +228,7 @@ def _idle_rss(kind: str, *queues: str) -> float:
 
 
 def memory(scale: float) -> list[Row]:
-    from ielts_rq.enqueue import enqueue_many
+    from ielts_rq.queueing.enqueue import enqueue_many
 
     _fresh()
     plain = _idle_rss("plain-fork", "plain")
@@ -250,8 +250,8 @@ def memory(scale: float) -> list[Row]:
 
 def analytics(scale: float) -> list[Row]:
     from bench.seed import seed_results
-    from ielts_rq.analytics import parse_day
     from ielts_rq.jobs import analytics as jobs
+    from ielts_rq.reports.figures import parse_day
 
     _fresh()
     learners, results = int(5000 * scale), int(100_000 * scale)
@@ -281,7 +281,7 @@ def _commands() -> int:
 
 
 def commands(scale: float) -> list[Row]:
-    from ielts_rq.enqueue import enqueue_many
+    from ielts_rq.queueing.enqueue import enqueue_many
 
     count = 1000
     figures = {}

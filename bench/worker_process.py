@@ -27,10 +27,10 @@ def main() -> None:
     from rq import SimpleWorker, Worker
     from rq.serializers import JSONSerializer
 
-    from ielts_rq.connection import get_connection
     from ielts_rq.logs import setup_logging
-    from ielts_rq.queues import get_queue
-    from ielts_rq.worker import WORKER_CLASSES, prepare
+    from ielts_rq.queueing.connection import get_connection
+    from ielts_rq.queueing.queues import get_queue
+    from ielts_rq.queueing.worker import WORKER_CLASSES, prepare
 
     setup_logging("INFO")
     connection = get_connection()

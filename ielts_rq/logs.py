@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from .settings import get_settings
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -25,8 +27,6 @@ class MaskSecrets(logging.Filter):
 
 
 def setup_logging(level: str | None = None) -> None:
-    from .settings import get_settings
-
     settings = get_settings()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))

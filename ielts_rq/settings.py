@@ -15,25 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .addresses import address_problem
 from .errors import ConfigError
+from .policies import QUEUE_SETTINGS
 
 EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
 SMTP_SECURITY = ("starttls", "ssl", "none")
-DEFAULT_QUEUE_DEPTH_THRESHOLDS = {
-    "scoring": 1000,
-    "file_processing": 200,
-    "email": 2000,
-    "analytics": 200,
-    "health": 20,
-}
-DEFAULT_QUEUE_WAIT_THRESHOLDS = {  # seconds the oldest waiting job may wait before an alert
-    "scoring": 300,
-    "file_processing": 900,
-    "email": 600,
-    "analytics": 1800,
-    "health": 300,
-}
-_EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@localhost$")
 
 
 class Secret(str):
@@ -81,7 +68,7 @@ class Settings:
     queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
     queue_wait_thresholds: dict[str, int] = field(default_factory=dict)
     alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
-    rate_limits: dict[str, int] = field(default_factory=dict)  # overrides of queues.RATE_LIMITS
+    rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute; a queue not named has no limit
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
 
@@ -133,10 +120,13 @@ def load_settings(env) -> Settings:
         admin_emails=read.email_list("ADMIN_EMAILS"),
         alert_emails=read.email_list("ALERT_EMAILS"),
         alert_webhook_url=read.http_url("ALERT_WEBHOOK_URL"),
-        queue_depth_thresholds={**DEFAULT_QUEUE_DEPTH_THRESHOLDS, **read.per_queue("QUEUE_DEPTH_THRESHOLDS")},
-        queue_wait_thresholds={**DEFAULT_QUEUE_WAIT_THRESHOLDS, **read.per_queue("QUEUE_WAIT_THRESHOLDS")},
+        queue_depth_thresholds={**{q: s.depth_alert for q, s in QUEUE_SETTINGS.items()},
+                                **read.per_queue("QUEUE_DEPTH_THRESHOLDS")},
+        queue_wait_thresholds={**{q: s.wait_alert for q, s in QUEUE_SETTINGS.items()},
+                               **read.per_queue("QUEUE_WAIT_THRESHOLDS")},
         alert_cooldown=int(read.positive_float("ALERT_COOLDOWN", 1800)),
-        rate_limits=read.per_queue("RATE_LIMITS"),
+        rate_limits={**{q: s.rate_limit for q, s in QUEUE_SETTINGS.items() if s.rate_limit},
+                     **read.per_queue("RATE_LIMITS")},
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
     )
@@ -235,16 +225,16 @@ class _Reader:
 
     def email(self, name: str, default: str) -> str:
         value = self.raw(name) or default
-        if not _EMAIL_RE.match(value):
-            raise ConfigError(name, f"{value!r} is not an email address")
+        if address_problem(value):
+            raise ConfigError(name, f"{value!r} is not an email address ({address_problem(value)})")
         return value
 
     def email_list(self, name: str) -> tuple[str, ...]:
         value = self.raw(name) or ""
         addresses = tuple(a.strip() for a in value.split(",") if a.strip())
         for address in addresses:
-            if not _EMAIL_RE.match(address):
-                raise ConfigError(name, f"{address!r} is not an email address")
+            if address_problem(address):
+                raise ConfigError(name, f"{address!r} is not an email address ({address_problem(address)})")
         return addresses
 
     def per_queue(self, name: str) -> dict[str, int]:
@@ -255,7 +245,7 @@ class _Reader:
                 continue
             queue, _, number = item.partition("=")
             queue, number = queue.strip(), number.strip()
-            if queue not in DEFAULT_QUEUE_DEPTH_THRESHOLDS:
+            if queue not in QUEUE_SETTINGS:
                 raise ConfigError(name, f"unknown queue {queue!r} in {item.strip()!r}")
             if not number.isdigit() or int(number) < 1:
                 raise ConfigError(name, f"value for {queue} must be a positive integer, got {number!r}")

@@ -27,7 +27,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.g
 @pytest.fixture(scope="session")
 def server():
     """The embedded Valkey server of this test run, stopped and removed at the end."""
-    from ielts_rq import embedded
+    from ielts_rq.queueing import embedded
 
     url = embedded.ensure_running(HOME)
     yield url
@@ -38,7 +38,7 @@ def server():
 @pytest.fixture
 def redis_conn(server):
     """A clean database for one test (the suite owns this server)."""
-    from ielts_rq.connection import get_connection
+    from ielts_rq.queueing.connection import get_connection
 
     connection = get_connection()
     connection.flushdb()

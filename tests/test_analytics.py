@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from aiosmtpd.controller import Controller
 
-from ielts_rq import analytics, enqueue, store
+from ielts_rq import enqueue, store
 from ielts_rq.errors import PermanentError
 from ielts_rq.jobs import analytics as analytics_jobs
 from ielts_rq.jobs import scoring as scoring_jobs
-from ielts_rq.keys import key
-from ielts_rq.queues import JsonJob
+from ielts_rq.queueing.keys import key
+from ielts_rq.queueing.queues import JsonJob
+from ielts_rq.reports import figures
 
 from .conftest import cli, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, MISSPELLED_ESSAY, PROMPT
@@ -38,7 +39,7 @@ def test_user_analytics_known_answers():
                _result("2026-11-29", (7.0, 6.0, 5.0, 7.0))]   # overall 6.25
     submissions = [_submission("2026-11-20"), _submission("2026-11-27"), _submission("2026-11-28", "speaking_part_2"),
                    _submission("2026-11-29")]
-    report = analytics.user_analytics("u1", results, submissions, date(2026, 11, 17), TODAY, TODAY)
+    report = figures.user_analytics("u1", results, submissions, date(2026, 11, 17), TODAY, TODAY)
     assert report["submissions"] == 4 and report["scored"] == 3
     assert report["average_band"] == round((5.5 + 6.0 + 6.25) / 3, 2)
     assert report["criteria_average"]["task_response"] == 6.0
@@ -56,12 +57,12 @@ def test_user_analytics_known_answers():
 
 
 def test_streak_counts_today_when_active():
-    assert analytics.streak(["2026-11-28", "2026-11-29", "2026-11-30"], TODAY) == 3
-    assert analytics.streak(["2026-11-27"], TODAY) == 0
+    assert figures.streak(["2026-11-28", "2026-11-29", "2026-11-30"], TODAY) == 3
+    assert figures.streak(["2026-11-27"], TODAY) == 0
 
 
 def test_learner_with_no_results_gets_an_honest_empty_report():
-    report = analytics.user_analytics("u2", [], [], date(2026, 11, 24), TODAY, TODAY)
+    report = figures.user_analytics("u2", [], [], date(2026, 11, 24), TODAY, TODAY)
     assert report["submissions"] == 0 and report["scored"] == 0
     assert report["average_band"] is None
     assert report["criteria_average"] == {}
@@ -76,7 +77,7 @@ def test_learner_with_no_results_gets_an_honest_empty_report():
     ("2026-01-01..2026-01-31", (date(2026, 1, 1), date(2026, 1, 31))),
 ])
 def test_date_ranges(text, expected):
-    assert analytics.parse_range(text, TODAY) == expected
+    assert figures.parse_range(text, TODAY) == expected
 
 
 @pytest.mark.parametrize("text, error", [
@@ -88,7 +89,7 @@ def test_date_ranges(text, expected):
 ])
 def test_bad_date_ranges(text, error):
     with pytest.raises(PermanentError, match=error):
-        analytics.parse_range(text, TODAY)
+        figures.parse_range(text, TODAY)
 
 
 def _scored(user_id, text):
@@ -137,7 +138,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
 def test_weekly_report_charts_are_pngs_of_email_width(redis_conn):
     for text in (HALF_ESSAY, GOOD_ESSAY):
         _scored("learner-w", text)
-    today = analytics.parse_day(None)
+    today = figures.parse_day(None)
     next_week = date.fromordinal(today.toordinal() + 1).isoformat()
     report = analytics_jobs.generate_weekly_report("user", "learner-w", next_week)
     assert report["this_week"]["scored"] == 2
@@ -168,7 +169,7 @@ def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
         store.save_user("learner-e", email="eli@example.com", name="Eli")
         for text in (HALF_ESSAY, GOOD_ESSAY):
             _scored("learner-e", text)
-        next_week = date.fromordinal(analytics.parse_day(None).toordinal() + 1).isoformat()
+        next_week = date.fromordinal(figures.parse_day(None).toordinal() + 1).isoformat()
         enqueue("send_weekly_reports", next_week)
         env = {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
                "SMTP_SECURITY": "none", "ADMIN_EMAILS": "ops@example.com", "RATE_LIMITS": "email=10000"}

@@ -11,7 +11,8 @@ import pytest
 
 from ielts_rq import store
 from ielts_rq.jobs import files as file_jobs
-from ielts_rq.queues import POLICIES, JsonJob, get_queue
+from ielts_rq.policies import POLICIES
+from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.storage import get_storage
 
 from . import media_fixtures as mf

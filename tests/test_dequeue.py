@@ -9,15 +9,15 @@ import time
 import pytest
 
 from ielts_rq import enqueue
-from ielts_rq.dequeue import move_next
-from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.queueing.dequeue import move_next
+from ielts_rq.queueing.queues import JsonJob, get_queue
 
 from .conftest import ROOT, cli, run_worker
 
 DIE_AFTER_DEQUEUE = """
 import os, signal
-from ielts_rq.connection import get_connection
-from ielts_rq.queues import IeltsQueue, get_queue
+from ielts_rq.queueing.connection import get_connection
+from ielts_rq.queueing.queues import IeltsQueue, get_queue
 connection = get_connection()
 job, queue = IeltsQueue.dequeue_any([get_queue(name, connection) for name in ("scoring", "health")], None, connection)
 print(job.id, flush=True)

@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 
 from ielts_rq import enqueue, store
 from ielts_rq.jobs import scoring as scoring_jobs
-from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.queueing.queues import JsonJob, get_queue
 
 from .conftest import cli, run_worker
 from .essays import GOOD_ESSAY, PROMPT
@@ -157,7 +157,7 @@ def test_weekly_reports_go_out_every_week_not_once_a_month(redis_conn, smtp):
 
 
 def test_bulk_enqueue_never_queues_a_pending_unique_job_twice(redis_conn):
-    from ielts_rq.enqueue import enqueue_many
+    from ielts_rq.queueing.enqueue import enqueue_many
 
     first = enqueue("send_scoring_complete", "sub_pending")
     assert enqueue_many("send_scoring_complete", [(("sub_pending",), {}), (("sub_other",), {})]) == [

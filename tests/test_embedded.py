@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ielts_rq import embedded
+from ielts_rq.queueing import embedded
 
 from .conftest import ROOT
 

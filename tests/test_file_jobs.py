@@ -10,7 +10,7 @@ import pytest
 
 from ielts_rq import enqueue, store
 from ielts_rq.jobs import files as file_jobs
-from ielts_rq.queues import JsonJob
+from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.storage import get_storage
 
 from . import media_fixtures as mf

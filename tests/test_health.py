@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ielts_rq import monitor
-from ielts_rq.enqueue import enqueue
 from ielts_rq.errors import PermanentError, TransientError
 from ielts_rq.jobs import health
+from ielts_rq.ops import monitor
+from ielts_rq.queueing.enqueue import enqueue
 from ielts_rq.settings import load_settings
 
 from .conftest import HOME, cli, run_worker

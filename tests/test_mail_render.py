@@ -31,7 +31,7 @@ def test_every_message_renders_its_sample_without_template_syntax_left(name, set
 
 
 def test_default_settings_come_from_get_settings(monkeypatch, settings):
-    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+    monkeypatch.setattr(mail.templates, "get_settings", lambda: settings)
 
     assert APP_URL in mail.render("welcome", mail.welcome_context("Amira")).text
 
@@ -131,14 +131,14 @@ def test_missing_variable_in_a_body_names_the_body_template(settings):
 def test_missing_template_file_is_a_permanent_error_naming_it(settings, monkeypatch, tmp_path):
     (tmp_path / "welcome").mkdir()
     (tmp_path / "welcome" / "subject.txt").write_text('{% extends "_base/subject.txt" %}')
-    monkeypatch.setattr(mail, "templates_dir", lambda: tmp_path)
-    mail._environment.cache_clear()
+    monkeypatch.setattr(mail.templates, "emails_dir", lambda: tmp_path)
+    mail.templates._environment.cache_clear()
     try:
         with pytest.raises(PermanentError,
                            match=r"email template 'welcome/subject.txt' not found: no '_base/subject.txt'"):
             mail.render("welcome", mail.sample_context("welcome"), settings)
     finally:
-        mail._environment.cache_clear()
+        mail.templates._environment.cache_clear()
 
 
 def test_unknown_template_is_a_permanent_error(settings):

@@ -9,6 +9,8 @@ import pytest
 
 from ielts_rq import ocr
 from ielts_rq.errors import PermanentError
+from ielts_rq.ocr import result as ocr_result
+from ielts_rq.ocr import tesseract
 from ielts_rq.settings import load_settings
 from tests import media_fixtures as mf
 
@@ -83,7 +85,7 @@ def test_skew_angle_is_measured(degrees):
     from PIL import Image
 
     tilted = mf.text_page(mf.ESSAY).rotate(degrees, resample=Image.BICUBIC, expand=True, fillcolor=255)
-    assert ocr.skew_angle(tilted) == pytest.approx(-degrees, abs=0.5)
+    assert tesseract.skew_angle(tilted) == pytest.approx(-degrees, abs=0.5)
 
 
 @pytest.mark.parametrize("fmt", ["WEBP", "TIFF"])
@@ -100,7 +102,7 @@ def test_blank_page_is_low_confidence(settings):
     assert result["text"] == ""
     assert result["word_count"] == 0
     assert result["low_confidence"] is True
-    assert ocr.LOW_CONFIDENCE_NOTE in result["notes"]
+    assert ocr_result.LOW_CONFIDENCE_NOTE in result["notes"]
 
 
 def test_text_file_named_png_is_unsupported(settings):
@@ -153,7 +155,7 @@ def test_file_over_size_limit(settings, monkeypatch):
 def test_pdf_over_page_limit(settings, monkeypatch):
     from PIL import Image
 
-    monkeypatch.setattr(ocr, "MAX_PAGES", 2)
+    monkeypatch.setattr(tesseract, "MAX_PAGES", 2)
     data = mf.pdf_bytes([Image.new("L", (200, 200), 255)] * 3)
     with pytest.raises(PermanentError, match="PDF has 3 pages; at most 2 are accepted"):
         ocr.extract_text(data, settings=settings)
@@ -177,7 +179,7 @@ def test_upside_down_page_is_turned(page, settings):
 def test_exif_orientation_is_applied(page, settings, monkeypatch):
     from PIL import Image
 
-    monkeypatch.setattr(ocr, "upright", lambda image: pytest.fail("orientation detection was needed"))
+    monkeypatch.setattr(tesseract, "upright", lambda image: pytest.fail("orientation detection was needed"))
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90 degrees clockwise to display", as phones write it
     stored = page.rotate(90, expand=True).convert("RGB")

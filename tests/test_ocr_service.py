@@ -6,6 +6,7 @@ import pytest
 
 from ielts_rq import ocr
 from ielts_rq.errors import PermanentError, TransientError
+from ielts_rq.ocr import result as ocr_result
 from ielts_rq.settings import load_settings
 from tests import media_fixtures as mf
 
@@ -36,7 +37,7 @@ def test_low_confidence_answer_is_flagged(tmp_path):
     with mf.FakeService([(200, answer)]) as service:
         result = ocr.extract_text(PNG, settings=service_settings(tmp_path, service.url))
     assert result["low_confidence"] is True
-    assert ocr.LOW_CONFIDENCE_NOTE in result["notes"]
+    assert ocr_result.LOW_CONFIDENCE_NOTE in result["notes"]
     assert result["pages"] == 1 and result["line_count"] == 1
 
 

@@ -7,9 +7,9 @@ import zlib
 from rq.serializers import JSONSerializer
 
 from ielts_rq import enqueue
-from ielts_rq.cli.common import connection
-from ielts_rq.connection import redis_url
-from ielts_rq.queues import POLICIES, QUEUES, JsonJob, get_queue
+from ielts_rq.policies import POLICIES, QUEUES
+from ielts_rq.queueing.connection import redis_url
+from ielts_rq.queueing.queues import JsonJob, get_queue
 
 from .conftest import cli, run_worker, venv_command
 
@@ -145,12 +145,12 @@ def test_bulk_enqueue_from_file(redis_conn, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "enqueued 3 jobs"
     assert get_queue("health").count == 3
-    job = JsonJob.fetch(get_queue("health").job_ids[0], connection=connection())
+    job = JsonJob.fetch(get_queue("health").job_ids[0], connection=redis_conn)
     assert job.serializer is JSONSerializer or job.serializer.__name__ == "JSONSerializer"
 
 
 def test_a_job_past_its_timeout_keeps_a_live_heartbeat():
-    from ielts_rq.worker import HEARTBEAT_GRACE, ForkingWorker
+    from ielts_rq.queueing.worker import HEARTBEAT_GRACE, ForkingWorker
 
     worker = ForkingWorker.__new__(ForkingWorker)
     worker.job_monitoring_interval = 5

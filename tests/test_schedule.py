@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ielts_rq import schedule
-from ielts_rq.queues import POLICIES, JsonJob, get_policy
+from ielts_rq.policies import POLICIES, get_policy
+from ielts_rq.queueing import schedule
+from ielts_rq.queueing.queues import JsonJob
 
 from .conftest import ROOT, cli
 
@@ -62,7 +63,7 @@ def test_registration_is_idempotent_and_removes_stale_entries(redis_conn):
     members = [m.decode() for m in redis_conn.zrange("rq:scheduler:scheduled_jobs", 0, -1)]
     assert sorted(members) == sorted(entry.job_id for entry in schedule.CRON_TABLE)
     job = JsonJob.fetch("cron-cleanup-old-results", connection=redis_conn)
-    assert job.args == [30] and job.origin == "scoring"
+    assert job.args == [] and job.origin == "scoring"  # the job keeps what policies.py says
     assert job.timeout == get_policy("cleanup_old_results").timeout
     assert job.result_ttl == 3 * 86400
 
@@ -80,9 +81,9 @@ def test_cli_list_run_and_clear(redis_conn):
 FIRE_IN_NEW_YORK = """
 import json, os, time
 from datetime import datetime, timezone
-from ielts_rq import schedule
-from ielts_rq.connection import get_connection
-from ielts_rq.queues import get_queue
+from ielts_rq.queueing import schedule
+from ielts_rq.queueing.connection import get_connection
+from ielts_rq.queueing.queues import get_queue
 assert time.strftime("%Z") in ("EST", "EDT"), time.strftime("%Z")
 connection = get_connection()
 before = datetime(2026, 11, 30, 1, 59, 59, tzinfo=timezone.utc)

@@ -8,8 +8,8 @@ import pytest
 from ielts_rq import enqueue, store
 from ielts_rq.errors import PermanentError
 from ielts_rq.jobs import scoring as scoring_jobs
-from ielts_rq.keys import key
-from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.queueing.keys import key
+from ielts_rq.queueing.queues import JsonJob, get_queue
 
 from .conftest import cli, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT

@@ -14,9 +14,10 @@ import zlib
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from ielts_rq import enqueue, web
+from ielts_rq import enqueue
 from ielts_rq.jobs import files as file_jobs
-from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.ops import dashboard
+from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
 from .conftest import HOME, cli, run_worker
@@ -89,8 +90,8 @@ def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint
              for args in (("job", "show", job.id, "--json"), ("failed", "show", job.id))]
     views.append(cli("failed", "list", "--json", env=base).stdout)
     settings = load_settings({"IELTS_RQ_HOME": str(HOME), **base})
-    web.get_settings = lambda: settings  # the app reads its settings through this name
-    client = web.create_app().test_client()
+    dashboard.get_settings = lambda: settings  # the app reads its settings through this name
+    client = dashboard.create_app().test_client()
     auth = {"Authorization": "Basic " + base64.b64encode(f"ops:{SECRETS['DASHBOARD_PASSWORD']}".encode()).decode()}
     pages = ["/overview", "/health", "/depth", "/schedule", "/batches", "/metrics", "/rq/0/data/queues.json"]
     pages += [f"/rq/0/data/job/{job.id}.json" for job in (upload, via_sendgrid, via_smtp)]
@@ -138,8 +139,8 @@ def test_the_dashboard_never_unpickles_job_data(redis_conn, tmp_path, monkeypatc
     job = enqueue("health_check")
     redis_conn.hset(job.key, "meta", pickle.dumps({"x": Exploit()}))
     settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(web, "get_settings", lambda: settings)
-    client = web.create_app().test_client()
+    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
+    client = dashboard.create_app().test_client()
     for page in (f"/rq/0/view/job/{job.id}", f"/rq/0/data/job/{job.id}.json", "/rq/0/data/workers.json"):
         client.get(page)
     assert not marker.exists()

@@ -10,6 +10,8 @@ import pytest
 from ielts_rq import speech
 from ielts_rq.errors import PermanentError
 from ielts_rq.settings import load_settings
+from ielts_rq.speech import result as speech_result
+from ielts_rq.speech import sphinx
 from tests import media_fixtures as mf
 
 VOICE = "rms"  # of flite's voices, the one PocketSphinx recognised best (WER 0-7% against 0-20% for slt)
@@ -64,16 +66,16 @@ def test_compressed_formats(fmt, wav, settings):
 
 
 def test_pauses_between_sentences(tmp_path, settings):
-    first = speech.decode_audio(mf.flite_wav("Reading newspapers helps students.", tmp_path, VOICE))
-    second = speech.decode_audio(mf.flite_wav("Listening to the radio is useful too.", tmp_path, VOICE))
+    first = sphinx.decode_audio(mf.flite_wav("Reading newspapers helps students.", tmp_path, VOICE))
+    second = sphinx.decode_audio(mf.flite_wav("Listening to the radio is useful too.", tmp_path, VOICE))
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(speech.SAMPLE_RATE)
-        out.writeframes(first + b"\x00\x00" * int(1.5 * speech.SAMPLE_RATE) + second)
+        out.setframerate(sphinx.SAMPLE_RATE)
+        out.writeframes(first + b"\x00\x00" * int(1.5 * sphinx.SAMPLE_RATE) + second)
     result = speech.transcribe(buffer.getvalue(), settings=settings)
-    gap_start = len(first) / (2 * speech.SAMPLE_RATE)
+    gap_start = len(first) / (2 * sphinx.SAMPLE_RATE)
     long_pauses = [p for p in result["pauses"] if p["duration"] > 1.0]
     assert len(long_pauses) == 1
     assert long_pauses[0]["start"] == pytest.approx(gap_start, abs=0.5)
@@ -107,14 +109,14 @@ def test_corrupt_audio(magic, settings):
 
 
 def test_audio_over_length_limit_refused_from_header(settings):
-    data = mf.silent_wav(speech.MAX_SECONDS + 60, rate=8000)
+    data = mf.silent_wav(sphinx.MAX_SECONDS + 60, rate=8000)
     with pytest.raises(PermanentError, match=r"audio is too long: 11.0 minutes \(the limit is 10 minutes\)"):
         speech.transcribe(data, settings=settings)
 
 
 def test_audio_over_length_limit_refused_while_decoding(wav, settings, monkeypatch):
-    monkeypatch.setattr(speech, "MAX_SECONDS", 5)
-    monkeypatch.setattr(speech, "declared_seconds", lambda container, stream: None)
+    monkeypatch.setattr(sphinx, "MAX_SECONDS", 5)
+    monkeypatch.setattr(sphinx, "declared_seconds", lambda container, stream: None)
     with pytest.raises(PermanentError, match=r"audio is too long"):
         speech.transcribe(mf.encode_audio(wav, "mp3"), settings=settings)
 
@@ -129,7 +131,7 @@ def test_silent_recording_has_no_words(settings):
     result = speech.transcribe(mf.silent_wav(3, rate=16000), settings=settings)
     assert result["text"] == "" and result["words"] == []
     assert result["duration"] == pytest.approx(3.0)
-    assert result["notes"] == [speech.SILENT_NOTE]
+    assert result["notes"] == [speech_result.SILENT_NOTE]
 
 
 def test_unknown_language(wav, settings):
@@ -138,7 +140,7 @@ def test_unknown_language(wav, settings):
 
 
 def test_decoder_is_loaded_once():
-    assert speech.decoder() is speech.decoder()
+    assert sphinx.decoder() is sphinx.decoder()
 
 
 @pytest.mark.parametrize("raw, word", [
@@ -146,11 +148,11 @@ def test_decoder_is_loaded_once():
     ("++UM++", None), ("read(2)", "read"), ("the(3)", "the"), ("hello", "hello"), ("don't", "don't"),
 ])
 def test_clean_word(raw, word):
-    assert speech.clean_word(raw) == word
+    assert sphinx.clean_word(raw) == word
 
 
 def test_pauses_and_rate_from_word_times():
     words = [{"word": w, "start": s, "end": e, "confidence": 0.9}
              for w, s, e in [("one", 0.5, 0.9), ("two", 1.0, 1.3), ("three", 2.1, 2.5), ("four", 2.9, 3.5)]]
-    assert speech.pauses(words) == [{"start": 1.3, "end": 2.1, "duration": 0.8}]
-    assert speech.speech_rate(words) == 80.0
+    assert speech_result.pauses(words) == [{"start": 1.3, "end": 2.1, "duration": 0.8}]
+    assert speech_result.speech_rate(words) == 80.0

@@ -7,6 +7,7 @@ import pytest
 from ielts_rq import speech
 from ielts_rq.errors import PermanentError, TransientError
 from ielts_rq.settings import load_settings
+from ielts_rq.speech import result as speech_result
 from tests import media_fixtures as mf
 
 WAV = mf.silent_wav(0.5, rate=16000)
@@ -51,8 +52,8 @@ def test_low_confidence_and_empty_answers_get_notes(tmp_path):
     empty = {"text": "", "confidence": 0, "duration": 3, "words": []}
     with mf.FakeService([(200, low), (200, empty)]) as service:
         settings = service_settings(tmp_path, service.url)
-        assert speech.transcribe(WAV, settings=settings)["notes"] == [speech.LOW_CONFIDENCE_NOTE]
-        assert speech.transcribe(WAV, settings=settings)["notes"] == [speech.NO_SPEECH_NOTE]
+        assert speech.transcribe(WAV, settings=settings)["notes"] == [speech_result.LOW_CONFIDENCE_NOTE]
+        assert speech.transcribe(WAV, settings=settings)["notes"] == [speech_result.NO_SPEECH_NOTE]
 
 
 def test_server_error_then_success_is_retried(tmp_path):

@@ -16,6 +16,7 @@ import pytest
 from ielts_rq import storage
 from ielts_rq.errors import NotFound, PermanentError, TransientError
 from ielts_rq.settings import load_settings
+from ielts_rq.storage import s3
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 BAD_KEYS = ["../etc/passwd", "/abs", "a/../../b", "a\x00b", "a\nb", "", "x" * 2000,
@@ -223,5 +224,5 @@ def test_s3_error_mapping(code, status, error):
 
     exc = ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}},
                       "GetObject")
-    mapped = storage._client_error("read", "k", "bucket", exc)
+    mapped = s3._client_error("read", "k", "bucket", exc)
     assert type(mapped) is error

@@ -13,8 +13,10 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from ielts_rq import enqueue, web
-from ielts_rq.queues import QUEUES, get_queue
+from ielts_rq import enqueue
+from ielts_rq.ops import dashboard
+from ielts_rq.policies import QUEUES
+from ielts_rq.queueing.queues import get_queue
 from ielts_rq.settings import load_settings
 
 from .conftest import HOME, ROOT, cli, run_worker
@@ -26,8 +28,8 @@ HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=
 @pytest.fixture
 def client(redis_conn, monkeypatch):
     settings = load_settings({"IELTS_RQ_HOME": str(HOME), "DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD})
-    monkeypatch.setattr(web, "get_settings", lambda: settings)
-    app = web.create_app()
+    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
+    app = dashboard.create_app()
     app.testing = True
     return app.test_client()
 

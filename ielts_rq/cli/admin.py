@@ -6,9 +6,11 @@ import time
 
 import click
 
-from .. import jobinfo
-from ..queues import QUEUES, get_queue
-from .common import UsageProblem, connection, fetch_job, json_option, print_json, table
+from ..ops import registries
+from ..policies import QUEUES
+from ..queueing.connection import get_connection
+from ..queueing.queues import get_queue
+from .common import UsageProblem, console, fetch_job, json_option, print_json, table
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
 
@@ -19,21 +21,20 @@ queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="On
 def status(as_json, watch):
     """Queues, workers, schedulers and the Redis server in use."""
     if as_json:
-        print_json(jobinfo.system_status(connection()))
+        print_json(registries.system_status(get_connection()))
         return
     if not watch:
-        _print_status(jobinfo.system_status(connection()))
+        _print_status(registries.system_status(get_connection()))
         return
     from rich.live import Live
 
     with Live(auto_refresh=False) as live:
         while True:
-            live.update(_status_view(jobinfo.system_status(connection())), refresh=True)
+            live.update(_status_view(registries.system_status(get_connection())), refresh=True)
             time.sleep(2)
 
 
 def _print_status(info: dict) -> None:
-    from .common import console
 
     console().print(_status_view(info))
 
@@ -69,7 +70,7 @@ def failed():
 @json_option
 def failed_list(queue, limit, as_json):
     """Failed jobs, newest first: id, queue, job, when, error."""
-    rows = jobinfo.failed_jobs(connection(), [queue] if queue else QUEUES, limit)
+    rows = registries.failed_jobs(get_connection(), [queue] if queue else QUEUES, limit)
     if as_json:
         print_json(rows)
         return
@@ -82,7 +83,7 @@ def failed_list(queue, limit, as_json):
 @json_option
 def failed_show(job_id, as_json):
     """One failed job: function, arguments (secrets masked), error and traceback, times, retries."""
-    details = jobinfo.job_details(fetch_job(job_id), traceback=True)
+    details = registries.job_details(fetch_job(job_id), traceback=True)
     if as_json:
         print_json(details)
         return
@@ -101,8 +102,8 @@ def failed_delete(job_ids, queue, delete_all):
         raise UsageProblem("--all needs --queue: deleting every queue's failures at once is not offered")
     if not job_ids and not delete_all:
         raise UsageProblem("give job ids, or --queue Q --all")
-    ids = job_ids or get_queue(queue, connection()).failed_job_registry.get_job_ids()
-    deleted = jobinfo.delete_failed(connection(), ids)
+    ids = job_ids or get_queue(queue, get_connection()).failed_job_registry.get_job_ids()
+    deleted = registries.delete_failed(get_connection(), ids)
     click.echo(f"deleted {deleted} failed job(s)")
 
 
@@ -117,9 +118,9 @@ def requeue_failed(queue, exception_text, job_ids, requeue_all, dry_run, as_json
     """Requeue failed jobs chosen by queue, error text or id."""
     if not (queue or exception_text or job_ids or requeue_all):
         raise UsageProblem("no filter given: use --queue, --exception or --job-id, or --all to requeue every failed job")
-    chosen = jobinfo.select_failed(connection(), [queue] if queue else QUEUES, exception_text, job_ids)
+    chosen = registries.select_failed(get_connection(), [queue] if queue else QUEUES, exception_text, job_ids)
     if not dry_run:
-        jobinfo.requeue(connection(), chosen)
+        registries.requeue(get_connection(), chosen)
     if as_json:
         print_json({"dry_run": dry_run, "jobs": chosen})
         return
@@ -139,7 +140,7 @@ def job():
 @json_option
 def job_show(job_id, as_json):
     """A job's status, arguments (secrets masked), result or error, and times."""
-    details = jobinfo.job_details(fetch_job(job_id), traceback=False)
+    details = registries.job_details(fetch_job(job_id), traceback=False)
     if as_json:
         print_json(details)
         return
@@ -161,8 +162,8 @@ def _print_details(details: dict) -> None:
 @json_option
 def inspect(what, as_json):
     """What Celery's inspect answered: registered jobs, active jobs, worker stats."""
-    data = {"registered": jobinfo.registered, "active": jobinfo.active_jobs, "stats": jobinfo.worker_stats}[what]
-    rows = data() if what == "registered" else data(connection())
+    data = {"registered": registries.registered, "active": registries.active_jobs, "stats": registries.worker_stats}[what]
+    rows = data() if what == "registered" else data(get_connection())
     if as_json or not rows:
         print_json(rows) if as_json else click.echo(f"no {what} jobs" if what != "stats" else "no workers")
         return

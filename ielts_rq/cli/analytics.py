@@ -6,8 +6,12 @@ import base64
 
 import click
 
+from .. import store
 from ..errors import PermanentError
-from .common import UsageProblem, print_json
+from ..policies import ANALYTICS_KEPT_DAYS
+from ..reports import figures
+from ..reports.weekly import platform_charts, platform_report, user_charts, user_report
+from .common import UsageProblem, json_option, print_json
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 range_option = click.option("--range", "date_range", default="7d", show_default=True,
@@ -25,15 +29,13 @@ def report():
 @range_option
 @today_option
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the HTML report here.")
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@json_option
 def report_user(user_id, date_range, today, out, as_json):
     """A learner's progress: averages, trend, weakest criterion, streak, charts."""
-    from .. import analytics, store
-    from ..jobs.analytics import user_charts, user_report
 
     store.check_id(user_id, "user")
-    day = analytics.parse_day(today)
-    start, end = analytics.parse_range(date_range, day)
+    day = figures.parse_day(today)
+    start, end = figures.parse_range(date_range, day)
     numbers = user_report(user_id, start, end, day)
     if as_json or not out:
         print_json(numbers)
@@ -45,13 +47,11 @@ def report_user(user_id, date_range, today, out, as_json):
 @range_option
 @today_option
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the HTML report here.")
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@json_option
 def report_platform(date_range, today, out, as_json):
     """Platform totals per day, band distribution, time to score, job failure rates, charts."""
-    from .. import analytics
-    from ..jobs.analytics import platform_charts, platform_report
 
-    start, end = analytics.parse_range(date_range, analytics.parse_day(today))
+    start, end = figures.parse_range(date_range, figures.parse_day(today))
     numbers = platform_report(start, end)
     if as_json or not out:
         print_json(numbers)
@@ -84,11 +84,10 @@ table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #d
 
 
 def _range_check(args, kwargs):
-    from .. import analytics
 
     if args:
         try:
-            analytics.parse_range(args[-1], analytics.parse_day(None))
+            figures.parse_range(args[-1], figures.parse_day(None))
         except PermanentError as exc:
             raise UsageProblem(str(exc)) from None
 
@@ -128,12 +127,12 @@ def enqueue_weekly_reports_email(**opts):
     run("send_weekly_reports", opts)
 
 
-@enqueue.command("cleanup-analytics")
-@click.argument("days_old", type=click.IntRange(min=1), default=90)
+@enqueue.command("cleanup-analytics",
+                 help=f"Delete analytics records older than DAYS_OLD days (default {ANALYTICS_KEPT_DAYS}).")
+@click.argument("days_old", type=click.IntRange(min=1), required=False)
 @enqueue_options
 def enqueue_cleanup_analytics(days_old, **opts):
-    """Delete analytics records older than DAYS_OLD days (default 90)."""
-    run("cleanup_old_analytics", opts, (days_old,), validate=positive_int("days_old"))
+    run("cleanup_old_analytics", opts, (days_old,) if days_old else (), validate=positive_int("days_old"))
 
 
 COMMANDS = [report]

@@ -8,6 +8,9 @@ import sys
 import click
 
 from ..errors import ConfigError, NotFound, PermanentError
+from ..queueing.connection import get_connection, redis_url
+from ..queueing.queues import JsonJob
+from ..settings import hide_password
 
 
 class UsageProblem(click.ClickException):
@@ -32,16 +35,14 @@ class IeltsGroup(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:
             raise UsageProblem(f"configuration: {exc}") from None
-        except (NotFound, PermanentError, LookupError) as exc:
-            raise UsageProblem(str(exc).strip("'\"")) from None
+        except PermanentError as exc:  # ours, NotFound included: a KeyError from a bug keeps its traceback
+            raise UsageProblem(str(exc)) from None
         except redis.ConnectionError as exc:
-            from ..connection import redis_url
-            from ..settings import hide_password
 
             raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: {exc}") from None
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")
 
 
 def print_json(data) -> None:
@@ -79,19 +80,12 @@ def read_jsonl(source, what: str) -> list:
     return items
 
 
-def connection():
-    from ..connection import get_connection
-
-    return get_connection()
-
-
 def fetch_job(job_id: str):
     """The job with this id, or a one-line 'not found' error."""
     from rq.exceptions import NoSuchJobError
 
-    from ..queues import JsonJob
 
     try:
-        return JsonJob.fetch(job_id, connection=connection())
+        return JsonJob.fetch(job_id, connection=get_connection())
     except NoSuchJobError:
         raise NotFound(f"job {job_id} not found") from None

@@ -6,13 +6,14 @@ import json
 
 import click
 
+from .. import mail
+from ..addresses import validate_address
+from ..errors import PermanentError
 from .common import UsageProblem, json_option, print_json, read_jsonl, table
 from .enqueue import enqueue, enqueue_options, run
 
 
 def _address(ctx, param, value):
-    from ..errors import PermanentError
-    from ..mail import validate_address
 
     if value is None:
         return None
@@ -91,7 +92,6 @@ def email():
 @click.option("--text", "show_text", is_flag=True, help="Print the plain-text part instead of HTML.")
 def preview(name, data, out, show_text):
     """Render template NAME with realistic sample data, for a browser."""
-    from .. import mail
 
     if name not in mail.MESSAGES:
         raise UsageProblem(f"unknown template {name!r}; templates are {', '.join(mail.MESSAGES)}")
@@ -119,7 +119,6 @@ def outbox():
 @json_option
 def outbox_list(as_json):
     """Messages in the outbox, newest first."""
-    from .. import mail
 
     messages = mail.list_outbox()
     if as_json:
@@ -134,7 +133,6 @@ def outbox_list(as_json):
 @click.option("--html", "show_html", is_flag=True, help="Print the HTML part instead of the text part.")
 def outbox_show(outbox_id, show_html):
     """One message: its headers and its text (or HTML) part."""
-    from .. import mail
 
     message = mail.read_outbox(outbox_id)
     for header in ("From", "To", "Subject", "Date"):

@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 
 import click
 
-from ..jobinfo import error_text, last_line
-from .common import UsageProblem, WorkFailed, print_json
+from ..ops.registries import error_text, last_line
+from ..queueing.enqueue import enqueue as put
+from ..queueing.enqueue import enqueue_many
+from .common import UsageProblem, WorkFailed, json_option, print_json
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 
@@ -32,7 +34,7 @@ def enqueue_options(command):
                      metavar="SECONDS", help="Give up waiting after this long."),
         click.option("--from-file", type=click.File("r"), metavar="FILE",
                      help="Enqueue one job per line in bulk (words, or a JSON array/object)."),
-        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+        json_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -52,7 +54,6 @@ def _parse_at(ctx, param, value):
 def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None, job_id: str | None = None,
         validate=None) -> None:
     """Enqueue one job (or a file of them) and report as the options ask."""
-    from ..enqueue import enqueue as put
 
     if opts["delay"] is not None and opts["at"] is not None:
         raise UsageProblem("give --in or --at, not both")
@@ -72,7 +73,6 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
 
 
 def _run_bulk(job_name, opts, validate) -> None:
-    from ..enqueue import enqueue_many
 
     if opts["wait"] or opts["at"] or opts["delay"] is not None:
         raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")

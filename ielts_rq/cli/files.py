@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..policies import TEMP_FILES_KEPT_HOURS
+from ..storage import get_storage, validate_key
 from .common import UsageProblem, read_jsonl
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
@@ -17,7 +19,6 @@ from .enqueue import enqueue, enqueue_options, positive_int, run
 @click.option("--key", help="Storage key (default: uploads/DATE/RANDOM.EXT).")
 def upload(path, key):
     """Put a file into storage (local directory or S3) and print its key."""
-    from ..storage import get_storage, validate_key
 
     data = Path(path).read_bytes()
     key = validate_key(key or f"uploads/{datetime.now(timezone.utc):%Y-%m-%d}/{uuid.uuid4().hex}{Path(path).suffix}")
@@ -75,12 +76,12 @@ def enqueue_upload(local_path, key, **opts):
     run("upload_to_s3", opts, (local_path, key))
 
 
-@enqueue.command("cleanup-temp")
-@click.argument("hours_old", type=click.IntRange(min=1), default=24)
+@enqueue.command("cleanup-temp", help=f"Delete files older than HOURS_OLD hours (default {TEMP_FILES_KEPT_HOURS}) "
+                                      "from the temp directory.")
+@click.argument("hours_old", type=click.IntRange(min=1), required=False)
 @enqueue_options
 def enqueue_cleanup_temp(hours_old, **opts):
-    """Delete files older than HOURS_OLD hours (default 24) from the temp directory."""
-    run("cleanup_temp_files", opts, (hours_old,), validate=positive_int("hours_old"))
+    run("cleanup_temp_files", opts, (hours_old,) if hours_old else (), validate=positive_int("hours_old"))
 
 
 @enqueue.command("process-batch")

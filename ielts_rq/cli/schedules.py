@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .common import UsageProblem, connection, json_option, print_json, table
+from ..logs import setup_logging
+from ..queueing.connection import get_connection
+from ..queueing.enqueue import enqueue
+from ..queueing.schedule import CronScheduler, clear, entries, entry_named, sync
+from .common import json_option, print_json, table
 
 
 @click.command()
@@ -13,13 +17,11 @@ from .common import UsageProblem, connection, json_option, print_json, table
 @click.option("--burst", is_flag=True, help="Enqueue what is due once, then quit.")
 def scheduler(interval, burst):
     """Register the cron table and run the scheduler (a second one waits rather than duplicates)."""
-    from ..logs import setup_logging
-    from ..schedule import CronScheduler, sync
 
     setup_logging()
-    changes = sync(connection())
+    changes = sync(get_connection())
     click.echo(f"schedule synced: {changes}", err=True)
-    CronScheduler(connection=connection(), interval=interval).run(burst=burst)
+    CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)
 
 
 @click.group()
@@ -31,9 +33,8 @@ def schedule():
 @json_option
 def schedule_list(as_json):
     """Each entry: cron line, next run in UTC, last run and its outcome."""
-    from ..schedule import entries
 
-    rows = entries(connection())
+    rows = entries(get_connection())
     if as_json:
         print_json(rows)
         return
@@ -45,9 +46,8 @@ def schedule_list(as_json):
 @schedule.command("sync")
 def schedule_sync():
     """Register the table in Redis: add and update entries, remove those no longer in it."""
-    from ..schedule import sync
 
-    changes = sync(connection())
+    changes = sync(get_connection())
     click.echo(f"added or updated: {', '.join(changes['added_or_updated']) or 'none'}; "
                f"removed: {', '.join(changes['removed']) or 'none'}")
 
@@ -55,22 +55,16 @@ def schedule_sync():
 @schedule.command("clear")
 def schedule_clear():
     """Remove every entry of the table from Redis (the scheduler re-adds them when it starts)."""
-    from ..schedule import clear
 
-    click.echo(f"removed {clear(connection())} entries")
+    click.echo(f"removed {clear(get_connection())} entries")
 
 
 @schedule.command("run")
 @click.argument("name")
 def schedule_run(name):
     """Enqueue one entry's job now."""
-    from ..enqueue import enqueue
-    from ..schedule import entry_named
 
-    try:
-        entry = entry_named(name)
-    except LookupError as exc:
-        raise UsageProblem(str(exc).strip('"')) from None
+    entry = entry_named(name)  # NotFound: a one-line usage error
     click.echo(enqueue(entry.job, *entry.args).id)
 
 

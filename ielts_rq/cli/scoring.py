@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import click
 
+from .. import store
+from ..errors import PermanentError
+from ..policies import RESULTS_KEPT_DAYS
+from ..scoring import ScoringInputError, criterion_name
+from ..scoring import score as score_text
 from ..scoring.rules import TASK_TYPES
 from .common import UsageProblem, json_option, print_json, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
@@ -39,7 +44,6 @@ def _answer_text(source) -> str:
 @click.option("--name", help="The learner's name (stored with --user).")
 def submit(source, task_type, prompt, prompt_file, user_id, email, name):
     """Store an answer as a submission and print its id (then: ielts-rq enqueue score ID)."""
-    from .. import store
 
     if (email or name) and not user_id:
         raise UsageProblem("--email and --name are stored for a learner: give --user too")
@@ -55,8 +59,6 @@ def submit(source, task_type, prompt, prompt_file, user_id, email, name):
 @json_option
 def score(source, task_type, prompt, prompt_file, as_json):
     """Score an answer here and now with the built-in scorer (no queue, nothing stored)."""
-    from ..scoring import ScoringInputError
-    from ..scoring import score as score_text
 
     try:
         response = score_text(task_type, _answer_text(source), _prompt(prompt, prompt_file))
@@ -70,7 +72,6 @@ def score(source, task_type, prompt, prompt_file, as_json):
 @json_option
 def result(submission_id, as_json):
     """Show a submission's bands per criterion, overall band and feedback."""
-    from .. import store
 
     stored = store.get_result(submission_id)
     if stored is None:
@@ -80,7 +81,6 @@ def result(submission_id, as_json):
 
 
 def show_result(response: dict) -> None:
-    from ..mail import criterion_name
 
     table(f"Overall band {response['overall_band_score']} ({response['task_type']}, {response['model_used']})",
           ["criterion", "band", "feedback"],
@@ -101,7 +101,6 @@ def batch():
 @json_option
 def batch_status(batch_id, as_json):
     """How many jobs of a batch are queued, started, finished or failed."""
-    from .. import store
 
     progress = store.batch_progress(batch_id)
     if as_json:
@@ -114,8 +113,6 @@ def batch_status(batch_id, as_json):
 
 
 def _one_id(args, kwargs):
-    from .. import store
-    from ..errors import PermanentError
 
     try:
         store.check_id(args[0] if args else "", "submission")
@@ -153,12 +150,11 @@ def enqueue_feedback(submission_id, **opts):
     run("generate_feedback", opts, (submission_id,) if submission_id else (), validate=_one_id)
 
 
-@enqueue.command("cleanup-results")
-@click.argument("days_old", type=click.IntRange(min=1), default=30)
+@enqueue.command("cleanup-results", help=f"Delete results older than DAYS_OLD days (default {RESULTS_KEPT_DAYS}).")
+@click.argument("days_old", type=click.IntRange(min=1), required=False)
 @enqueue_options
 def enqueue_cleanup_results(days_old, **opts):
-    """Delete results older than DAYS_OLD days (default 30)."""
-    run("cleanup_old_results", opts, (days_old,), validate=positive_int("days_old"))
+    run("cleanup_old_results", opts, (days_old,) if days_old else (), validate=positive_int("days_old"))
 
 
 COMMANDS = [submit, score, result, batch]

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..queues import QUEUES
-from .common import UsageProblem, print_json
+from ..logs import setup_logging
+from ..policies import QUEUES
+from ..queueing import embedded
+from ..queueing.connection import redis_url
+from ..queueing.worker import run_pool, run_worker
+from ..settings import get_settings
+from .common import UsageProblem, json_option, print_json
 
 
 @click.group()
@@ -14,7 +19,6 @@ def redis():
 
 
 def _embedded_home():
-    from ..settings import get_settings
 
     settings = get_settings()
     if settings.redis_url:
@@ -25,7 +29,6 @@ def _embedded_home():
 @redis.command()
 def start():
     """Start the embedded server (no-op when it already runs) and print its URL."""
-    from .. import embedded
 
     click.echo(embedded.ensure_running(_embedded_home()))
 
@@ -33,7 +36,6 @@ def start():
 @redis.command()
 def stop():
     """Stop the embedded server; its append-only file keeps every queued job."""
-    from .. import embedded
 
     if embedded.stop(_embedded_home()):
         click.echo("embedded server stopped")
@@ -42,10 +44,9 @@ def stop():
 
 
 @redis.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def status(as_json):
     """Show whether the embedded server runs, where, and how big it is."""
-    from .. import embedded
 
     paths = embedded.paths_for(_embedded_home())
     info = {"running": embedded.is_running(paths), "url": paths.url, "pid": embedded.server_pid(paths),
@@ -69,7 +70,6 @@ def status(as_json):
 @redis.command()
 def url():
     """Print the Redis URL in use, for `rq info --url` or rq-dashboard."""
-    from ..connection import redis_url
 
     click.echo(redis_url())
 
@@ -84,8 +84,6 @@ def url():
 @click.option("--name", help="Worker name (default: RQ's random name).")
 def worker(queues, burst, processes, mode, name):
     """Run a worker on QUEUES (default: all five queues, in priority order)."""
-    from ..logs import setup_logging
-    from ..worker import run_pool, run_worker
 
     setup_logging()
     queues = queues or QUEUES

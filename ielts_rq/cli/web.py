@@ -10,6 +10,11 @@ import time
 
 import click
 
+from .. import store
+from ..queueing import embedded
+from ..queueing.enqueue import enqueue
+from ..scoring.samples import SAMPLE_ANSWERS
+from ..settings import get_settings
 from .common import UsageProblem
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -25,8 +30,7 @@ def dashboard(host, port, threads):
     """Serve the dashboard (rq-dashboard and this system's pages) under gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    from ..settings import get_settings
-    from ..web import create_app
+    from ..ops.dashboard import create_app
 
     if not get_settings().dashboard_username:
         if host not in LOCAL_HOSTS:
@@ -55,8 +59,6 @@ def dashboard(host, port, threads):
 @click.option("--demo", is_flag=True, help="Store a few sample answers and score them, so there is activity at once.")
 def up(port, processes, demo):
     """Everything on a laptop: Valkey, workers, the scheduler and the dashboard; Ctrl-C stops it all."""
-    from .. import embedded
-    from ..settings import get_settings
 
     settings = get_settings()
     started_server = False
@@ -83,9 +85,6 @@ def up(port, processes, demo):
 
 def _demo() -> None:
     """Sample learners and answers, scored by the workers that just started."""
-    from .. import store
-    from ..enqueue import enqueue
-    from ..samples import SAMPLE_ANSWERS
 
     for number, (task_type, prompt, text) in enumerate(SAMPLE_ANSWERS, 1):
         user_id = f"demo-learner-{number}"

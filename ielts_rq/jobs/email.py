@@ -18,19 +18,22 @@ from datetime import timedelta
 
 from rq import get_current_job
 
-from .. import mail, stats, store
-from ..analytics import parse_day
-from ..connection import get_connection
-from ..enqueue import enqueue, enqueue_many
+from .. import mail, store
+from ..addresses import validate_address
 from ..errors import IeltsRqError, NotFound, PermanentError, TransientError
-from ..keys import key
-from ..ratelimit import wait_for_slot
+from ..queueing import keys
+from ..queueing.connection import get_connection
+from ..queueing.enqueue import enqueue, enqueue_many
+from ..queueing.ratelimit import wait_for_slot
+from ..reports.figures import parse_day
+from ..reports.weekly import charts_for, weekly_report
 from ..settings import get_settings
+from ..store import counters
 
 SENT_MARKER_TTL = 30 * 86400
 SENDING = "sending"  # the marker's value while an attempt is sending
 SENDING_CLAIM_TTL = 600  # a claim of an attempt that died mid-send lapses after this
-MAX_BATCH = 1000  # messages in one send_batch_emails job: ten minutes at 100 a minute
+MAX_BATCH_MESSAGES = 1000  # messages in one send_batch_emails job: ten minutes at 100 a minute
 OPTED_OUT = "the learner opted out of email"
 
 
@@ -51,8 +54,6 @@ def send_weekly_report(user_id: str, today: str | None = None) -> dict:
 
 def send_platform_report(today: str | None = None) -> dict:
     """Send the platform's weekly report, charts inline, to every address in ADMIN_EMAILS."""
-    from .analytics import charts_for, weekly_report
-
     admins = get_settings().admin_emails
     if not admins:
         return {"sent": 0, "skipped": "ADMIN_EMAILS is not set"}
@@ -70,7 +71,7 @@ def send_weekly_reports(today: str | None = None) -> dict:
     """Monday's fan-out: one weekly report per learner active last week (one bulk enqueue), and the platform report."""
     day = parse_day(today)
     start, end = day - timedelta(days=7), day - timedelta(days=1)
-    learners = sorted(stats.active_learners(get_connection(), start, end))
+    learners = sorted(counters.active_learners(get_connection(), start, end))
     job_ids = enqueue_many("send_weekly_report", [((user_id, day.isoformat()), {}) for user_id in learners])
     platform = enqueue("send_platform_report", day.isoformat())
     return {"learners": len(learners), "jobs": len(job_ids), "platform_report_job": platform.id}
@@ -95,8 +96,8 @@ def send_batch_emails(messages: list) -> dict:
     """
     if not isinstance(messages, list) or not messages:
         raise PermanentError("messages must be a non-empty list of {kind: ..., ...} objects")
-    if len(messages) > MAX_BATCH:
-        raise PermanentError(f"a batch holds at most {MAX_BATCH} messages, got {len(messages)}")
+    if len(messages) > MAX_BATCH_MESSAGES:
+        raise PermanentError(f"a batch holds at most {MAX_BATCH_MESSAGES} messages, got {len(messages)}")
     marker, connection = _marker(), get_connection()
     sent, failed, retry_later = [], [], []
     with mail.get_mailer() as mailer:
@@ -141,7 +142,7 @@ def _send(built: tuple, kind: str, marker: str | None = "job", mailer=None) -> d
 # or (None, why not) when the learner has opted out.
 
 def _welcome_message(email, name):
-    return mail.validate_address(email), mail.welcome_context(_text(name, "name", 200))
+    return validate_address(email), mail.welcome_context(_text(name, "name", 200))
 
 
 def _scoring_complete_message(submission_id):
@@ -156,8 +157,6 @@ def _scoring_complete_message(submission_id):
 
 
 def _weekly_report_message(user_id, today=None):
-    from .analytics import charts_for, weekly_report
-
     user = _learner(user_id)
     if not user["email_opt_in"]:
         return None, OPTED_OUT
@@ -180,7 +179,7 @@ def _generic_message(to, subject, text, html=None, user_id=None, essential=False
             return None, OPTED_OUT
     context = mail.generic_context(_text(subject, "subject", 200).strip(), _text(text, "text", 100_000),
                                    None if html is None else _text(html, "html", 500_000))
-    return mail.validate_address(to), context
+    return validate_address(to), context
 
 
 _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_message,
@@ -195,7 +194,7 @@ def _send_once(marker: str | None, to, kind: str, context: dict, images=None, ma
     """
     if marker is None:
         return {"to": to, "message_id": mail.send_email(to, kind, context, images=images, mailer=mailer)}
-    connection, marker_key = get_connection(), key("email", "sent", marker)
+    connection, marker_key = get_connection(), keys.email_sent(marker)
     if not connection.set(marker_key, SENDING, nx=True, ex=SENDING_CLAIM_TTL):
         if connection.get(marker_key) == SENDING.encode():
             raise TransientError("another attempt of this job is sending the message; trying again later")

@@ -15,20 +15,21 @@ from pathlib import Path
 from rq import get_current_job
 
 from .. import media, store
-from ..enqueue import enqueue, enqueue_many
 from ..errors import NotFound, PermanentError, TransientError
+from ..ocr import extract_text
+from ..policies import TEMP_FILES_KEPT_HOURS
+from ..queueing.enqueue import enqueue, enqueue_many
 from ..settings import get_settings
+from ..speech import transcribe
 from ..storage import get_storage, validate_key
 
 WRITING_TASKS = ("writing_task_1", "writing_task_2")
 SPEAKING_TASKS = ("speaking_part_1", "speaking_part_2", "speaking_part_3")
-MAX_BATCH = 10_000
+MAX_BATCH_FILES = 10_000
 
 
 def process_image(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:
     """Read the text of an uploaded image or PDF; optionally submit it for scoring."""
-    from ..ocr import extract_text
-
     request = _submission_request(create_submission, WRITING_TASKS)
     result = extract_text(get_storage().get(validate_key(file_key)), language)
     result["file_key"] = file_key
@@ -42,8 +43,6 @@ def process_image(file_key: str, language: str = "en", create_submission: dict |
 
 def process_audio(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:
     """Transcribe an uploaded recording with word timings; optionally submit it for scoring."""
-    from ..speech import transcribe
-
     request = _submission_request(create_submission, SPEAKING_TASKS)
     result = transcribe(get_storage().get(validate_key(file_key)), language)
     result["file_key"] = file_key
@@ -68,7 +67,7 @@ def upload_to_s3(local_path: str, key: str) -> dict:
     return {**stored, "local_file_removed": True}
 
 
-def cleanup_temp_files(hours_old: int = 24) -> dict:
+def cleanup_temp_files(hours_old: int = TEMP_FILES_KEPT_HOURS) -> dict:
     """Delete regular files older than ``hours_old`` inside the temp directory, and nothing else.
 
     Symbolic links are never followed: a link is removed as a link, so a
@@ -95,8 +94,8 @@ def process_batch(files: list) -> dict:
     """One bulk enqueue of image and audio jobs; the batch id is this job's id."""
     if not isinstance(files, list) or not files:
         raise PermanentError("files must be a non-empty list of {kind: image|audio, file_key: ...} objects")
-    if len(files) > MAX_BATCH:
-        raise PermanentError(f"a batch holds at most {MAX_BATCH:,} files, got {len(files):,}")
+    if len(files) > MAX_BATCH_FILES:
+        raise PermanentError(f"a batch holds at most {MAX_BATCH_FILES:,} files, got {len(files):,}")
     calls: dict[str, list] = {"process_image": [], "process_audio": []}
     for index, entry in enumerate(files):
         job, kwargs = _batch_entry(index, entry)

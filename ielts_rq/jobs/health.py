@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import time
 
-from .. import monitor
-from ..connection import get_connection, redis_url
+import requests
+
+from ..clock import now_iso
 from ..errors import PermanentError, TransientError
+from ..ops import monitor
+from ..queueing.connection import get_connection, redis_url
+from ..queueing.depths import oldest_waits, queue_counts
+from ..queueing.enqueue import enqueue
 from ..settings import get_settings, hide_password
 
 SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
@@ -27,7 +32,7 @@ def health_check() -> dict:
             checks.append(_check_service(name, url, settings.health_check_timeout))
     failing = {check["name"] for check in checks if check["status"] != "ok"}
     status = "unhealthy" if "redis" in failing else "degraded" if failing else "healthy"
-    record = {"status": status, "checked_at": monitor.now_iso(), "checks": checks}
+    record = {"status": status, "checked_at": now_iso(), "checks": checks}
     monitor.save_health(connection, record)
     return record
 
@@ -40,10 +45,10 @@ def monitor_queue_depth() -> dict:
     """
     settings = get_settings()
     connection = get_connection()
-    sample = monitor.queue_counts(connection)
+    sample = queue_counts(connection)
     monitor.save_depth_sample(connection, sample)
     candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds)
-                  + monitor.wait_alerts(monitor.oldest_waits(connection), settings.queue_wait_thresholds))
+                  + monitor.wait_alerts(oldest_waits(connection), settings.queue_wait_thresholds))
     raised = [record for alert in candidates
               if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
     for alert in raised:
@@ -53,8 +58,6 @@ def monitor_queue_depth() -> dict:
 
 def send_alert_webhook(alert: dict) -> dict:
     """POST an alert as JSON to ALERT_WEBHOOK_URL; a failure is retried by the job's policy."""
-    import requests
-
     settings = get_settings()
     if not isinstance(alert, dict) or "message" not in alert:
         raise PermanentError("alert must be an object with a message")
@@ -73,8 +76,6 @@ def send_alert_webhook(alert: dict) -> dict:
 
 def _notify(alert: dict, settings) -> None:
     """Each channel in a job of its own, so one that is down delays only itself."""
-    from ..enqueue import enqueue
-
     for address in settings.alert_emails:
         enqueue("send_generic_email", address, f"[ielts-rq alert] {alert['message']}",
                 f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page.", essential=True)
@@ -92,8 +93,6 @@ def _check_redis(connection) -> dict:
 
 
 def _check_service(name: str, url: str, timeout: float) -> dict:
-    import requests
-
     started = time.perf_counter()
     target = f"{url}/health"
     try:

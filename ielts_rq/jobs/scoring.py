@@ -9,11 +9,14 @@ from __future__ import annotations
 from rq import get_current_job
 
 from .. import store
-from ..enqueue import enqueue, enqueue_many
 from ..errors import PermanentError, TransientError
+from ..policies import RESULTS_KEPT_DAYS
+from ..queueing.enqueue import enqueue, enqueue_many
+from ..scoring import ScoringInputError, score
+from ..services.scoring import score_with_service
 from ..settings import get_settings
 
-MAX_BATCH = 100_000  # submission ids in one score_batch
+MAX_BATCH_SUBMISSIONS = 100_000  # submission ids in one score_batch
 CHUNK = 50  # submissions per job of a batch: one fork and a few reads serve fifty essays
 
 
@@ -56,7 +59,7 @@ def score_submissions(submission_ids: list) -> dict:
 
 def score_batch(submission_ids: list) -> dict:
     """Fan out one score_submission per id in pipelined bulk enqueues; the batch id is this job's id."""
-    ids = _id_list(submission_ids, limit=MAX_BATCH)
+    ids = _id_list(submission_ids, limit=MAX_BATCH_SUBMISSIONS)
     chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     job_ids = enqueue_many("score_submissions", [((chunk,), {}) for chunk in chunks])
     job = get_current_job()
@@ -88,19 +91,11 @@ def generate_feedback(submission_id: str) -> dict:
     }
 
 
-def cleanup_old_results(days_old: int = 30) -> dict:
+def cleanup_old_results(days_old: int = RESULTS_KEPT_DAYS) -> dict:
     """Delete results stored more than ``days_old`` days ago."""
     if not isinstance(days_old, int) or isinstance(days_old, bool) or days_old < 1:
         raise PermanentError(f"days_old must be a positive whole number of days, got {days_old!r}")
     return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
-
-
-def warm_up() -> None:
-    """Load the built-in scorer's data (word lists, spelling dictionary, model) into this process."""
-    from ..samples import TASK_2_ESSAY, TASK_2_PROMPT
-    from ..scoring import score
-
-    score("writing_task_2", TASK_2_ESSAY, TASK_2_PROMPT)
 
 
 def _id_list(submission_ids, limit: int) -> list[str]:
@@ -127,11 +122,7 @@ def _score(submission: dict) -> tuple[dict, str]:
     """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set."""
     service_url = get_settings().scoring_service_url
     if service_url:
-        from ..services.scoring import score_with_service
-
         return score_with_service(service_url, submission), "service"
-    from ..scoring import ScoringInputError, score
-
     try:
         response = score(submission["task_type"], submission["text"], submission.get("prompt"),
                          audio=submission.get("audio"))

@@ -8,15 +8,29 @@ Writing answers are scored by a model fitted to examiners' overall bands
 heuristics read off the IELTS speaking descriptors (see ``speaking.py``).
 """
 
+from .feedback import CRITERION_NAMES, criterion_name
 from .rules import MAX_TEXT_CHARS, MAX_TEXT_WORDS, TASK_TYPES, ScoringInputError, round_band
+from .samples import TASK_2_ESSAY, TASK_2_PROMPT
 from .scorer import SCORER_VERSION, score
 
 __all__ = [
-           "MAX_TEXT_CHARS",
-           "MAX_TEXT_WORDS",
-           "SCORER_VERSION",
-           "TASK_TYPES",
-           "ScoringInputError",
-           "round_band",
-           "score",
+    "CRITERION_NAMES",
+    "MAX_TEXT_CHARS",
+    "MAX_TEXT_WORDS",
+    "SCORER_VERSION",
+    "TASK_TYPES",
+    "ScoringInputError",
+    "criterion_name",
+    "round_band",
+    "score",
+    "warm_up",
 ]
+
+
+def warm_up() -> None:
+    """Load the scorer's data (word lists, spelling dictionary, model) into this process.
+
+    A worker on the scoring queue calls this once before its first job, so forked
+    horses inherit the loaded data instead of each loading it again.
+    """
+    score("writing_task_2", TASK_2_ESSAY, TASK_2_PROMPT)

@@ -21,6 +21,11 @@ CRITERION_NAMES = {
     "pronunciation": "Pronunciation",
 }
 
+
+def criterion_name(criterion: str) -> str:
+    """The human name of a criterion: ``task_response`` -> ``Task Response``."""
+    return CRITERION_NAMES.get(criterion) or " ".join(word.capitalize() for word in criterion.split("_"))
+
 # What a band means, in the spirit of the public IELTS band descriptors.
 BAND_SUMMARIES = (
     (9.0, "expert: full command of the language"),

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from ielts_rq import embedded, stats, store
-from ielts_rq.enqueue import enqueue_many
-from ielts_rq.queues import JsonJob, get_queue
-from ielts_rq.schedule import scheduler_alive
+from ielts_rq import store
+from ielts_rq.queueing import embedded
+from ielts_rq.queueing.enqueue import enqueue_many
+from ielts_rq.queueing.queues import JsonJob, get_queue
+from ielts_rq.queueing.schedule import scheduler_alive
+from ielts_rq.store import counters
 
 from ..conftest import HOME, ROOT
 
@@ -145,7 +147,7 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     lost = sum(result is None for result in results)
     # Each stored result counts once in the day's counter: a submission scored twice would count twice.
     counted = sum(day["counters"].get("scored:writing_task_2", 0)
-                  for day in stats.daily_counters(redis_conn, *_days_of_run()).values())
+                  for day in counters.daily_counters(redis_conn, *_days_of_run()).values())
     duplicated = int(counted) - (JOBS - lost)
     recovery = _recovery_seconds(redis_conn, log)
     print(f"\n\nreliability run: forking workers on {' and '.join(queues)}")

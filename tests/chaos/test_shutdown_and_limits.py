@@ -10,7 +10,7 @@ import pytest
 from rq import Retry
 
 from ielts_rq import enqueue
-from ielts_rq.queues import JsonJob, get_queue
+from ielts_rq.queueing.queues import JsonJob, get_queue
 
 from ..conftest import ROOT
 

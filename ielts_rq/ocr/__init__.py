@@ -1,0 +1,27 @@
+"""OCR: the text of a scanned or photographed essay, by the OCR service or Tesseract here.
+
+``extract_text(data, language="en")`` returns the shape of ``result``::
+
+    {text, confidence (0-100, mean word confidence), word_count, line_count,
+     pages, low_confidence, engine, notes}
+
+When ``OCR_SERVICE_URL`` is set the file goes to the service (``service``);
+otherwise Tesseract reads it here (``tesseract``).
+"""
+
+from __future__ import annotations
+
+from .. import media
+from ..settings import get_settings
+from . import service, tesseract
+from .tesseract import MAX_BYTES
+
+
+def extract_text(data: bytes, language: str = "en", settings=None) -> dict:
+    """Recognise the text of an image or PDF; the service if configured, else Tesseract."""
+    settings = settings or get_settings()
+    kind = media.require_kind(data, media.IMAGE_KINDS, max_bytes=MAX_BYTES)
+    if settings.ocr_service_url:
+        return service.extract(data, language=language, settings=settings,
+                               content_type=media.IMAGE_KINDS[kind])
+    return tesseract.extract_local(data, language=language, kind=kind)

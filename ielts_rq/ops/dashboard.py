@@ -1,0 +1,200 @@
+"""The dashboard: rq-dashboard mounted behind authentication, plus this system's own pages.
+
+rq-dashboard has no authentication, answers GET on its requeue-all URL and
+renders job text unescaped. Here every page needs HTTP basic auth (when
+credentials are configured), destructive actions need a same-origin POST,
+the single-job data it renders raw is HTML-escaped on the way out, and every
+response carries a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import html
+import json
+import secrets
+
+import rq_dashboard
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from rq import requeue_job
+from rq.serializers import JSONSerializer
+from rq.worker import Worker
+
+from .. import store
+from ..assets import templates_dir
+from ..queueing import schedule
+from ..queueing.connection import get_connection, redis_url
+from ..queueing.depths import queue_counts
+from ..queueing.queues import JsonJob
+from ..settings import get_settings
+from . import monitor
+from .metrics import exposition
+
+RQ_PREFIX = "/rq"
+OPEN_PATHS = ("/healthz",)  # the load balancer's probe needs no credentials
+pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dashboard"))
+
+
+def create_app() -> Flask:
+    """The WSGI app (gunicorn: ``ielts_rq.ops.dashboard:create_app()``)."""
+    app = Flask(__name__)
+    app.config.update(RQ_DASHBOARD_REDIS_URL=redis_url(), RQ_DASHBOARD_POLL_INTERVAL=2500)
+    _json_only(rq_dashboard.web)
+    rq_dashboard.web.setup_rq_connection(app)
+    app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
+    app.register_blueprint(pages)
+    app.before_request(_authenticate)
+    app.before_request(_guard_destructive_actions)
+    app.after_request(_escape_job_data)
+    app.after_request(_security_headers)
+    return app
+
+
+def _json_only(dashboard) -> None:
+    """Make rq-dashboard read every job as JSON, never with pickle.
+
+    Its serializer setting reaches only some of its routes: the job page,
+    delete, requeue and the workers list use RQ's default (pickle), so a
+    crafted job in Redis could run code on the dashboard's host. It has no
+    other option for these, so the names it uses are replaced here.
+    """
+    class JsonWorkers(Worker):
+        @classmethod
+        def all(cls, *args, **kwargs):
+            return Worker.all(*args, **{**kwargs, "serializer": JSONSerializer})
+
+    dashboard.config.serializer = JSONSerializer
+    dashboard.Job = JsonJob
+    dashboard.Worker = JsonWorkers
+    dashboard.requeue_job = functools.partial(requeue_job, serializer=JSONSerializer)
+
+
+def _authenticate():
+    settings = get_settings()
+    if request.path in OPEN_PATHS or not settings.dashboard_username:
+        return None
+    auth = request.authorization
+    good = (auth is not None and auth.type == "basic"
+            and hmac.compare_digest((auth.username or "").encode(), settings.dashboard_username.encode())
+            and hmac.compare_digest((auth.password or "").encode(), settings.dashboard_password.reveal().encode()))
+    if not good:
+        return Response("Authentication required.\n", 401, {"WWW-Authenticate": 'Basic realm="ielts-rq"'})
+    return None
+
+
+def _guard_destructive_actions():
+    """Requeue, delete and empty only by a POST from the dashboard's own pages."""
+    if not request.path.startswith(RQ_PREFIX):
+        return None
+    destructive = any(part in request.path for part in ("/requeue", "/delete", "/empty", "/compact"))
+    if destructive and request.method != "POST":
+        abort(405)
+    if request.method == "POST" and request.headers.get("X-Requested-With") != "XMLHttpRequest":
+        abort(403)  # a cross-site form cannot set this header; the dashboard's own AJAX calls do
+    return None
+
+
+def _escape_job_data(response: Response) -> Response:
+    """rq-dashboard's job and workers pages insert these strings as HTML: escape them first.
+
+    A worker's current job is shown by its description, never its call with
+    all its arguments (an essay, an address).
+    """
+    if not (request.path.startswith(RQ_PREFIX) and response.is_json):
+        return response
+    if "/data/job/" in request.path:
+        response.set_data(json.dumps(_escaped(response.get_json())))
+    elif request.path.endswith("/data/workers.json"):
+        data = response.get_json()
+        for worker in data.get("workers", []):
+            if isinstance(worker.get("current_job"), dict):
+                worker["current_job"]["call_string"] = worker["current_job"].get("description")
+        response.set_data(json.dumps(_escaped(data)))
+    return response
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = None
+    if response.mimetype == "text/html" and request.path.startswith(RQ_PREFIX):
+        nonce = secrets.token_urlsafe(16)
+        # rq-dashboard's one inline script per page gets a nonce; nothing injected into a page can.
+        response.set_data(response.get_data().replace(b'<script type="text/javascript">',
+                                                      f'<script type="text/javascript" nonce="{nonce}">'.encode()))
+    script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    # 'unsafe-eval' only for rq-dashboard's underscore templates, which compile with new Function().
+    if request.path.startswith(RQ_PREFIX):
+        script_src += " 'unsafe-eval'"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+@pages.route("/")
+def home():
+    return redirect(url_for("ielts.overview"))
+
+
+@pages.route("/overview")
+def overview():
+    connection = get_connection()
+    return render_template("overview.html", queues=queue_counts(connection),
+                           thresholds=get_settings().queue_depth_thresholds, health=monitor.latest_health(connection),
+                           alerts=monitor.recent_alerts(connection, 10))
+
+
+@pages.route("/schedule")
+def schedule_page():
+    return render_template("schedule.html", entries=schedule.entries(get_connection()))
+
+
+@pages.route("/health")
+def health_page():
+    connection = get_connection()
+    return render_template("health.html", latest=monitor.latest_health(connection),
+                           history=monitor.health_history(connection, 24))
+
+
+@pages.route("/depth")
+def depth_page():
+    connection = get_connection()
+    return render_template("depth.html", history=monitor.depth_history(connection, 60),
+                           thresholds=get_settings().queue_depth_thresholds, alerts=monitor.recent_alerts(connection))
+
+
+@pages.route("/batches")
+def batches_page():
+    return render_template("batches.html", batches=[store.batch_progress(b) for b in store.recent_batches(20)])
+
+
+@pages.route("/metrics")
+def metrics():
+    body, content_type = exposition(get_connection())
+    return Response(body, 200, {"Content-Type": content_type})
+
+
+@pages.route("/healthz")
+def healthz():
+    try:
+        get_connection().ping()
+    except Exception as exc:  # the probe's answer is the verdict, whatever went wrong
+        return Response(f"redis unreachable: {type(exc).__name__}\n", 503, {"Content-Type": "text/plain"})
+    return Response("ok\n", 200, {"Content-Type": "text/plain"})

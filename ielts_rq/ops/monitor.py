@@ -1,0 +1,81 @@
+"""Health verdicts, queue-depth samples and alerts, kept as small capped records in Redis."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from ..clock import now_iso
+from ..queueing import keys
+
+log = logging.getLogger("ielts_rq.monitor")
+
+HISTORY_LENGTH = 1440  # samples kept: a day at one a minute
+
+
+def save_health(connection, record: dict) -> None:
+    payload = json.dumps(record)
+    with connection.pipeline() as pipe:
+        pipe.set(keys.health_latest(), payload)
+        pipe.lpush(keys.health_history(), payload)
+        pipe.ltrim(keys.health_history(), 0, HISTORY_LENGTH - 1)
+        pipe.execute()
+
+
+def latest_health(connection) -> dict | None:
+    payload = connection.get(keys.health_latest())
+    return json.loads(payload) if payload else None
+
+
+def health_history(connection, limit: int = 24) -> list[dict]:
+    return [json.loads(p) for p in connection.lrange(keys.health_history(), 0, limit - 1)]
+
+
+def save_depth_sample(connection, sample: dict) -> None:
+    payload = json.dumps({"at": now_iso(), "queues": sample})
+    with connection.pipeline() as pipe:
+        pipe.lpush(keys.depth_history(), payload)
+        pipe.ltrim(keys.depth_history(), 0, HISTORY_LENGTH - 1)
+        pipe.execute()
+
+
+def depth_history(connection, limit: int = 60) -> list[dict]:
+    return [json.loads(p) for p in connection.lrange(keys.depth_history(), 0, limit - 1)]
+
+
+def depth_alerts(sample: dict, thresholds: dict[str, int]) -> list[dict]:
+    """An alert for each queue whose waiting jobs exceed its threshold."""
+    return [
+        {"queue": name, "kind": "depth", "value": counts["queued"], "threshold": thresholds[name],
+         "message": f"queue {name} has {counts['queued']} jobs waiting (threshold {thresholds[name]})"}
+        for name, counts in sample.items()
+        if name in thresholds and counts["queued"] > thresholds[name]
+    ]
+
+
+def wait_alerts(waits: dict[str, float], thresholds: dict[str, int]) -> list[dict]:
+    """An alert for each queue whose oldest job has waited longer than its threshold."""
+    return [
+        {"queue": name, "kind": "wait", "value": round(seconds), "threshold": thresholds[name],
+         "message": f"queue {name}: the oldest job has waited {seconds:.0f}s (threshold {thresholds[name]}s)"}
+        for name, seconds in waits.items()
+        if name in thresholds and seconds > thresholds[name]
+    ]
+
+
+def raise_alert(connection, alert: dict, cooldown: int) -> dict | None:
+    """Store and log an alert, unless the same queue and kind alerted within ``cooldown`` seconds."""
+    if not connection.set(keys.alert_cooldown(alert["queue"], alert["kind"]), 1, nx=True, ex=cooldown):
+        return None
+    record = {**alert, "at": now_iso(), "ts": time.time()}
+    log.warning("alert: %s", alert["message"])
+    with connection.pipeline() as pipe:
+        pipe.lpush(keys.alerts(), json.dumps(record))
+        pipe.ltrim(keys.alerts(), 0, HISTORY_LENGTH - 1)
+        pipe.execute()
+    return record
+
+
+def recent_alerts(connection, limit: int = 50) -> list[dict]:
+    return [json.loads(p) for p in connection.lrange(keys.alerts(), 0, limit - 1)]

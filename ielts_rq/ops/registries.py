@@ -1,0 +1,182 @@
+"""Read and act on RQ's registries: what the admin CLI and the dashboard show.
+
+Arguments are shown with secrets masked: any configured secret value, and
+the value of any keyword whose name says it is a secret.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rq.exceptions import DeserializationError
+from rq.registry import FailedJobRegistry
+from rq.scheduler import RQScheduler
+from rq.serializers import JSONSerializer
+from rq.worker import Worker
+
+from ..clock import iso
+from ..policies import POLICIES, QUEUES
+from ..queueing.connection import redis_url
+from ..queueing.depths import queue_counts
+from ..queueing.queues import JsonJob, get_queue, job_name
+from ..queueing.schedule import scheduler_alive
+from ..settings import get_settings, hide_password
+
+SECRET_NAME = re.compile(r"pass|secret|token|api_?key|authorization", re.IGNORECASE)
+MASK = "****"
+
+
+def system_status(connection) -> dict:
+    return {
+        "redis": hide_password(redis_url()),
+        "queues": queue_counts(connection),
+        "workers": [worker_summary(w) for w in Worker.all(connection=connection, serializer=JSONSerializer)],
+        "schedulers": {
+            "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
+            "rq_scheduler": scheduler_alive(connection),
+        },
+    }
+
+
+def worker_summary(worker) -> dict:
+    return {
+        "name": worker.name,
+        "state": worker.get_state(),
+        "queues": worker.queue_names(),
+        "current_job": worker.get_current_job_id(),
+        "pid": worker.pid,
+        "hostname": worker.hostname,
+        "successful_jobs": worker.successful_job_count,
+        "failed_jobs": worker.failed_job_count,
+        "working_seconds": round(worker.total_working_time or 0, 3),
+        "last_heartbeat": worker.last_heartbeat.isoformat() if worker.last_heartbeat else None,
+    }
+
+
+def failed_jobs(connection, queues, limit: int = 100) -> list[dict]:
+    rows = []
+    for name in queues:
+        registry = get_queue(name, connection).failed_job_registry
+        ids = registry.get_job_ids(0, limit - 1, desc=True)
+        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=connection) if job]
+    rows.sort(key=lambda row: row["ended_at"] or "", reverse=True)
+    return rows[:limit]
+
+
+def failure_row(job, queue: str) -> dict:
+    return {
+        "id": job.id,
+        "queue": queue,
+        "job": job_name(job),
+        "ended_at": iso(job.ended_at),
+        "error": last_line(error_text(job)),
+    }
+
+
+def select_failed(connection, queues, exception_text: str | None, job_ids) -> list[dict]:
+    """Failed jobs matching every filter given (queue, text in the error, ids)."""
+    rows = []
+    for name in queues:
+        registry = get_queue(name, connection).failed_job_registry
+        ids = registry.get_job_ids()
+        if job_ids:
+            ids = [i for i in ids if i in set(job_ids)]
+        for job in JsonJob.fetch_many(ids, connection=connection):
+            if job and (not exception_text or exception_text.lower() in error_text(job).lower()):
+                rows.append(failure_row(job, name))
+    return rows
+
+
+def requeue(connection, rows: list[dict]) -> None:
+    for row in rows:
+        FailedJobRegistry(row["queue"], connection=connection, serializer=JSONSerializer,
+                          job_class=JsonJob).requeue(row["id"])
+
+
+def delete_failed(connection, job_ids) -> int:
+    deleted = 0
+    for job in JsonJob.fetch_many(list(job_ids), connection=connection):
+        if job is not None and job.get_status() == "failed":
+            FailedJobRegistry(job.origin, connection=connection, serializer=JSONSerializer,
+                              job_class=JsonJob).remove(job, delete_job=True)
+            deleted += 1
+    return deleted
+
+
+def job_details(job, traceback: bool) -> dict:
+    status = job.get_status()
+    details = {
+        "id": job.id,
+        "job": job_name(job),
+        "queue": job.origin,
+        "status": status,
+        "description": job.description,
+        **_call(job),
+        "enqueued_at": iso(job.enqueued_at),
+        "started_at": iso(job.started_at),
+        "ended_at": iso(job.ended_at),
+        "timeout": job.timeout,
+        "retries_left": job.retries_left,
+        "last_error": mask(job.meta.get("last_error")),
+        "worker": job.worker_name,
+    }
+    if status == "finished":
+        details["result"] = mask(job.return_value())
+    if status in ("failed", "stopped") or job.exc_info:
+        details["error"] = last_line(error_text(job))
+        if traceback:
+            details["traceback"] = mask(error_text(job))
+    return details
+
+
+def _call(job) -> dict:
+    """The job's function and arguments, secrets masked; an undecodable job says so."""
+    try:
+        return {"function": job.func_name, "args": mask(list(job.args)), "kwargs": mask(dict(job.kwargs))}
+    except DeserializationError:
+        return {"function": None, "args": None, "kwargs": None, "data": "not JSON: refused, never unpickled"}
+
+
+def registered() -> list[dict]:
+    return [{"job": name, "queue": p.queue, "function": p.func, "timeout": p.timeout,
+             "retries": len(p.retry_intervals)} for name, p in sorted(POLICIES.items())]
+
+
+def active_jobs(connection) -> list[dict]:
+    rows = []
+    for name in QUEUES:
+        ids = get_queue(name, connection).started_job_registry.get_job_ids()
+        for job in JsonJob.fetch_many(ids, connection=connection):
+            if job:
+                rows.append({"id": job.id, "queue": name, "job": job_name(job), "worker": job.worker_name,
+                             "started_at": iso(job.started_at)})
+    return rows
+
+
+def worker_stats(connection) -> list[dict]:
+    keys = ("name", "state", "queues", "pid", "successful_jobs", "failed_jobs", "working_seconds")
+    return [{k: summary[k] for k in keys} for summary in
+            (worker_summary(w) for w in Worker.all(connection=connection, serializer=JSONSerializer))]
+
+
+def mask(value):
+    """The value with every secret replaced by ****, recursively."""
+    secrets = get_settings().secrets
+    if isinstance(value, dict):
+        return {k: MASK if SECRET_NAME.search(str(k)) else mask(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask(v) for v in value]
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, MASK)
+    return value
+
+
+def error_text(job) -> str:
+    result = job.latest_result()
+    return (result.exc_string if result and result.exc_string else job.exc_info) or ""
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""

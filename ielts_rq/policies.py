@@ -1,0 +1,139 @@
+"""The queues, their settings, and every job's policy: the one table the system reads.
+
+Nothing else in ielts-rq names a queue, a timeout or a retention period:
+``enqueue()``, the workers, the scheduler, the alerts, the settings and the
+CLI all read this module. It is plain data with no imports of RQ or Redis,
+so every layer can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NotFound
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+WEEK = 7 * DAY
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """What belongs to a queue, whatever job runs on it."""
+
+    rate_limit: int | None  # the platform's jobs per minute across all workers; over it a job waits
+    depth_alert: int  # waiting jobs before an alert (QUEUE_DEPTH_THRESHOLDS overrides)
+    wait_alert: int  # seconds the oldest waiting job may wait before an alert (QUEUE_WAIT_THRESHOLDS)
+    # A function a worker on this queue calls once before its first job (dotted path), so
+    # that forked horses inherit what it loads.
+    preload: str | None = None
+
+
+# In priority order: a worker on several queues takes from the first non-empty one.
+QUEUE_SETTINGS: dict[str, QueueSettings] = {
+    "scoring": QueueSettings(rate_limit=60, depth_alert=1000, wait_alert=300,
+                             preload="ielts_rq.scoring.warm_up"),
+    "file_processing": QueueSettings(rate_limit=30, depth_alert=200, wait_alert=900),
+    "email": QueueSettings(rate_limit=100, depth_alert=2000, wait_alert=600),
+    "analytics": QueueSettings(rate_limit=None, depth_alert=200, wait_alert=1800),
+    "health": QueueSettings(rate_limit=None, depth_alert=20, wait_alert=300),
+}
+QUEUES = tuple(QUEUE_SETTINGS)
+
+# How long records are kept: the cleanup jobs' defaults, which the cron table and the CLI use.
+RESULTS_KEPT_DAYS = 30
+ANALYTICS_KEPT_DAYS = 90
+TEMP_FILES_KEPT_HOURS = 24
+
+
+@dataclass(frozen=True)
+class JobPolicy:
+    func: str  # dotted path of the plain function the worker imports
+    queue: str
+    timeout: int  # seconds before the work horse is killed
+    result_ttl: int  # seconds a finished job's result is kept
+    failure_ttl: int  # seconds a failed job stays in the failed registry
+    retry_intervals: tuple[int, ...] = ()  # seconds before each retry of a transient failure
+    # Positional arguments are ids or numbers, safe to show in the job's
+    # description; False where they may carry user text or addresses.
+    describe_args: bool = True
+    # One pending job per first argument (a submission id): asking twice while
+    # it waits or runs gives back the same job.
+    unique: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.func.rsplit(".", 1)[1]
+
+
+def _policy(module: str, name: str, queue: str, **kwargs) -> tuple[str, JobPolicy]:
+    return name, JobPolicy(func=f"ielts_rq.jobs.{module}.{name}", queue=queue, **kwargs)
+
+
+_TRANSIENT = (10, 60, 300)  # 10 s, 1 min, 5 min: rides out a service restart
+_EMAIL_RETRIES = (10, 60, 300, 900)  # a mail server can be down for longer
+
+POLICIES: dict[str, JobPolicy] = dict([
+    _policy("scoring", "score_submission", "scoring", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT, unique=True),
+    _policy("scoring", "score_submissions", "scoring", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT, describe_args=False),
+    _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=(30,), describe_args=False),
+    _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT, unique=True),
+    _policy("scoring", "cleanup_old_results", "scoring", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=(60,)),
+    # OCR of a 20-page PDF and a 10-minute recording both fit in these timeouts.
+    _policy("files", "process_image", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("files", "process_audio", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("files", "upload_to_s3", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT, describe_args=False),
+    _policy("files", "cleanup_temp_files", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=(60,)),
+    _policy("files", "process_batch", "file_processing", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=(30,), describe_args=False),
+    _policy("email", "send_welcome_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    _policy("email", "send_scoring_complete", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, unique=True),
+    _policy("email", "send_weekly_report", "email", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, unique=True),
+    _policy("email", "send_generic_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    # Ten minutes of sending at 100 a minute, and room to spare.
+    _policy("email", "send_batch_emails", "email", timeout=1200, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+    _policy("email", "send_platform_report", "email", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_EMAIL_RETRIES),
+    _policy("email", "send_weekly_reports", "email", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "process_user_analytics", "analytics", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "process_platform_analytics", "analytics", timeout=300, result_ttl=DAY,
+            failure_ttl=WEEK, retry_intervals=_TRANSIENT),
+    _policy("analytics", "generate_weekly_report", "analytics", timeout=300, result_ttl=WEEK, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT),
+    _policy("analytics", "cleanup_old_analytics", "analytics", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=(60,)),
+    _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
+    _policy("health", "send_alert_webhook", "health", timeout=30, result_ttl=DAY, failure_ttl=WEEK,
+            retry_intervals=_TRANSIENT, describe_args=False),
+    _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
+])
+
+
+
+def get_policy(name: str) -> JobPolicy:
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise UnknownJob(name) from None
+
+
+class UnknownJob(NotFound):
+    """A job name that is not in the policy table."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown job {str(name)[:80]!r}; jobs are {', '.join(sorted(POLICIES))}")

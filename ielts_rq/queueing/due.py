@@ -1,0 +1,53 @@
+"""Move due jobs (retries with a delay, ``--in``/``--at``, rate-limited jobs) onto their queues.
+
+RQ leaves this to one worker's scheduler process, which holds a lock for 61 s
+and which other workers try to take over only every 120 s: when that worker
+is killed, delayed retries wait up to three minutes. Here every worker (at
+each maintenance) and the cron scheduler (every cycle) move due jobs, each
+job atomically in one Lua script, so however many run at once and whoever
+dies, a due job is queued exactly once and soon.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rq.job import Job
+from rq.utils import now, utcformat
+
+from ..policies import QUEUES
+from .queues import get_queue
+
+BATCH = 500
+
+# KEYS: scheduled registry, queue list. ARGV: now (epoch s), batch size, job key prefix, enqueued_at text.
+_MOVE_DUE = """
+local moved = 0
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, job_id in ipairs(due) do
+    if redis.call('ZREM', KEYS[1], job_id) == 1 then
+        local job_key = ARGV[3] .. job_id
+        if redis.call('EXISTS', job_key) == 1 then
+            redis.call('HSET', job_key, 'status', 'queued', 'enqueued_at', ARGV[4])
+            redis.call('RPUSH', KEYS[2], job_id)
+            moved = moved + 1
+        end
+    end
+end
+return moved
+"""
+
+
+def enqueue_due_jobs(connection, queue_names=QUEUES) -> int:
+    """Queue every job whose scheduled time has come; return how many were moved."""
+    script = connection.register_script(_MOVE_DUE)
+    moved = 0
+    for name in queue_names:
+        queue = get_queue(name, connection)
+        while True:
+            count = script(keys=[queue.scheduled_job_registry.key, queue.key],
+                           args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now())])
+            moved += count
+            if count < BATCH:
+                break
+    return moved

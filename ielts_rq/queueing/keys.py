@@ -1,0 +1,132 @@
+"""Every Redis key ielts-rq reads or writes, named here and nowhere else.
+
+The platform's records live under one prefix (``IELTS_KEY_PREFIX``,
+``ielts:`` by default); RQ keeps its own keys under ``rq:``, and the one of
+them this system reads directly, a job's hash, is built here too.
+"""
+
+from __future__ import annotations
+
+from rq.job import Job
+
+from ..settings import get_settings
+
+
+def key(*parts) -> str:
+    """``key("submission", "abc")`` -> ``"ielts:submission:abc"`` (prefix from settings)."""
+    return get_settings().key_prefix + ":".join(str(part) for part in parts)
+
+
+def rq_job(job_id: str) -> str:
+    """RQ's hash of a job (``rq:job:ID``)."""
+    return Job.redis_job_namespace_prefix + job_id
+
+
+# Records: submissions, users, results -----------------------------------------
+
+def user(user_id: str) -> str:
+    return key("user", user_id)
+
+
+def submission(submission_id: str) -> str:
+    return key("submission", submission_id)
+
+
+def submissions_by_user(user_id: str) -> str:
+    return key("submissions", "by_user", user_id)
+
+
+def result(submission_id: str) -> str:
+    return key("result", submission_id)
+
+
+def result_by_content(fingerprint: str) -> str:
+    return key("result", "by_content", fingerprint)
+
+
+def results_by_time() -> str:
+    return key("results", "by_time")
+
+
+def results_by_day(day: str) -> str:
+    return key("results", "by_day", day)
+
+
+def results_by_user(user_id: str) -> str:
+    return key("results", "by_user", user_id)
+
+
+def results_channel() -> str:
+    """The pub/sub channel on which every stored result is announced."""
+    return key("results")
+
+
+def analytics(kind: str, subject: str, period: str) -> str:
+    return key("analytics", kind, subject, period)
+
+
+def analytics_by_time() -> str:
+    return key("analytics", "by_time")
+
+
+def batch(batch_id: str) -> str:
+    return key("batch", batch_id)
+
+
+def batch_jobs(batch_id: str) -> str:
+    return key("batch", batch_id, "jobs")
+
+
+def batches_by_time() -> str:
+    return key("batches", "by_time")
+
+
+def day_counters(day: str) -> str:
+    return key("daily", day)
+
+
+def day_learners(day: str) -> str:
+    return key("daily", day, "learners")
+
+
+# Jobs and operations ---------------------------------------------------------------
+
+def email_sent(marker: str) -> str:
+    return key("email", "sent", marker)
+
+
+def job_counts() -> str:
+    """Jobs finished and failed, and seconds worked, per job name."""
+    return key("metrics", "jobs")
+
+
+def rate_limits() -> str:
+    return key("ratelimit")
+
+
+def schedule_runs(entry: str) -> str:
+    return key("schedule", "runs", entry)
+
+
+def scheduler_alive() -> str:
+    return key("scheduler", "alive")
+
+
+def health_latest() -> str:
+    return key("health", "latest")
+
+
+def health_history() -> str:
+    return key("health", "history")
+
+
+def depth_history() -> str:
+    return key("queue_depth", "history")
+
+
+def alerts() -> str:
+    return key("alerts")
+
+
+def alert_cooldown(queue: str, kind: str) -> str:
+    return key("alert", "cooldown", queue, kind)

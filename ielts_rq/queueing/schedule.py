@@ -1,0 +1,255 @@
+"""The cron table (UTC, whatever the host's time zone), registered with rq-scheduler.
+
+``CRON_TABLE`` is plain data and ``next_run`` a plain function of a datetime,
+so both are tested without Redis or a clock. ``sync`` registers the table
+idempotently; ``CronScheduler`` is rq-scheduler's loop with three changes:
+times are computed in UTC, a tick is claimed and rescheduled in one Lua step
+before it is enqueued so two schedulers can never enqueue it twice, and the
+lock is extended while a slow cycle runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import crontab
+from rq_scheduler import Scheduler
+
+from ..clock import iso
+from ..errors import NotFound
+from ..policies import DAY, HOUR, WEEK, get_policy
+from . import keys
+from .due import enqueue_due_jobs
+from .enqueue import describe
+from .queues import JsonJob, get_queue
+
+log = logging.getLogger("ielts_rq.schedule")
+
+ID_PREFIX = "cron-"
+RUNS_KEPT = 50
+
+
+@dataclass(frozen=True)
+class CronEntry:
+    name: str  # stable: the job id is cron-<name>
+    cron: str  # minute hour day-of-month month day-of-week, in UTC
+    job: str  # a job of policies.POLICIES
+    args: tuple = ()
+    # Longer than the interval: rq-scheduler drops an entry whose job hash has expired.
+    result_ttl: int = DAY
+
+    @property
+    def job_id(self) -> str:
+        return ID_PREFIX + self.name
+
+
+CRON_TABLE: tuple[CronEntry, ...] = (
+    # The cleanups keep what policies.py says (their jobs' defaults).
+    CronEntry("cleanup-old-results", "0 2 * * *", "cleanup_old_results", result_ttl=3 * DAY),
+    CronEntry("cleanup-temp-files", "0 3 * * *", "cleanup_temp_files", result_ttl=3 * DAY),
+    CronEntry("cleanup-old-analytics", "0 4 * * *", "cleanup_old_analytics", result_ttl=3 * DAY),
+    CronEntry("weekly-platform-report", "0 6 * * 1", "generate_weekly_report", ("platform",), result_ttl=3 * WEEK),
+    CronEntry("weekly-report-emails", "0 8 * * 1", "send_weekly_reports", (), result_ttl=3 * WEEK),
+    CronEntry("health-check", "0 * * * *", "health_check", (), result_ttl=DAY),
+    # Not in the platform's old table: the dashboard's queue-depth history and alerts need samples.
+    CronEntry("monitor-queue-depth", "*/5 * * * *", "monitor_queue_depth", (), result_ttl=HOUR),
+)
+
+
+def next_run(cron: str, after: datetime) -> datetime:
+    """The first time strictly after ``after`` that matches ``cron``, read in UTC."""
+    if after.tzinfo is None:
+        raise ValueError("next_run needs an aware datetime")
+    return crontab.CronTab(cron).next(now=after.astimezone(timezone.utc), return_datetime=True)
+
+
+def entry_named(name: str) -> CronEntry:
+    for entry in CRON_TABLE:
+        if entry.name == name:
+            return entry
+    raise NotFound(f"no schedule entry {name!r}; entries are {', '.join(e.name for e in CRON_TABLE)}")
+
+
+# Registration ---------------------------------------------------------------
+
+def sync(connection, now: datetime | None = None) -> dict:
+    """Make Redis hold exactly the table: add or update entries, remove those gone from it."""
+    now = now or datetime.now(timezone.utc)
+    scheduler = CronScheduler(connection=connection)
+    registered = {entry.job_id for entry in CRON_TABLE}
+    added = [entry.name for entry in CRON_TABLE if _register(scheduler, entry, now)]
+    removed = [job_id for job_id in _registered_ids(scheduler) if job_id not in registered]
+    for job_id in removed:
+        _unregister(scheduler, job_id)
+    return {"added_or_updated": added, "removed": [job_id[len(ID_PREFIX):] for job_id in removed]}
+
+
+def clear(connection) -> int:
+    scheduler = CronScheduler(connection=connection)
+    ids = _registered_ids(scheduler)
+    for job_id in ids:
+        _unregister(scheduler, job_id)
+    return len(ids)
+
+
+def entries(connection, now: datetime | None = None) -> list[dict]:
+    """Each entry with its cron line, next run (UTC), last run and outcome."""
+    now = now or datetime.now(timezone.utc)
+    scheduler = CronScheduler(connection=connection)
+    rows = []
+    for entry in CRON_TABLE:
+        score = connection.zscore(scheduler.scheduled_jobs_key, entry.job_id)
+        last = last_runs(connection, entry.name, 1)
+        rows.append({
+            "name": entry.name, "cron": entry.cron, "job": entry.job, "args": list(entry.args),
+            "queue": get_policy(entry.job).queue, "registered": score is not None,
+            "next_run": iso(datetime.fromtimestamp(score, timezone.utc) if score else next_run(entry.cron, now)),
+            "last_run": last[0]["tick"] if last else None,
+            "last_outcome": _outcome(connection, entry) if last else None,
+        })
+    return rows
+
+
+def last_runs(connection, name: str, limit: int = RUNS_KEPT) -> list[dict]:
+    return [json.loads(p) for p in connection.lrange(keys.schedule_runs(name), 0, limit - 1)]
+
+
+def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
+    """Write the entry unless Redis already holds the same definition; True if written."""
+    policy = get_policy(entry.job)
+    connection = scheduler.connection
+    if connection.zscore(scheduler.scheduled_jobs_key, entry.job_id) is not None:
+        existing = JsonJob.fetch_many([entry.job_id], connection=connection)[0]
+        if existing is not None and _same_definition(existing, entry, policy):
+            return False
+    job = JsonJob.create(policy.func, args=entry.args, connection=connection, id=entry.job_id,
+                         result_ttl=entry.result_ttl, timeout=policy.timeout, status="scheduled",
+                         description=describe(policy, entry.args))
+    job.origin = policy.queue
+    job.meta.update(cron_string=entry.cron, schedule_name=entry.name)
+    job.save()
+    connection.zadd(scheduler.scheduled_jobs_key, {entry.job_id: next_run(entry.cron, now).timestamp()})
+    return True
+
+
+def _same_definition(job, entry: CronEntry, policy) -> bool:
+    return (job.func_name == policy.func and list(job.args) == list(entry.args) and job.origin == policy.queue
+            and job.meta.get("cron_string") == entry.cron and job.result_ttl == entry.result_ttl
+            and job.timeout == policy.timeout)
+
+
+def _registered_ids(scheduler) -> list[str]:
+    members = scheduler.connection.zrange(scheduler.scheduled_jobs_key, 0, -1)
+    return [m.decode() for m in members if m.decode().startswith(ID_PREFIX)]
+
+
+def _unregister(scheduler, job_id: str) -> None:
+    scheduler.connection.zrem(scheduler.scheduled_jobs_key, job_id)
+    scheduler.connection.delete(keys.rq_job(job_id))
+
+
+def _outcome(connection, entry: CronEntry) -> str:
+    jobs = JsonJob.fetch_many([entry.job_id], connection=connection)
+    return jobs[0].get_status() if jobs[0] is not None else "expired"
+
+
+# The scheduler loop ------------------------------------------------------------
+
+class CronScheduler(Scheduler):
+    """rq-scheduler's loop, with UTC cron times, claimed ticks and a lock that outlives slow cycles."""
+
+    job_class = JsonJob  # rq-scheduler would otherwise create pickled jobs
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("job_class", JsonJob)
+        super().__init__(*args, **kwargs)
+        self._lock_token = uuid.uuid4().hex
+
+    def acquire_lock(self):
+        self._lock_acquired = bool(self.connection.set(self.scheduler_lock_key, self._lock_token,
+                                                       ex=self._lock_ttl(), nx=True))
+        return self._lock_acquired
+
+    def remove_lock(self):
+        if self._lock_acquired:
+            # Delete only our own lock: after a very slow cycle it may belong to another scheduler.
+            self.connection.eval(_DELETE_IF_OWNER, 1, self.scheduler_lock_key, self._lock_token)
+            self._lock_acquired = False
+
+    def enqueue_jobs(self):
+        jobs = super().enqueue_jobs()
+        heal_missing_entries(self.connection)
+        enqueue_due_jobs(self.connection)  # delayed retries and --in/--at jobs too
+        return jobs
+
+    def enqueue_job(self, job):
+        """Claim the tick and schedule the next in one atomic step (in UTC), then enqueue the job."""
+        self.connection.expire(self.scheduler_lock_key, self._lock_ttl())  # still working: keep the lock
+        tick = self.connection.zscore(self.scheduled_jobs_key, job.id)
+        if tick is None:
+            return
+        cron = job.meta.get("cron_string")
+        upcoming = next_run(cron, max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc))) \
+            if cron else None
+        claim = self.connection.register_script(_CLAIM_TICK)
+        if not claim(keys=[self.scheduled_jobs_key], args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
+            return  # another scheduler took this tick
+        name = job.meta.get("schedule_name", job.id)
+        moment = iso(datetime.fromtimestamp(tick, timezone.utc))
+        if job.get_status() in ("queued", "started"):
+            log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
+            return
+        get_queue(job.origin, self.connection).enqueue_job(job)
+        with self.connection.pipeline() as pipe:
+            pipe.lpush(keys.schedule_runs(name), json.dumps(
+                {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}))
+            pipe.ltrim(keys.schedule_runs(name), 0, RUNS_KEPT - 1)
+            pipe.execute()
+        log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
+
+    def heartbeat(self):
+        super().heartbeat()
+        # A key of our own that says a scheduler is alive, so `status` need not scan rq-scheduler's keys.
+        self.connection.set(keys.scheduler_alive(), self.name, ex=self._lock_ttl())
+
+    def _lock_ttl(self) -> int:
+        return int(self._interval) + 10
+
+
+def scheduler_alive(connection) -> str | None:
+    """The name of a live scheduler, if one has sent a heartbeat lately."""
+    name = connection.get(keys.scheduler_alive())
+    return name.decode() if name else None
+
+
+def heal_missing_entries(connection) -> None:
+    """Re-add any table entry missing from the schedule (e.g. a scheduler died mid-tick)."""
+    scheduler_key = CronScheduler.scheduled_jobs_key
+    now = datetime.now(timezone.utc)
+    for entry in CRON_TABLE:
+        if connection.zscore(scheduler_key, entry.job_id) is None:
+            if connection.exists(keys.rq_job(entry.job_id)):
+                connection.zadd(scheduler_key, {entry.job_id: next_run(entry.cron, now).timestamp()}, nx=True)
+            else:
+                _register(CronScheduler(connection=connection), entry, now)
+
+
+# KEYS: the schedule. ARGV: job id, the tick seen, the next tick ("" for none).
+# Only the scheduler that still sees the tick it read moves it on: a tick is enqueued once.
+_CLAIM_TICK = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
+else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return 1
+"""
+
+_DELETE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""

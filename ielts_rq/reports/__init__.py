@@ -1,0 +1,1 @@
+"""Analytics and reports: figures from the stored records, weekly reports and their charts."""

@@ -1,0 +1,83 @@
+"""Client of the platform's speech-to-text service.
+
+REST contract::
+
+    POST {SPEECH_SERVICE_URL}/transcribe
+    multipart/form-data:
+        audio     the recording (WAV, MP3, M4A/AAC, OGG/Opus or FLAC)
+        language  ISO 639-1 code, e.g. "en"
+
+    200 application/json:
+        {"text": str,
+         "confidence": number (0..1),
+         "duration": number (seconds of audio),
+         "words": [{"word": str, "start": s, "end": s, "confidence": 0..1}, ...],
+         "notes": [str]?}
+
+    4xx  the recording was refused: the job fails with the service's answer quoted
+    429/5xx or no connection: retried in the call, then the job is retried later
+
+Word times are seconds from the start of the recording, in order. The answer
+is returned in the shape of ``speech.result`` (speech rate and
+pauses computed here from the word times) with ``engine`` "service".
+"""
+
+from __future__ import annotations
+
+from ..errors import PermanentError
+from ..services import http
+from ..settings import get_settings
+from .result import LOW_CONFIDENCE, LOW_CONFIDENCE_NOTE, NO_SPEECH_NOTE, summarise
+
+SERVICE = "speech"
+NUMBER = (int, float)
+REQUIRED = {"text": str, "confidence": NUMBER, "duration": NUMBER, "words": list}
+WORD_FIELDS = {"word": str, "start": NUMBER, "end": NUMBER, "confidence": NUMBER}
+
+
+def transcribe(data: bytes, language: str = "en", settings=None,
+               content_type: str = "application/octet-stream") -> dict:
+    """Send a recording to the speech service and return its answer in the local shape."""
+    settings = settings or get_settings()
+    answer = http.post(
+        SERVICE,
+        f"{settings.speech_service_url}/transcribe",
+        files={"audio": ("recording", data, content_type)},
+        data={"language": language},
+        timeout=(settings.service_connect_timeout, settings.service_read_timeout),
+    )
+    return from_answer(answer)
+
+
+def from_answer(answer: dict) -> dict:
+    """Validate the service's answer and give it the shape of a local result."""
+    http.require_fields(SERVICE, answer, REQUIRED)
+    confidence, duration = float(answer["confidence"]), float(answer["duration"])
+    if not 0 <= confidence <= 1:
+        raise _malformed(f"confidence {confidence} not in 0..1")
+    if duration < 0:
+        raise _malformed(f"negative duration {duration}")
+    words = [_word(item) for item in answer["words"]]
+    given = answer.get("notes")
+    notes = [str(note) for note in given if note] if isinstance(given, list) else []
+    if not answer["text"].strip():
+        notes.append(NO_SPEECH_NOTE)
+    elif confidence < LOW_CONFIDENCE:
+        notes.append(LOW_CONFIDENCE_NOTE)
+    result = summarise(words, duration, engine="service")
+    result.update(text=answer["text"], confidence=round(confidence, 3), notes=list(dict.fromkeys(notes)))
+    return result
+
+
+def _word(item) -> dict:
+    if not isinstance(item, dict):
+        raise _malformed("a word is not an object")
+    http.require_fields(SERVICE, item, WORD_FIELDS)
+    if item["end"] < item["start"]:
+        raise _malformed(f"word {item['word']!r} ends before it starts")
+    return {"word": item["word"], "start": float(item["start"]), "end": float(item["end"]),
+            "confidence": float(item["confidence"])}
+
+
+def _malformed(problem: str) -> PermanentError:
+    return PermanentError(f"{SERVICE} service sent a malformed answer: {problem}")

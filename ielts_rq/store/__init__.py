@@ -1,0 +1,40 @@
+"""The platform's records in Redis: learners, submissions, results, analytics and batches.
+
+One module per kind of record; what the platform calls is re-exported here,
+so ``store.create_submission(...)`` and ``store.get_result(...)`` work::
+
+    from ielts_rq import store
+    submission_id = store.create_submission("user-42", "writing_task_2", essay, prompt=question)
+"""
+
+from .analytics import delete_analytics_older_than, get_analytics, save_analytics
+from .batches import batch_progress, recent_batches, save_batch
+from .records import check_id, new_id
+from .results import (
+                      content_fingerprint,
+                      delete_results_older_than,
+                      get_result,
+                      get_results,
+                      result_for_same_content,
+                      results_for_same_content,
+                      results_for_user,
+                      save_result,
+                      save_results,
+)
+from .submissions import (
+                      MAX_PROMPT_CHARS,
+                      create_submission,
+                      get_submission,
+                      get_submissions,
+                      require_submission,
+                      submissions_for_user,
+)
+from .users import get_user, get_users, save_user
+
+__all__ = [
+    "batch_progress", "check_id", "content_fingerprint", "create_submission", "delete_analytics_older_than",
+    "delete_results_older_than", "get_analytics", "get_result", "get_results", "get_submission", "get_submissions",
+    "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",
+    "result_for_same_content", "results_for_same_content", "results_for_user", "save_analytics", "save_batch",
+    "save_result", "save_results", "save_user", "submissions_for_user",
+]

@@ -1,0 +1,55 @@
+"""Batches: the jobs one fan-out created, and their progress read from RQ's job hashes."""
+
+from __future__ import annotations
+
+import json
+
+from ..clock import iso
+from ..errors import NotFound
+from ..policies import DAY
+from ..queueing import keys
+from ..queueing.connection import get_connection
+from . import records
+from .records import check_id, read
+
+BATCH_KEPT = 30 * DAY
+PUSH_CHUNK = 1000
+
+
+def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0) -> dict:
+    now = records.now()
+    batch = {"id": batch_id, "kind": kind, "total": len(job_ids), "skipped": skipped, "created_at": iso(now)}
+    with get_connection().pipeline() as pipe:
+        pipe.set(keys.batch(batch_id), json.dumps(batch), ex=BATCH_KEPT)
+        pipe.delete(keys.batch_jobs(batch_id))
+        for start in range(0, len(job_ids), PUSH_CHUNK):
+            pipe.rpush(keys.batch_jobs(batch_id), *job_ids[start:start + PUSH_CHUNK])
+        pipe.expire(keys.batch_jobs(batch_id), BATCH_KEPT)
+        pipe.zadd(keys.batches_by_time(), {batch_id: now})
+        pipe.zremrangebyscore(keys.batches_by_time(), "-inf", now - BATCH_KEPT)
+        pipe.execute()
+    return batch
+
+
+def recent_batches(limit: int = 20) -> list[str]:
+    """The ids of the newest batches, newest first."""
+    return [b.decode() for b in get_connection().zrevrange(keys.batches_by_time(), 0, limit - 1)]
+
+
+def batch_progress(batch_id: str) -> dict:
+    """A batch's jobs counted by status, read from RQ's job hashes in one pipeline."""
+    connection = get_connection()
+    batch = read(keys.batch(check_id(batch_id, "batch")))
+    if batch is None:
+        raise NotFound(f"batch {batch_id} not found (its fan-out job may not have run yet)")
+    job_ids = [j.decode() for j in connection.lrange(keys.batch_jobs(batch_id), 0, -1)]
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hget(keys.rq_job(job_id), "status")
+        statuses = pipe.execute()
+    counts: dict[str, int] = {}
+    for status in statuses:
+        name = status.decode() if status else "expired"
+        counts[name] = counts.get(name, 0) + 1
+    done = counts.get("finished", 0) + counts.get("failed", 0)
+    return {**batch, "counts": counts, "done": done, "complete": done + counts.get("expired", 0) == len(job_ids)}

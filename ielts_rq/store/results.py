@@ -1,0 +1,115 @@
+"""Results: a submission's scoring response, indexed by learner, day and time, and announced.
+
+A submission has one result. Results are indexed in sorted sets scored by
+epoch seconds, so analytics and cleanups read ranges and never scan the
+keyspace, and each is published on ``keys.results_channel()`` for the API
+gateway to push to the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from ..clock import iso
+from ..policies import DAY
+from ..queueing import keys
+from ..queueing.connection import get_connection
+from . import counters, records
+from .records import check_id, read, read_many
+
+DELETE_CHUNK = 500
+
+
+def content_fingerprint(submission: dict) -> str:
+    """Same task, prompt and text: the same score, so the stored one is reused."""
+    basis = json.dumps([submission["task_type"], submission.get("prompt") or "", submission["text"].strip()])
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def save_result(submission: dict, response: dict, scorer: str) -> dict:
+    """Store the scoring response for a submission, index it, and publish it."""
+    return save_results([(submission, response, scorer)])[0]
+
+
+def save_results(scored: list[tuple[dict, dict, str]]) -> list[dict]:
+    """Store many (submission, response, scorer) in one round trip; each is indexed and published."""
+    stored_at = records.now()
+    saved = []
+    with get_connection().pipeline() as pipe:
+        for submission, response, scorer in scored:
+            record = {**response, "submission_id": submission["id"], "user_id": submission.get("user_id"),
+                      "task_type": submission["task_type"], "scorer": scorer,
+                      "submitted_at": submission["created_at"], "scored_at": iso(stored_at)}
+            _write_result(pipe, submission, record, stored_at)
+            saved.append(record)
+        pipe.execute()
+    return saved
+
+
+def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> None:
+    sid, day = submission["id"], record["scored_at"][:10]
+    pipe.set(keys.result(sid), json.dumps(record))
+    pipe.set(keys.result_by_content(content_fingerprint(submission)), sid)
+    pipe.zadd(keys.results_by_time(), {sid: stored_at})
+    pipe.zadd(keys.results_by_day(day), {sid: stored_at})
+    if submission.get("user_id"):
+        pipe.zadd(keys.results_by_user(submission["user_id"]), {sid: stored_at})
+    counters.record_result(pipe, day, record["task_type"], record["overall_band_score"],
+                           stored_at - datetime.fromisoformat(submission["created_at"]).timestamp())
+    pipe.publish(keys.results_channel(), json.dumps(
+        {"submission_id": sid, "user_id": record["user_id"], "overall_band_score": record["overall_band_score"],
+         "task_type": record["task_type"], "scored_at": record["scored_at"]}))
+
+
+def get_result(submission_id: str) -> dict | None:
+    """The stored result of a submission, or None if it has not been scored."""
+    return read(keys.result(check_id(submission_id, "submission")))
+
+
+def get_results(submission_ids: list[str]) -> list[dict | None]:
+    return read_many([keys.result(check_id(sid, "submission")) for sid in submission_ids])
+
+
+def result_for_same_content(submission: dict) -> dict | None:
+    """A stored result for identical task, prompt and text, if there is one."""
+    return results_for_same_content([submission])[0]
+
+
+def results_for_same_content(submissions: list[dict]) -> list[dict | None]:
+    """For each submission, a stored result of identical content, if any (two round trips in all)."""
+    ids = get_connection().mget([keys.result_by_content(content_fingerprint(s)) for s in submissions])
+    found = [i.decode() for i in ids if i]
+    results = dict(zip(found, get_results(found)))
+    return [results.get(i.decode()) if i else None for i in ids]
+
+
+def results_for_user(user_id: str, start: float, end: float) -> list[dict]:
+    """A learner's results stored in [start, end) (epoch seconds), oldest first."""
+    ids = get_connection().zrangebyscore(keys.results_by_user(check_id(user_id, "user")), start, f"({end}")
+    return [record for record in read_many([keys.result(sid.decode()) for sid in ids]) if record]
+
+
+def delete_results_older_than(days: int) -> int:
+    """Delete results stored more than ``days`` ago; return how many."""
+    connection = get_connection()
+    cutoff = records.now() - days * DAY
+    old = [sid.decode() for sid in connection.zrangebyscore(keys.results_by_time(), "-inf", cutoff)]
+    for start in range(0, len(old), DELETE_CHUNK):
+        _delete_results(connection, old[start:start + DELETE_CHUNK])
+    return len(old)
+
+
+def _delete_results(connection, submission_ids: list[str]) -> None:
+    stored = connection.mget([keys.result(sid) for sid in submission_ids])
+    with connection.pipeline() as pipe:
+        for sid, payload in zip(submission_ids, stored):
+            pipe.delete(keys.result(sid))
+            pipe.zrem(keys.results_by_time(), sid)
+            if payload:
+                record = json.loads(payload)
+                pipe.zrem(keys.results_by_day(record["scored_at"][:10]), sid)
+                if record.get("user_id"):
+                    pipe.zrem(keys.results_by_user(record["user_id"]), sid)
+        pipe.execute()
