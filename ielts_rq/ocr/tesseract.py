@@ -187,18 +187,37 @@ def prepare(image):
     """Grayscale, straighten, and enlarge small images 2x so their text is tall enough."""
     from PIL import Image
 
-    if image.mode in ("RGBA", "LA", "P", "PA"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    image = image.convert("L")
+    image = grayscale(image)
     angle = skew_angle(image)
     if abs(angle) >= MIN_DESKEW:
         image = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
     if image.width < UPSCALE_BELOW_WIDTH and image.width * image.height * 4 <= MAX_PIXELS:
         image = image.resize((image.width * 2, image.height * 2), Image.LANCZOS)
     return image
+
+
+def grayscale(image):
+    """8-bit grayscale of any image mode, the page's ink dark on a light ground.
+
+    Transparent pixels become the white of paper (their colour is often black);
+    16- and 32-bit and float images are scaled from their own range, where a plain
+    conversion would clip every value above 255 to white.
+    """
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        import numpy as np
+
+        values = np.asarray(image, dtype=np.float32)
+        low, high = float(values.min()), float(values.max())
+        scaled = (values - low) * (255.0 / (high - low)) if high > low else np.full_like(values, 255.0)
+        return Image.fromarray(scaled.astype(np.uint8), "L")
+    return image.convert("L")
 
 
 def skew_angle(image) -> float:

@@ -9,7 +9,7 @@ from . import language
 from .feedback import CRITERION_NAMES
 from .rules import CRITERIA, SHORT_TEXT_WORDS, SPEAKING_TASKS, validate_request
 from .speaking import score_speaking
-from .text import WORD_PATTERN
+from .text import WORD_PATTERN, normalise
 from .writing import score_writing
 
 SCORER_VERSION = "1.0.0"
@@ -34,6 +34,7 @@ def score(task_type: str, text: str, prompt: str | None = None, *, audio: dict |
     """
     started = time.perf_counter()
     validate_request(task_type, text, prompt, audio)
+    text = normalise(text)  # typed, pasted, OCR'd or wrapped: the same paragraphs
     result = _rule_based_result(task_type, text)
     if result is None:
         if task_type in SPEAKING_TASKS:
