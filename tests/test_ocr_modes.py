@@ -28,6 +28,10 @@ def _sixteen_bit(page):
     return sixteen
 
 
+def _thresholded(page):
+    return page.point(lambda v: 255 if v > 110 else 0).convert("1", dither=Image.NONE)
+
+
 def _alpha_ink(page):
     ink = Image.eval(page, lambda v: 255 - v)  # ink opaque, paper transparent (and black underneath)
     return Image.merge("LA", (Image.new("L", page.size, 0), ink))
@@ -36,7 +40,7 @@ def _alpha_ink(page):
 MODES = {  # name: (image from the grey page, file format)
     "8-bit grey": (lambda p: p, "PNG"),
     "16-bit grey": (_sixteen_bit, "PNG"),
-    "bilevel (scanner threshold)": (lambda p: p.point(lambda v: 255 if v > 110 else 0).convert("1", dither=Image.NONE), "PNG"),
+    "bilevel (scanner threshold)": (_thresholded, "PNG"),
     "palette": (lambda p: p.convert("RGB").convert("P", palette=Image.ADAPTIVE, colors=16), "PNG"),
     "RGB": (lambda p: p.convert("RGB"), "PNG"),
     "grey with alpha": (_alpha_ink, "PNG"),
