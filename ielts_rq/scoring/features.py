@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from . import lexicon
+from . import lexicon, spelling
 from .grammar import analyse_grammar
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, count_words, parse
@@ -82,21 +82,6 @@ def window_ttr(words: list, window: int = WINDOW_TTR_SIZE) -> float:
     return total / (len(words) - window + 1) / window
 
 
-def misspellings(doc: Document) -> list:
-    """Misspelled words as written, in order, skipping names, acronyms and contractions."""
-    wrong = []
-    for token in doc.tokens:
-        word = token.text
-        if "'" in token.lower or len(word) == 1:
-            continue
-        # Capitalised mid-sentence words are names; all-caps words are acronyms.
-        if (word[0].isupper() and not token.starts_sentence) or word.isupper():
-            continue
-        if not lexicon.is_known_word(token.lower):
-            wrong.append(word)
-    return wrong
-
-
 def linking_usage(text: str, word_count: int) -> dict:
     """Counts of each linking device used, and the ones used too often."""
     counts = Counter(m.group(1).lower() for m in lexicon.LINKER_PATTERN.finditer(text))
@@ -132,19 +117,21 @@ def writing_features(doc: Document, word_count: int, min_words: int, task_number
     mean_sentence = sum(sentence_lengths) / n_sentences
     sd_sentence = math.sqrt(sum((n - mean_sentence) ** 2 for n in sentence_lengths) / n_sentences)
 
-    wrong = misspellings(doc)
+    slips = spelling.check(doc.sentences)
+    wrong = [slip for slip in slips if slip.kind == "spelling"]
+    lowercase_names = [slip for slip in slips if slip.kind == "capitalisation"]
     distinct = set(words)
     # Less common words the learner spelled correctly: examiners' "less common
     # lexical items" (Lexical Resource band 7+).
     advanced = [w for w in distinct if len(w) >= 6 and 0 < lexicon.zipf(w) < RARE_WORD_ZIPF
-                and lexicon.is_known_word(w) and w not in lexicon.LINKERS]
+                and lexicon.rarity_zipf(w) < RARE_WORD_ZIPF and spelling.is_spelled_right(w)
+                and w not in lexicon.LINKERS]
     zipfs = [lexicon.zipf(w) for w in words if len(w) >= CONTENT_WORD_MIN_LENGTH]
     known_zipfs = [z for z in zipfs if z > 0]
     linking = linking_usage(doc.raw, word_count)
     grammar = analyse_grammar(doc)
-    slips = (len(grammar["article_slips"]) + len(grammar["agreement_slips"])
-             + len(grammar["repeated_words"]) + grammar["lowercase_i"]
-             + grammar["lowercase_sentence_starts"])
+    slips = (len(grammar["slips"]) + grammar["lowercase_i"] + grammar["lowercase_sentence_starts"]
+             + len(lowercase_names))
     overlap = prompt_overlap(words, prompt)
     moves = task_moves(doc.raw, task_number)
     per_100 = 100 / n_words
@@ -185,6 +172,7 @@ def writing_features(doc: Document, word_count: int, min_words: int, task_number
     }
     evidence = {
         "misspellings": wrong,
+        "lowercase_names": lowercase_names,
         "advanced_words": sorted(advanced, key=lambda w: (lexicon.zipf(w), w))[:8],
         "linking": linking,
         "grammar": grammar,

@@ -76,13 +76,13 @@ def quote(sentence: str, focus: str | None = None) -> str:
     return f'"{excerpt}"'
 
 
-def spelling_corrections(misspelled: list) -> list:
-    """'wrong -> right (n times)' strings for the most frequent misspellings."""
-    counts = Counter(w.lower() for w in misspelled)
+def spelling_corrections(slips: list) -> list:
+    """'wrong -> right (n times)' for the most frequent misspellings, as the learner wrote them."""
+    counts = Counter(slip.word for slip in slips)
+    corrections = {slip.word: slip.correction for slip in slips}
     items = []
     for word, count in counts.most_common(MAX_LISTED):
-        suggestion = lexicon.suggest_spelling(word)
-        arrow = f"{word} -> {suggestion}" if suggestion else f"{word} (check the spelling)"
+        arrow = f"{word} -> {corrections[word]}" if corrections[word] else f"{word} (check the spelling)"
         items.append(arrow + (f" ({count} times)" if count > 1 else ""))
     return items
 
@@ -201,11 +201,10 @@ def grammar_feedback(values: dict, evidence: dict) -> dict:
     """Strengths, weaknesses and suggestions for Grammatical Range and Accuracy."""
     strengths, weaknesses, suggestions = [], [], []
     grammar = evidence["grammar"]
-    slips = grammar["agreement_slips"] + grammar["article_slips"] + grammar["repeated_words"]
+    slips = grammar["slips"]
     if slips:
-        listed = ", ".join(f"'{s}'" for s in slips[:MAX_LISTED])
-        examples = grammar["slip_examples"]
-        example = f" For example: {quote(examples[0][1], examples[0][0])}" if examples else ""
+        listed = ", ".join(f"'{s.words}'" for s in slips[:MAX_LISTED])
+        example = f" For example: {quote(slips[0].sentence, slips[0].words)}"
         weaknesses.append(f"Grammar slips found: {listed}.{example}")
         suggestions.append("Check subject-verb agreement (people are, he has), a/an before vowel "
                            "sounds, and words typed twice.")

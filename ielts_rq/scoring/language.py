@@ -8,7 +8,7 @@ a Spanish or French text has almost none, even if a few words coincide).
 
 from __future__ import annotations
 
-from . import lexicon
+from . import lexicon, spelling
 
 NOT_ENGLISH = "not_english"
 GIBBERISH = "gibberish"
@@ -34,7 +34,7 @@ def rejection_reason(text: str, words: list) -> str | None:
     if (len(words) >= MIN_WORDS_FOR_REPETITION_CHECK
             and len(set(words)) / len(words) < MIN_DISTINCT_WORD_SHARE):
         return GIBBERISH
-    english = sum(1 for w in words if lexicon.is_english_word(w)) / len(words)
+    english = sum(1 for w in words if spelling.is_english_word(w)) / len(words)
     function = sum(1 for w in words if w in lexicon.ENGLISH_FUNCTION_WORDS) / len(words)
     if english >= MIN_ENGLISH_WORD_SHARE and function >= MIN_FUNCTION_WORD_SHARE:
         return None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .rules import MAX_BAND, MIN_SCORED_BAND, mean_band, round_band
 
-MODEL_PATH = Path(__file__).with_name("model.json")
+MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
 # Features that speak to each writing criterion ("task" stands for Task
 # Achievement in Task 1 and Task Response in Task 2), with the direction in which

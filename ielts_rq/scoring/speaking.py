@@ -23,12 +23,11 @@ import itertools
 import math
 import re
 
-from . import lexicon
+from . import grammar, lexicon, spelling
 from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
-from .grammar import agreement_slips, article_slips
 from .rules import SPEAKING_EXPECTED_WORDS, mean_band, round_band
-from .text import WORD_PATTERN
+from .text import WORD_PATTERN, split_sentences
 
 SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking descriptors (there are no "
                  "rated speaking answers to calibrate on); see ielts_rq/scoring/speaking.py for the anchors")
@@ -145,7 +144,7 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
     linking = linking_usage(text, len(words))
     overlap = prompt_overlap(content, prompt)
     less_common = sorted({w for w in content if len(w) >= 6 and 0 < lexicon.zipf(w) < 4.0
-                          and lexicon.is_known_word(w)})
+                          and lexicon.rarity_zipf(w) < 4.0 and spelling.is_spelled_right(w)})
     return {
         "word_count": len(words),
         "content_words": len(content),
@@ -159,7 +158,7 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
         "less_common_words": less_common[:10],
         "less_common_per_100_words": round(len(less_common) * 100 / max(1, len(content)), 2),
         "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
-        "grammar_slips": agreement_slips(text) + article_slips(text),
+        "grammar_slips": [slip.words for sentence in split_sentences(text) for slip in grammar.check(sentence)],
         "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
         **(audio_measures(audio) if audio else {}),
     }
@@ -186,22 +185,22 @@ def speaking_bands(m: dict) -> tuple:
 
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
                + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
-    grammar = interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS)
-    grammar -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * per_100)
+    accuracy = interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS)
+    accuracy -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * per_100)
 
     weak = []
     if m.get("mean_word_confidence") is not None:
         pronunciation = min(interpolate(m["mean_word_confidence"], WORD_CONFIDENCE_BANDS),
                             fluency + PRONUNCIATION_ABOVE_FLUENCY_CAP)
     else:
-        pronunciation = (fluency + lexical + grammar) / 3 + PRONUNCIATION_WITHOUT_AUDIO_OFFSET
+        pronunciation = (fluency + lexical + accuracy) / 3 + PRONUNCIATION_WITHOUT_AUDIO_OFFSET
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
     bands = {
         "fluency_coherence": fluency,
         "lexical_resource": lexical,
-        "grammatical_range_accuracy": grammar,
+        "grammatical_range_accuracy": accuracy,
         "pronunciation": pronunciation,
     }
     return {c: round_band(_clamp(b)) for c, b in bands.items()}, weak
