@@ -41,19 +41,25 @@ def agreement(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     }
 
 
-def cross_validated_predictions(csv_path: str, folds: int) -> tuple:
-    """(labels, rounded out-of-fold predictions, essays) under prompt-grouped CV."""
+def cross_validated_predictions(csv_path: str, folds: int, own_scale: bool = True) -> tuple:
+    """(labels, rounded out-of-fold predictions, essays) under prompt-grouped CV.
+
+    ``own_scale`` scores on the calibration labels' own scale (without fit_scorer.SOURCE_OFFSET);
+    otherwise as shipped.
+    """
     essays = load_essays(csv_path)
-    names, X, word_lists = feature_matrix(essays)
+    names, X, word_lists, evidence = feature_matrix(essays)
     y = np.array([e["band"] for e in essays])
     groups = prompt_groups(essays)
     predictions = np.empty(len(y))
     for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
         params = fit_params(names, X[train], [word_lists[i] for i in train], y[train],
                             groups[train])
+        if own_scale:
+            params["calibration"]["source_offset"] = 0.0
         for i in test:
             values = dict(zip(names, X[i].tolist()))
-            _, _, bands = writing_bands(essays[i]["task_type"], values, word_lists[i], params)
+            _, _, bands, _ = writing_bands(essays[i]["task_type"], values, evidence[i], word_lists[i], params)
             predictions[i] = mean_band(bands.values())
     return y, predictions, essays
 
@@ -62,8 +68,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv_path")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--as-shipped", action="store_true",
+                        help="include the source offset (bands as learners see them), not the labels' own scale")
     args = parser.parse_args(argv)
-    y, predictions, essays = cross_validated_predictions(args.csv_path, args.folds)
+    y, predictions, essays = cross_validated_predictions(args.csv_path, args.folds, own_scale=not args.as_shipped)
     print(f"{len(y)} essays, {len(set(prompt_groups(essays)))} prompts, "
           f"prompt-grouped {args.folds}-fold CV")
     for label, mask in (("all", np.ones(len(y), bool)),
@@ -74,6 +82,20 @@ def main(argv=None) -> None:
               f"exact {scores['exact']:.1%}  within 0.5 {scores['within_0_5']:.1%}  "
               f"within 1.0 {scores['within_1_0']:.1%}")
     print(f"label sd {y.std():.3f}, prediction sd {predictions.std():.3f}")
+    print("bias (prediction - label) by label: " + ", ".join(
+        f"{name} {bias:+.2f} (n={n})" for name, bias, n in bucket_bias(y, predictions)))
+
+
+BUCKETS = (("<=5.0", 0, 5.0), ("5.5-6.0", 5.5, 6.0), ("6.5-7.0", 6.5, 7.0), ("7.5-8.0", 7.5, 8.0), (">=8.5", 8.5, 9))
+
+
+def bucket_bias(y: np.ndarray, predictions: np.ndarray) -> list:
+    """(bucket, mean prediction - label, essays) overall and per band bucket of the labels."""
+    rows = [("overall", float(np.mean(predictions - y)), len(y))]
+    for name, low, high in BUCKETS:
+        mask = (y >= low) & (y <= high)
+        rows.append((name, float(np.mean(predictions[mask] - y[mask])), int(mask.sum())))
+    return rows
 
 
 if __name__ == "__main__":

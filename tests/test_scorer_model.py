@@ -50,12 +50,12 @@ def test_consistent_criterion_bands_average_back_to_the_overall():
         bands = consistent_criterion_bands(overall, shifts, lost)
         expected = max(1.0, round_band(overall - sum(lost.values()) / 4))
         assert mean_band(bands.values()) == expected
-        assert all(1.0 <= b <= 9.0 and (b * 2).is_integer() for b in bands.values())
+        assert all(1.0 <= b <= 9.0 and float(b).is_integer() for b in bands.values())  # examiners' whole bands
 
 
 def test_criteria_follow_their_shifts():
     bands = consistent_criterion_bands(6.5, {"task": 1.0, "cc": 0.0, "lr": 0.0, "gra": -1.0})
-    assert bands["task"] > bands["cc"] > bands["gra"]
+    assert bands["task"] >= bands["cc"] >= bands["gra"] and bands["task"] > bands["gra"]
 
 
 def test_no_penalty_inside_the_training_range():

@@ -1,8 +1,12 @@
 """Feedback on a writing answer that a learner can act on.
 
-Every message is built from the learner's own answer: the words they
-misspelled (with a correction), the linking words they overused (with
-counts), their word count against the minimum, and sentences quoted back.
+Every weakness is the learner's own evidence: the words they misspelled
+(with the correction), the sentence with a grammar error (quoted, the words
+at fault named), the linking words they overused (with counts), their word
+count against the minimum, the text that was set aside and why, and the
+reason for any ceiling the descriptors set. Nothing is claimed about words
+that are not in the answer, and a criterion's comment agrees with its band:
+a band below 7 always says what holds it back.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def criterion_name(criterion: str) -> str:
     """The human name of a criterion: ``task_response`` -> ``Task Response``."""
     return CRITERION_NAMES.get(criterion) or " ".join(word.capitalize() for word in criterion.split("_"))
 
-# What a band means, in the spirit of the public IELTS band descriptors.
+# What a band means, in the spirit of the public IELTS band descriptors (for readers and listeners alike).
 BAND_SUMMARIES = (
     (9.0, "expert: full command of the language"),
     (8.0, "very good: only rare, minor lapses"),
@@ -34,8 +38,16 @@ BAND_SUMMARIES = (
     (6.0, "competent: generally effective, with noticeable errors or limits"),
     (5.0, "modest: the message gets across, but with frequent problems"),
     (4.0, "limited: problems often get in the way of the message"),
-    (0.0, "very limited: the reader struggles to follow"),
+    (0.0, "very limited: the message is hard to follow"),
 )
+# What holds a criterion at a band below 7 when no single error explains it (the descriptors' words).
+HELD_BACK = {
+    "task": "the ideas are not developed fully enough: extend each main point with an explanation and an example",
+    "coherence_cohesion": "the progression of ideas and the linking within and between paragraphs are not yet "
+                          "consistently clear",
+    "lexical_resource": "the vocabulary is not yet wide or precise enough for a higher band",
+    "grammatical_range_accuracy": "the range of sentence structures is limited for a higher band",
+}
 
 MAX_QUOTE_CHARS = 160
 MAX_LISTED = 5
@@ -94,29 +106,25 @@ def repeated_content_words(words: list, limit: int = 3) -> list:
     return [(w, n) for w, n in counts.most_common(limit) if n >= 5]
 
 
-def task_feedback(task_type: str, values: dict, evidence: dict) -> dict:
+def task_feedback(task_type: str, values: dict, evidence: dict, caps: list, band: float) -> dict:
     """Strengths, weaknesses and suggestions for Task Achievement / Task Response."""
-    strengths, weaknesses, suggestions = [], [], []
+    strengths, weaknesses, suggestions = [], _cap_reasons(caps, "task"), []
     word_count, minimum = evidence["word_count"], evidence["min_words"]
     task_name = "Task 1" if task_type == "writing_task_1" else "Task 2"
     if word_count < minimum:
-        weaknesses.append(f"You wrote {word_count} words; {task_name} needs at least {minimum}.")
+        weaknesses.append(f"You wrote {word_count} words of your own; {task_name} needs at least {minimum}.")
         suggestions.append(f"Develop your answer to at least {minimum} words: under-length answers "
                            "lose marks for the task.")
     else:
         strengths.append(f"You wrote {word_count} words, meeting the {minimum}-word minimum.")
-    overlap = evidence["prompt_overlap"]
-    if overlap is not None and overlap < 0.3:
-        weaknesses.append("Your answer uses few of the question's key words: it may drift from the "
-                          "question asked.")
-        suggestions.append("Reread the question and make sure every paragraph answers it directly.")
-    elif overlap is not None and overlap >= 0.5:
-        strengths.append("Your answer stays close to the topic of the question.")
+    weaknesses += _set_aside(evidence["originality"])
+    relevance = evidence["relevance"]
+    if relevance is not None and not any(c.criterion == "task" for c in caps) and relevance >= 3:
+        strengths.append("Your answer keeps to the question throughout.")
     if task_type == "writing_task_1":
         if not evidence["task_moves"]["overview"]:
             weaknesses.append("There is no clear overview of the main trends.")
-            suggestions.append("Add an overview sentence, e.g. 'Overall, ...', summarising the main "
-                               "features.")
+            suggestions.append("Add an overview sentence, e.g. 'Overall, ...', summarising the main features.")
         else:
             strengths.append("You include an overview of the main features.")
         if values["number_rate"] < 1.0:
@@ -128,26 +136,25 @@ def task_feedback(task_type: str, values: dict, evidence: dict) -> dict:
                                "(e.g. 'I strongly believe that ...').")
         if not evidence["task_moves"]["conclusion"]:
             weaknesses.append("The essay has no clearly signalled conclusion.")
-            suggestions.append("Finish with a short conclusion ('In conclusion, ...') that restates "
-                               "your position.")
+            suggestions.append("Finish with a short conclusion ('In conclusion, ...') that restates your position.")
         else:
             strengths.append("Your essay ends with a clear conclusion.")
-    return _complete(strengths, weaknesses, suggestions,
-                     "Address every part of the question and support each main idea with an "
-                     "explanation or example.")
+    return _complete("task", band, strengths, weaknesses, suggestions,
+                     "Address every part of the question and support each main idea with an explanation or example.")
 
 
-def coherence_feedback(values: dict, evidence: dict) -> dict:
+def coherence_feedback(values: dict, evidence: dict, caps: list, band: float) -> dict:
     """Strengths, weaknesses and suggestions for Coherence and Cohesion."""
-    strengths, weaknesses, suggestions = [], [], []
+    strengths, weaknesses, suggestions = [], _cap_reasons(caps, "coherence_cohesion"), []
     linking = evidence["linking"]
     used = sorted(linking["counts"], key=linking["counts"].get, reverse=True)
     if len(used) >= 5:
         strengths.append(f"You use a range of linking words ({', '.join(used[:MAX_LISTED])}).")
     elif len(used) <= 2:
-        weaknesses.append("You use very few linking words to connect your ideas.")
-        suggestions.append("Connect ideas with linking words such as however, as a result, "
-                           "for instance and in contrast.")
+        weaknesses.append("You use very few linking words to connect your ideas"
+                          + (f" (only {', '.join(used)})." if used else "."))
+        suggestions.append("Connect ideas with linking words such as however, as a result, for instance and "
+                           "in contrast.")
     for linker, count in sorted(linking["overused"].items(), key=lambda kv: -kv[1]):
         weaknesses.append(f"You overuse '{linker}' ({count} times).")
         alternatives = ALTERNATIVES.get(linker)
@@ -156,35 +163,33 @@ def coherence_feedback(values: dict, evidence: dict) -> dict:
     paragraphs = evidence["paragraph_count"]
     if paragraphs <= 1:
         weaknesses.append("Your answer is a single block of text with no paragraphs.")
-        suggestions.append("Organise your answer into paragraphs: an introduction, one paragraph "
-                           "per main idea, and a conclusion.")
+        suggestions.append("Organise your answer into paragraphs: an introduction, one paragraph per main idea, "
+                           "and a conclusion.")
     elif paragraphs >= 3:
         strengths.append(f"Your answer is organised into {paragraphs} paragraphs.")
     run_ons = evidence["grammar"]["run_on_sentences"]
     if run_ons:
-        longest = max(run_ons, key=len)
-        weaknesses.append(f"Some sentences run on too long, e.g. {quote(longest)}")
+        weaknesses.append(f"Some sentences run on too long, e.g. {quote(max(run_ons, key=len))}")
         suggestions.append("Split very long sentences into two or three, each with one main idea.")
-    return _complete(strengths, weaknesses, suggestions,
+    return _complete("coherence_cohesion", band, strengths, weaknesses, suggestions,
                      "Give each paragraph one clear central idea and open it with a topic sentence.")
 
 
-def lexical_feedback(values: dict, evidence: dict, words: list) -> dict:
+def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band: float) -> dict:
     """Strengths, weaknesses and suggestions for Lexical Resource."""
-    strengths, weaknesses, suggestions = [], [], []
-    corrections = spelling_corrections(evidence["misspellings"])
-    if corrections:
-        weaknesses.append(f"{len(evidence['misspellings'])} spelling error(s): {'; '.join(corrections)}.")
-        suggestions.append("Learn the correct spelling of the words above and proofread for "
-                           "spelling before you finish.")
+    strengths, weaknesses, suggestions = [], _cap_reasons(caps, "lexical_resource"), []
+    misspelt = evidence["misspellings"]
+    if misspelt:
+        weaknesses.append(f"{len(misspelt)} spelling error(s): {'; '.join(spelling_corrections(misspelt))}.")
+        suggestions.append("Learn the correct spelling of the words above and proofread for spelling before you "
+                           "finish.")
     else:
         strengths.append("No spelling errors were found.")
     if evidence["advanced_words"]:
-        strengths.append("You use less common vocabulary, such as "
+        strengths.append("You use less common vocabulary of your own, such as "
                          f"{', '.join(repr(w) for w in evidence['advanced_words'][:MAX_LISTED])}.")
     else:
-        suggestions.append("Use more precise, less common vocabulary for your topic instead of "
-                           "general words.")
+        suggestions.append("Use more precise, less common vocabulary for your topic instead of general words.")
     repeated = repeated_content_words(words)
     if repeated and values["window_ttr"] < 0.75:
         listed = ", ".join(f"'{w}' ({n} times)" for w, n in repeated)
@@ -192,58 +197,104 @@ def lexical_feedback(values: dict, evidence: dict, words: list) -> dict:
         suggestions.append("Use synonyms or pronouns for words you repeat.")
     elif values["window_ttr"] >= 0.8:
         strengths.append("Your vocabulary is varied: you rarely repeat the same words.")
-    return _complete(strengths, weaknesses, suggestions,
-                     "Learn topic vocabulary with its collocations (e.g. 'play a vital role', "
-                     "'a significant increase').")
+    return _complete("lexical_resource", band, strengths, weaknesses, suggestions,
+                     "Learn topic vocabulary with its collocations (e.g. 'play a vital role', 'a significant "
+                     "increase').")
 
 
-def grammar_feedback(values: dict, evidence: dict) -> dict:
+def grammar_feedback(values: dict, evidence: dict, caps: list, band: float) -> dict:
     """Strengths, weaknesses and suggestions for Grammatical Range and Accuracy."""
-    strengths, weaknesses, suggestions = [], [], []
+    strengths, weaknesses, suggestions = [], _cap_reasons(caps, "grammatical_range_accuracy"), []
     grammar = evidence["grammar"]
     slips = grammar["slips"]
+    for slip in slips[:MAX_LISTED]:
+        weaknesses.append(f"'{slip.words}' is not correct English ({SLIP_KINDS.get(slip.rule, 'grammar')}): "
+                          f"{quote(slip.sentence, slip.words)}")
     if slips:
-        listed = ", ".join(f"'{s.words}'" for s in slips[:MAX_LISTED])
-        example = f" For example: {quote(slips[0].sentence, slips[0].words)}"
-        weaknesses.append(f"Grammar slips found: {listed}.{example}")
-        suggestions.append("Check subject-verb agreement (people are, he has), a/an before vowel "
-                           "sounds, and words typed twice.")
+        kinds = list(dict.fromkeys(SLIP_KINDS.get(slip.rule, "grammar") for slip in slips))
+        suggestions.append(f"Check your sentences for {', '.join(kinds[:3])}.")
+    names = evidence["lowercase_names"]
+    if names:
+        listed = ", ".join(f"{slip.word} -> {slip.correction}" for slip in names[:MAX_LISTED])
+        weaknesses.append(f"Names need a capital letter: {listed}.")
     if grammar["lowercase_i"]:
         weaknesses.append(f"The pronoun 'I' is written in lower case {grammar['lowercase_i']} time(s).")
         suggestions.append("Always write the pronoun 'I' as a capital letter.")
     if grammar["lowercase_sentence_starts"]:
-        weaknesses.append(f"{grammar['lowercase_sentence_starts']} sentence(s) start with a small "
-                          f"letter, e.g. {quote(grammar['lowercase_start_example'])}")
+        weaknesses.append(f"{grammar['lowercase_sentence_starts']} sentence(s) start with a small letter, "
+                          f"e.g. {quote(grammar['lowercase_start_example'])}")
         suggestions.append("Start every sentence with a capital letter.")
     if values["punctuation_spacing_rate"] > 0.5:
-        weaknesses.append("Punctuation spacing is inconsistent (a space before a comma or full stop, "
-                          "or none after it).")
+        weaknesses.append("Punctuation spacing is inconsistent (a space before a comma or full stop, or none "
+                          "after it).")
         suggestions.append("Put a space after commas and full stops, never before them.")
-    if values["complex_sentence_share"] >= 0.4:
-        strengths.append("You use a mix of complex sentences (with clauses such as because, which, "
-                         "although).")
-    else:
-        suggestions.append("Use more complex sentences: relative clauses (which, who), conditionals "
-                           "(if ...) and contrasts (although ...).")
-    if not slips and not grammar["lowercase_i"] and not grammar["lowercase_sentence_starts"]:
-        strengths.append("No basic slips were detected in agreement, articles or capital letters.")
-    return _complete(strengths, weaknesses, suggestions,
-                     "Proofread each sentence for verb tenses and plural endings.")
+    used = sorted({w.lower() for sentence in evidence["sentences"] for w in sentence.split()
+                   if w.lower().strip(",;:") in lexicon.SUBORDINATORS})
+    if values["complex_sentence_share"] >= 0.4 and used:
+        strengths.append("You use complex sentences, with clauses introduced by "
+                         f"{', '.join(repr(w.strip(',;:')) for w in used[:4])}.")
+    elif values["complex_sentence_share"] < 0.4:
+        suggestions.append("Use more complex sentences: relative clauses (which, who), conditionals (if ...) and "
+                           "contrasts (although ...).")
+    if not slips and not names and not grammar["lowercase_i"] and not grammar["lowercase_sentence_starts"]:
+        strengths.append("No errors were found in agreement, verb forms, articles or capital letters.")
+    return _complete("grammatical_range_accuracy", band, strengths, weaknesses, suggestions,
+                     "Vary your sentence structures: combine ideas with relative clauses and conditionals.")
 
 
-def _complete(strengths: list, weaknesses: list, suggestions: list, default_suggestion: str) -> dict:
-    """Fill empty lists with a sensible default so no list is ever empty."""
+# What each grammar rule checks, as a learner would name it.
+SLIP_KINDS = {
+    "article_a_an": "a or an before the sound that follows", "uncountable_plural": "a noun that has no plural",
+    "missing_article": "a missing article", "extra_article": "an article that is not needed",
+    "det_number": "singular and plural", "number_noun": "singular and plural",
+    "pronoun_agreement": "subject-verb agreement", "indefinite_agreement": "subject-verb agreement",
+    "question_agreement": "subject-verb agreement", "noun_agreement": "subject-verb agreement",
+    "quantity_agreement": "subject-verb agreement", "modal_form": "the verb form after a modal",
+    "do_form": "the verb form after do/does/did", "perfect_form": "the past participle after have",
+    "be_verb_form": "a verb that takes no 'be'", "double_comparative": "a double comparative",
+    "double_negative": "a double negative", "pronoun_case": "pronoun case (I/me, he/him)",
+    "word_order": "word order", "verb_preposition": "a preposition the verb does not take",
+    "repeated_word": "a word typed twice",
+}
+
+
+def _cap_reasons(caps: list, criterion: str) -> list[str]:
+    return list(dict.fromkeys(cap.reason for cap in caps if cap.criterion == criterion))
+
+
+def _set_aside(own) -> list[str]:
+    """What of the answer was not counted, quoted."""
+    notes = []
+    if own.copied_words:
+        notes.append(f"{own.copied_words} words copied from the question were not counted, e.g. "
+                     f"{quote(own.copied[0])}")
+    if own.repeated:
+        notes.append(f"{len(own.repeated)} sentence(s) repeat earlier ones and were counted once, e.g. "
+                     f"{quote(own.repeated[0])}")
+    if own.foreign:
+        notes.append(f"{len(own.foreign)} sentence(s) in another language were not rated, e.g. "
+                     f"{quote(own.foreign[0])}")
+    return notes
+
+
+def _complete(criterion: str, band: float, strengths: list, weaknesses: list, suggestions: list,
+              default_suggestion: str) -> dict:
+    """Lists that agree with the band: below 7 there is always a weakness, and never a claim of none."""
+    if not weaknesses and band < 7:
+        weaknesses = [f"At band {band:g}, {HELD_BACK[criterion]}."]
+    if not weaknesses:
+        weaknesses = ["No weakness of this kind was found."]
     return {
         "strengths": strengths or ["The answer shows some control of this area."],
-        "weaknesses": weaknesses or ["No major weakness was detected automatically."],
-        "suggestions": suggestions or [default_suggestion],
+        "weaknesses": weaknesses,
+        "suggestions": list(dict.fromkeys(suggestions)) or [default_suggestion],
     }
 
 
 def criterion_feedback_text(criterion: str, band: float, notes: dict) -> str:
     """One-paragraph feedback for a criterion: what the band means, then the main point."""
     text = f"{CRITERION_NAMES[criterion]}: band {band:g}, {band_summary(band)}."
-    specific = [w for w in notes["weaknesses"] if not w.startswith("No major weakness")]
+    specific = [w for w in notes["weaknesses"] if not w.startswith("No weakness of this kind")]
     if specific:
         text += " Main issue: " + specific[0]
     elif notes["strengths"]:

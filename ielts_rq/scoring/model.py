@@ -63,7 +63,7 @@ MAX_PENALTY_PER_FEATURE = 2.0
 MAX_PENALTY_PER_CRITERION = 2.5
 # Under-length answers lose Task Achievement/Response in proportion to the
 # shortfall: 3 bands for an answer with no words, 0.6 for one 20% short.
-UNDER_LENGTH_PENALTY = 3.0
+UNDER_LENGTH_PENALTY = 2.0
 
 
 @functools.cache
@@ -146,19 +146,20 @@ def raw_overall(inputs: dict, params: dict) -> float:
     return (1 - ensemble["blend"]) * linear + ensemble["blend"] * tree_ensemble_output(x, ensemble)
 
 
-def predict_overall(values: dict, words: list, params: dict | None = None) -> float:
+def predict_overall(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> float:
     """Continuous overall band (not yet rounded) of an essay, within 1..9."""
     params = params or load_model()
-    raw = raw_overall(model_inputs(values, words, params), params)
+    raw = raw_overall(inputs or model_inputs(values, words, params), params)
     calibration = params["calibration"]
-    calibrated = calibration["target_mean"] + calibration["slope"] * (raw - calibration["raw_mean"])
+    calibrated = (calibration["target_mean"] + calibration.get("source_offset", 0.0)
+                  + calibration["slope"] * (raw - calibration["raw_mean"]))
     return min(MAX_BAND, max(1.0, calibrated))
 
 
-def criterion_shifts(values: dict, words: list, params: dict | None = None) -> dict:
+def criterion_shifts(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> dict:
     """Per-criterion shift (in bands) from each criterion's own features."""
     params = params or load_model()
-    inputs = model_inputs(values, words, params)
+    inputs = inputs or model_inputs(values, words, params)
     z_by_name = dict(zip(params["features"], standardise(inputs, params)))
     shifts = {}
     for criterion, weights in CRITERION_FEATURES.items():
@@ -185,14 +186,13 @@ def penalties(values: dict, params: dict | None = None) -> dict:
 
 
 def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None = None) -> dict:
-    """Half-band criterion bands centred on ``overall`` that average back to it.
+    """Whole-band criterion bands around ``overall`` whose IELTS-rounded mean is the rounded overall.
 
-    The shifts are centred (so they move criteria apart, not the overall);
-    penalties (``lost``, bands per criterion) then lower their criteria and
-    with them the overall. Each criterion is rounded to a half band, and the
-    criterion whose rounding lost the most (or gained the most) is nudged by
-    half a band until the IELTS-rounded mean of the four equals the rounded
-    (penalised) overall.
+    Examiners give each criterion a whole band. The shifts are centred (so they move criteria apart,
+    not the overall); penalties (``lost``, bands per criterion) then lower their criteria and with them
+    the overall. Each criterion is rounded to a whole band, and the criterion whose rounding lost the
+    most (or gained the most) is moved by a band until the IELTS-rounded mean of the four equals the
+    rounded (penalised) overall.
     """
     lost = lost or {}
     centre = sum(shifts.values()) / len(shifts)
@@ -200,17 +200,17 @@ def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None =
            for c, s in shifts.items()}
     target = max(MIN_SCORED_BAND,
                  round_band(overall - sum(lost.get(c, 0.0) for c in shifts) / len(shifts)))
-    bands = {c: round_band(v) for c, v in raw.items()}
-    for _ in range(8):
+    bands = {c: float(math.floor(v + 0.5)) for c, v in raw.items()}
+    for _ in range(4 * len(bands)):
         current = mean_band(bands.values())
         if current == target:
             break
         if current < target:
             candidates = [c for c in bands if bands[c] < MAX_BAND]
             pick = max(candidates, key=lambda c: raw[c] - bands[c])
-            bands[pick] += 0.5
+            bands[pick] += 1
         else:
             candidates = [c for c in bands if bands[c] > MIN_SCORED_BAND]
             pick = min(candidates, key=lambda c: raw[c] - bands[c])
-            bands[pick] -= 0.5
+            bands[pick] -= 1
     return bands

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import feedback
+from . import descriptors, feedback, fixed
 from .features import analyse_essay
-from .model import consistent_criterion_bands, criterion_shifts, load_model, penalties, predict_overall
-from .rules import CRITERIA, mean_band
+from .model import consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties, predict_overall
+from .rules import CRITERIA, SHORT_TEXT_WORDS, mean_band
 
 # Share of held-out essays the model placed within half a band of the
 # examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
@@ -20,16 +20,19 @@ def score_writing(task_type: str, text: str, prompt: str | None) -> dict:
     """Bands, confidence, feedback and features of a writing answer."""
     params = load_model()
     values, evidence, doc = analyse_essay(task_type, text, prompt)
+    if evidence["word_count"] <= SHORT_TEXT_WORDS:  # once copied, repeated and foreign text is set aside
+        return fixed.too_short(task_type, evidence["word_count"], _set_aside_note(evidence["originality"]))
     words = doc.words
     task_criterion = CRITERIA[task_type][0]
-    predicted, lost, bands = writing_bands(task_type, values, words, params)
+    predicted, lost, bands, limits = writing_bands(task_type, values, evidence, words, params)
     confidence = _confidence(values, evidence, params, prompt)
 
     notes = {
-        task_criterion: feedback.task_feedback(task_type, values, evidence),
-        "coherence_cohesion": feedback.coherence_feedback(values, evidence),
-        "lexical_resource": feedback.lexical_feedback(values, evidence, words),
-        "grammatical_range_accuracy": feedback.grammar_feedback(values, evidence),
+        task_criterion: feedback.task_feedback(task_type, values, evidence, limits, bands[task_criterion]),
+        "coherence_cohesion": feedback.coherence_feedback(values, evidence, limits, bands["coherence_cohesion"]),
+        "lexical_resource": feedback.lexical_feedback(values, evidence, words, limits, bands["lexical_resource"]),
+        "grammatical_range_accuracy": feedback.grammar_feedback(values, evidence, limits,
+                                                                bands["grammatical_range_accuracy"]),
     }
     criteria = []
     for criterion in CRITERIA[task_type]:
@@ -51,21 +54,30 @@ def score_writing(task_type: str, text: str, prompt: str | None) -> dict:
     }
 
 
-def writing_bands(task_type: str, values: dict, words: list, params: dict) -> tuple:
-    """(predicted overall, penalties, criterion bands) of an essay's features.
+def writing_bands(task_type: str, values: dict, evidence: dict, words: list, params: dict) -> tuple:
+    """(predicted overall, penalties, whole-band criterion bands, descriptor caps) of an essay.
 
-    The overall band the learner sees is the IELTS-rounded mean of these
-    criterion bands. ``bench/scorer_agreement.py`` scores held-out essays
-    through this same function.
+    The model's bands are capped where the descriptors set a ceiling; the overall band the
+    learner sees is the IELTS-rounded mean of the capped criteria. ``bench/scorer_agreement.py``
+    scores held-out essays through this same function.
     """
     task_criterion = CRITERIA[task_type][0]
-    predicted = predict_overall(values, words, params)
-    shifts = criterion_shifts(values, words, params)
-    shifts[task_criterion] = shifts.pop("task")
+    inputs = model_inputs(values, words, params)  # the vocabulary model's score is computed once
+    predicted = predict_overall(values, words, params, inputs)
+    shifts = criterion_shifts(values, words, params, inputs)
     lost = penalties(values, params)
-    if "task" in lost:
-        lost[task_criterion] = lost.pop("task")
-    return predicted, lost, consistent_criterion_bands(predicted, shifts, lost)
+    bands = consistent_criterion_bands(predicted, shifts, lost)
+    limits = descriptors.caps(1 if task_type == "writing_task_1" else 2, evidence, values)
+    capped = descriptors.apply(bands, limits)
+    return predicted, lost, {(task_criterion if c == "task" else c): b for c, b in capped.items()}, limits
+
+
+def _set_aside_note(own) -> str:
+    parts = [f"{own.copied_words} copied from the question" if own.copied_words else "",
+             f"{len(own.repeated)} repeated sentences" if own.repeated else "",
+             f"{len(own.foreign)} sentences in another language" if own.foreign else ""]
+    listed = ", ".join(p for p in parts if p)
+    return f" of its own ({listed} set aside)" if listed else ""
 
 
 def _confidence(values: dict, evidence: dict, params: dict, prompt: str | None) -> float:

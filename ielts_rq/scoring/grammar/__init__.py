@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from . import agreement, articles, usage, verbs
+from . import agreement, articles, usage, verbs, words
 from .mechanics import mechanics
 from .words import tokenize
 
@@ -33,6 +33,7 @@ RULES = {
     "indefinite_agreement": agreement.r_indefinite_pronoun_agreement,
     "question_agreement": agreement.r_question_agreement,
     "noun_agreement": agreement.r_noun_agreement,
+    "noun_agreement_across": agreement.r_noun_agreement_across,
     "quantity_agreement": agreement.r_quantity_agreement,
     "modal_form": verbs.r_modal_form,
     "do_form": verbs.r_do_form,
@@ -47,6 +48,26 @@ RULES = {
 }
 
 
+# Words without which a rule cannot fire: most sentences skip most of these rules.
+TRIGGERS = {
+    "article_a_an": {"a", "an"},
+    "uncountable_plural": {key.split()[0] for key in words.UNCOUNTABLE_PLURALS},
+    "indefinite_agreement": {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody",
+                             "no-one", "each", "everything", "something", "nothing"},
+    "question_agreement": {"?"},
+    "quantity_agreement": {"number", "one", "there", "there's"},
+    "do_form": {"do", "does", "did", "don't", "doesn't", "didn't"},
+    "perfect_form": words.PERFECT_AUX,
+    "be_verb_form": {"am", "is", "are", "'m", "was", "were", "been"},
+    "double_comparative": {"more", "most", "baddest", "worser", "worsest", "gooder", "goodest"},
+    "double_negative": words.NEGATORS | {"nobody", "nothing", "no-one"},
+    "noun_agreement_across": agreement.SINGULAR_VERBS | agreement.PLURAL_VERBS,
+    "verb_preposition": {"discuss", "discussed", "discusses", "discussing", "emphasise", "emphasised", "emphasises",
+                         "emphasize", "emphasized", "emphasizes", "emphasising", "emphasizing", "mention",
+                         "mentioned", "mentions", "lacks", "lacked", "cope", "return", "returned", "returns"},
+}
+
+
 class GrammarSlip(NamedTuple):
     rule: str       # which rule found it, e.g. "pronoun_agreement"
     words: str      # the words at fault, as written ("He go")
@@ -56,9 +77,11 @@ class GrammarSlip(NamedTuple):
 def check(sentence: str) -> list[GrammarSlip]:
     """Every grammar error the rules find in one sentence, once per stretch of words."""
     tokens = tokenize(sentence)
+    present = {token.low for token in tokens}
     found = []
-    for rule in RULES.values():
-        rule(tokens, found)
+    for name, rule in RULES.items():
+        if name not in TRIGGERS or present & TRIGGERS[name]:
+            rule(tokens, found)
     slips, seen = [], set()
     for name, start, end in sorted(found, key=lambda f: (f[1], f[2])):
         if (start, end) not in seen:

@@ -36,11 +36,15 @@ from .words import (
     verb_only,
 )
 
+_NUMBER_MARKING = SINGULAR_DETS | PLURAL_DETS | {"hundred", "thousand", "million", "billion", "much"}
+
 
 def r_det_number(toks, out):
     n = len(toks)
     for i, t in enumerate(toks[:-1]):
         d = t.low
+        if d not in _NUMBER_MARKING:
+            continue
         nxt = toks[i + 1]
         if not is_word(nxt) or nxt.text[0].isupper() or (t.text == "A" and i > 0):
             continue
@@ -138,12 +142,18 @@ def r_number_noun(toks, out):
                 out.append(("number_noun", t.start, nxt.end))
 
 
+_SUBJECT_PRONOUNS = PRONOUN_SUBJ_3SG | PRONOUN_SUBJ_NON3
+_ADVERBS_BETWEEN = FREQ_ADVERBS - {"not", "only"}
+
+
 def r_pronoun_agreement(toks, out):
     n = len(toks)
     for i, t in enumerate(toks[:-1]):
         p = t.low
+        if p not in _SUBJECT_PRONOUNS:
+            continue
         j = i + 1
-        while j < n and toks[j].low in FREQ_ADVERBS - {"not", "only"}:
+        while j < n and toks[j].low in _ADVERBS_BETWEEN:
             j += 1
         nxt = next_word(toks, j)
         if nxt is None:
@@ -331,3 +341,68 @@ def r_quantity_agreement(toks, out):
             elif k + 1 < n and is_plural_noun(toks[k].low) and toks[k].low not in {"people"} and not (
                     is_word(toks[k + 1]) and nounable(toks[k + 1].low)):
                 out.append(("quantity_agreement", t.start, toks[k].end))
+
+
+# Heads whose verb agrees with what follows "of" ("a number of people are", "the majority of voters are").
+NOTIONAL_HEADS = {"number", "lot", "lots", "majority", "minority", "range", "variety", "percentage", "proportion",
+                  "half", "rest", "group", "couple", "total", "kind", "kinds", "type", "types", "sort", "sorts",
+                  "bunch", "plenty", "series", "pair", "part", "none", "all", "some", "most", "many", "each",
+                  "one", "any", "either", "neither", "amount", "quarter", "third", "fraction", "share", "bulk",
+                  "multitude", "chunk", "host", "handful", "mass", "pile", "set", "dozen", "those", "these"}
+PREPOSITIONS = {"of", "in", "on", "for", "from", "with", "at", "about", "between", "among", "across", "around"}
+SINGULAR_VERBS = {"is", "was", "has", "does"}
+PLURAL_VERBS = {"are", "were", "have", "do"}
+
+
+def r_noun_agreement_across(toks, out):
+    """A subject and its verb apart: "the benefits of investing in transport is", "households, moreover, is".
+
+    The verb agrees with the head noun, not with the noun of a phrase in between; the head must open its clause
+    with a determiner, and the phrase in between must hold no verb and no clause of its own.
+    """
+    for i, t in enumerate(toks):
+        head = t.low
+        if not is_word(t) or head in NOTIONAL_HEADS or (t.text[0].isupper() and i > 0):
+            continue
+        plural = is_plural_noun(head)
+        singular = not plural and is_singular_count(head) and head not in COLLECTIVE
+        if not (plural or singular):
+            continue
+        start = _clause_np(toks, i)
+        if start is None or start == i or not (start == 0 or toks[start].low in DETERMINERS - {"what", "which", "whose"}):
+            continue  # an unmarked noun mid-sentence is often a modifier ("road building is")
+        if start > 0 and toks[start - 1].low in {"and", "or", "nor", "both", "well"}:
+            continue  # one of several subjects: "salaries and the opportunity for promotion are"
+        if any(toks[k].low.endswith("ing") for k in range(start, i)):
+            continue  # a gerund subject: "Imposing severe punishments on them does"
+        j = _skip_interruption(toks, i + 1)
+        if j is None or j >= len(toks):
+            continue
+        verb = toks[j].low
+        if (plural and verb in SINGULAR_VERBS) or (singular and verb in PLURAL_VERBS):
+            out.append(("noun_agreement", toks[start].start, toks[j].end))
+
+
+def _skip_interruption(toks, j):
+    """Past a prepositional phrase or an aside between commas; None if there is none or it holds a verb."""
+    if j >= len(toks):
+        return None
+    if toks[j].text == ",":
+        for k in range(j + 1, min(len(toks), j + 5)):
+            if toks[k].text == ",":
+                between = toks[j + 1:k]
+                return k + 1 if between and all(is_word(x) and tags(x.low) & {"RB"} for x in between) else None
+        return None
+    if toks[j].low not in PREPOSITIONS:
+        return None
+    k = j + 1
+    while k < len(toks) and k <= j + 7 and is_word(toks[k]):
+        word = toks[k].low
+        if word in SINGULAR_VERBS | PLURAL_VERBS:
+            return k if k > j + 1 else None
+        if word in {"who", "which", "that", "and", "or", "but", "whether", "if", "as", "it", "they", "those", "he",
+                    "she", "we", "i", "you", "there"} or (verb_only(word) and not word.endswith("ing")) or (
+                k > j + 1 and "VBZ" in tags(word) and toks[k - 1].low not in DETERMINERS):
+            return None  # a clause or a second subject: the verb's subject is no longer clear
+        k += 1
+    return None

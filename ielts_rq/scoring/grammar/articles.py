@@ -90,9 +90,16 @@ def r_uncountable_plural(toks, out):
         out.append(("uncountable_plural", t.start, t.end))
 
 
+_ARTICLE_NEEDED_AFTER = {"is", "am", "was", "as", "become", "became", "becomes", "have", "has", "had", "bought", "buy",
+                         "buys", "need", "needs", "owns", "got", "get", "gets", "found", "find", "in", "at", "to",
+                         "from"}
+
+
 def r_missing_article(toks, out):
     n = len(toks)
     for i, t in enumerate(toks[:-1]):
+        if t.low not in _ARTICLE_NEEDED_AFTER:
+            continue  # every case below starts from one of these words
         nxt = toks[i + 1]
         after = toks[i + 2] if i + 2 < n else None
         after_noun = after is not None and is_word(after) and nounable(after.low) and after.low not in {

@@ -45,6 +45,11 @@ def r_double_negative(toks, out):
                 break
 
 
+_OBJECT_VERBS = {"told", "tell", "tells", "invited", "invite", "invites", "thank", "thanked", "helped", "met", "asked",
+                 "gave", "give", "taught", "teach"}
+_CASE_TRIGGERS = PREPOSITIONS_OBJ | _OBJECT_VERBS | {"and", "between"}
+
+
 def r_pronoun_case(toks, out):
     n = len(toks)
     if n > 2 and toks[0].low in {"me", "him", "her", "us", "them"} and toks[1].low == "and":
@@ -55,6 +60,8 @@ def r_pronoun_case(toks, out):
                  "go", "like", "believe", "feel", "can", "will", "should", "must"}:
             out.append(("pronoun_case", toks[0].start, toks[1].end))
     for i, t in enumerate(toks[:-1]):
+        if t.low not in _CASE_TRIGGERS:
+            continue
         if t.low in PREPOSITIONS_OBJ - {"like", "for"} and toks[i + 1].low in {"he", "she", "we", "they"}:
             nxt2 = toks[i + 2].low if i + 2 < n else ""
             # "to they" but not "to whom they", "so that they": the previous word decides
@@ -64,8 +71,7 @@ def r_pronoun_case(toks, out):
                     "VBD" in tags(nxt2) and nxt2 not in {"and"}):
                 continue     # a clause follows: "the extent to which they..." is handled above
             out.append(("pronoun_case", t.start, toks[i + 1].end))
-        if t.low in {"told", "tell", "tells", "invited", "invite", "invites", "thank", "thanked", "helped",
-                     "met", "asked", "gave", "give", "taught", "teach"} and toks[i + 1].low in {
+        if t.low in _OBJECT_VERBS and toks[i + 1].low in {
                 "he", "she", "we", "they"}:
             nxt2 = toks[i + 2].low if i + 2 < n else ""
             if nxt2 and (vbz(nxt2) or nxt2 in {"was", "were", "would", "could", "should", "had", "will",

@@ -16,12 +16,13 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z]+)*|\d+(?:[.,]
 
 
 class Tok:
-    __slots__ = ("text", "low", "start", "end")
+    __slots__ = ("text", "low", "start", "end", "word")
 
     def __init__(self, m):
         self.text = m.group(0)
         self.low = self.text.lower().replace("\u2019", "'")
         self.start, self.end = m.start(), m.end()
+        self.word = self.text[0].isascii() and self.text[0].isalpha()
 
     def __repr__(self):
         return self.text
@@ -44,7 +45,7 @@ def tags(word: str) -> frozenset:
 
 
 def is_word(t):
-    return t is not None and t.text[0].isascii() and t.text[0].isalpha()
+    return t is not None and t.word
 
 
 PRONOUN_SUBJ_3SG = {"he", "she", "it"}
@@ -184,6 +185,7 @@ FUNCTION_WORDS = {"if", "in", "on", "of", "and", "or", "it", "is", "as", "at", "
                   "we", "they", "you", "the", "to", "for", "by", "with"}
 
 # -------------------------------------------------------------- a / an by sound
+@functools.lru_cache(maxsize=100_000)
 def is_plural_noun(w: str) -> bool:
     if w in {"people", "children", "men", "women", "police", "cattle"}:
         return True
@@ -193,6 +195,7 @@ def is_plural_noun(w: str) -> bool:
     return "NNS" in t and "NN" not in t and w.endswith(("s", "men", "ren", "ae", "ia", "ena", "eople"))
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_singular_count(w: str) -> bool:
     if w in ZERO_PLURAL or w in SINGULAR_S or w in UNCOUNTABLE_MASS:
         return False
@@ -206,21 +209,25 @@ def is_singular_count(w: str) -> bool:
 _ADJ_SUFFIX = re.compile(r"(ible|able|al|ous|ive|ic|ful|less|ary|ent|ant|ish|ile|ian|ese|ern)$")
 
 
+@functools.lru_cache(maxsize=100_000)
 def adj_like(w: str) -> bool:
     """lemminflect lists only adjectives that inflect, so add a suffix guess ("responsible")."""
     return "JJ" in tags(w) or bool(_ADJ_SUFFIX.search(w))
 
 
+@functools.lru_cache(maxsize=100_000)
 def nounable(w: str) -> bool:
     t = tags(w)
     return bool(t & {"NN", "NNS", "NNP"})
 
 
+@functools.lru_cache(maxsize=100_000)
 def verb_only(w: str) -> bool:
     t = tags(w)
     return bool(t) and not (t & {"NN", "NNS", "JJ", "JJR", "JJS", "RB"})
 
 
+@functools.lru_cache(maxsize=100_000)
 def base_verb(w: str) -> bool:
     """A base/non-3sg present form that is not also a past form ('go', 'have', 'make')."""
     if w in {"have", "do", "don't", "are", "were", "aren't", "weren't"}:
@@ -229,6 +236,7 @@ def base_verb(w: str) -> bool:
     return "VBP" in t and "VBD" not in t and not (t & {"JJ", "RB", "IN"})
 
 
+@functools.lru_cache(maxsize=100_000)
 def vbz(w: str) -> bool:
     if w in {"is", "was", "has", "does", "doesn't", "isn't", "wasn't", "hasn't", "goes"}:
         return True

@@ -1,0 +1,130 @@
+"""What of an answer is the learner's own English: not copied from the question, not repeated, not another language.
+
+IELTS discounts copied rubric, and an answer is rated on what the learner
+wrote, once. Before any feature is measured:
+
+* sentences in another language are set aside (``language.foreign_sentences``);
+* a sentence that repeats an earlier one, exactly or nearly (half its
+  three-word sequences shared), is set aside: typing every sentence twice, or
+  pasting a paragraph six times, adds nothing;
+* a sentence mostly copied from the question is set aside, and words the
+  answer copies from the question in runs of four or more are not counted as
+  the learner's words (the question pasted three times adds no length, no
+  vocabulary and no relevance).
+
+What is set aside is kept for feedback, quoted, so the learner sees why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .language import foreign_sentences
+from .text import split_paragraphs, split_sentences
+
+COPY_RUN = 4                 # words in a row shared with the question: copied, not written
+MOSTLY_COPIED_SHARE = 0.5    # a sentence this much copied is the question, not the learner's
+REPEAT_MIN_WORDS = 5
+NEAR_REPEAT_MIN_WORDS = 6
+NEAR_REPEAT_OVERLAP = 0.5    # share of three-word sequences two sentences have in common
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class OwnText:
+    text: str                                   # the answer with set-aside sentences removed, paragraphs kept
+    words: int = 0                              # the learner's own words (copied runs inside sentences excluded)
+    total_words: int = 0                        # every word of the answer as given
+    copied_words: int = 0
+    repeated: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    copied: list[str] = field(default_factory=list)   # phrases of the question found in the answer
+
+    @property
+    def repeated_share(self) -> float:
+        repeated = sum(len(_WORD.findall(s.lower())) for s in self.repeated)
+        return repeated / self.total_words if self.total_words else 0.0
+
+    total_units: int = 0
+
+    @property
+    def foreign_share(self) -> float:
+        """Share of the answer in other languages, in words (a Chinese or Japanese character counts as one)."""
+        foreign = sum(text_units(s) for s in self.foreign)
+        return foreign / self.total_units if self.total_units else 0.0
+
+
+def own_text(answer: str, prompt: str | None) -> OwnText:
+    """Split an answer into what counts and what is set aside."""
+    question = _words(prompt or "")
+    question_runs = {tuple(question[i:i + COPY_RUN]) for i in range(len(question) - COPY_RUN + 1)}
+    result = OwnText(text="", total_words=len(_WORD.findall(answer.lower())), total_units=text_units(answer))
+    foreign = set(foreign_sentences(split_sentences(answer)))
+    seen_exact: set[str] = set()
+    seen_shingles: list[set] = []
+    kept_paragraphs = []
+    for paragraph in split_paragraphs(answer):  # already normalised by the scorer
+        kept = []
+        for sentence in split_sentences(paragraph):
+            words = _words(sentence)
+            copied = _copied_positions(words, question_runs)
+            if sentence in foreign:
+                result.foreign.append(sentence)
+            elif words and len(copied) >= MOSTLY_COPIED_SHARE * len(words):
+                result.copied.append(sentence)
+                result.copied_words += len(words)
+            elif _repeats(words, seen_exact, seen_shingles):
+                result.repeated.append(sentence)
+            else:
+                kept.append(sentence)
+                result.words += len(words) - len(copied)
+                if copied:
+                    result.copied_words += len(copied)
+                    result.copied.append(" ".join(words[i] for i in sorted(copied)))
+        if kept:
+            kept_paragraphs.append(" ".join(kept))
+    result.text = "\n\n".join(kept_paragraphs)
+    return result
+
+
+def mask_copied(text: str, prompt: str | None) -> str:
+    """The text without the words it shares with the question in runs of four or more."""
+    question = _words(prompt or "")
+    runs = {tuple(question[i:i + COPY_RUN]) for i in range(len(question) - COPY_RUN + 1)}
+    words = _words(text)
+    copied = _copied_positions(words, runs)
+    return " ".join(word for i, word in enumerate(words) if i not in copied)
+
+
+def text_units(text: str) -> int:
+    """Words, with each character of a script written without spaces (Chinese, Japanese, Thai) as a word."""
+    return len(text.split()) + len(_UNSPACED_SCRIPT.findall(text))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def _copied_positions(words: list[str], runs: set) -> set[int]:
+    copied = set()
+    for i in range(len(words) - COPY_RUN + 1):
+        if tuple(words[i:i + COPY_RUN]) in runs:
+            copied.update(range(i, i + COPY_RUN))
+    return copied
+
+
+def _repeats(words: list[str], seen_exact: set, seen_shingles: list) -> bool:
+    """True if the sentence repeats an earlier kept one; otherwise remember it."""
+    key = " ".join(words)
+    shingles = {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    if len(words) >= REPEAT_MIN_WORDS and key in seen_exact:
+        return True
+    if len(words) >= NEAR_REPEAT_MIN_WORDS and any(
+            len(shingles & earlier) / len(shingles | earlier) >= NEAR_REPEAT_OVERLAP for earlier in seen_shingles):
+        return True
+    seen_exact.add(key)
+    if shingles:
+        seen_shingles.append(shingles)
+    return False
