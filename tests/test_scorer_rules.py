@@ -80,7 +80,7 @@ def test_task_type_must_be_a_string():
         score(2, GOOD_ESSAY)
 
 
-@pytest.mark.parametrize("task_type", TASK_TYPES)
+@pytest.mark.parametrize("task_type", ["writing_task_1", "writing_task_2"])
 def test_twenty_words_or_fewer_is_band_one(task_type):
     text = "I think that public transport is better than roads because it is cheaper and cleaner for everyone in cities."
     assert len(text.split()) <= 20
@@ -88,6 +88,20 @@ def test_twenty_words_or_fewer_is_band_one(task_type):
     assert result["overall_band_score"] == 1.0
     assert [c["band_score"] for c in result["criteria_scores"]] == [1.0] * 4
     assert "20 words or fewer" in result["detailed_feedback"]
+
+
+def test_a_short_spoken_part_1_answer_is_rated_not_band_one():
+    text = "I really love my hometown, because it is very quiet and friendly, and the beach is beautiful."
+    assert len(text.split()) == 17
+    result = score("speaking_part_1", text, "Do you like your hometown?")
+    assert result["overall_band_score"] >= 5.0
+    assert all(c["band_score"] > 1.0 for c in result["criteria_scores"])
+
+
+@pytest.mark.parametrize("task_type, text", [("speaking_part_1", "Yes, I do."),
+                                             ("speaking_part_2", "I want to talk about my friend. She is nice.")])
+def test_an_answer_too_short_to_rate_is_band_one_in_speaking_too(task_type, text):
+    assert score(task_type, text)["overall_band_score"] == 1.0
 
 
 def test_twenty_one_words_are_scored_normally():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import language
 from .feedback import CRITERION_NAMES
-from .rules import CRITERIA, SHORT_TEXT_WORDS
+from .rules import CRITERIA, SHORT_TEXT_WORDS, SPEAKING_SHORT_WORDS
 
 # A short answer has no rateable language: IELTS band 1 ("can only use a few
 # isolated words"). Text that is not English, or not language at all, is not
@@ -15,7 +15,8 @@ REJECTED_BAND = 0.0
 
 def too_short(task_type: str, word_count: int, set_aside: str = "") -> dict:
     """Band 1 in every criterion: 20 words or fewer (of the learner's own, ``set_aside`` says what else there was)."""
-    message = (f"The answer has only {word_count} words{set_aside}: with {SHORT_TEXT_WORDS} words or fewer "
+    limit = SPEAKING_SHORT_WORDS.get(task_type, SHORT_TEXT_WORDS)
+    message = (f"The answer has only {word_count} words{set_aside}: with {limit} words or fewer "
                "there is too little language to rate, so every criterion is band 1.")
     return fixed_result(task_type, SHORT_TEXT_BAND, message,
                         "Write a full answer: develop your ideas in complete sentences.",

@@ -39,7 +39,8 @@ _WORD = re.compile(r"[a-z]+")
 _NOT_TOPIC = frozenset("""essay agree disagree extent discuss opinion views view give reasons answer include relevant
 examples example knowledge experience write least words people think believe some others other advantages disadvantages
 advantage disadvantage outweigh what whether both sides question statement task many nowadays today world important
-good better best thing things way ways also would could should might must can will one two""".split())
+good better best thing things way ways also would could should might must can will one two
+describe say explain tell talk speak mention summarise summarize report features comparisons relevant""".split())
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 # Matched against the lower-cased text (faster than case-insensitive patterns).
 GENRE_PATTERNS = {

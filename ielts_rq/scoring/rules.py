@@ -21,19 +21,23 @@ TASK_TYPES = WRITING_TASKS + SPEAKING_TASKS
 MAX_TEXT_CHARS = 20_000
 MAX_TEXT_WORDS = 3_000
 
-# An answer of this many words or fewer carries no rateable language: band 1.
+# A written answer of this many words or fewer carries no rateable language: band 1.
 SHORT_TEXT_WORDS = 20
+# Spoken answers are shorter: a Part 1 answer of a sentence or two is normal. Below these there is
+# nothing to rate.
+SPEAKING_SHORT_WORDS = {"speaking_part_1": 5, "speaking_part_2": 15, "speaking_part_3": 8}
 
 # Minimum lengths the writing tasks ask for.
 MIN_WORDS = {"writing_task_1": 150, "writing_task_2": 250}
 
 # Answer lengths (words) a speaking part normally produces. Part 2 is a long
-# turn of up to two minutes (about 180-260 words at a normal rate); parts 1
-# and 3 are sets of shorter answers, part 3 asks for longer reasoning.
+# turn of one to two minutes (about 150-300 words at a normal rate); a Part 1
+# answer is a sentence or three (a 17-word answer is normal), and Part 3
+# asks for reasons and examples.
 SPEAKING_EXPECTED_WORDS = {
-    "speaking_part_1": 60,
-    "speaking_part_2": 180,
-    "speaking_part_3": 100,
+    "speaking_part_1": 25,
+    "speaking_part_2": 230,
+    "speaking_part_3": 60,
 }
 
 CRITERIA = {

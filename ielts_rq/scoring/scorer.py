@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from . import fixed, language
-from .rules import SHORT_TEXT_WORDS, SPEAKING_TASKS, validate_request
+from .rules import SHORT_TEXT_WORDS, SPEAKING_SHORT_WORDS, SPEAKING_TASKS, validate_request
 from .speaking import score_speaking
 from .text import WORD_PATTERN, normalise
 from .writing import score_writing
@@ -54,7 +54,7 @@ def _rule_based_result(task_type: str, text: str) -> dict | None:
     if language.is_mostly_non_latin(text):
         return fixed.rejected(task_type, language.NOT_ENGLISH, len(text.split()))
     word_count = len(text.split())
-    if word_count <= SHORT_TEXT_WORDS:
+    if word_count <= SPEAKING_SHORT_WORDS.get(task_type, SHORT_TEXT_WORDS):
         return fixed.too_short(task_type, word_count)
     reason = language.rejection_reason(text, [w.lower() for w in WORD_PATTERN.findall(text)])
     if reason:

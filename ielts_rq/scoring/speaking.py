@@ -23,10 +23,11 @@ import itertools
 import math
 import re
 
-from . import grammar, lexicon, spelling
+from . import grammar, lexicon, relevance, spelling
 from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
-from .rules import SPEAKING_EXPECTED_WORDS, mean_band, round_band
+from .originality import mask_copied
+from .rules import SPEAKING_EXPECTED_WORDS, mean_band
 from .text import WORD_PATTERN, split_sentences
 
 SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking descriptors (there are no "
@@ -42,7 +43,8 @@ PAUSES_PER_MINUTE_BANDS = ((3, 9.0), (6, 8.0), (10, 7.0), (14, 6.0), (20, 5.0), 
 FILLERS_PER_100_WORDS_BANDS = ((1, 9.0), (2.5, 8.0), (4, 7.0), (6, 6.0), (9, 5.0), (13, 4.0), (20, 3.0))
 WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7.0), (0.8, 8.0), (0.86, 9.0))
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
-CLAUSES_PER_100_BANDS = ((0, 4.0), (1.5, 5.0), (3, 6.0), (4.5, 7.0), (6, 8.0), (8, 9.0))
+# Speech uses fewer subordinate clauses than writing: natural, fluent answers have two to four per 100 words.
+CLAUSES_PER_100_BANDS = ((0, 4.5), (1, 5.5), (2, 6.5), (3.5, 7.5), (5, 8.5), (7, 9.0))
 WORD_CONFIDENCE_BANDS = ((0.5, 3.0), (0.6, 4.0), (0.7, 5.0), (0.8, 6.0), (0.87, 7.0), (0.92, 8.0), (0.96, 9.0))
 # Grammar slips (agreement, articles) cost this many bands per slip per 100
 # words, at most MAX_SLIP_PENALTY.
@@ -55,8 +57,18 @@ COHERENCE_PER_CONNECTIVE = 0.6
 COHERENCE_MAX_GAIN = 3.0
 COHERENCE_OVERUSE_COST = 0.5
 COHERENCE_WEIGHT = 0.25
-# An answer with no words loses 2 fluency bands; half the expected length, 1.
-SHORT_ANSWER_PENALTY = 2.0
+# An answer with no words loses 3 fluency bands; a short answer loses in proportion below
+# SHORT_ANSWER_SHARE of the part's expected length (a brief Part 1 answer is normal).
+SHORT_ANSWER_PENALTY = 3.0
+SHORT_ANSWER_SHARE = 0.75
+# Recognition confidence below this: the transcript may be wrong, so bands read from it are weak evidence.
+LOW_RECOGNITION = 0.6
+LOW_RECOGNITION_NOTE = ("the speech recogniser was unsure of much of the recording: vocabulary and grammar were "
+                        "read from a transcript that may contain its errors")
+# Set phrases learnt by heart for the test; many in one answer mark it as recited.
+MEMORISED_MIN = 3
+MEMORISED_PER_100 = 2.0
+RECITED_PER_100 = 6.0
 # Confidence of the speaking bands: heuristics, lower still without timings.
 TIMED_CONFIDENCE = 0.5
 TRANSCRIPT_CONFIDENCE = 0.35
@@ -88,6 +100,17 @@ _LIKE_AS_FILLER = re.compile(r"""
       like\b(?=\s*,|\s+(?:um|uh|er)\b)                      # and before a pause or a filler
 """, re.IGNORECASE | re.VERBOSE)
 _FILLER_PHRASES = re.compile(r"\b(you know|i mean)\b", re.IGNORECASE)
+_MEMORISED_PHRASES = re.compile(r"\b(" + "|".join((
+    r"every coin has two sides", r"each coin has two sides", r"a double[- ]edged sword", r"last but not least",
+    r"as the (old )?saying goes", r"it goes without saying", r"in a nutshell", r"without further ado",
+    r"to be honest with you", r"as far as i'?m concerned", r"it is widely (believed|accepted)",
+    r"i'?d like to (talk|tell you) about", r"once in a blue moon", r"over the moon", r"a piece of cake",
+    r"the apple of my eye", r"raining cats and dogs", r"hit the books", r"break the ice", r"on cloud nine",
+    r"a blessing in disguise", r"the best of both worlds", r"at the end of the day", r"first and foremost",
+    r"all in all", r"needless to say", r"time flies", r"knowledge is power", r"practice makes perfect",
+    r"there is no denying that", r"it is an undeniable fact", r"broaden (my|one'?s|our) horizons?",
+    r"in this day and age", r"cost an arm and a leg", r"burn the midnight oil", r"a dime a dozen")) + r")\b",
+    re.IGNORECASE)
 _SELF_REPAIR = re.compile(r"\b(\w+)(?:\s*,)?\s+\1\b", re.IGNORECASE)
 
 
@@ -160,12 +183,30 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
         "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
         "grammar_slips": [slip.words for sentence in split_sentences(text) for slip in grammar.check(sentence)],
         "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
+        **_relevance(text, prompt),
+        **_memorised(text, len(words)),
         **(audio_measures(audio) if audio else {}),
     }
 
 
+def _relevance(text: str, prompt: str | None) -> dict:
+    """How far the answer addresses the question or cue card (the writing scale: below 0 is off it)."""
+    if not prompt:
+        return {"relevance": None, "key_terms_used": None}
+    topic = relevance.content_stems(mask_copied(text, prompt))
+    score = relevance.relevance(topic, prompt, 2)
+    return {"relevance": None if score is None else round(score, 2),
+            "key_terms_used": relevance.key_terms_used(topic, prompt)}
+
+
+def _memorised(text: str, words: int) -> dict:
+    """Set phrases learnt by heart for the test: a few are natural, many in one answer are rehearsed."""
+    found = [m.group(0).lower() for m in _MEMORISED_PHRASES.finditer(text)]
+    return {"memorised_phrases": found, "memorised_per_100_words": round(len(found) * 100 / max(1, words), 2)}
+
+
 def speaking_bands(m: dict) -> tuple:
-    """(criterion bands, criteria estimated from weak evidence) from the measures."""
+    """(criterion bands, criteria estimated from weak evidence, the ceilings and why) from the measures."""
     timed = "speech_rate_wpm" in m
     per_100 = 100 / max(1, m["word_count"])
     content = max(1, m["content_words"])
@@ -181,7 +222,7 @@ def speaking_bands(m: dict) -> tuple:
                  + min(COHERENCE_MAX_GAIN, COHERENCE_PER_CONNECTIVE * len(m["linking_words"]))
                  - COHERENCE_OVERUSE_COST * len(m["overused_linking_words"]))
     fluency = (1 - COHERENCE_WEIGHT) * sum(fluency_parts) / len(fluency_parts) + COHERENCE_WEIGHT * coherence
-    fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / m["expected_words"])
+    fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / (SHORT_ANSWER_SHARE * m["expected_words"]))
 
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
                + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
@@ -197,29 +238,64 @@ def speaking_bands(m: dict) -> tuple:
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
+    if low_recognition(m):  # the transcript itself may be wrong: what is read from it is uncertain
+        weak += ["lexical_resource", "grammatical_range_accuracy"]
     bands = {
         "fluency_coherence": fluency,
         "lexical_resource": lexical,
         "grammatical_range_accuracy": accuracy,
         "pronunciation": pronunciation,
     }
-    return {c: round_band(_clamp(b)) for c, b in bands.items()}, weak
+    bands = {c: float(math.floor(_clamp(b) + 0.5)) for c, b in bands.items()}  # whole bands, as examiners give
+    ceilings = speaking_caps(m)
+    for criterion, (band, _) in ceilings.items():
+        bands[criterion] = min(bands[criterion], band)
+    return bands, list(dict.fromkeys(weak)), ceilings
+
+
+def speaking_caps(m: dict) -> dict:
+    """criterion -> (ceiling, reason): an answer that ignores the question, or one recited from memory."""
+    caps = {}
+    off_topic = m["relevance"] is not None and (
+        m["relevance"] < 0 or (m["relevance"] < 1 and m["key_terms_used"] == 0))
+    if off_topic:
+        reason = "The answer does not address the question: a prepared answer on another topic cannot be credited."
+        caps.update({"fluency_coherence": (5.0, reason), "lexical_resource": (6.0, reason),
+                     "grammatical_range_accuracy": (6.0, reason)})
+    if len(m["memorised_phrases"]) >= MEMORISED_MIN and m["memorised_per_100_words"] >= MEMORISED_PER_100:
+        reason = (f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
+                  "listeners hear a rehearsed answer, not flexible language.")
+        recited = m["memorised_per_100_words"] >= RECITED_PER_100  # more set phrase than answer
+        for criterion, band in (("lexical_resource", 5.0 if recited else 6.0),
+                                ("fluency_coherence", 5.0 if recited else 6.0),
+                                ("grammatical_range_accuracy", 6.0 if recited else 9.0)):
+            caps[criterion] = min(caps.get(criterion, (9.0, reason)), (band, reason))
+    return caps
+
+
+def low_recognition(m: dict) -> bool:
+    return m.get("mean_word_confidence") is not None and m["mean_word_confidence"] < LOW_RECOGNITION
 
 
 def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
     """Bands, confidence, feedback and features of a speaking answer."""
     measures = speaking_measures(task_type, text, prompt, audio)
-    bands, weak = speaking_bands(measures)
+    bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
-    criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed) for c in bands]
+    confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
+    if low_recognition(measures):
+        confidence = WEAK_EVIDENCE_CONFIDENCE
+    criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed, ceilings.get(c)) for c in bands]
     overall = mean_band(bands.values())
+    notes = [SPEAKING_NOTE] + ([LOW_RECOGNITION_NOTE] if low_recognition(measures) else [])
     return {
         "overall_band_score": overall,
-        "confidence": TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE,
+        "confidence": confidence,
         "criteria_scores": criteria,
         "detailed_feedback": _speaking_summary(overall, criteria, weak),
         "feature_analysis": {**measures, "has_audio_timings": timed, "weak_evidence": weak,
-                             "notes": [SPEAKING_NOTE]},
+                             "low_recognition_confidence": low_recognition(measures),
+                             "band_caps": {c: reason for c, (_, reason) in ceilings.items()}, "notes": notes},
     }
 
 
@@ -227,57 +303,13 @@ def _clamp(band: float) -> float:
     return max(1.0, min(9.0, band))
 
 
-def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed: bool) -> dict:
-    strengths, weaknesses, suggestions = [], [], []
-    if criterion == "fluency_coherence":
-        if m["fillers_per_100_words"] > 4:
-            weaknesses.append(f"You used {m['fillers']} filler words (um, uh, you know...), "
-                              f"{m['fillers_per_100_words']:g} per 100 words.")
-            suggestions.append("Replace fillers with a short silent pause, or phrases such as "
-                               "'Let me think about that'.")
-        if timed and m["speech_rate_wpm"] < 100:
-            weaknesses.append(f"Your pace is slow: {m['speech_rate_wpm']:g} words per minute.")
-            suggestions.append("Practise speaking for 1-2 minutes on familiar topics to build pace.")
-        elif timed:
-            strengths.append(f"You keep a natural pace: {m['speech_rate_wpm']:g} words per minute.")
-        if timed and m["pauses_per_minute"] > 10:
-            weaknesses.append(f"You paused {m['pauses']} times for more than half a second.")
-        if m["word_count"] < m["expected_words"]:
-            weaknesses.append(f"Your answer is short ({m['word_count']} words); aim for about "
-                              f"{m['expected_words']} words for this part.")
-            suggestions.append("Extend your answers with a reason and an example.")
-        if m["prompt_overlap"] is not None and m["prompt_overlap"] < 0.2:
-            weaknesses.append("Your answer uses few of the question's key words: make sure you "
-                              "answer the question you were asked.")
-        if len(m["linking_words"]) >= 3:
-            strengths.append("You connect ideas with " + ", ".join(sorted(m["linking_words"])[:4]) + ".")
-    elif criterion == "lexical_resource":
-        if m["less_common_words"]:
-            strengths.append("You use less common words such as "
-                             + ", ".join(repr(w) for w in m["less_common_words"][:4]) + ".")
-        else:
-            suggestions.append("Use more topic-specific and less common vocabulary.")
-        if m["window_ttr"] < 0.62:
-            weaknesses.append("You repeat the same words often.")
-            suggestions.append("Paraphrase and use synonyms instead of repeating words.")
-    elif criterion == "grammatical_range_accuracy":
-        if m["grammar_slips"]:
-            weaknesses.append("Grammar slips: " + ", ".join(f"'{s}'" for s in m["grammar_slips"][:4]) + ".")
-            suggestions.append("Check subject-verb agreement and a/an.")
-        if m["subordinate_clauses"] >= 3:
-            strengths.append("You use complex sentences (because, which, if, when...).")
-        else:
-            suggestions.append("Use more complex sentences with because, although, which and if.")
-    else:
-        if weak:
-            weaknesses.append("Pronunciation was estimated from the transcript only: no audio timings "
-                              "with recognition confidence were given.")
-        elif m.get("low_confidence_words"):
-            weaknesses.append("Some words were hard to recognise: "
-                              + ", ".join(m["low_confidence_words"][:5]) + ".")
-            suggestions.append("Practise the sounds and word stress of these words.")
-        else:
-            strengths.append("Your words were recognised clearly.")
+def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed: bool, ceiling) -> dict:
+    strengths, weaknesses, suggestions = _CRITERION_NOTES[criterion](m, timed, weak)
+    if ceiling:
+        weaknesses.insert(0, ceiling[1])
+    if not weaknesses:
+        weaknesses = (["Nothing held this back in the answer."] if band >= 7 else
+                      [f"At band {band:g}, listeners would expect more range and control for a higher band."])
     return {
         "criterion": criterion,
         "band_score": band,
@@ -285,9 +317,77 @@ def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed:
         "feedback": f"{CRITERION_NAMES[criterion]}: band {band:g}, {band_summary(band)}."
                     + (" (estimated from weak evidence)" if weak else ""),
         "strengths": strengths or ["The answer shows some control of this area."],
-        "weaknesses": weaknesses or ["No major weakness was detected automatically."],
+        "weaknesses": weaknesses,
         "suggestions": suggestions or [DEFAULT_SUGGESTIONS[criterion]],
     }
+
+
+def _fluency_notes(m: dict, timed: bool, weak: bool) -> tuple:
+    strengths, weaknesses, suggestions = [], [], []
+    if m["fillers_per_100_words"] > 4:
+        weaknesses.append(f"You used {m['fillers']} filler words (um, uh, you know...), "
+                          f"{m['fillers_per_100_words']:g} per 100 words.")
+        suggestions.append("Replace fillers with a short silent pause, or phrases such as 'Let me think about that'.")
+    if timed and m["speech_rate_wpm"] < 100:
+        weaknesses.append(f"Your pace is slow: {m['speech_rate_wpm']:g} words per minute.")
+        suggestions.append("Practise speaking for 1-2 minutes on familiar topics to build pace.")
+    elif timed:
+        strengths.append(f"You keep a natural pace: {m['speech_rate_wpm']:g} words per minute.")
+    if timed and m["pauses_per_minute"] > 10:
+        weaknesses.append(f"You paused {m['pauses']} times for more than half a second.")
+    if m["content_words"] < SHORT_ANSWER_SHARE * m["expected_words"]:
+        weaknesses.append(f"Your answer is short ({m['word_count']} words); listeners expect about "
+                          f"{m['expected_words']} words for this part.")
+        suggestions.append("Extend your answers with a reason and an example.")
+    if len(m["linking_words"]) >= 3:
+        strengths.append("You connect ideas with " + ", ".join(sorted(m["linking_words"])[:4]) + ".")
+    return strengths, weaknesses, suggestions
+
+
+def _lexical_notes(m: dict, timed: bool, weak: bool) -> tuple:
+    strengths, weaknesses, suggestions = [], [], []
+    if m["less_common_words"]:
+        strengths.append("You use less common words such as "
+                         + ", ".join(repr(w) for w in m["less_common_words"][:4]) + ".")
+    else:
+        suggestions.append("Use more topic-specific and less common vocabulary.")
+    if m["window_ttr"] < 0.62:
+        weaknesses.append("You repeat the same words often.")
+        suggestions.append("Paraphrase and use synonyms instead of repeating words.")
+    return strengths, weaknesses, suggestions
+
+
+def _grammar_notes(m: dict, timed: bool, weak: bool) -> tuple:
+    strengths, weaknesses, suggestions = [], [], []
+    if m["grammar_slips"]:
+        weaknesses.append("Grammar errors: " + ", ".join(f"'{s}'" for s in m["grammar_slips"][:4]) + ".")
+        suggestions.append("Check subject-verb agreement and verb forms as you speak.")
+    if m["subordinate_clauses"] >= 3:
+        strengths.append("You use complex sentences (because, which, if, when...).")
+    else:
+        suggestions.append("Use more complex sentences with because, although, which and if.")
+    return strengths, weaknesses, suggestions
+
+
+def _pronunciation_notes(m: dict, timed: bool, weak: bool) -> tuple:
+    strengths, weaknesses, suggestions = [], [], []
+    if m.get("mean_word_confidence") is None:
+        weaknesses.append("Pronunciation was estimated from the transcript only: no audio timings with "
+                          "recognition confidence were given.")
+    elif low_recognition(m):
+        weaknesses.append(f"The recogniser was unsure of much of the recording (confidence "
+                          f"{m['mean_word_confidence']:.2f}): listeners may struggle to catch some words.")
+        suggestions.append("Record again in a quiet room, speaking clearly at a steady pace.")
+    elif m.get("low_confidence_words"):
+        weaknesses.append("Some words were hard to recognise: " + ", ".join(m["low_confidence_words"][:5]) + ".")
+        suggestions.append("Practise the sounds and word stress of these words.")
+    else:
+        strengths.append("Your words were recognised clearly.")
+    return strengths, weaknesses, suggestions
+
+
+_CRITERION_NOTES = {"fluency_coherence": _fluency_notes, "lexical_resource": _lexical_notes,
+                    "grammatical_range_accuracy": _grammar_notes, "pronunciation": _pronunciation_notes}
 
 
 def _speaking_summary(overall: float, criteria: list, weak: list) -> str:
