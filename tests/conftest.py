@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(tempfile.mkdtemp(prefix="irq-test-", dir="/tmp"))
 os.environ["IELTS_RQ_HOME"] = str(HOME)
 os.environ.pop("REDIS_URL", None)
+os.environ["EXTRA_JOB_MODULES"] = "tests.fixtures"  # the suite's own test jobs; nothing else unregistered runs
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 

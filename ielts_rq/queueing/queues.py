@@ -15,7 +15,9 @@ from rq.intermediate_queue import IntermediateQueue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from ..policies import QUEUES
+from ..errors import PermanentError
+from ..policies import POLICIES, QUEUES
+from ..settings import get_settings
 from . import keys
 from .connection import get_connection
 from .dequeue import move_next
@@ -24,14 +26,39 @@ log = logging.getLogger("ielts_rq.worker")
 
 
 class JsonJob(Job):
-    """A job whose data is always JSON: a message in Redis can never run code.
+    """A job whose data is always JSON, and whose function is one of the registered jobs.
 
-    rq-scheduler creates jobs with RQ's default (pickle) serializer and has no
-    serializer option; handing it this class makes its jobs JSON too.
+    A message in Redis can never run code: its data is never unpickled, and it
+    names a function by a dotted path that a worker imports only if it is a
+    job of the policy table (or of a module listed in ``EXTRA_JOB_MODULES``).
+    ``os.system`` is refused as "not a registered job" before anything is
+    imported. rq-scheduler creates jobs with RQ's default (pickle) serializer
+    and has no serializer option; handing it this class makes its jobs JSON too.
     """
 
     def __init__(self, id=None, connection=None, serializer=None):
         super().__init__(id=id, connection=connection, serializer=serializer or JSONSerializer)
+
+    @property
+    def func(self):
+        name = self.func_name
+        if not is_registered(name):
+            raise NotRegistered(f"{str(name)[:120]!r} is not a registered job: refused without importing it")
+        return super().func
+
+
+class NotRegistered(PermanentError):
+    """A job names a function that is not one of ielts-rq's jobs."""
+
+
+def is_registered(func_name) -> bool:
+    if not isinstance(func_name, str):
+        return False
+    module = func_name.rpartition(".")[0]
+    return func_name in _REGISTERED or module in get_settings().extra_job_modules
+
+
+_REGISTERED = frozenset(policy.func for policy in POLICIES.values())
 
 
 def job_name(job) -> str:
