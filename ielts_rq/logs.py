@@ -4,25 +4,42 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
-from .settings import get_settings
+from .settings import get_settings, redact
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class MaskSecrets(logging.Filter):
-    """Replace any configured secret that reaches a log line with ****."""
-
-    def __init__(self, secrets: list[str]):
-        super().__init__()
-        self.secrets = [s for s in secrets if len(s) >= 4]
+    """Replace any configured secret or URL password that reaches a log line with ****."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            for secret in self.secrets:
-                message = message.replace(secret, "****")
-            record.msg, record.args = message, None
+        message = record.getMessage()
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+class OncePerOutage(logging.Filter):
+    """Say "cannot reach Redis" once, not at every retry: RQ logs each attempt while it backs off."""
+
+    REMIND_AFTER = 600  # seconds: a long outage is mentioned again every ten minutes
+
+    def __init__(self):
+        super().__init__()
+        self.said_at = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "could not connect to Redis" not in str(record.msg):
+            return True
+        now = time.monotonic()
+        if self.said_at is not None and now - self.said_at < self.REMIND_AFTER:
+            return False
+        self.said_at = now
+        record.msg = record.getMessage().split(" retrying in")[0] + "; retrying with backoff until it is back"
+        record.args = None
         return True
 
 
@@ -30,7 +47,8 @@ def setup_logging(level: str | None = None) -> None:
     settings = get_settings()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
-    handler.addFilter(MaskSecrets(settings.secrets))
+    handler.addFilter(OncePerOutage())
+    handler.addFilter(MaskSecrets())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level or settings.log_level)

@@ -21,6 +21,11 @@ from .policies import QUEUE_SETTINGS
 
 EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+SSL_CERT_REQS = ("required", "optional", "none")
+# Where teams keep a Redis URL: ours first, then Heroku's add-ons and the Celery settings of the platform's
+# old job system. Any of them set means Redis is configured: never fall back to a private embedded server.
+REDIS_URL_NAMES = ("REDIS_URL", "REDIS_TLS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "BROKER_URL",
+                   "RQ_REDIS_URL", "REDISCLOUD_URL", "REDISTOGO_URL", "OPENREDIS_URL", "REDISGREEN_URL")
 
 
 class Secret(str):
@@ -37,6 +42,8 @@ class Secret(str):
 class Settings:
     home: Path
     redis_url: str | None = None
+    redis_ssl_cert_reqs: str = "required"  # rediss:// only: verify the server's certificate
+    redis_ssl_ca_certs: str | None = None  # rediss:// only: a CA bundle to verify it with
     key_prefix: str = "ielts:"
     log_level: str = "INFO"
     app_url: str = "http://localhost:8000"
@@ -71,13 +78,32 @@ class Settings:
     rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute; a queue not named has no limit
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
+    # Host names the dashboard answers to besides 127.0.0.1, localhost and ::1 (its Host-header check).
+    dashboard_allowed_hosts: tuple[str, ...] = ()
+    # Modules whose functions workers may run besides the registered jobs (tests and tools only).
+    extra_job_modules: tuple[str, ...] = ()
+
+    # What the operator should know but that does not stop the system (printed once at start).
+    warnings: tuple[str, ...] = ()
 
     @property
     def secrets(self) -> list[str]:
-        """Every secret value that is set, for masking in logs and job views."""
+        """Every secret value that is set, for masking in logs and job views: passwords in URLs too."""
         values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
                   self.dashboard_password]
-        return [v.reveal() for v in values if v]
+        urls = [self.redis_url, self.api_gateway_url, self.scoring_service_url, self.ocr_service_url,
+                self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url, self.alert_webhook_url,
+                self.app_url]
+        return [v.reveal() for v in values if v] + [p for p in map(url_password, urls) if p]
+
+    def home_folder(self, *parts: str) -> Path:
+        """A folder under IELTS_RQ_HOME, created owner-only on first use (learners' files and emails)."""
+        path = self.home.joinpath(*parts)
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise ConfigError("IELTS_RQ_HOME", f"cannot create {path}: {exc.strerror or exc}") from None
+        return path
 
 
 @functools.cache
@@ -89,9 +115,13 @@ def get_settings() -> Settings:
 def load_settings(env) -> Settings:
     """Parse settings from a mapping (``os.environ`` or a test's dict)."""
     read = _Reader(env)
+    redis_url, warnings = _redis_url(read)
+    email_backend, email_warnings = _email_backend(read)
     settings = Settings(
         home=read.path("IELTS_RQ_HOME", _default_home()),
-        redis_url=read.redis_url("REDIS_URL"),
+        redis_url=redis_url,
+        redis_ssl_cert_reqs=read.choice("REDIS_SSL_CERT_REQS", SSL_CERT_REQS, "required"),
+        redis_ssl_ca_certs=read.existing_file("REDIS_SSL_CA_CERTS"),
         key_prefix=read.text("IELTS_KEY_PREFIX", "ielts:"),
         log_level=read.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
         app_url=read.http_url("APP_URL") or read.http_url("API_GATEWAY_URL") or "http://localhost:8000",
@@ -102,7 +132,7 @@ def load_settings(env) -> Settings:
         service_connect_timeout=read.positive_float("SERVICE_CONNECT_TIMEOUT", 3.0),
         service_read_timeout=read.positive_float("SERVICE_READ_TIMEOUT", 30.0),
         health_check_timeout=read.positive_float("HEALTH_CHECK_TIMEOUT", 2.0),
-        email_backend=read.choice("EMAIL_BACKEND", EMAIL_BACKENDS, "outbox"),
+        email_backend=email_backend,
         from_email=read.email("FROM_EMAIL", "no-reply@ielts.localhost"),
         from_name=read.text("FROM_NAME", "IELTS Practice"),
         smtp_host=read.text("SMTP_HOST"),
@@ -129,9 +159,52 @@ def load_settings(env) -> Settings:
                      **read.per_queue("RATE_LIMITS")},
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
+        dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
+        extra_job_modules=read.names("EXTRA_JOB_MODULES"),
+        warnings=warnings + email_warnings,
     )
     _check_backends(settings)
     return settings
+
+
+def _redis_url(read) -> tuple[str | None, tuple[str, ...]]:
+    """REDIS_URL, else the first Redis URL under another known name (with a warning to rename it)."""
+    for name in REDIS_URL_NAMES:
+        value = read.raw(name)
+        if value is None:
+            continue
+        url = read.redis_url(name)
+        if name == "REDIS_URL":
+            return url, ()
+        return url, (f"using {name} as the Redis URL ({hide_password(url)}); set REDIS_URL instead: "
+                     f"{name} is read only to ease the move from the old job system",)
+    return None, ()
+
+
+def _email_backend(read) -> tuple[str, tuple[str, ...]]:
+    """EMAIL_BACKEND, else the transport that is configured: never an outbox while a real one is set up."""
+    chosen = read.choice("EMAIL_BACKEND", EMAIL_BACKENDS, None)
+    smtp, sendgrid = read.raw("SMTP_HOST"), read.raw("SENDGRID_API_KEY")
+    if chosen is None:
+        if smtp and sendgrid:
+            raise ConfigError("EMAIL_BACKEND", "both SMTP_HOST and SENDGRID_API_KEY are set: set EMAIL_BACKEND to "
+                                               "smtp or sendgrid to choose")
+        return ("sendgrid" if sendgrid else "smtp" if smtp else "outbox"), ()
+    if chosen == "outbox" and (smtp or sendgrid):
+        return chosen, (f"EMAIL_BACKEND is outbox: emails are written to files although "
+                        f"{'SMTP_HOST' if smtp else 'SENDGRID_API_KEY'} is set",)
+    return chosen, ()
+
+
+def url_password(url: str | None) -> str | None:
+    """The password inside a URL's user:password@, if any."""
+    if not url or "@" not in url:
+        return None
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return None
+    return password if password and len(password) >= 4 else None
 
 
 def _check_backends(settings: Settings) -> None:
@@ -172,7 +245,13 @@ class _Reader:
         value = self.raw(name)
         return Path(value).expanduser().absolute() if value else default
 
-    def choice(self, name: str, choices, default: str, upper: bool = False) -> str:
+    def existing_file(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is not None and not Path(value).expanduser().is_file():
+            raise ConfigError(name, f"no such file: {value}")
+        return str(Path(value).expanduser()) if value else None
+
+    def choice(self, name: str, choices, default: str | None, upper: bool = False) -> str | None:
         value = self.raw(name)
         if value is None:
             return default
@@ -219,9 +298,8 @@ class _Reader:
             return value
         if parts.scheme == "unix" and parts.path:
             return value
-        raise ConfigError(
-            name, f"{hide_password(value)!r} is not a redis://, rediss:// or unix:// URL"
-        )
+        advice = "" if name == "REDIS_URL" else "; ielts-rq runs on Redis: set REDIS_URL to your Redis server"
+        raise ConfigError(name, f"{hide_password(value)!r} is not a redis://, rediss:// or unix:// URL{advice}")
 
     def email(self, name: str, default: str) -> str:
         value = self.raw(name) or default
@@ -236,6 +314,22 @@ class _Reader:
             if address_problem(address):
                 raise ConfigError(name, f"{address!r} is not an email address ({address_problem(address)})")
         return addresses
+
+    def names(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list of dotted Python names."""
+        items = tuple(item.strip() for item in (self.raw(name) or "").split(",") if item.strip())
+        for item in items:
+            if not all(part.isidentifier() for part in item.split(".")):
+                raise ConfigError(name, f"{item!r} is not a dotted Python module name")
+        return items
+
+    def host_names(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list of host names (``.example.com`` matches its subdomains) or ``*``."""
+        items = tuple(item.strip().lower() for item in (self.raw(name) or "").split(",") if item.strip())
+        for item in items:
+            if item != "*" and not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[?[0-9a-f:]+\]?", item):
+                raise ConfigError(name, f"{item!r} is not a host name (no scheme, port or path)")
+        return items
 
     def per_queue(self, name: str) -> dict[str, int]:
         """``scoring=500,email=1000``: a positive whole number per queue."""
@@ -262,6 +356,18 @@ def _split_url(name: str, value: str):
     return parts
 
 
+URL_PASSWORD = re.compile(r"(//[^:/@\s]*:)[^@/\s]+@")
+
+
 def hide_password(url: str) -> str:
-    """The URL with any password replaced, for error messages."""
-    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1****@", url)
+    """The URL (or any text holding URLs) with each ``user:password@`` password replaced by ****."""
+    return URL_PASSWORD.sub(r"\1****@", url)
+
+
+def redact(text: str, settings: Settings | None = None) -> str:
+    """Text that may reach a log, a job's error or a page, with URL passwords and configured secrets masked."""
+    text = hide_password(text)
+    for secret in (settings or get_settings()).secrets:
+        if len(secret) >= 4:  # a one-letter "secret" would mask every such letter
+            text = text.replace(secret, "****")
+    return text

@@ -14,12 +14,14 @@ import zlib
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from ielts_rq import enqueue
+from ielts_rq import enqueue, store
+from ielts_rq.storage import get_storage
 from ielts_rq.jobs import files as file_jobs
 from ielts_rq.ops import dashboard
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
+from . import media_fixtures as mf
 from .conftest import HOME, cli, run_worker
 from .http_stub import StubServer
 from .smtp_stub import Collector, free_port
@@ -54,7 +56,7 @@ def _every_redis_value(connection) -> bytes:
     return b"\n".join(chunks)
 
 
-def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint, tmp_path):
+def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint, tmp_path, monkeypatch):
     # A SendGrid that refuses the key and echoes it back; an SMTP server that refuses the password.
     sendgrid = StubServer()
     sendgrid.answer("/v3/mail/send", (401, {"errors": [{"message": f"bad key {SECRETS['SENDGRID_API_KEY']}"}]}))
@@ -89,22 +91,56 @@ def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint
     views = [cli(*args, env=base).stdout for job in (upload, via_sendgrid, via_smtp)
              for args in (("job", "show", job.id, "--json"), ("failed", "show", job.id))]
     views.append(cli("failed", "list", "--json", env=base).stdout)
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **base})
-    dashboard.get_settings = lambda: settings  # the app reads its settings through this name
-    client = dashboard.create_app().test_client()
-    auth = {"Authorization": "Basic " + base64.b64encode(f"ops:{SECRETS['DASHBOARD_PASSWORD']}".encode()).decode()}
-    pages = ["/overview", "/health", "/depth", "/schedule", "/batches", "/metrics", "/rq/0/data/queues.json"]
-    pages += [f"/rq/0/data/job/{job.id}.json" for job in (upload, via_sendgrid, via_smtp)]
-    pages += [f"/rq/0/data/jobs/{q}/failed/100/asc/1.json" for q in ("email", "file_processing")]
-    for page in pages:
-        response = client.get(page, headers=auth)
-        assert response.status_code == 200, page
-        views.append(response.get_data(as_text=True))
+    views += _dashboard_pages(monkeypatch, base, [upload, via_sendgrid, via_smtp])
 
     everything = "\n".join([logs, *views]) + _every_redis_value(redis_conn).decode(errors="replace")
     assert "learner@example.com" in everything  # the scan does see the data
     hits = [name for name, secret in SECRETS.items() if secret in everything]
     assert hits == []
+
+
+def _dashboard_pages(monkeypatch, env: dict, jobs) -> list[str]:
+    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **env})
+    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)  # the app reads its settings through this name
+    client = dashboard.create_app().test_client()
+    auth = {"Authorization": "Basic " + base64.b64encode(f"ops:{SECRETS['DASHBOARD_PASSWORD']}".encode()).decode()}
+    pages = ["/overview", "/health", "/depth", "/schedule", "/batches", "/metrics", "/rq/0/data/queues.json"]
+    pages += [f"/rq/0/data/job/{job.id}.json" for job in jobs]
+    pages += [f"/rq/0/data/jobs/{q}/{registry}/100/asc/1.json" for q in ("email", "file_processing", "scoring")
+              for registry in ("failed", "scheduled")]
+    texts = []
+    for page in pages:
+        response = client.get(page, headers=auth)
+        assert response.status_code == 200, page
+        texts.append(response.get_data(as_text=True))
+    return texts
+
+
+URL_PASSWORDS = {"SCORING_SERVICE_URL": "FAKE-score-url-pw-51", "OCR_SERVICE_URL": "FAKE-ocr-url-pw-62",
+                 "SPEECH_SERVICE_URL": "FAKE-speech-url-pw-83", "API_GATEWAY_URL": "FAKE-gateway-url-pw-73",
+                 "ALERT_WEBHOOK_URL": "FAKE-webhook-url-pw-94"}
+
+
+def test_no_password_inside_a_service_url_surfaces(redis_conn, monkeypatch):
+    # Every service URL carries user:password@ and points at a port where nothing listens, so each
+    # job fails (and retries) with an error that names the service it could not reach.
+    closed = free_port()
+    env = {name: f"http://svc:{password}@127.0.0.1:{closed}" for name, password in URL_PASSWORDS.items()}
+    env.update(LOG_LEVEL="DEBUG", DASHBOARD_USERNAME="ops", DASHBOARD_PASSWORD=SECRETS["DASHBOARD_PASSWORD"],
+               SERVICE_CONNECT_TIMEOUT="0.5", HEALTH_CHECK_TIMEOUT="0.5")
+    submission_id = store.create_submission("learner-url", "writing_task_2", "An essay. " * 40, "A prompt")
+    image_key = "uploads/url-secret.png"
+    get_storage().put(image_key, mf.image_bytes(mf.text_page("A short line of text.")))
+    jobs = [enqueue("score_submission", submission_id), enqueue("process_image", image_key),
+            enqueue("health_check"), enqueue("send_alert_webhook", {"message": "queue too deep"})]
+    logs = run_worker("scoring", "file_processing", "health", env=env).stderr
+
+    views = [cli(*args, env=env).stdout for job in jobs for args in (("job", "show", job.id), ("job", "show", job.id, "--json"))]
+    views += [cli("status", env=env).stdout, cli("failed", "list", env=env).stdout]
+    views += _dashboard_pages(monkeypatch, env, jobs)
+    everything = "\n".join([logs, *views]) + _every_redis_value(redis_conn).decode(errors="replace")
+    assert "127.0.0.1:%d" % closed in everything  # the errors do name the services' addresses
+    assert [name for name, password in URL_PASSWORDS.items() if password in everything] == []
 
 
 def test_a_pickled_payload_is_never_unpickled(redis_conn, tmp_path):

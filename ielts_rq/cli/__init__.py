@@ -7,15 +7,24 @@ from __future__ import annotations
 
 import click
 
+from ..queueing import connection
 from ..settings import get_settings
 from .common import IeltsGroup
+
+# Processes that must ride out a Redis restart; every other command reports an unreachable Redis in seconds.
+LONG_RUNNING = {"worker", "scheduler", "dashboard", "up"}
 
 
 @click.group(cls=IeltsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ielts-rq")
-def main():
+@click.pass_context
+def main(ctx):
     """The background-job system of the IELTS practice platform, on RQ and Redis."""
-    get_settings()  # a bad variable stops every command here, before any work
+    settings = get_settings()  # a bad variable stops every command here, before any work
+    for warning in settings.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        connection.impatient()
 
 
 def _register() -> None:

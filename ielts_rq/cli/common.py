@@ -37,9 +37,9 @@ class IeltsGroup(click.Group):
             raise UsageProblem(f"configuration: {exc}") from None
         except PermanentError as exc:  # ours, NotFound included: a KeyError from a bug keeps its traceback
             raise UsageProblem(str(exc)) from None
-        except redis.ConnectionError as exc:
-
-            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: {exc}") from None
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())} ({exc}): check that the server "
+                             "runs and that REDIS_URL names it, with the right password and TLS") from None
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")

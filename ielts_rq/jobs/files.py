@@ -30,8 +30,8 @@ MAX_BATCH_FILES = 10_000
 
 def process_image(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:
     """Read the text of an uploaded image or PDF; optionally submit it for scoring."""
-    request = _submission_request(create_submission, WRITING_TASKS)
-    result = extract_text(get_storage().get(validate_key(file_key)), language)
+    request = check_process_image(file_key, language, create_submission)
+    result = extract_text(get_storage().get(file_key), language)
     result["file_key"] = file_key
     if request is not None:
         if result["low_confidence"]:
@@ -43,8 +43,8 @@ def process_image(file_key: str, language: str = "en", create_submission: dict |
 
 def process_audio(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:
     """Transcribe an uploaded recording with word timings; optionally submit it for scoring."""
-    request = _submission_request(create_submission, SPEAKING_TASKS)
-    result = transcribe(get_storage().get(validate_key(file_key)), language)
+    request = check_process_audio(file_key, language, create_submission)
+    result = transcribe(get_storage().get(file_key), language)
     result["file_key"] = file_key
     if request is not None:
         if not result["words"]:
@@ -92,10 +92,7 @@ def cleanup_temp_files(hours_old: int = TEMP_FILES_KEPT_HOURS) -> dict:
 
 def process_batch(files: list) -> dict:
     """One bulk enqueue of image and audio jobs; the batch id is this job's id."""
-    if not isinstance(files, list) or not files:
-        raise PermanentError("files must be a non-empty list of {kind: image|audio, file_key: ...} objects")
-    if len(files) > MAX_BATCH_FILES:
-        raise PermanentError(f"a batch holds at most {MAX_BATCH_FILES:,} files, got {len(files):,}")
+    check_process_batch(files)
     calls: dict[str, list] = {"process_image": [], "process_audio": []}
     for index, entry in enumerate(files):
         job, kwargs = _batch_entry(index, entry)
@@ -107,11 +104,35 @@ def process_batch(files: list) -> dict:
             "audio": len(calls["process_audio"])}
 
 
+# The checks a job makes of its arguments before any work, also run at the door (`ielts-rq enqueue`),
+# so a bad request is refused with the same message before it is queued.
+
+def check_process_image(file_key, language="en", create_submission=None) -> dict | None:
+    validate_key(file_key)
+    return _submission_request(create_submission, WRITING_TASKS)
+
+
+def check_process_audio(file_key, language="en", create_submission=None) -> dict | None:
+    validate_key(file_key)
+    return _submission_request(create_submission, SPEAKING_TASKS)
+
+
+def check_process_batch(files) -> None:
+    if not isinstance(files, list) or not files:
+        raise PermanentError("files must be a non-empty list of {kind: image|audio, file_key: ...} objects")
+    if len(files) > MAX_BATCH_FILES:
+        raise PermanentError(f"a batch holds at most {MAX_BATCH_FILES:,} files, got {len(files):,}")
+    for index, entry in enumerate(files):
+        _batch_entry(index, entry)
+
+
+DOOR_CHECKS = {"process_image": check_process_image, "process_audio": check_process_audio,
+               "upload_to_s3": lambda local_path, key: validate_key(key), "process_batch": check_process_batch}
+
+
 def temp_dir() -> Path:
     """Where the platform drops files before upload; cleanup_temp_files works only here."""
-    path = get_settings().home / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return get_settings().home_folder("tmp")
 
 
 def _batch_entry(index: int, entry) -> tuple[str, dict]:

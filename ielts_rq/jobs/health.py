@@ -94,9 +94,9 @@ def _check_redis(connection) -> dict:
 
 def _check_service(name: str, url: str, timeout: float) -> dict:
     started = time.perf_counter()
-    target = f"{url}/health"
+    target = hide_password(f"{url}/health")
     try:
-        response = requests.get(target, timeout=timeout)
+        response = requests.get(f"{url}/health", timeout=timeout)
     except requests.RequestException as exc:
         return _result(name, "error", started, target=target, error=type(exc).__name__)
     if response.status_code != 200:

@@ -32,17 +32,10 @@ from pathlib import Path
 import requests
 
 from ..errors import IeltsRqError, NotFound, PermanentError, TransientError
-from ..settings import Settings
+from ..settings import Settings, redact
 
 ANSWER_EXCERPT = 300  # characters of an API answer quoted in an error
 OUTBOX_ID = re.compile(r"^\d{8}T\d{12}-[0-9a-f]{8}$")
-
-
-def _mask_secrets(text: str, settings: Settings) -> str:
-    """The text with every configured secret replaced, for error messages."""
-    for secret in settings.secrets:
-        text = text.replace(secret, "********")
-    return text
 
 
 class _Mailer:
@@ -62,11 +55,12 @@ class OutboxMailer(_Mailer):
     """Writes each message as an ``.eml`` file under ``home/outbox`` (development)."""
 
     def __init__(self, settings: Settings):
+        self.settings = settings
         self.folder = outbox_folder(settings)
 
     def send(self, message: EmailMessage) -> str:
         """Store the message; return its outbox id (sortable by time)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.settings.home_folder("outbox")  # owner-only: learners' addresses and reports
         now = time.time()
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
         outbox_id = f"{stamp}{int(now % 1 * 1_000_000):06d}-{secrets.token_hex(4)}"
@@ -163,11 +157,11 @@ class SmtpMailer(_Mailer):
         elif isinstance(exc, smtplib.SMTPServerDisconnected) or not isinstance(exc, smtplib.SMTPException):
             return TransientError(f"{server}: connection failed: {type(exc).__name__}: {exc}")
         else:  # e.g. STARTTLS or AUTH not offered: a configuration problem
-            return PermanentError(_mask_secrets(f"{server}: {exc}", self.settings))
+            return PermanentError(redact(f"{server}: {exc}", self.settings))
         if isinstance(answer, bytes):
             answer = answer.decode("utf-8", "replace")
         what = "refused the login" if isinstance(exc, smtplib.SMTPAuthenticationError) else "answered"
-        text = _mask_secrets(f"{server} {what}: {code} {answer}", self.settings)
+        text = redact(f"{server} {what}: {code} {answer}", self.settings)
         return TransientError(text) if 400 <= code < 500 else PermanentError(text)
 
 
@@ -190,7 +184,7 @@ class SendGridMailer(_Mailer):
         status = response.status_code
         if 200 <= status < 300:
             return response.headers.get("X-Message-Id") or str(message["Message-ID"])
-        answer = _mask_secrets(response.text.strip().replace("\n", " "), self.settings)
+        answer = redact(response.text.strip().replace("\n", " "), self.settings)
         answer = answer[:ANSWER_EXCERPT] or "(empty body)"
         if status == 429 or status >= 500:
             raise TransientError(f"SendGrid answered {status}: {answer}")

@@ -20,7 +20,7 @@ from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, get_queue, job_name
 from ..queueing.schedule import scheduler_alive
-from ..settings import get_settings, hide_password
+from ..settings import hide_password, redact
 
 SECRET_NAME = re.compile(r"pass|secret|token|api_?key|authorization", re.IGNORECASE)
 MASK = "****"
@@ -161,14 +161,12 @@ def worker_stats(connection) -> list[dict]:
 
 def mask(value):
     """The value with every secret replaced by ****, recursively."""
-    secrets = get_settings().secrets
     if isinstance(value, dict):
         return {k: MASK if SECRET_NAME.search(str(k)) else mask(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [mask(v) for v in value]
     if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, MASK)
+        return redact(value)
     return value
 
 

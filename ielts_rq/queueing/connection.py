@@ -17,8 +17,16 @@ from redis.retry import Retry
 from ..settings import get_settings
 from . import embedded
 
-# Reconnect for up to ~30 s (0.1 s doubling to 2 s per attempt) before giving up.
-RECONNECT_ATTEMPTS = 20
+# How long to keep trying a lost server: a worker rides out a restart (~30 s: 0.1 s doubling to 2 s
+# per attempt, 5 s to connect); a command someone is waiting for says so within a few seconds.
+PATIENCE = {"worker": {"attempts": 20, "connect_timeout": 5.0}, "command": {"attempts": 2, "connect_timeout": 2.0}}
+_patience = "worker"
+
+
+def impatient() -> None:
+    """For the CLI: a Redis that does not answer is reported within seconds, not half a minute."""
+    global _patience
+    _patience = "command"
 
 
 @functools.cache
@@ -30,17 +38,21 @@ def redis_url() -> str:
 
 def get_connection() -> redis.Redis:
     """This process's connection (a new pool after a fork)."""
-    return _connection_for(redis_url(), os.getpid())
+    return _connection_for(redis_url(), os.getpid(), _patience)
 
 
 @functools.cache
-def _connection_for(url: str, pid: int) -> redis.Redis:
+def _connection_for(url: str, pid: int, patience: str = "worker") -> redis.Redis:
+    settings = get_settings()
     options = {} if url.startswith("unix:") else {"socket_keepalive": True}  # TCP only
+    if url.startswith("rediss:"):
+        # Managed Redis (Heroku, ElastiCache) may use a self-signed certificate: REDIS_SSL_CERT_REQS=none.
+        options.update(ssl_cert_reqs=settings.redis_ssl_cert_reqs, ssl_ca_certs=settings.redis_ssl_ca_certs)
     return redis.Redis.from_url(
         url,
-        retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), RECONNECT_ATTEMPTS),
+        retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), PATIENCE[patience]["attempts"]),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError],
         health_check_interval=30,
-        socket_connect_timeout=5,
+        socket_connect_timeout=PATIENCE[patience]["connect_timeout"],
         **options,
     )

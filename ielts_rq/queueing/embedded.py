@@ -70,7 +70,10 @@ def ensure_running(home: Path) -> str:
     paths = paths_for(home)
     if is_running(paths):
         return paths.url
-    paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise ConfigError("IELTS_RQ_HOME", f"cannot create {paths.root}: {exc.strerror or exc}") from None
     with _start_lock(paths):
         if not is_running(paths):  # another process may have started it meanwhile
             _start(paths)

@@ -37,6 +37,7 @@ from . import keys
 from .connection import get_connection
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
+from ..settings import redact
 from .ratelimit import seconds_until_allowed
 
 log = logging.getLogger("ielts_rq.worker")
@@ -102,7 +103,7 @@ class _IeltsWorkerMixin:
         if not is_transient(exc):
             job.retries_left = 0
         will_retry = bool(job.retries_left)
-        error = f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}"
+        error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
                 " (will retry)" if will_retry else "", error)
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
@@ -111,6 +112,11 @@ class _IeltsWorkerMixin:
         else:
             record_job(self.connection, job_name(job), "failed")
         call_exception_handlers(self._exc_handlers, job, *exc_info)
+
+    def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
+        # The traceback is kept in Redis and shown by `failed show` and the dashboard: mask it once here.
+        super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                   exc_string=redact(exc_string), execution=execution)
 
     def _defer(self, job, queue, wait: float) -> None:
         """Over the queue's rate limit: back on its schedule, not failed."""

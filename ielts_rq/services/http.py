@@ -16,7 +16,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..errors import PermanentError, TransientError
-from ..settings import get_settings
+from ..settings import get_settings, hide_password, redact
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 ANSWER_EXCERPT = 300  # characters of a service's answer quoted in an error
@@ -50,9 +50,9 @@ def post(service: str, url: str, **kwargs) -> dict:
         timeout = kwargs.pop("timeout", None) or timeouts()
         response = session().post(url, timeout=timeout, **kwargs)
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise TransientError(f"{service} service unreachable at {url}: {type(exc).__name__}") from None
+        raise TransientError(f"{service} service unreachable at {hide_password(url)}: {type(exc).__name__}") from None
     except requests.RequestException as exc:
-        raise TransientError(f"{service} service request failed: {exc}") from None
+        raise TransientError(redact(f"{service} service request failed: {exc}")) from None
     return read_answer(service, response)
 
 

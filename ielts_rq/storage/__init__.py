@@ -44,5 +44,5 @@ def get_storage(settings=None):
     with _backends_lock:
         if ident not in _backends:
             _backends[ident] = (S3Storage(settings) if ident[0] == "s3"
-                                else LocalStorage(settings.home / "files"))
+                                else LocalStorage(settings.home_folder("files")))
         return _backends[ident]
