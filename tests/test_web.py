@@ -1,6 +1,7 @@
 """The dashboard: authentication, security headers, safe rendering, metrics, and a real browser."""
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -115,15 +116,12 @@ def _chromium(*args, timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
-def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
-    enqueue("health_check")
-    hostile = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
-    run_worker("health")
-    enqueue("health_check")
+@contextlib.contextmanager
+def _running_dashboard(env: dict | None = None):
+    """A real ``ielts-rq dashboard`` (gunicorn) on a free port; yields its base URL."""
     port = _free_port()
-    dashboard = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "dashboard", "--port", str(port)], cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    process = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "dashboard", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -132,6 +130,19 @@ def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
                     break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
+    enqueue("health_check")
+    hostile = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
+    run_worker("health")
+    enqueue("health_check")
+    with _running_dashboard() as base:
         shot = tmp_path / "queues.png"
         _chromium("--window-size=1280,900", "--virtual-time-budget=4000", f"--screenshot={shot}", f"{base}/rq/")
         assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -140,6 +151,41 @@ def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
         job_dom = _chromium("--virtual-time-budget=4000", "--dump-dom", f"{base}/rq/0/view/job/{hostile.id}").stdout
         assert "&lt;img src=x" in job_dom  # shown as text
         assert "<title>pwned" not in job_dom and "<img src=\"x\"" not in job_dom
-    finally:
-        dashboard.terminate()
-        dashboard.wait(timeout=20)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_a_rebound_domain_reads_and_changes_nothing(redis_conn, tmp_path):
+    # DNS rebinding: a page on another domain whose name now resolves to 127.0.0.1.
+    enqueue("health_check")
+    with _running_dashboard(env={"HOME": str(tmp_path)}) as base:
+        port = base.rsplit(":", 1)[1]
+        rebound = f"http://rebind.attacker.example:{port}"
+        resolve = "--host-resolver-rules=MAP rebind.attacker.example 127.0.0.1"
+        for path in ("/rq/0/data/queues.json", "/overview", "/health"):
+            seen = _chromium(resolve, "--virtual-time-budget=3000", "--dump-dom", rebound + path).stdout
+            assert "health" not in seen and "Bad Request" in seen, path
+            assert "health" in _chromium("--virtual-time-budget=3000", "--dump-dom", base + path).stdout
+        attempt = requests.post(f"{base}/rq/0/queue/health/empty", headers={
+            "Host": f"rebind.attacker.example:{port}", "X-Requested-With": "XMLHttpRequest"}, timeout=5)
+        assert attempt.status_code == 400
+        assert redis_conn.llen("rq:queue:health") == 1
+        for local in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+            assert requests.get(f"{base}/overview", headers={"Host": local}, timeout=5).status_code == 200, local
+    # gunicorn's control socket would be shared by every dashboard of the user: none is made.
+    assert not (tmp_path / ".gunicorn").exists()
+
+
+@pytest.mark.parametrize("env, host, status", [
+    ({}, "evil.example", 400),
+    ({"DASHBOARD_ALLOWED_HOSTS": "ops.internal"}, "ops.internal:9181", 200),
+    ({"DASHBOARD_ALLOWED_HOSTS": ".internal"}, "dash.ops.internal", 200),
+    ({"DASHBOARD_ALLOWED_HOSTS": "ops.internal"}, "evil.example", 400),
+    ({"DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD}, "ielts-ops.herokuapp.com", 200),
+    ({"DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD, "DASHBOARD_ALLOWED_HOSTS": "ops.example.com"},
+     "ielts-ops.herokuapp.com", 400),
+])
+def test_hosts_the_dashboard_answers(redis_conn, monkeypatch, env, host, status):
+    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **env})
+    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
+    client = dashboard.create_app().test_client()
+    assert client.get("/overview", headers={"Host": host, **AUTH}).status_code == status

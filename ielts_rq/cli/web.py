@@ -17,7 +17,6 @@ from ..scoring.samples import SAMPLE_ANSWERS
 from ..settings import get_settings
 from .common import UsageProblem
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 STOP_GRACE = 8  # seconds for children to stop on Ctrl-C before they are killed
 
 
@@ -30,7 +29,7 @@ def dashboard(host, port, threads):
     """Serve the dashboard (rq-dashboard and this system's pages) under gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    from ..ops.dashboard import create_app
+    from ..ops.dashboard import LOCAL_HOSTS, create_app
 
     if not get_settings().dashboard_username:
         if host not in LOCAL_HOSTS:
@@ -45,6 +44,9 @@ def dashboard(host, port, threads):
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            # gunicorn's control socket defaults to one path per user (~/.gunicorn): a second dashboard
+            # would share it and stopping either removes it; ielts-rq never uses it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return create_app()

@@ -4,7 +4,9 @@ rq-dashboard has no authentication, answers GET on its requeue-all URL and
 renders job text unescaped. Here every page needs HTTP basic auth (when
 credentials are configured), destructive actions need a same-origin POST,
 the single-job data it renders raw is HTML-escaped on the way out, and every
-response carries a strict Content-Security-Policy.
+response carries a strict Content-Security-Policy. Without credentials it
+answers only requests addressed to this machine by name (the Host header), so a
+web page on another domain that resolves to 127.0.0.1 cannot read or act on it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from . import monitor
 from .metrics import exposition
 
 RQ_PREFIX = "/rq"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 OPEN_PATHS = ("/healthz",)  # the load balancer's probe needs no credentials
 pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dashboard"))
 
@@ -44,11 +47,40 @@ def create_app() -> Flask:
     rq_dashboard.web.setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
     app.register_blueprint(pages)
+    app.before_request(_check_host)
     app.before_request(_authenticate)
     app.before_request(_guard_destructive_actions)
     app.after_request(_escape_job_data)
     app.after_request(_security_headers)
     return app
+
+
+def trusted_hosts(settings) -> list[str] | None:
+    """The Host names the dashboard answers (others get 400 on every route); None for any.
+
+    Without credentials the dashboard is this machine's only: local names plus
+    DASHBOARD_ALLOWED_HOSTS. With credentials a browser never sends them to a
+    rebound name, so any host is accepted unless the list narrows it.
+    """
+    configured = list(settings.dashboard_allowed_hosts)
+    if "*" in configured or (settings.dashboard_username and not configured):
+        return None
+    return [*LOCAL_HOSTS, *configured]
+
+
+def _check_host():
+    # Flask's TRUSTED_HOSTS cannot match an IPv6 name ([::1]), so the Host header is checked here.
+    allowed = trusted_hosts(get_settings())
+    if allowed is None:
+        return None
+    host = (request.headers.get("Host") or "").lower()
+    if host.startswith("["):
+        name = host[1:host.find("]")]
+    else:
+        name = host.partition(":")[0]
+    if not any(name == ref or (ref.startswith(".") and name.endswith(ref)) for ref in allowed):
+        abort(400, "This dashboard does not answer to that host name (DASHBOARD_ALLOWED_HOSTS).")
+    return None
 
 
 def _json_only(dashboard) -> None:
