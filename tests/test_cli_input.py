@@ -54,3 +54,57 @@ def test_procfile_passes_honcho_check():
 
     result = subprocess.run([venv_command("honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["enqueue", "process-image", "../../etc/passwd"], "invalid storage key '../../etc/passwd'"),
+    (["enqueue", "process-audio", "/etc/shadow"], "invalid storage key '/etc/shadow'"),
+    (["enqueue", "generic-email", "--to", "a@example.com", "--subject", "S" * 100_000, "--text", "hello"],
+     "subject is 100,000 characters; the limit is 200"),
+    (["enqueue", "generic-email", "--to", "a@example.com", "--subject", "   ", "--text", "hello"],
+     "subject must be non-empty text"),
+    (["enqueue", "welcome-email", "--email", "a@example.com", "--name", "N" * 5000],
+     "name is 5,000 characters; the limit is 200"),
+    (["enqueue", "process-image"], "process_image: missing a required argument: 'file_key'"),
+])
+def test_what_a_job_would_refuse_is_refused_at_the_door(redis_conn, args, message):
+    # The job's own message, before anything is queued: nothing for a worker to fail on later.
+    result = cli(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message in result.stderr and result.stderr.strip().count("\n") == 0
+    assert redis_conn.keys("rq:job:*") == []
+
+
+def test_a_bulk_file_with_one_bad_line_queues_nothing(redis_conn, tmp_path):
+    calls = tmp_path / "keys.txt"
+    calls.write_text("uploads/a.png\nuploads/b.png\n../secrets.png\nuploads/c.png\n")
+    result = cli("enqueue", "process-image", "--from-file", str(calls))
+    assert result.returncode == 2
+    assert "line 3: invalid storage key '../secrets.png'" in result.stderr
+    assert redis_conn.keys("rq:job:*") == []
+    calls.write_text('["uploads/a.png", "en", {"task_type": "speaking_part_1"}]\n')
+    result = cli("enqueue", "process-image", "--from-file", str(calls))
+    assert result.returncode == 2 and "line 1: create_submission needs a task_type" in result.stderr
+    calls.write_text('["uploads/a.png", "en", null, "one too many"]\n')
+    result = cli("enqueue", "process-image", "--from-file", str(calls))
+    assert result.returncode == 2 and "line 1: process_image: too many positional arguments" in result.stderr
+
+
+def test_submit_changes_only_the_learner_fields_given(redis_conn, tmp_path):
+    from ielts_rq import store
+
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Some people think that cities are better places to live than villages. " * 5)
+    store.save_user("learner-77", email="old@example.com", name="Mina", email_opt_in=False)
+    result = cli("submit", str(answer), "--task", "writing_task_2", "--user", "learner-77",
+                 "--email", "new@example.com")
+    assert result.returncode == 0, result.stderr
+    assert store.get_user("learner-77") == {"id": "learner-77", "email": "new@example.com", "name": "Mina",
+                                            "email_opt_in": False}
+    assert cli("submit", str(answer), "--task", "writing_task_2", "--user", "learner-77",
+               "--email-opt-in").returncode == 0
+    assert store.get_user("learner-77")["email_opt_in"] is True
+    assert store.get_user("learner-77")["email"] == "new@example.com"
+    assert cli("submit", str(answer), "--task", "writing_task_2", "--user", "learner-new",
+               "--name", "Ola").returncode == 0
+    assert store.get_user("learner-new") == {"id": "learner-new", "email": None, "name": "Ola", "email_opt_in": True}

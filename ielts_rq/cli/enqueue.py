@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import shlex
 import time
@@ -9,7 +11,9 @@ from datetime import datetime, timezone
 
 import click
 
+from ..errors import PermanentError
 from ..ops.registries import error_text, last_line
+from ..policies import get_policy
 from ..queueing.enqueue import enqueue as put
 from ..queueing.enqueue import enqueue_many
 from .common import UsageProblem, WorkFailed, json_option, print_json
@@ -61,8 +65,7 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
         if args or kwargs:
             raise UsageProblem("give arguments or --from-file, not both")
         return _run_bulk(job_name, opts, validate)
-    if validate:
-        validate(args, kwargs or {})
+    door_check(job_name, args, kwargs or {}, validate)
     job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id, **(kwargs or {}))
     if opts["wait"]:
         return _wait(job, opts)
@@ -76,7 +79,7 @@ def _run_bulk(job_name, opts, validate) -> None:
 
     if opts["wait"] or opts["at"] or opts["delay"] is not None:
         raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
-    calls = [_parse_line(line, number, validate) for number, line in enumerate(opts["from_file"], 1)
+    calls = [_parse_line(job_name, line, number, validate) for number, line in enumerate(opts["from_file"], 1)
              if line.strip() and not line.lstrip().startswith("#")]
     with click.progressbar(length=len(calls), label=f"enqueueing {job_name}", file=click.get_text_stream("stderr"),
                            show_pos=True) as bar:
@@ -87,7 +90,7 @@ def _run_bulk(job_name, opts, validate) -> None:
         click.echo(f"enqueued {len(ids)} jobs")
 
 
-def _parse_line(line: str, number: int, validate) -> tuple[list, dict]:
+def _parse_line(job_name: str, line: str, number: int, validate) -> tuple[list, dict]:
     text = line.strip()
     try:
         if text.startswith("{"):
@@ -102,12 +105,28 @@ def _parse_line(line: str, number: int, validate) -> tuple[list, dict]:
         raise UsageProblem(f"line {number}: cannot parse {text[:60]!r}: {exc}") from None
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         raise UsageProblem(f"line {number}: expected words, a JSON array or a JSON object")
-    if validate:
-        try:
-            validate(tuple(args), kwargs)
-        except UsageProblem as exc:
-            raise UsageProblem(f"line {number}: {exc.message}") from None
+    try:
+        door_check(job_name, tuple(args), kwargs, validate)
+    except UsageProblem as exc:
+        raise UsageProblem(f"line {number}: {exc.message}") from None
+    except PermanentError as exc:
+        raise UsageProblem(f"line {number}: {exc}") from None
     return args, kwargs
+
+
+def door_check(job_name: str, args: tuple, kwargs: dict, validate=None) -> None:
+    """Refuse at enqueue what the job would refuse: wrong arguments, or values its own checks reject."""
+    if validate:
+        validate(args, kwargs)
+    module_name, _, function_name = get_policy(job_name).func.rpartition(".")
+    module = importlib.import_module(module_name)
+    try:
+        inspect.signature(getattr(module, function_name)).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise UsageProblem(f"{job_name}: {exc}") from None
+    check = getattr(module, "DOOR_CHECKS", {}).get(job_name)
+    if check:
+        check(*args, **kwargs)  # a PermanentError: the job's own message, exit status 2
 
 
 def _wait(job, opts) -> None:

@@ -46,25 +46,27 @@ def _create_submission(task_type, prompt, user_id):
 
 
 @enqueue.command("process-image")
-@click.argument("file_key")
+@click.argument("file_key", required=False)
 @click.option("--language", default="en", show_default=True)
 @submission_options(["writing_task_1", "writing_task_2"])
 @enqueue_options
 def enqueue_process_image(file_key, language, task_type, prompt, user_id, **opts):
     """OCR an uploaded image or PDF (optionally submit the text for scoring)."""
     request = _create_submission(task_type, prompt, user_id)
-    run("process_image", opts, (file_key, language), kwargs={"create_submission": request} if request else None)
+    run("process_image", opts, (file_key, language) if file_key else (),
+        kwargs={"create_submission": request} if request else None)
 
 
 @enqueue.command("process-audio")
-@click.argument("file_key")
+@click.argument("file_key", required=False)
 @click.option("--language", default="en", show_default=True)
 @submission_options(["speaking_part_1", "speaking_part_2", "speaking_part_3"])
 @enqueue_options
 def enqueue_process_audio(file_key, language, task_type, prompt, user_id, **opts):
     """Transcribe an uploaded recording (optionally submit the transcript for scoring)."""
     request = _create_submission(task_type, prompt, user_id)
-    run("process_audio", opts, (file_key, language), kwargs={"create_submission": request} if request else None)
+    run("process_audio", opts, (file_key, language) if file_key else (),
+        kwargs={"create_submission": request} if request else None)
 
 
 @enqueue.command("upload")

@@ -42,13 +42,18 @@ def _answer_text(source) -> str:
 @click.option("--user", "user_id", help="The learner's id.")
 @click.option("--email", help="The learner's email address (stored with --user).")
 @click.option("--name", help="The learner's name (stored with --user).")
-def submit(source, task_type, prompt, prompt_file, user_id, email, name):
-    """Store an answer as a submission and print its id (then: ielts-rq enqueue score ID)."""
+@click.option("--email-opt-in/--email-opt-out", "email_opt_in", default=None,
+              help="Change whether the learner gets email (unchanged when not given).")
+def submit(source, task_type, prompt, prompt_file, user_id, email, name, email_opt_in):
+    """Store an answer as a submission and print its id (then: ielts-rq enqueue score ID).
 
-    if (email or name) and not user_id:
-        raise UsageProblem("--email and --name are stored for a learner: give --user too")
-    if user_id and (email or name):
-        store.save_user(user_id, email=email, name=name)
+    With --user, only the learner's fields given here change; the others are kept.
+    """
+
+    if (email or name or email_opt_in is not None) and not user_id:
+        raise UsageProblem("--email, --name and --email-opt-in/out are stored for a learner: give --user too")
+    if user_id and (email or name or email_opt_in is not None):
+        store.update_user(user_id, email=email, name=name, email_opt_in=email_opt_in)
     click.echo(store.create_submission(user_id, task_type, _answer_text(source), _prompt(prompt, prompt_file)))
 
 

@@ -94,10 +94,7 @@ def send_batch_emails(messages: list) -> dict:
     and why. If some failed only for now (connection lost), the job raises
     after the rest are done, and its retry sends just those.
     """
-    if not isinstance(messages, list) or not messages:
-        raise PermanentError("messages must be a non-empty list of {kind: ..., ...} objects")
-    if len(messages) > MAX_BATCH_MESSAGES:
-        raise PermanentError(f"a batch holds at most {MAX_BATCH_MESSAGES} messages, got {len(messages)}")
+    check_batch_emails(messages)
     marker, connection = _marker(), get_connection()
     sent, failed, retry_later = [], [], []
     with mail.get_mailer() as mailer:
@@ -142,7 +139,8 @@ def _send(built: tuple, kind: str, marker: str | None = "job", mailer=None) -> d
 # or (None, why not) when the learner has opted out.
 
 def _welcome_message(email, name):
-    return validate_address(email), mail.welcome_context(_text(name, "name", 200))
+    check_welcome_email(email, name)
+    return email, mail.welcome_context(name)
 
 
 def _scoring_complete_message(submission_id):
@@ -173,13 +171,40 @@ def _weekly_report_message(user_id, today=None):
 
 
 def _generic_message(to, subject, text, html=None, user_id=None, essential=False):
+    check_generic_email(to, subject, text, html, user_id, essential)
     if user_id is not None and not essential:
-        user = store.get_user(store.check_id(user_id, "user"))
+        user = store.get_user(user_id)
         if user is not None and not user["email_opt_in"]:
             return None, OPTED_OUT
-    context = mail.generic_context(_text(subject, "subject", 200).strip(), _text(text, "text", 100_000),
-                                   None if html is None else _text(html, "html", 500_000))
-    return validate_address(to), context
+    return to, mail.generic_context(subject.strip(), text, html)
+
+
+# The checks of arguments a job makes before any work, also run at the door (`ielts-rq enqueue`).
+
+def check_welcome_email(email, name) -> None:
+    validate_address(email)
+    _text(name, "name", 200)
+
+
+def check_generic_email(to, subject, text, html=None, user_id=None, essential=False) -> None:
+    validate_address(to)
+    _text(subject, "subject", 200)
+    _text(text, "text", 100_000)
+    if html is not None:
+        _text(html, "html", 500_000)
+    if user_id is not None:
+        store.check_id(user_id, "user")
+
+
+def check_batch_emails(messages) -> None:
+    if not isinstance(messages, list) or not messages:
+        raise PermanentError("messages must be a non-empty list of {kind: ..., ...} objects")
+    if len(messages) > MAX_BATCH_MESSAGES:
+        raise PermanentError(f"a batch holds at most {MAX_BATCH_MESSAGES} messages, got {len(messages)}")
+
+
+DOOR_CHECKS = {"send_welcome_email": check_welcome_email, "send_generic_email": check_generic_email,
+               "send_batch_emails": check_batch_emails}
 
 
 _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_message,

@@ -29,12 +29,12 @@ from .submissions import (
                       require_submission,
                       submissions_for_user,
 )
-from .users import get_user, get_users, save_user
+from .users import get_user, get_users, save_user, update_user
 
 __all__ = [
     "batch_progress", "check_id", "content_fingerprint", "create_submission", "delete_analytics_older_than",
     "delete_results_older_than", "get_analytics", "get_result", "get_results", "get_submission", "get_submissions",
     "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",
     "result_for_same_content", "results_for_same_content", "results_for_user", "save_analytics", "save_batch",
-    "save_result", "save_results", "save_user", "submissions_for_user",
+    "save_result", "save_results", "save_user", "submissions_for_user", "update_user",
 ]

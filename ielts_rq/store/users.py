@@ -18,6 +18,25 @@ def save_user(user_id: str, email: str | None = None, name: str | None = None, e
     return user
 
 
+def update_user(user_id: str, email: str | None = None, name: str | None = None,
+                email_opt_in: bool | None = None) -> dict:
+    """Change only the fields given (a new learner starts opted in); an opt-out stays unless changed explicitly."""
+    check_id(user_id, "user")
+    changes = {"email": validate_address(email) if email else None,
+               "name": clean_text(name, "name", 200) if name else None, "email_opt_in": email_opt_in}
+    changes = {field: value for field, value in changes.items() if value is not None}
+    key = keys.user(user_id)
+
+    def merge(pipe) -> dict:  # under WATCH: a concurrent change makes this run again on the new record
+        user = {"id": user_id, "email": None, "name": None, "email_opt_in": True,
+                **json.loads(pipe.get(key) or "{}"), **changes}
+        pipe.multi()
+        pipe.set(key, json.dumps(user))
+        return user
+
+    return get_connection().transaction(merge, key, value_from_callable=True)
+
+
 def get_user(user_id: str) -> dict | None:
     return read(keys.user(check_id(user_id, "user")))
 
