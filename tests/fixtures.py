@@ -21,3 +21,11 @@ def sleep_then_write(seconds: float, path: str) -> str:
 def fails_with(message: str) -> None:
     """Fails with exactly ``message``: for pages that must show hostile text inertly."""
     raise RuntimeError(message)
+
+
+def blocks_in_native_code() -> str:
+    """Minutes inside one C call that never returns to the interpreter, so no Python signal handler runs."""
+    import hashlib
+
+    hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 2**31 - 1)
+    return "finished"

@@ -43,6 +43,9 @@ from .ratelimit import seconds_until_allowed
 log = logging.getLogger("ielts_rq.worker")
 
 SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKILL at 30
+# A horse deep in native code (a speech decoder, a PDF renderer) never sees the Python exception
+# raised at the end of the grace: the worker kills it this much later, still inside the 30 s.
+HORSE_KILL_MARGIN = 2
 # How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
 # machine), against about ten minutes with RQ's defaults:
 # - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
@@ -151,6 +154,28 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     # HerokuWorker's horse ignores SIGTERM (Heroku signals the whole process
     # group) and, told by its worker, interrupts the job after this delay.
     imminent_shutdown_delay = SHUTDOWN_GRACE
+    _stop_requested_at: float | None = None
+
+    def handle_warm_shutdown_request(self):
+        self._stop_requested_at = time.monotonic()
+        super().handle_warm_shutdown_request()
+
+    def wait_for_horse(self):
+        # RQ waits for the horse without limit. After a stop request, wait only until the grace
+        # and margin are spent, then kill the horse: its job is retried by its policy.
+        if self._stop_requested_at is None or not self.horse_pid:
+            return super().wait_for_horse()
+        deadline = self._stop_requested_at + SHUTDOWN_GRACE + HORSE_KILL_MARGIN
+        while time.monotonic() < deadline:
+            pid, status, rusage = os.wait4(self.horse_pid, os.WNOHANG)
+            if pid:
+                return pid, status, rusage
+            time.sleep(0.05)
+        log.warning("work horse %s still busy %ds after the stop request: killing it", self.horse_pid,
+                    SHUTDOWN_GRACE + HORSE_KILL_MARGIN)
+        self._killed_at_shutdown = True
+        self.kill_horse(signal.SIGKILL)
+        return super().wait_for_horse()
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         # A horse killed before it started the job leaves the job's id in the queue's
@@ -158,6 +183,10 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         # after the retry already finished it. The failure has been handled: drop the id.
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
         self.connection.lrem(get_queue(job.origin, self.connection).intermediate_queue_key, 1, job.id)
+        if getattr(self, "_killed_at_shutdown", False):  # an interruption, not a fault of the job: retried
+            job.meta["last_error"] = (f"WorkerShutdown: the job was still running {SHUTDOWN_GRACE + HORSE_KILL_MARGIN}s "
+                                      "after the worker was told to stop; its work horse was killed")
+            job.save_meta()
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.

@@ -62,6 +62,25 @@ def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, 
 
 
 @pytest.mark.timeout(120)
+def test_sigterm_stops_a_job_blocked_in_native_code_within_30s_and_it_is_retried(redis_conn):
+    job = get_queue("file_processing").enqueue_call("tests.fixtures.blocks_in_native_code", timeout=600,
+                                                    retry=Retry(max=2, interval=[60]),
+                                                    description="blocks_in_native_code")
+    worker = _worker("file_processing")
+    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    time.sleep(1)  # well inside the C call
+    signalled = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    stopped_in = time.monotonic() - signalled
+    job = JsonJob.fetch(job.id, connection=redis_conn)
+    assert stopped_in < 30, f"the worker took {stopped_in:.1f}s: Heroku would have killed it"
+    assert job.get_status() == "scheduled" and job.retries_left == 1  # not lost: it runs again later
+    assert "WorkerShutdown" in job.meta["last_error"]
+    assert redis_conn.llen(get_queue("file_processing").intermediate_queue_key) == 0
+
+
+@pytest.mark.timeout(120)
 def test_rate_limit_holds_across_three_workers_and_delays_rather_than_fails(redis_conn):
     jobs = [enqueue("send_generic_email", f"learner{n}@example.com", "Practice", f"Hello {n}") for n in range(30)]
     env = {"RATE_LIMITS": "email=20"}
