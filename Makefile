@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-packages chaos bench clean
+.PHONY: run test setup system-packages chaos bench lock clean
 
 $(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ chaos: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# requirements.txt: every package pinned, generated from pyproject.toml, plus the project itself
+# (Heroku's buildpack runs `pip install -r requirements.txt` and nothing else).
+lock: setup
+	$(BIN)/pip install -q pip-tools==7.6.2
+	$(BIN)/pip-compile -q --extra s3 --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt pyproject.toml
+	printf '\n# The project itself: installs the ielts-rq command.\n.\n' >> requirements.txt
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

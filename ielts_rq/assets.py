@@ -6,7 +6,5 @@ from pathlib import Path
 
 
 def templates_dir() -> Path:
-    """``templates/``: inside the wheel (as ``ielts_rq/_templates``), or at the top of a checkout."""
-    package = Path(__file__).parent
-    installed = package / "_templates"
-    return installed if installed.is_dir() else package.parent / "templates"
+    """``ielts_rq/templates/``, in a checkout and in the installed wheel alike."""
+    return Path(__file__).parent / "templates"

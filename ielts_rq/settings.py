@@ -9,6 +9,7 @@ line and exit status 2.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 from dataclasses import dataclass, field
@@ -134,7 +135,7 @@ def load_settings(env) -> Settings:
         health_check_timeout=read.positive_float("HEALTH_CHECK_TIMEOUT", 2.0),
         email_backend=email_backend,
         from_email=read.email("FROM_EMAIL", "no-reply@ielts.localhost"),
-        from_name=read.text("FROM_NAME", "IELTS Practice"),
+        from_name=read.display_name("FROM_NAME", "IELTS Practice"),
         smtp_host=read.text("SMTP_HOST"),
         smtp_port=read.port("SMTP_PORT", 587),
         smtp_username=read.text("SMTP_USERNAME"),
@@ -213,6 +214,9 @@ def _check_backends(settings: Settings) -> None:
         raise ConfigError("SMTP_HOST", "must be set when EMAIL_BACKEND is smtp")
     if settings.email_backend == "sendgrid" and not settings.sendgrid_api_key:
         raise ConfigError("SENDGRID_API_KEY", "must be set when EMAIL_BACKEND is sendgrid")
+    if settings.s3_bucket_name and importlib.util.find_spec("boto3") is None:
+        raise ConfigError("S3_BUCKET_NAME", "S3 storage needs boto3, which is not installed: "
+                                            "pip install 'ielts-rq[s3]'")
     if bool(settings.dashboard_username) != bool(settings.dashboard_password):
         raise ConfigError("DASHBOARD_PASSWORD", "DASHBOARD_USERNAME and DASHBOARD_PASSWORD are set together or not at all")
 
@@ -322,6 +326,15 @@ class _Reader:
             if not all(part.isidentifier() for part in item.split(".")):
                 raise ConfigError(name, f"{item!r} is not a dotted Python module name")
         return items
+
+    def display_name(self, name: str, default: str) -> str:
+        """One line of printable text, as an email header needs (a line break would end every send)."""
+        value = self.raw(name) or default
+        if any(not character.isprintable() for character in value):
+            raise ConfigError(name, "must be one line of printable text (no line breaks or control characters)")
+        if len(value) > 100:
+            raise ConfigError(name, f"is {len(value)} characters; at most 100 fit a From header")
+        return value
 
     def host_names(self, name: str) -> tuple[str, ...]:
         """A comma-separated list of host names (``.example.com`` matches its subdomains) or ``*``."""

@@ -8,6 +8,9 @@ from .conftest import ROOT, cli, venv_command
 @pytest.mark.parametrize("args, message", [
     (["enqueue", "health-check", "--at", "next tuesday"], "not an ISO 8601 time"),
     (["enqueue", "health-check", "--in", "-5"], "--in"),
+    (["enqueue", "health-check", "--in", "1e308"], "--in"),
+    (["enqueue", "health-check", "--in", "inf"], "--in"),
+    (["enqueue", "health-check", "--in", "nan"], "not a number of seconds"),
     (["enqueue", "health-check", "--in", "5", "--at", "2030-01-01T00:00:00"], "not both"),
     (["enqueue", "no-such-job"], "No such command"),
     (["worker", "celery"], "'celery' is not one of"),

@@ -213,7 +213,22 @@ def test_scoring_service_malformed_answer_fails(redis_conn, scoring_service):
     assert "malformed answer" in job.latest_result().exc_string
     scoring_service.answer("/score", (200, {"overall_band_score": 12, "criteria_scores": [], "model_used": "x"}))
     _, job = _score_on_worker(redis_conn, scoring_service.url)
-    assert "overall band 12" in job.latest_result().exc_string
+    assert "overall band 12 is not a band" in job.latest_result().exc_string
+
+
+@pytest.mark.parametrize("where, value", [("overall", 42), ("overall", -3), ("overall", "NaN"),
+                                          ("overall", "Infinity"), ("criterion", "NaN"), ("criterion", 11.5)])
+def test_no_band_outside_0_to_9_is_ever_stored(redis_conn, scoring_service, where, value):
+    answer = _service_answer(6.5)
+    target = answer if where == "overall" else answer["criteria_scores"][2]
+    target["overall_band_score" if where == "overall" else "band_score"] = "@@BAND@@"
+    body = json.dumps(answer).replace('"@@BAND@@"', str(value)).encode()  # NaN and Infinity as a lax encoder writes
+    scoring_service.answer("/score", (200, body))
+    submission_id, job = _score_on_worker(redis_conn, scoring_service.url)
+    assert job.get_status() == "failed" and job.retries_left == 0
+    assert f"{value if value not in ('NaN', 'Infinity') else float(value)} is not a band from 0 to 9" in \
+        job.latest_result().exc_string
+    assert store.get_result(submission_id) is None
 
 
 def test_scoring_service_down_is_a_transient_failure(redis_conn):

@@ -30,6 +30,11 @@ def test_defaults_need_no_configuration():
     ("QUEUE_DEPTH_THRESHOLDS", "scoring=-1", "positive integer"),
     ("QUEUE_DEPTH_THRESHOLDS", "celery=10", "unknown queue 'celery'"),
     ("LOG_LEVEL", "chatty", "unknown value"),
+    ("FROM_NAME", "IELTS\nBcc: everyone@example.com", "one line of printable text"),
+    ("FROM_NAME", "x" * 101, "at most 100"),
+    ("DASHBOARD_ALLOWED_HOSTS", "https://ops.example.com/", "not a host name"),
+    ("REDIS_SSL_CERT_REQS", "maybe", "unknown value"),
+    ("EXTRA_JOB_MODULES", "os; rm", "not a dotted Python module name"),
 ])
 def test_bad_value_names_the_variable(variable, value, problem):
     with pytest.raises(ConfigError) as caught:

@@ -59,6 +59,60 @@ def test_up_demo_runs_everything_and_ctrl_c_stops_it_all():
         out, err = up.communicate(timeout=30)
         stopped_in = time.monotonic() - started
     assert f"http://127.0.0.1:{port}/" in err
+    assert "keeps running" not in err, err
     assert stopped_in < 12, f"took {stopped_in:.1f}s to stop"
     time.sleep(0.5)
     assert _processes_mentioning(home) == []
+
+
+def _start_up(home: str, port: int):
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "up", "--port", str(port), "--processes", "1"],
+                            cwd=ROOT, env={**os.environ, "IELTS_RQ_HOME": home}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(port: int, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return True
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    return False
+
+
+def test_ctrl_c_on_one_up_leaves_a_second_up_on_the_same_home_working():
+    home = tempfile.mkdtemp(prefix="irq-up2-", dir="/tmp")
+    first_port, second_port = _free_port(), _free_port()
+    first = _start_up(home, first_port)
+    second = None
+    try:
+        assert _answers(first_port)
+        second = _start_up(home, second_port)
+        assert _answers(second_port)
+        connection = redis.Redis(unix_socket_path=f"{home}/valkey/valkey.sock")
+        deadline = time.monotonic() + 30
+        while connection.scard("rq:workers") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)  # both ups' workers have started
+        first.send_signal(signal.SIGINT)
+        _, err = first.communicate(timeout=30)
+        assert "keeps running" in err
+        assert second.poll() is None and _answers(second_port, 5)
+        done = subprocess.run([sys.executable, "-m", "ielts_rq.cli", "enqueue", "health-check", "--wait",
+                               "--wait-timeout", "30"], cwd=ROOT, env={**os.environ, "IELTS_RQ_HOME": home},
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and "healthy" in done.stdout, done.stderr  # the second up's workers ran it
+    finally:
+        for up in (first, second):
+            if up and up.poll() is None:
+                up.send_signal(signal.SIGINT)
+                up.communicate(timeout=30)
+    time.sleep(0.5)
+    assert _processes_mentioning(home) == []  # the last one out stopped the server too

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from ..ops import registries
+from ..ops import readiness, registries
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
@@ -170,4 +170,22 @@ def inspect(what, as_json):
     table(None, list(rows[0]), [list(row.values()) for row in rows])
 
 
-COMMANDS = [status, failed, requeue_failed, job, inspect]
+@click.command()
+@json_option
+def check(as_json):
+    """Probe each part this deployment uses; exit status 1 if one fails.
+
+    Redis (reachable, and not set to evict jobs), storage, email, scoring, OCR
+    and speech. Nothing is sent or written: safe as a release phase.
+    """
+    results = readiness.probes()
+    if as_json:
+        print_json(results)
+    else:
+        table(None, ["part", "verdict", "backend", "detail"],
+              [[r["part"], r["verdict"], r["backend"], r["detail"]] for r in results])
+    if any(r["verdict"] == "fail" for r in results):
+        raise SystemExit(1)
+
+
+COMMANDS = [status, check, failed, requeue_failed, job, inspect]

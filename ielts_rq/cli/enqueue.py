@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import math
 import shlex
 import time
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ from ..queueing.enqueue import enqueue_many
 from .common import UsageProblem, WorkFailed, json_option, print_json
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
+MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
 
 
 @click.group()
@@ -29,13 +31,13 @@ def enqueue():
 def enqueue_options(command):
     """--in/--at/--wait/--from-file/--json, shared by every enqueue subcommand."""
     options = [
-        click.option("--in", "delay", type=click.FloatRange(min=0), metavar="SECONDS",
-                     help="Run after this many seconds."),
+        click.option("--in", "delay", type=click.FloatRange(min=0, max=MAX_DELAY), callback=_finite,
+                     metavar="SECONDS", help="Run after this many seconds (at most a year)."),
         click.option("--at", "at", metavar="ISO-TIME", callback=_parse_at,
                      help="Run at this time (ISO 8601; UTC unless it has an offset)."),
         click.option("--wait", is_flag=True, help="Wait for the job and print its result or error."),
-        click.option("--wait-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
-                     metavar="SECONDS", help="Give up waiting after this long."),
+        click.option("--wait-timeout", type=click.FloatRange(min=0, max=MAX_DELAY), default=300,
+                     show_default=True, callback=_finite, metavar="SECONDS", help="Give up waiting after this long."),
         click.option("--from-file", type=click.File("r"), metavar="FILE",
                      help="Enqueue one job per line in bulk (words, or a JSON array/object)."),
         json_option,
@@ -43,6 +45,12 @@ def enqueue_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _finite(ctx, param, value):
+    if value is not None and math.isnan(value):  # NaN passes every range check
+        raise click.BadParameter("not a number of seconds")
+    return value
 
 
 def _parse_at(ctx, param, value):
@@ -131,12 +139,12 @@ def door_check(job_name: str, args: tuple, kwargs: dict, validate=None) -> None:
 
 def _wait(job, opts) -> None:
     deadline = time.monotonic() + opts["wait_timeout"]
-    status = job.get_status()
+    status = job.get_status().value
     while status not in ("finished", "failed", "stopped", "canceled"):
         if time.monotonic() > deadline:
             raise WorkFailed(f"job {job.id} still {status} after {opts['wait_timeout']:.0f}s")
         time.sleep(WAIT_POLL)
-        status = job.get_status()
+        status = job.get_status().value
     if status == "finished":
         result = job.return_value()
         print_json(result) if opts["as_json"] or not isinstance(result, str) else click.echo(result)

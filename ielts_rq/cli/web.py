@@ -63,10 +63,9 @@ def up(port, processes, demo):
     """Everything on a laptop: Valkey, workers, the scheduler and the dashboard; Ctrl-C stops it all."""
 
     settings = get_settings()
-    started_server = False
-    if not settings.redis_url:
-        started_server = not embedded.is_running(embedded.paths_for(settings.home))
+    if not settings.redis_url and not embedded.is_running(embedded.paths_for(settings.home)):
         embedded.ensure_running(settings.home)
+        _up_marker(settings.home).touch()
     me = [sys.executable, "-m", "ielts_rq.cli"]
     children = [subprocess.Popen(me + args, start_new_session=True) for args in (
         ["worker", "--processes", str(processes)], ["scheduler"], ["dashboard", "--port", str(port)])]
@@ -81,8 +80,47 @@ def up(port, processes, demo):
         _wait_for_any(children)
     finally:
         _stop_all(children)
-        if started_server:
-            embedded.stop(settings.home)
+        if not settings.redis_url and _up_marker(settings.home).exists():
+            _stop_server_unless_shared(settings.home)
+
+
+def _up_marker(home):
+    """Present while the embedded server runs because an `up` started it (not `ielts-rq redis start`)."""
+    return embedded.paths_for(home).root / "started-by-up"
+
+
+def _stop_server_unless_shared(home) -> None:
+    """Stop the embedded server an `up` started, unless workers of another `up` (or any worker) still
+    use it; then the last `up` out stops it."""
+    others = _live_workers()
+    if others:
+        click.echo(f"the embedded server keeps running: {others} other worker(s) use it", err=True)
+        return
+    embedded.stop(home)
+    _up_marker(home).unlink(missing_ok=True)
+
+
+def _live_workers() -> int:
+    """Workers registered in Redis whose process still runs (a killed one stays registered a while)."""
+    import socket
+
+    from rq.serializers import JSONSerializer
+    from rq.worker import Worker
+
+    from ..queueing.connection import get_connection
+
+    def alive(worker) -> bool:
+        if worker.hostname != socket.gethostname():
+            return True
+        try:
+            os.kill(worker.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    return sum(alive(w) for w in Worker.all(connection=get_connection(), serializer=JSONSerializer))
 
 
 def _demo() -> None:
@@ -111,6 +149,9 @@ def _wait_for_any(children) -> None:
         click.echo(f"stopping: {', '.join(failed)} exited", err=True)
     except KeyboardInterrupt:
         click.echo("stopping...", err=True)
+    # The stop below is bounded (STOP_GRACE); a second Ctrl-C must not cut it short and leave processes behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _stop_all(children) -> None:
