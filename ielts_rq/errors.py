@@ -28,5 +28,13 @@ class TransientError(IeltsRqError):
     """A failure that may go away on its own: retry the job later."""
 
 
+class RetryLater(TransientError):
+    """A service asked to be called again later (Retry-After): the job is retried no sooner."""
+
+    def __init__(self, message: str, seconds: int):
+        super().__init__(message)
+        self.seconds = seconds
+
+
 class NotFound(PermanentError):
     """A record (submission, user, job, file) does not exist."""

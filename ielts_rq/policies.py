@@ -23,6 +23,10 @@ class QueueSettings:
     rate_limit: int | None  # the platform's jobs per minute across all workers; over it a job waits
     depth_alert: int  # waiting jobs before an alert (QUEUE_DEPTH_THRESHOLDS overrides)
     wait_alert: int  # seconds the oldest waiting job may wait before an alert (QUEUE_WAIT_THRESHOLDS)
+    # Megabytes of heap a forked work horse may allocate (MEMORY_LIMITS overrides): past it the job
+    # fails with MemoryError instead of the machine running out. The OCR engine, a child process of
+    # the horse, has the same ceiling of its own.
+    memory_limit: int = 1024
     # A function a worker on this queue calls once before its first job (dotted path), so
     # that forked horses inherit what it loads.
     preload: str | None = None
@@ -32,10 +36,10 @@ class QueueSettings:
 QUEUE_SETTINGS: dict[str, QueueSettings] = {
     "scoring": QueueSettings(rate_limit=60, depth_alert=1000, wait_alert=300,
                              preload="ielts_rq.scoring.warm_up"),
-    "file_processing": QueueSettings(rate_limit=30, depth_alert=200, wait_alert=900),
-    "email": QueueSettings(rate_limit=100, depth_alert=2000, wait_alert=600),
+    "file_processing": QueueSettings(rate_limit=30, depth_alert=200, wait_alert=900, memory_limit=2048),
+    "email": QueueSettings(rate_limit=100, depth_alert=2000, wait_alert=600, memory_limit=512),
     "analytics": QueueSettings(rate_limit=None, depth_alert=200, wait_alert=1800),
-    "health": QueueSettings(rate_limit=None, depth_alert=20, wait_alert=300),
+    "health": QueueSettings(rate_limit=None, depth_alert=20, wait_alert=300, memory_limit=512),
 }
 QUEUES = tuple(QUEUE_SETTINGS)
 

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 
 from .addresses import address_problem
 from .errors import ConfigError
-from .policies import QUEUE_SETTINGS
+from .policies import POLICIES, QUEUE_SETTINGS
 
 EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 SSL_CERT_REQS = ("required", "optional", "none")
 # Where teams keep a Redis URL: ours first, then Heroku's add-ons and the Celery settings of the platform's
 # old job system. Any of them set means Redis is configured: never fall back to a private embedded server.
+SHORTEST_SERVICE_JOB_TIMEOUT = min(POLICIES[name].timeout for name in ("score_submission", "generate_feedback"))
 REDIS_URL_NAMES = ("REDIS_URL", "REDIS_TLS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "BROKER_URL",
                    "RQ_REDIS_URL", "REDISCLOUD_URL", "REDISTOGO_URL", "OPENREDIS_URL", "REDISGREEN_URL")
 
@@ -54,6 +55,7 @@ class Settings:
     speech_service_url: str | None = None
     service_connect_timeout: float = 3.0
     service_read_timeout: float = 30.0
+    service_deadline: float = 90.0  # seconds for a whole service call, retries included (< the jobs' 120 s)
     health_check_timeout: float = 2.0
     email_backend: str = "outbox"
     from_email: str = "no-reply@ielts.localhost"
@@ -77,6 +79,7 @@ class Settings:
     queue_wait_thresholds: dict[str, int] = field(default_factory=dict)
     alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
     rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute; a queue not named has no limit
+    memory_limits: dict[str, int] = field(default_factory=dict)  # megabytes per forked work horse
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
     # Host names the dashboard answers to besides 127.0.0.1, localhost and ::1 (its Host-header check).
@@ -132,6 +135,7 @@ def load_settings(env) -> Settings:
         speech_service_url=read.http_url("SPEECH_SERVICE_URL"),
         service_connect_timeout=read.positive_float("SERVICE_CONNECT_TIMEOUT", 3.0),
         service_read_timeout=read.positive_float("SERVICE_READ_TIMEOUT", 30.0),
+        service_deadline=read.positive_float("SERVICE_DEADLINE", 90.0),
         health_check_timeout=read.positive_float("HEALTH_CHECK_TIMEOUT", 2.0),
         email_backend=email_backend,
         from_email=read.email("FROM_EMAIL", "no-reply@ielts.localhost"),
@@ -158,6 +162,7 @@ def load_settings(env) -> Settings:
         alert_cooldown=int(read.positive_float("ALERT_COOLDOWN", 1800)),
         rate_limits={**{q: s.rate_limit for q, s in QUEUE_SETTINGS.items() if s.rate_limit},
                      **read.per_queue("RATE_LIMITS")},
+        memory_limits={**{q: s.memory_limit for q, s in QUEUE_SETTINGS.items()}, **read.per_queue("MEMORY_LIMITS")},
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
         dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
@@ -214,6 +219,9 @@ def _check_backends(settings: Settings) -> None:
         raise ConfigError("SMTP_HOST", "must be set when EMAIL_BACKEND is smtp")
     if settings.email_backend == "sendgrid" and not settings.sendgrid_api_key:
         raise ConfigError("SENDGRID_API_KEY", "must be set when EMAIL_BACKEND is sendgrid")
+    if settings.service_deadline >= SHORTEST_SERVICE_JOB_TIMEOUT:
+        raise ConfigError("SERVICE_DEADLINE", f"must be under {SHORTEST_SERVICE_JOB_TIMEOUT} s, the timeout of "
+                                              "the scoring jobs that call the services")
     if settings.s3_bucket_name and importlib.util.find_spec("boto3") is None:
         raise ConfigError("S3_BUCKET_NAME", "S3 storage needs boto3, which is not installed: "
                                             "pip install 'ielts-rq[s3]'")
@@ -311,9 +319,11 @@ class _Reader:
             raise ConfigError(name, f"{value!r} is not an email address ({address_problem(value)})")
         return value
 
-    def email_list(self, name: str) -> tuple[str, ...]:
+    def email_list(self, name: str, most: int = 100) -> tuple[str, ...]:
         value = self.raw(name) or ""
         addresses = tuple(a.strip() for a in value.split(",") if a.strip())
+        if len(addresses) > most:  # each is an email per report or alert, within the email rate limit
+            raise ConfigError(name, f"{len(addresses)} addresses; at most {most} (use a mailing list's address)")
         for address in addresses:
             if address_problem(address):
                 raise ConfigError(name, f"{address!r} is not an email address ({address_problem(address)})")

@@ -29,3 +29,9 @@ def blocks_in_native_code() -> str:
 
     hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 2**31 - 1)
     return "finished"
+
+
+def allocates(megabytes: int) -> str:
+    """Holds ``megabytes`` of memory at once, as a job decoding an oversized input would."""
+    block = bytearray(megabytes * 1024 * 1024)
+    return f"held {len(block) // (1024 * 1024)} MB"

@@ -40,6 +40,7 @@ def extract(data: bytes, language: str = "en", settings=None,
         files={"file": ("upload", data, content_type)},
         data={"language": language, "engine": engine},
         timeout=(settings.service_connect_timeout, settings.service_read_timeout),
+        deadline=settings.service_deadline,
     )
     return from_answer(answer)
 

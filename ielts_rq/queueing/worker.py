@@ -16,28 +16,30 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import resource
 import signal
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from multiprocessing.context import ForkProcess
 
 import redis
 import requests
-from rq.exceptions import ShutDownImminentException
+from rq.exceptions import ShutDownImminentException, StopRequested
 from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
 from rq.timeouts import JobTimeoutException
 from rq.utils import import_attribute
-from rq.worker import HerokuWorker, SimpleWorker
+from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
-from ..errors import TransientError
+from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
 from . import keys
 from .connection import get_connection
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
-from ..settings import redact
+from ..settings import get_settings, redact
 from .ratelimit import seconds_until_allowed
 
 log = logging.getLogger("ielts_rq.worker")
@@ -46,6 +48,7 @@ SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKI
 # A horse deep in native code (a speech decoder, a PDF renderer) never sees the Python exception
 # raised at the end of the grace: the worker kills it this much later, still inside the 30 s.
 HORSE_KILL_MARGIN = 2
+SHUTDOWN_SIGNAL = signal.SIGRTMIN + 1  # sent to the in-process worker's own main thread at the end of the grace
 # How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
 # machine), against about ten minutes with RQ's defaults:
 # - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
@@ -58,10 +61,17 @@ HEARTBEAT_INTERVAL = 5
 HEARTBEAT_GRACE = 15
 MAINTENANCE_INTERVAL = 5
 WORKER_TTL = 20  # an idle worker silent this long is dead
+FULL_REDIS_MAX_PAUSE = 30  # seconds between looks at a Redis over its maxmemory
 
 
 class _IeltsWorkerMixin:
-    """What both modes share: policy-aware setup, rate limits, one log line per event."""
+    """What both modes share: policy-aware setup, rate limits, one log line per event, short heartbeats."""
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.
+        remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else self.job_monitoring_interval
+        # Never below the grace: past its timeout a job is still running until it is stopped.
+        return int(max(0, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
 
     def __init__(self, queues, **kwargs):
         kwargs.setdefault("serializer", JSONSerializer)
@@ -73,8 +83,25 @@ class _IeltsWorkerMixin:
         super().__init__(queues, **kwargs)
 
     def run_maintenance_tasks(self):
-        super().run_maintenance_tasks()
-        enqueue_due_jobs(self.connection, self.queue_names())
+        try:
+            super().run_maintenance_tasks()
+            enqueue_due_jobs(self.connection, self.queue_names())
+        except redis.exceptions.OutOfMemoryError:
+            _say_redis_is_full()  # the cleanups wait for memory like the dequeue below
+
+    def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
+        # A Redis over its maxmemory refuses the worker's writes (heartbeat, dequeue); RQ would quit the
+        # worker on that. The queued jobs are untouched (the dequeue is one script, refused whole): wait.
+        pause = 1.0
+        while True:
+            try:
+                return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+            except redis.exceptions.OutOfMemoryError:
+                _say_redis_is_full()
+                if self._stop_requested:
+                    raise StopRequested() from None
+                time.sleep(pause)
+                pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
 
     def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
         # Every dequeue moves the job id into an intermediate list (dequeue.py), not only
@@ -105,6 +132,9 @@ class _IeltsWorkerMixin:
         exc_type, exc, _ = exc_info
         if not is_transient(exc):
             job.retries_left = 0
+        elif isinstance(exc, RetryLater) and job.retries_left:
+            # The service said when to come back: no retry sooner than that (RQ saves the intervals).
+            job.retry_intervals = [max(interval, exc.seconds) for interval in job.retry_intervals or [0]]
         will_retry = bool(job.retries_left)
         error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
@@ -131,13 +161,27 @@ class _IeltsWorkerMixin:
         log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", job_name(job), job.id, wait, queue.name)
 
 
-_DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled"}
+_full_since: list[float] = []
+
+
+def _say_redis_is_full() -> None:
+    """One warning per ten minutes while Redis stays full, not one per attempt."""
+    now = time.monotonic()
+    if not _full_since or now - _full_since[-1] > 600:
+        _full_since.append(now)
+        log.warning("Redis is full (over its maxmemory) and refuses writes: waiting for memory to be freed; "
+                    "no queued job is touched meanwhile")
+
+
+_DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled",
+                    "MemoryError": "the job needed more memory than its queue allows (MEMORY_LIMITS, in MB)"}
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth retrying later: lost connections, timeouts, overloaded services, a shutdown."""
+    """Worth retrying later: lost connections, timeouts, overloaded services, a full Redis, a shutdown."""
     return isinstance(exc, (TransientError, ConnectionError, TimeoutError, redis.ConnectionError,
-                            redis.TimeoutError, requests.ConnectionError, requests.Timeout,
+                            redis.TimeoutError, redis.exceptions.OutOfMemoryError, requests.ConnectionError,
+                            requests.Timeout,
                             JobTimeoutException, ShutDownImminentException))
 
 
@@ -177,6 +221,15 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         self.kill_horse(signal.SIGKILL)
         return super().wait_for_horse()
 
+    def main_work_horse(self, job, queue):
+        # In the horse, before the job: a ceiling on its heap, so one oversized input fails its own job
+        # with MemoryError rather than taking the machine's memory (and the other workers) with it.
+        megabytes = get_settings().memory_limits.get(queue.name)
+        if megabytes:
+            limit = megabytes * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        super().main_work_horse(job, queue)
+
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         # A horse killed before it started the job leaves the job's id in the queue's
         # intermediate list; RQ would fail and retry the job again a minute later, even
@@ -188,16 +241,47 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
                                       "after the worker was told to stop; its work horse was killed")
             job.save_meta()
 
-    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
-        # RQ adds a fixed 60 s to every heartbeat; a shorter grace finds abandoned jobs sooner.
-        # (Only here: the in-process worker sends no heartbeat while a job runs.)
-        remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else self.job_monitoring_interval
-        # Never below the grace: past its timeout a job is still running until its horse is killed.
-        return int(max(0, min(remaining, self.job_monitoring_interval))) + HEARTBEAT_GRACE
 
 
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
-    pass
+    """Jobs in the worker's own process: a heartbeat thread, and SIGTERM's grace enforced in-process."""
+
+    def perform_job(self, job, queue, execution) -> bool:
+        # RQ's in-process worker sends no heartbeat while a job runs, so a killed worker's job came
+        # back only after its whole timeout; a thread keeps the short heartbeat going instead.
+        stop = threading.Event()
+        beat = threading.Thread(target=self._keep_heartbeat, args=(job, execution, stop), daemon=True)
+        beat.start()
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            stop.set()
+            beat.join()
+
+    def _keep_heartbeat(self, job, execution, stop: threading.Event) -> None:
+        while not stop.wait(self.job_monitoring_interval):
+            try:
+                self.maintain_heartbeats(job, execution)
+            except redis.RedisError:
+                pass  # the next beat tries again; a lost server is the main loop's business
+
+    def _install_signal_handlers(self):
+        super()._install_signal_handlers()
+        signal.signal(SHUTDOWN_SIGNAL, self._shutdown_imminent)
+
+    def handle_warm_shutdown_request(self):
+        # A job running when SIGTERM arrives gets the same grace as in a horse, then is interrupted
+        # (and retried by its policy), so the worker is gone before the platform's SIGKILL.
+        super().handle_warm_shutdown_request()
+        if self.get_state() == WorkerStatus.BUSY:
+            timer = threading.Timer(SHUTDOWN_GRACE, signal.pthread_kill,
+                                    args=(threading.main_thread().ident, SHUTDOWN_SIGNAL))
+            timer.daemon = True
+            timer.start()
+
+    def _shutdown_imminent(self, signum, frame):
+        if self.get_state() == WorkerStatus.BUSY:
+            raise ShutDownImminentException(f"shut down imminent: the job ran {SHUTDOWN_GRACE}s past SIGTERM", {})
 
 
 WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}

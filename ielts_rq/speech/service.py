@@ -45,6 +45,7 @@ def transcribe(data: bytes, language: str = "en", settings=None,
         files={"audio": ("recording", data, content_type)},
         data={"language": language},
         timeout=(settings.service_connect_timeout, settings.service_read_timeout),
+        deadline=settings.service_deadline,
     )
     return from_answer(answer)
 

@@ -1,7 +1,9 @@
 """Nothing lost: 1,000 scoring jobs on 3 real workers, 20 random SIGKILLs and a Redis restart.
 
-Run for each worker shape: workers on the scoring queue alone (RQ moves the job
-atomically) and on two queues (where RQ itself would pop and keep no copy).
+Run for each worker shape: forking workers on the scoring queue alone (RQ moves
+the job atomically) and on two queues (where RQ itself would pop and keep no
+copy), and in-process workers on two queues (no horse: the worker itself dies
+with the job, which its heartbeat thread brings back).
 
 Run alone, with the summary table: ``make chaos`` (``pytest tests/chaos -s``).
 """
@@ -34,12 +36,13 @@ LOGS = HOME / "chaos-workers.log"  # the workers' own account, for when an asser
 DEADLINE = 240  # seconds for the whole run
 
 
-SHAPES = {"one queue": ("scoring",), "two queues": ("scoring", "email")}
+SHAPES = {"one queue": (("scoring",), "fork"), "two queues": (("scoring", "email"), "fork"),
+          "simple mode": (("scoring", "email"), "simple")}
 
 
-def _start_worker(queues):
+def _start_worker(queues, mode):
     # Its own session, so a SIGKILL of its group cannot reach the test; its horses are killed by pid.
-    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, "--mode", mode], cwd=ROOT,
                             env={**os.environ, "RATE_LIMITS": "scoring=1000000"}, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=open(LOGS, "a"))
 
@@ -70,7 +73,7 @@ def _running_jobs(connection, pid: int) -> list[str]:
     return []
 
 
-def _chaos(connection, workers, queues, log, stop):
+def _chaos(connection, workers, queues, mode, log, stop):
     """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once."""
     rng = random.Random(20261129)
     kills = 0
@@ -90,7 +93,7 @@ def _chaos(connection, workers, queues, log, stop):
                 for horse in horses:  # RQ starts each horse in a session of its own
                     _kill_quietly(horse)
                 worker.wait()
-                workers[index] = _start_worker(queues)  # the dyno manager or pool starts a replacement
+                workers[index] = _start_worker(queues, mode)  # the dyno manager or pool starts a replacement
                 log.append(("worker", time.monotonic(), running))
         except ProcessLookupError:
             continue  # the horse had just finished its job: pick again
@@ -106,7 +109,7 @@ def _chaos(connection, workers, queues, log, stop):
 @pytest.mark.timeout(420)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
-    queues = SHAPES[shape]
+    queues, mode = SHAPES[shape]
     ids = [store.create_submission(f"chaos-{n % 50}", "writing_task_2",
                                    f"Essay number {n}. Working from home saves time that people used to spend "
                                    f"travelling, and many find they can concentrate better in a quiet room.",
@@ -115,9 +118,9 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     doomed = enqueue_many("score_submission", [((f"sub_missing_{n}",), {}) for n in range(MEANT_TO_FAIL)])
     scheduler = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "2"], cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    workers = [_start_worker(queues) for _ in range(WORKERS)]
+    workers = [_start_worker(queues, mode) for _ in range(WORKERS)]
     log, stop = [], threading.Event()
-    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, queues, log, stop), daemon=True)
+    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, queues, mode, log, stop), daemon=True)
     started = time.monotonic()
     chaos.start()
     try:
@@ -150,7 +153,7 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
                   for day in counters.daily_counters(redis_conn, *_days_of_run()).values())
     duplicated = int(counted) - (JOBS - lost)
     recovery = _recovery_seconds(redis_conn, log)
-    print(f"\n\nreliability run: forking workers on {' and '.join(queues)}")
+    print(f"\n\nreliability run: {'forking' if mode == 'fork' else 'in-process'} workers on {' and '.join(queues)}")
     print(f"{'jobs':<28}{JOBS + MEANT_TO_FAIL:>8}   ({MEANT_TO_FAIL} meant to fail)")
     print(f"{'kills (worker+horse / horse)':<28}{len(log) - 1:>8}   "
           f"({sum(k == 'worker' for k, *_ in log)} / {sum(k == 'horse' for k, *_ in log)})")

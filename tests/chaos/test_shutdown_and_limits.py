@@ -15,8 +15,8 @@ from ielts_rq.queueing.queues import JsonJob, get_queue
 from ..conftest import ROOT
 
 
-def _worker(*queues, env=None):
-    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues], cwd=ROOT,
+def _worker(*queues, env=None, mode="fork"):
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, "--mode", mode], cwd=ROOT,
                             env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
 
@@ -47,9 +47,10 @@ def test_sigterm_lets_a_short_job_finish(redis_conn, tmp_path):
 
 
 @pytest.mark.timeout(120)
-def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, tmp_path):
+@pytest.mark.parametrize("mode", ["fork", "simple"])
+def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, tmp_path, mode):
     job = _sleeper(60, tmp_path / "never")
-    worker = _worker("analytics")
+    worker = _worker("analytics", mode=mode)
     assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     signalled = time.monotonic()
     worker.send_signal(signal.SIGTERM)
@@ -78,6 +79,26 @@ def test_sigterm_stops_a_job_blocked_in_native_code_within_30s_and_it_is_retried
     assert job.get_status() == "scheduled" and job.retries_left == 1  # not lost: it runs again later
     assert "WorkerShutdown" in job.meta["last_error"]
     assert redis_conn.llen(get_queue("file_processing").intermediate_queue_key) == 0
+
+
+@pytest.mark.timeout(120)
+def test_a_killed_in_process_worker_s_job_comes_back_within_a_minute(redis_conn, tmp_path):
+    job = _sleeper(60, tmp_path / "never")
+    worker = _worker("analytics", mode="simple")
+    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    time.sleep(6)  # past the first heartbeat: the thread, not the job's start, keeps it alive
+    killed = time.monotonic()
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    rescuer = _worker("analytics", mode="simple")
+    try:
+        # The heartbeat lapses 15 s after the kill, the cleanup retries the job (1 s interval), it runs again.
+        assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).retries_left == 1, 60)
+        came_back = time.monotonic() - killed
+    finally:
+        rescuer.send_signal(signal.SIGTERM)
+        rescuer.wait(timeout=60)
+    assert came_back < 60, f"{came_back:.0f}s"
 
 
 @pytest.mark.timeout(120)
@@ -144,3 +165,25 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", ["fork", "simple"])
+def test_a_worker_waits_out_a_full_redis_and_loses_nothing(redis_conn, mode):
+    first = [enqueue("health_check") for _ in range(3)]
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "health", "--mode", mode],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: all(JsonJob.fetch(j.id, connection=redis_conn).get_status() == "finished"
+                                     for j in first), 30)
+        redis_conn.config_set("maxmemory", "1")  # full: every write that could grow memory is refused
+        time.sleep(4)  # several heartbeats and dequeues refused
+        assert worker.poll() is None, "the worker quit on a full Redis"
+    finally:
+        redis_conn.config_set("maxmemory", "0")
+    after = enqueue("health_check")
+    assert _wait_for(lambda: JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished", 40)
+    worker.send_signal(signal.SIGTERM)
+    _, err = worker.communicate(timeout=30)
+    assert err.count("Redis is full") == 1, err[-2000:]
+    assert "unhandled exception" not in err
