@@ -21,6 +21,7 @@ from .conftest import ROOT, cli, venv_command
     (["job", "show", "no-such-job-id"], "job no-such-job-id not found"),
     (["failed", "show", "no-such-job-id"], "not found"),
     (["inspect", "everything"], "'everything' is not one of"),
+    (["failed", "list", "--limit", "99999999999999999999"], "--limit"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(server, args, message):
     result = cli(*args)
@@ -111,3 +112,19 @@ def test_submit_changes_only_the_learner_fields_given(redis_conn, tmp_path):
     assert cli("submit", str(answer), "--task", "writing_task_2", "--user", "learner-new",
                "--name", "Ola").returncode == 0
     assert store.get_user("learner-new") == {"id": "learner-new", "email": None, "name": "Ola", "email_opt_in": True}
+
+
+def test_a_full_redis_is_one_line_and_nothing_half_written(redis_conn, tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Cities offer more jobs, but villages offer a calmer life. " * 5)
+    before = redis_conn.dbsize()
+    redis_conn.config_set("maxmemory", "1")  # over the limit at once: writes are refused
+    try:
+        results = [cli("enqueue", "health-check"), cli("submit", str(answer), "--task", "writing_task_2"),
+                   cli("schedule", "sync")]
+    finally:
+        redis_conn.config_set("maxmemory", "0")
+    for result in results:
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.strip().count("\n") == 0 and "is full (over its maxmemory)" in result.stderr
+    assert redis_conn.dbsize() == before

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from ielts_rq import ocr
-from ielts_rq.errors import PermanentError
+from ielts_rq.errors import PermanentError, TransientError
 from ielts_rq.ocr import result as ocr_result
 from ielts_rq.ocr import tesseract
 from ielts_rq.settings import load_settings
@@ -185,3 +185,41 @@ def test_exif_orientation_is_applied(page, settings, monkeypatch):
     stored = page.rotate(90, expand=True).convert("RGB")
     result = ocr.extract_text(mf.image_bytes(stored, "JPEG", quality=90, exif=exif), settings=settings)
     assert mf.char_error_rate(mf.ESSAY, result["text"]) <= 0.02
+
+
+def _tesseract_wrapper(tmp_path, script: str) -> str:
+    """A tesseract command that runs the real engine under a fault (the script's first lines)."""
+    import shutil
+
+    wrapper = tmp_path / "tesseract"
+    wrapper.write_text(f"#!/bin/sh\n{script}\nexec {shutil.which('tesseract')} \"$@\"\n")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_tesseract_stopped_by_a_signal_is_retried_not_called_slow(page, settings, tmp_path, monkeypatch):
+    # The real engine gets SIGTERM mid-page, as when the platform stops the dyno.
+    import pytesseract
+
+    command = _tesseract_wrapper(tmp_path, "(sleep 0.3; kill -TERM $$) &")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", command)
+    with pytest.raises(TransientError, match="stopped by signal 15"):
+        ocr.extract_text(mf.image_bytes(page), settings=settings)
+
+
+def test_tesseract_that_fails_is_retried_with_its_message(page, settings, tmp_path, monkeypatch):
+    import pytesseract
+
+    command = _tesseract_wrapper(tmp_path, "echo 'Error opening data file eng.traineddata' >&2; exit 1")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", command)
+    with pytest.raises(TransientError, match="exit status 1.*eng.traineddata"):
+        ocr.extract_text(mf.image_bytes(page), settings=settings)
+
+
+def test_a_page_over_the_time_limit_is_permanent(page, settings, tmp_path, monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(tesseract, "PAGE_TIMEOUT", 1)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", _tesseract_wrapper(tmp_path, "sleep 5"))
+    with pytest.raises(PermanentError, match="longer than 1 s"):
+        ocr.extract_text(mf.image_bytes(page), settings=settings)

@@ -66,7 +66,8 @@ def failed():
 
 @failed.command("list")
 @queue_option
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True,
+              help="Show at most this many (newest first).")
 @json_option
 def failed_list(queue, limit, as_json):
     """Failed jobs, newest first: id, queue, job, when, error."""

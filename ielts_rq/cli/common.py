@@ -40,6 +40,13 @@ class IeltsGroup(click.Group):
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())} ({exc}): check that the server "
                              "runs and that REDIS_URL names it, with the right password and TLS") from None
+        except redis.exceptions.OutOfMemoryError:
+            raise WorkFailed(f"Redis at {hide_password(redis_url())} is full (over its maxmemory) and refuses new "
+                             "data: nothing was written. Free memory (ielts-rq failed delete, cleanup jobs) or "
+                             "raise maxmemory") from None
+        except redis.exceptions.BusyLoadingError:
+            raise WorkFailed(f"Redis at {hide_password(redis_url())} is still loading its data after a restart; "
+                             "try again in a few seconds") from None
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")
@@ -66,10 +73,22 @@ def table(title: str | None, columns: list[str], rows: list[list]) -> None:
     console().print(view)
 
 
+def read_lines(source) -> list[str]:
+    """The non-empty lines of a text file, stripped; binary data is a usage error."""
+    try:
+        return [line.strip() for line in source if line.strip()]
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{source.name} is not UTF-8 text") from None
+
+
 def read_jsonl(source, what: str) -> list:
     """One JSON value per non-empty line of a file; a bad line is a usage error naming it."""
     items = []
-    for number, line in enumerate(source, 1):
+    try:
+        numbered = list(enumerate(source, 1))
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{source.name} is not UTF-8 text") from None
+    for number, line in numbered:
         if line.strip():
             try:
                 items.append(json.loads(line))

@@ -21,6 +21,7 @@ from .common import UsageProblem, WorkFailed, json_option, print_json
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
+MAX_BULK_JOBS = 100_000  # jobs per --from-file: about 100 MB in Redis; more is a mistake or a flood
 
 
 @click.group()
@@ -87,8 +88,16 @@ def _run_bulk(job_name, opts, validate) -> None:
 
     if opts["wait"] or opts["at"] or opts["delay"] is not None:
         raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
-    calls = [_parse_line(job_name, line, number, validate) for number, line in enumerate(opts["from_file"], 1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    calls = []
+    try:
+        for number, line in enumerate(opts["from_file"], 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                calls.append(_parse_line(job_name, line, number, validate))
+                if len(calls) > MAX_BULK_JOBS:
+                    raise UsageProblem(f"the file holds more than {MAX_BULK_JOBS:,} jobs; split it into "
+                                       "smaller files (nothing was enqueued)")
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{opts['from_file'].name} is not UTF-8 text (nothing was enqueued)") from None
     with click.progressbar(length=len(calls), label=f"enqueueing {job_name}", file=click.get_text_stream("stderr"),
                            show_pos=True) as bar:
         ids = enqueue_many(job_name, calls, on_chunk=bar.update)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..policies import TEMP_FILES_KEPT_HOURS
-from ..storage import get_storage, validate_key
+from ..storage import MAX_OBJECT_BYTES, check_size, get_storage, validate_key
 from .common import UsageProblem, read_jsonl
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
@@ -20,10 +20,24 @@ from .enqueue import enqueue, enqueue_options, positive_int, run
 def upload(path, key):
     """Put a file into storage (local directory or S3) and print its key."""
 
-    data = Path(path).read_bytes()
+    data = _read_upload(Path(path))
     key = validate_key(key or f"uploads/{datetime.now(timezone.utc):%Y-%m-%d}/{uuid.uuid4().hex}{Path(path).suffix}")
     get_storage().put(key, data)
     click.echo(key)
+
+
+def _read_upload(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file no larger than storage accepts (not /dev/zero, not a pipe)."""
+    import stat
+
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageProblem(f"{path} is not a regular file (a device or pipe could be endless): save it to a file first")
+    check_size(info.st_size)
+    with path.open("rb") as source:
+        data = source.read(MAX_OBJECT_BYTES + 1)  # the file may grow while it is read
+    check_size(len(data))
+    return data
 
 
 def submission_options(tasks):

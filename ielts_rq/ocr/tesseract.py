@@ -26,8 +26,13 @@ from ..errors import PermanentError, TransientError
 from .result import LOW_CONFIDENCE, summarise
 
 MAX_BYTES = 20 * media.MB
-MAX_PIXELS = 40_000_000          # per image or rendered PDF page
+MAX_PIXELS = 40_000_000          # per image
+MAX_SIDE = 20_000                # px: the long side of an A4 page at 1700 dpi
+MAX_ASPECT = 12                  # long side / short side: a page, or a few pages stitched, not a strip
+MAX_TOTAL_PIXELS = 120_000_000   # all the frames of one file together
+MAX_PDF_PAGE_PIXELS = 12_000_000  # a rendered PDF page: A4 at 300 dpi is 8.7 megapixels
 MAX_PAGES = 20                   # PDF pages / TIFF frames
+MIN_INK_SHARE = 0.001            # below this share of dark pixels a page is blank: nothing to deskew
 PDF_DPI = 300
 UPSCALE_BELOW_WIDTH = 1000       # px: smaller images are enlarged 2x
 MAX_DESKEW = 15.0                # degrees of skew searched for and corrected
@@ -99,10 +104,14 @@ def image_pages(data: bytes) -> list:
         return [upright_by_exif(image)]
     if frames > MAX_PAGES:
         raise PermanentError(f"image has {frames} pages; at most {MAX_PAGES} are accepted")
-    pages = []
+    pages, total = [], 0
     try:
         for frame in ImageSequence.Iterator(image):
             check_pixels(frame.size)
+            total += frame.width * frame.height
+            if total > MAX_TOTAL_PIXELS:  # checked from each frame's header, before it is decoded
+                raise PermanentError(f"image is too large: its {frames} pages hold more than "
+                                     f"{MAX_TOTAL_PIXELS / 1e6:.0f} megapixels together")
             frame.load()
             pages.append(frame.copy())
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -138,6 +147,7 @@ def open_image(data: bytes):
 
 
 def check_pixels(size) -> None:
+    """Refuse, from the header alone, an image no photo or scan of an essay could be."""
     width, height = size
     if width <= 0 or height <= 0:
         raise PermanentError(f"corrupt image: impossible size {width}x{height}")
@@ -145,10 +155,15 @@ def check_pixels(size) -> None:
         raise PermanentError(
             f"image is too large: {width}x{height} pixels "
             f"(the limit is {MAX_PIXELS / 1e6:.0f} megapixels)")
+    if max(width, height) > MAX_SIDE:
+        raise PermanentError(f"image is too large: {width}x{height} pixels (no side may exceed {MAX_SIDE} px)")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise PermanentError(f"image is {width}x{height} pixels: not the shape of a page "
+                             f"(at most {MAX_ASPECT}:1)")
 
 
 def pdf_pages(data: bytes):
-    """Render each PDF page at ``PDF_DPI`` (less if that would exceed ``MAX_PIXELS``)."""
+    """Render each PDF page at ``PDF_DPI`` (less if that would exceed ``MAX_PDF_PAGE_PIXELS``)."""
     import pypdfium2 as pdfium
 
     try:
@@ -169,9 +184,11 @@ def pdf_pages(data: bytes):
 
 def render_page(page):
     width, height = page.get_size()  # points, 1/72 inch
+    if width <= 0 or height <= 0 or max(width, height) > MAX_ASPECT * min(width, height):
+        raise PermanentError(f"PDF page is {width:.0f}x{height:.0f} points: not the shape of a page")
     scale = PDF_DPI / 72
-    if width * height * scale * scale > MAX_PIXELS:
-        scale = (MAX_PIXELS / (width * height)) ** 0.5
+    if width * height * scale * scale > MAX_PDF_PAGE_PIXELS:  # a poster-sized page is read at lower dpi
+        scale = (MAX_PDF_PAGE_PIXELS / (width * height)) ** 0.5
     try:
         bitmap = page.render(scale=scale, grayscale=True)
         image = bitmap.to_pil().copy()  # to_pil shares pdfium's buffer: own the pixels
@@ -242,8 +259,12 @@ def skew_angle(image) -> float:
         rows = np.asarray(rotated, dtype=np.float32).sum(axis=1)
         return float(np.var(np.diff(rows)))
 
+    if np.count_nonzero(np.asarray(ink)) < MIN_INK_SHARE * ink.width * ink.height:
+        return 0.0  # a blank page has no lines to level: every angle would tie
     best = max(np.arange(-MAX_DESKEW, MAX_DESKEW + 0.01, 1.0), key=sharpness)
     best = max(np.arange(best - 1.0, best + 1.01, 0.2), key=sharpness)
+    if sharpness(best) <= sharpness(0.0) * 1.05:
+        return 0.0  # no angle reads clearly better than the page as it is
     return round(float(best), 1)
 
 
@@ -258,11 +279,18 @@ def recognise(image, lang: str) -> dict:
                                              timeout=PAGE_TIMEOUT)
     except pytesseract.TesseractNotFoundError:
         raise TransientError("OCR engine unavailable: tesseract is not installed on this worker") from None
-    except RuntimeError as exc:  # pytesseract's timeout
+    except pytesseract.TesseractError as exc:  # caught before RuntimeError, which it is a kind of
+        raise TransientError(tesseract_failure(exc.status, exc.message)) from None
+    except RuntimeError as exc:  # pytesseract's own timeout: the page is too hard, a retry would be too
         raise PermanentError(f"OCR took longer than {PAGE_TIMEOUT} s on one page: {exc}") from None
-    except pytesseract.TesseractError as exc:
-        raise TransientError(f"OCR engine failed: {exc}") from None
     return page_words(data)
+
+
+def tesseract_failure(status: int, message: str) -> str:
+    """What went wrong with a tesseract run that ended badly, for a retried job's error."""
+    if status < 0:  # ended by a signal: the worker being stopped, or the machine out of memory
+        return f"OCR engine was stopped by signal {-status} before it finished; the page will be read again"
+    return f"OCR engine failed (exit status {status}): {str(message)[:300] or 'no message'}"
 
 
 @contextlib.contextmanager

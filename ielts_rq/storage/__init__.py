@@ -15,7 +15,8 @@ directory ``$IELTS_RQ_HOME/files``; one backend is kept per process.
 
 Keys are relative, slash-separated paths such as ``uploads/42/essay.png``;
 ``validate_key`` refuses anything that could escape the storage root or
-mean different things to the two backends.
+mean different things to the two backends. No object over ``MAX_OBJECT_BYTES``
+is stored.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from __future__ import annotations
 import threading
 
 from ..settings import get_settings
-from .common import guess_content_type, validate_key
+from .common import MAX_OBJECT_BYTES, check_size, guess_content_type, validate_key
 from .local import LocalStorage
 from .s3 import S3Storage
 
-__all__ = ["LocalStorage", "S3Storage", "get_storage", "guess_content_type", "validate_key"]
+__all__ = ["MAX_OBJECT_BYTES", "LocalStorage", "S3Storage", "check_size", "get_storage", "guess_content_type",
+           "validate_key"]
 
 _backends: dict = {}
 _backends_lock = threading.Lock()

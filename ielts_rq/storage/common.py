@@ -10,6 +10,7 @@ from .. import media
 from ..errors import PermanentError
 
 MAX_KEY_BYTES = 1024
+MAX_OBJECT_BYTES = 128 * media.MB  # the largest input any job reads: ten minutes of audio
 
 
 def validate_key(key) -> str:
@@ -48,6 +49,14 @@ def guess_content_type(key: str, data: bytes) -> str:
             or "application/octet-stream")
 
 
+def check_size(size: int) -> None:
+    """Refuse a file larger than any job would read, before it is read or stored."""
+    if size > MAX_OBJECT_BYTES:
+        raise PermanentError(f"file is too large: {size / media.MB:.1f} MB (the limit is "
+                             f"{MAX_OBJECT_BYTES // media.MB} MB)")
+
+
 def put_result(key: str, data: bytes, content_type: str) -> dict:
+    check_size(len(data))
     return {"key": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
             "content_type": content_type}
