@@ -1,7 +1,11 @@
 """Scoring jobs end to end on real workers: submit, score, store, publish, notify."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -11,7 +15,7 @@ from ielts_rq.jobs import scoring as scoring_jobs
 from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import cli, run_worker
+from .conftest import ROOT, cli, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
 from .http_stub import StubServer
 
@@ -119,6 +123,19 @@ def test_score_batch_fans_out_and_reports_progress(redis_conn):
     assert progress["complete"]
     assert all(store.get_result(sid) for sid in ids)
     assert batch_job.return_value(refresh=True)["submissions"] == 5
+
+
+def test_a_batch_names_the_submissions_that_could_not_be_scored(redis_conn):
+    good = [store.create_submission(f"mixed-{n}", "writing_task_2", HALF_ESSAY + f" Mixed {n}.", PROMPT)
+            for n in range(60)]
+    missing = [f"sub_missing_{n}" for n in range(100)]
+    batch_job = enqueue("score_batch", good + missing)
+    run_worker("scoring", timeout=300)
+    progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
+    assert progress["complete"] and progress["failed_items"] == 100
+    assert set(progress["failed_item_examples"]) <= set(missing) and len(progress["failed_item_examples"]) == 20
+    shown = cli("batch", "status", batch_job.id).stdout
+    assert "complete, 100 item(s) failed" in shown and "sub_missing_" in shown and "not found" in shown
 
 
 def test_a_chunk_scores_each_submission_and_fails_bad_ones_alone(redis_conn):
@@ -237,3 +254,28 @@ def test_scoring_service_down_is_a_transient_failure(redis_conn):
     assert job.retries_left == 2
     shown = json.loads(cli("job", "show", job.id, "--json").stdout)
     assert "TransientError: scoring service unreachable" in shown["last_error"]
+
+
+def test_jobs_scoring_the_same_submissions_at_once_call_the_service_once_each(redis_conn):
+    from .misbehaving_service import MisbehavingService
+
+    service = MisbehavingService("slow_ok", body=json.dumps(_service_answer(6.0)).encode())
+    ids = [store.create_submission(f"race-{n}", "writing_task_2", HALF_ESSAY + f" Race {n}.", PROMPT)
+           for n in range(30)]
+    batch = enqueue("score_batch", ids)
+    singles = [enqueue("score_submission", sid) for sid in ids]
+    env = {**os.environ, "SCORING_SERVICE_URL": service.url}
+    try:
+        workers = [subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "scoring", "--burst"],
+                                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   for _ in range(3)]
+        for worker in workers:
+            worker.wait(timeout=120)
+        time.sleep(11)  # jobs that found a submission taken are retried 10 s later, and find its result
+        run_worker("scoring", env={"SCORING_SERVICE_URL": service.url})
+    finally:
+        service.close()
+    assert service.requests == 30  # one call per submission, whoever scored it
+    assert all(store.get_result(sid)["overall_band_score"] == 6.0 for sid in ids)
+    statuses = {JsonJob.fetch(job.id, connection=redis_conn).get_status() for job in [batch, *singles]}
+    assert statuses == {"finished"}

@@ -10,7 +10,7 @@ from ..policies import RESULTS_KEPT_DAYS
 from ..scoring import ScoringInputError, criterion_name
 from ..scoring import score as score_text
 from ..scoring.rules import TASK_TYPES
-from .common import UsageProblem, json_option, print_json, table
+from .common import UsageProblem, json_option, print_json, read_lines, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 task_option = click.option("--task", "task_type", type=click.Choice(TASK_TYPES), required=True,
@@ -111,10 +111,15 @@ def batch_status(batch_id, as_json):
     if as_json:
         print_json(progress)
         return
-    click.echo(f"batch {progress['id']} ({progress['kind']}): {progress['done']}/{progress['total']} done"
-               f"{' - complete' if progress['complete'] else ''}")
+    failed_items = progress["failed_items"]
+    verdict = (" - complete" + (f", {failed_items} item(s) failed" if failed_items else "")) if progress["complete"] else ""
+    click.echo(f"batch {progress['id']} ({progress['kind']}): {progress['done']}/{progress['total']} jobs done{verdict}")
     for status, count in sorted(progress["counts"].items()):
         click.echo(f"  {status:10} {count}")
+    if failed_items:
+        click.echo(f"items that failed ({failed_items}; first {len(progress['failed_item_examples'])}):")
+        for item, error in progress["failed_item_examples"].items():
+            click.echo(f"  {item}  {error}")
 
 
 def _one_id(args, kwargs):
@@ -139,7 +144,7 @@ def enqueue_score(submission_id, **opts):
 @enqueue_options
 def enqueue_score_batch(submission_ids, ids_file, **opts):
     """Score many submissions as one batch (follow it with: ielts-rq batch status JOB_ID)."""
-    ids = list(submission_ids) + ([line.strip() for line in ids_file if line.strip()] if ids_file else [])
+    ids = list(submission_ids) + (read_lines(ids_file) if ids_file else [])
     if not ids:
         raise UsageProblem("give submission ids or --ids-file")
     for sid in ids:

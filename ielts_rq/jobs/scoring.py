@@ -18,28 +18,44 @@ from ..settings import get_settings
 
 MAX_BATCH_SUBMISSIONS = 100_000  # submission ids in one score_batch
 CHUNK = 50  # submissions per job of a batch: one fork and a few reads serve fifty essays
+CLAIM_SECONDS = 600  # how long a claim lasts outside a job (the longest scoring job's timeout)
 
 
 def score_submission(submission_id: str) -> dict:
     """Score a stored submission, store and publish the result, then notify the learner."""
     submission = store.require_submission(store.check_id(submission_id, "submission"))
-    result = store.get_result(submission_id) or _score_and_save(submission)
+    result = store.get_result(submission_id)
+    if result is None:
+        holder, claimed = _claim([submission_id])
+        if not claimed:
+            raise TransientError(f"submission {submission_id} is being scored by another job; "
+                                 "this one will find its result")
+        try:
+            result = store.get_result(submission_id) or _score_and_save(submission)
+        finally:
+            store.release_scoring([submission_id], holder)
     _notify([submission])
     return _summary(result)
 
 
-def score_submissions(submission_ids: list) -> dict:
+def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict:
     """Score a chunk of submissions in one job (what score_batch fans out); each fails alone.
 
     If some could not be scored for now (the scoring service is down), the job
     raises after the rest, and its retry scores just those: the others already
-    have their one result.
+    have their one result. Those that failed for good (not found, unscorable)
+    are recorded on the batch, so its status names them.
     """
     ids = _id_list(submission_ids, limit=10 * CHUNK)
     submissions = dict(zip(ids, store.get_submissions(ids)))
     stored = dict(zip(ids, store.get_results(ids)))
-    pending = [s for s in submissions.values() if s is not None and stored[s["id"]] is None]
+    unscored = [s for s in submissions.values() if s is not None and stored[s["id"]] is None]
+    holder, claimed = _claim([s["id"] for s in unscored])
+    pending = [s for s in unscored if s["id"] in claimed]
     scored, failed, retry_later = [], [], []
+    for busy in (s for s in unscored if s not in pending):  # another job is scoring it right now
+        retry_later.append(busy["id"])
+        failed.append({"submission_id": busy["id"], "error": "being scored by another job", "will_retry": True})
     for submission, reused in zip(pending, store.results_for_same_content(pending)):
         try:
             scored.append((submission, *(_reused(reused) if reused else _score(submission))))
@@ -48,9 +64,15 @@ def score_submissions(submission_ids: list) -> dict:
             failed.append({"submission_id": submission["id"], "error": str(exc), "will_retry": True})
         except PermanentError as exc:
             failed.append({"submission_id": submission["id"], "error": str(exc)})
-    stored.update({record["submission_id"]: record for record in store.save_results(scored)})
+    try:
+        stored.update({record["submission_id"]: record for record in store.save_results(scored)})
+    finally:
+        store.release_scoring(list(claimed), holder)
     failed += [{"submission_id": sid, "error": f"submission {sid} not found"} for sid in ids if submissions[sid] is None]
     _notify([s for sid, s in submissions.items() if s is not None and stored[sid] is not None])
+    if batch_id:
+        store.record_item_failures(store.check_id(batch_id, "batch"),
+                                   {f["submission_id"]: f["error"] for f in failed if not f.get("will_retry")})
     if retry_later:
         raise TransientError(f"{len(retry_later)} of {len(ids)} submissions could not be scored for now: "
                              f"{failed[0]['error']}")
@@ -61,9 +83,9 @@ def score_batch(submission_ids: list) -> dict:
     """Fan out one score_submission per id in pipelined bulk enqueues; the batch id is this job's id."""
     ids = _id_list(submission_ids, limit=MAX_BATCH_SUBMISSIONS)
     chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
-    job_ids = enqueue_many("score_submissions", [((chunk,), {}) for chunk in chunks])
     job = get_current_job()
     batch_id = job.id if job else store.new_id("batch")
+    job_ids = enqueue_many("score_submissions", [((chunk,), {"batch_id": batch_id}) for chunk in chunks])
     batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids))
     return {"batch_id": batch_id, "submissions": len(ids), "jobs": batch["total"],
             "duplicates_skipped": batch["skipped"]}
@@ -112,6 +134,19 @@ def _score_and_save(submission: dict) -> dict:
     reused = store.result_for_same_content(submission)
     response, scorer = _reused(reused) if reused else _score(submission)
     return store.save_result(submission, response, scorer=scorer)
+
+
+def _claim(submission_ids: list[str]) -> tuple[str, set[str]]:
+    """Claim each submission for this job, so that concurrent jobs never score one twice.
+
+    Returns this job's holder token and the ids it now holds (those another
+    job holds are left out). A claim lasts the job's timeout: a job killed
+    mid-score holds it no longer than it could have run.
+    """
+    job = get_current_job()
+    holder = f"{job.id if job else 'direct'}:{store.new_id('claim')}"
+    seconds = int(job.timeout) if job and job.timeout and job.timeout > 0 else CLAIM_SECONDS
+    return holder, {sid for sid in submission_ids if store.claim_scoring(sid, holder, seconds)}
 
 
 def _reused(result: dict) -> tuple[dict, str]:

@@ -44,6 +44,11 @@ def result_by_content(fingerprint: str) -> str:
     return key("result", "by_content", fingerprint)
 
 
+def scoring_claim(submission_id: str) -> str:
+    """String, with a TTL: the job now scoring this submission (so no other job scores it at once)."""
+    return key("claim", "scoring", submission_id)
+
+
 def results_by_time() -> str:
     return key("results", "by_time")
 
@@ -75,6 +80,11 @@ def batch(batch_id: str) -> str:
 
 def batch_jobs(batch_id: str) -> str:
     return key("batch", batch_id, "jobs")
+
+
+def batch_failed_items(batch_id: str) -> str:
+    """Hash: item id -> why it failed, for items that failed inside a job that finished."""
+    return key("batch", batch_id, "failed")
 
 
 def batches_by_time() -> str:

@@ -8,13 +8,15 @@ so ``store.create_submission(...)`` and ``store.get_result(...)`` work::
 """
 
 from .analytics import delete_analytics_older_than, get_analytics, save_analytics
-from .batches import batch_progress, recent_batches, save_batch
+from .batches import batch_progress, recent_batches, record_item_failures, save_batch
 from .records import check_id, new_id
 from .results import (
+                      claim_scoring,
                       content_fingerprint,
                       delete_results_older_than,
                       get_result,
                       get_results,
+                      release_scoring,
                       result_for_same_content,
                       results_for_same_content,
                       results_for_user,
@@ -32,9 +34,10 @@ from .submissions import (
 from .users import get_user, get_users, save_user, update_user
 
 __all__ = [
+    "claim_scoring", "release_scoring",
     "batch_progress", "check_id", "content_fingerprint", "create_submission", "delete_analytics_older_than",
     "delete_results_older_than", "get_analytics", "get_result", "get_results", "get_submission", "get_submissions",
     "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",
     "result_for_same_content", "results_for_same_content", "results_for_user", "save_analytics", "save_batch",
-    "save_result", "save_results", "save_user", "submissions_for_user", "update_user",
+    "record_item_failures", "save_result", "save_results", "save_user", "submissions_for_user", "update_user",
 ]

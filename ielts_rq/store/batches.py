@@ -14,6 +14,7 @@ from .records import check_id, read
 
 BATCH_KEPT = 30 * DAY
 PUSH_CHUNK = 1000
+FAILED_ITEMS_SHOWN = 20
 
 
 def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0) -> dict:
@@ -29,6 +30,15 @@ def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0) -
         pipe.zremrangebyscore(keys.batches_by_time(), "-inf", now - BATCH_KEPT)
         pipe.execute()
     return batch
+
+
+def record_item_failures(batch_id: str, failures: dict[str, str]) -> None:
+    """Items of a batch that failed for good inside a job that itself finished (a chunk of submissions)."""
+    if failures:
+        with get_connection().pipeline() as pipe:
+            pipe.hset(keys.batch_failed_items(batch_id), mapping=failures)
+            pipe.expire(keys.batch_failed_items(batch_id), BATCH_KEPT)
+            pipe.execute()
 
 
 def recent_batches(limit: int = 20) -> list[str]:
@@ -52,4 +62,8 @@ def batch_progress(batch_id: str) -> dict:
         name = status.decode() if status else "expired"
         counts[name] = counts.get(name, 0) + 1
     done = counts.get("finished", 0) + counts.get("failed", 0)
-    return {**batch, "counts": counts, "done": done, "complete": done + counts.get("expired", 0) == len(job_ids)}
+    failed_items = connection.hlen(keys.batch_failed_items(batch_id))
+    examples = dict(list(connection.hscan_iter(keys.batch_failed_items(batch_id), count=100))[:FAILED_ITEMS_SHOWN])
+    return {**batch, "counts": counts, "done": done, "complete": done + counts.get("expired", 0) == len(job_ids),
+            "failed_items": failed_items,
+            "failed_item_examples": {item.decode(): error.decode() for item, error in examples.items()}}

@@ -63,6 +63,21 @@ def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> Non
          "task_type": record["task_type"], "scored_at": record["scored_at"]}))
 
 
+def claim_scoring(submission_id: str, holder: str, seconds: int) -> bool:
+    """Take the submission for scoring for up to ``seconds``; False if another job holds it."""
+    return bool(get_connection().set(keys.scoring_claim(submission_id), holder, nx=True, ex=seconds))
+
+
+def release_scoring(submission_ids: list[str], holder: str) -> None:
+    """Give back the claims this holder took (a claim another job took since is left alone)."""
+    connection = get_connection()
+    for submission_id in submission_ids:
+        connection.eval(_RELEASE_IF_HELD, 1, keys.scoring_claim(submission_id), holder)
+
+
+_RELEASE_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+
 def get_result(submission_id: str) -> dict | None:
     """The stored result of a submission, or None if it has not been scored."""
     return read(keys.result(check_id(submission_id, "submission")))
