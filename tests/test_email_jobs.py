@@ -1,15 +1,21 @@
 """Email jobs on real workers against a real SMTP server (aiosmtpd) on loopback."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from ielts_rq import enqueue, store
 from ielts_rq.jobs import scoring as scoring_jobs
+from ielts_rq.queueing.connection import redis_url
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import cli, run_worker
+from .conftest import ROOT, cli, run_worker
 from .essays import GOOD_ESSAY, PROMPT
 from .smtp_stub import Collector, free_port
 
@@ -163,3 +169,20 @@ def test_bulk_enqueue_never_queues_a_pending_unique_job_twice(redis_conn):
     assert enqueue_many("send_scoring_complete", [(("sub_pending",), {}), (("sub_other",), {})]) == [
         "send_scoring_complete-sub_other"]
     assert get_queue("email").job_ids == [first.id, "send_scoring_complete-sub_other"]
+
+
+def test_the_platform_report_to_many_admins_keeps_to_the_email_rate_limit(redis_conn, tmp_path):
+    home = tmp_path / "home"
+    admins = ",".join(f"admin{n}@example.com" for n in range(8))
+    env = {**os.environ, "ADMIN_EMAILS": admins, "RATE_LIMITS": "email=3", "IELTS_RQ_HOME": str(home),
+           "REDIS_URL": redis_url()}  # the suite's server, its own outbox
+    enqueue("send_platform_report")
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "email"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(8)  # long enough to send all eight without a limit
+        sent = len(list((home / "outbox").glob("*.eml")))
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    assert sent == 3  # three a minute, the rest waiting their turn in the job

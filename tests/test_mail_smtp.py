@@ -256,3 +256,39 @@ def test_starttls_not_offered_is_permanent(tmp_path, smtp_server):
     with pytest.raises(PermanentError, match="STARTTLS"):
         mail.send_email("amira@example.com", "welcome", mail.sample_context("welcome"),
                         settings=smtp_settings(tmp_path, port, SMTP_SECURITY="starttls"))
+
+
+class HangsUpAfterAccepting(Collector):
+    """Confirms the message with 250, then drops the connection (a server restarting, a proxy timing out)."""
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        self.envelopes.append(envelope)
+        asyncio.get_running_loop().call_later(0.05, server.transport.close)
+        return "250 Message accepted for delivery"
+
+
+def test_a_message_confirmed_before_the_server_hung_up_is_sent_once(redis_conn, smtp_server):
+    from ielts_rq import enqueue
+    from ielts_rq.queueing.queues import JsonJob
+
+    from .conftest import run_worker
+
+    handler, port = smtp_server(HangsUpAfterAccepting())
+    job = enqueue("send_welcome_email", "learner@example.com", "Lee")
+    run_worker("email", env={"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
+                             "SMTP_SECURITY": "none"})
+    assert JsonJob.fetch(job.id, connection=redis_conn).get_status() == "finished"
+    assert len(handler.envelopes) == 1
+
+
+def test_every_attempt_of_one_job_carries_the_same_message_id(tmp_path, smtp_server):
+    handler, port = smtp_server()
+    settings = smtp_settings(tmp_path, port)
+    for _ in range(2):  # as a retry would, after a connection lost before the server's answer
+        mail.send_email("learner@example.com", "welcome", {"name": "Lee"}, settings=settings,
+                        message_key="job-123:send_welcome_email")
+    mail.send_email("learner@example.com", "welcome", {"name": "Lee"}, settings=settings)
+    first, again, other = (message["Message-ID"] for message in handler.messages())
+    assert first == again and other != first

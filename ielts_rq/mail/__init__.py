@@ -53,7 +53,7 @@ def get_mailer(settings: Settings | None = None):
 
 def send_email(to: str, name: str, context: dict, *, images: dict[str, bytes] | None = None,
                headers: dict[str, str] | None = None, settings: Settings | None = None,
-               mailer=None) -> str:
+               mailer=None, message_key: str | None = None) -> str:
     """Check the address, render message ``name``, build and send it; return its id.
 
     Pass ``mailer`` (from ``get_mailer``) to send a batch over one connection;
@@ -61,7 +61,7 @@ def send_email(to: str, name: str, context: dict, *, images: dict[str, bytes] | 
     """
     settings = settings or get_settings()
     address = validate_address(to)  # first: a bad address fails before any work
-    message = build_message(address, render(name, context, settings), settings, images, headers)
+    message = build_message(address, render(name, context, settings), settings, images, headers, message_key)
     if mailer is None:
         with get_mailer(settings) as own_mailer:
             message_id = own_mailer.send(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -21,11 +22,13 @@ _CONTENT_ID = re.compile(r"^[A-Za-z0-9._-]+(@[A-Za-z0-9.-]+)?$")
 
 def build_message(to: str, rendered: Rendered, settings: Settings | None = None,
                   images: dict[str, bytes] | None = None,
-                  headers: dict[str, str] | None = None) -> EmailMessage:
+                  headers: dict[str, str] | None = None, message_key: str | None = None) -> EmailMessage:
     """A multipart/alternative message (text, then HTML with its inline PNG images).
 
     ``images`` maps a Content-ID to PNG bytes; the HTML shows each one with
     ``<img src="cid:ID">``. ``headers`` adds headers such as List-Unsubscribe.
+    ``message_key`` (a job's request) makes the Message-ID the same on every
+    attempt, so a message sent twice is recognisably one message.
     """
     settings = settings or get_settings()
     message = EmailMessage()
@@ -34,7 +37,9 @@ def build_message(to: str, rendered: Rendered, settings: Settings | None = None,
     message["Subject"] = rendered.subject
     message["Date"] = email.utils.formatdate(usegmt=True)
     # The sender's domain, not this machine's hostname, which make_msgid uses by default.
-    message["Message-ID"] = email.utils.make_msgid(domain=settings.from_email.rpartition("@")[2])
+    domain = settings.from_email.rpartition("@")[2]
+    message["Message-ID"] = (f"<{hashlib.sha256(message_key.encode()).hexdigest()[:40]}@{domain}>" if message_key
+                             else email.utils.make_msgid(domain=domain))
     for key, value in (headers or {}).items():
         _add_header(message, key, value)
     message.set_content(rendered.text)
