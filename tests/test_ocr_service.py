@@ -73,10 +73,18 @@ def test_malformed_json_is_permanent(tmp_path):
     {"text": "x", "confidence": "high", "word_count": 3},
     {"text": "x", "confidence": 90, "word_count": 3, "pages": "one"},
     {"text": "x", "confidence": 190, "word_count": 3},
+    {"text": "x", "confidence": float("nan"), "word_count": 3},
 ])
 def test_answer_missing_or_mistyped_fields_is_permanent(tmp_path, answer):
     with mf.FakeService([(200, answer)]) as service:
         with pytest.raises(PermanentError, match="OCR service sent a malformed answer"):
+            ocr.extract_text(PNG, settings=service_settings(tmp_path, service.url))
+
+
+def test_an_answer_longer_than_any_file_could_hold_is_refused(tmp_path):
+    answer = {"text": "word " * 50_000, "confidence": 90, "word_count": 50_000}
+    with mf.FakeService([(200, answer)]) as service:
+        with pytest.raises(PermanentError, match="250,000 characters of text; at most 200,000"):
             ocr.extract_text(PNG, settings=service_settings(tmp_path, service.url))
 
 

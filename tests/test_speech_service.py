@@ -89,6 +89,11 @@ def test_malformed_json_is_permanent(tmp_path):
     dict(GOOD, words=[{"word": "x", "start": 0.1}]),
     dict(GOOD, words=["many"]),
     dict(GOOD, words=[{"word": "x", "start": 2.0, "end": 1.0, "confidence": 0.5}]),
+    dict(GOOD, duration=float("nan")),
+    dict(GOOD, duration=-1),
+    dict(GOOD, words=[{"word": "x", "start": -3.0, "end": 1.0, "confidence": 0.5}]),
+    dict(GOOD, words=[{"word": "x", "start": 0.0, "end": 1.0, "confidence": 7}]),
+    dict(GOOD, text="word " * 50_000),
 ])
 def test_malformed_answers_are_permanent(tmp_path, answer):
     with mf.FakeService([(200, answer)]) as service:

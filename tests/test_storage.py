@@ -226,3 +226,18 @@ def test_s3_error_mapping(code, status, error):
                       "GetObject")
     mapped = s3._client_error("read", "k", "bucket", exc)
     assert type(mapped) is error
+
+
+def test_learners_files_and_emails_are_kept_in_owner_only_folders(tmp_path):
+    import stat
+
+    from ielts_rq import mail
+    from ielts_rq.settings import load_settings
+    from ielts_rq.storage import get_storage as storage_for
+
+    settings = load_settings({"IELTS_RQ_HOME": str(tmp_path / "home")})
+    storage_for(settings).put("uploads/essay.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    mail.send_email("learner@example.com", "welcome", {"name": "Lee"}, settings=settings)
+    for folder in ("files", "outbox"):
+        mode = stat.S_IMODE((tmp_path / "home" / folder).stat().st_mode)
+        assert mode == 0o700, f"{folder}: {oct(mode)}"  # other local users cannot list or read them

@@ -27,6 +27,7 @@ from .result import LOW_CONFIDENCE_NOTE, is_low_confidence
 
 SERVICE = "OCR"
 REQUIRED = {"text": str, "confidence": (int, float), "word_count": int}
+MAX_TEXT_CHARS = 200_000  # 20 dense pages are about 80,000
 OPTIONAL = {"line_count": int, "pages": int, "low_confidence": bool, "notes": list}
 
 
@@ -54,6 +55,9 @@ def from_answer(answer: dict) -> dict:
     if not 0 <= confidence <= 100:
         raise PermanentError(f"{SERVICE} service sent a malformed answer: confidence {confidence} not in 0-100")
     text = answer["text"]
+    if len(text) > MAX_TEXT_CHARS:
+        raise PermanentError(f"{SERVICE} service sent {len(text):,} characters of text; at most {MAX_TEXT_CHARS:,} "
+                             "can come from one file")
     notes = [str(note) for note in answer.get("notes") or []]
     low = answer.get("low_confidence")
     if low is None:

@@ -33,6 +33,10 @@ SERVICE = "speech"
 NUMBER = (int, float)
 REQUIRED = {"text": str, "confidence": NUMBER, "duration": NUMBER, "words": list}
 WORD_FIELDS = {"word": str, "start": NUMBER, "end": NUMBER, "confidence": NUMBER}
+# Bounds of a believable answer (an IELTS answer is 2 minutes at most; these leave room for any recording).
+MAX_SECONDS = 3600
+MAX_WORDS = 20_000
+MAX_TEXT_CHARS = 200_000
 
 
 def transcribe(data: bytes, language: str = "en", settings=None,
@@ -56,8 +60,11 @@ def from_answer(answer: dict) -> dict:
     confidence, duration = float(answer["confidence"]), float(answer["duration"])
     if not 0 <= confidence <= 1:
         raise _malformed(f"confidence {confidence} not in 0..1")
-    if duration < 0:
-        raise _malformed(f"negative duration {duration}")
+    if not 0 <= duration <= MAX_SECONDS:  # NaN fails this too
+        raise _malformed(f"duration {duration} is not 0 to {MAX_SECONDS} seconds")
+    if len(answer["text"]) > MAX_TEXT_CHARS or len(answer["words"]) > MAX_WORDS:
+        raise _malformed(f"{len(answer['text']):,} characters and {len(answer['words']):,} words: more than "
+                         f"{MAX_SECONDS // 60} minutes of speech can hold")
     words = [_word(item) for item in answer["words"]]
     given = answer.get("notes")
     notes = [str(note) for note in given if note] if isinstance(given, list) else []
@@ -74,8 +81,8 @@ def _word(item) -> dict:
     if not isinstance(item, dict):
         raise _malformed("a word is not an object")
     http.require_fields(SERVICE, item, WORD_FIELDS)
-    if item["end"] < item["start"]:
-        raise _malformed(f"word {item['word']!r} ends before it starts")
+    if not 0 <= item["start"] <= item["end"] <= MAX_SECONDS or not 0 <= item["confidence"] <= 1:
+        raise _malformed(f"word {str(item['word'])[:40]!r} has impossible timings or confidence")
     return {"word": item["word"], "start": float(item["start"]), "end": float(item["end"]),
             "confidence": float(item["confidence"])}
 
