@@ -133,3 +133,24 @@ def test_two_schedulers_enqueue_each_tick_once(redis_conn):
     # Every enqueue is a distinct tick of the 2-second cron line (a slow cycle may skip one, never repeat one).
     assert all((b - a).total_seconds() % 2 == 0 and b > a for a, b in zip(moments, moments[1:]))
     assert JsonJob.fetch("tick-test", connection=redis_conn).get_status() == "finished"
+
+
+def test_deleting_a_finished_run_in_the_dashboard_does_not_skip_the_next_tick(redis_conn):
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("monitor-queue-depth")
+    JsonJob.fetch(entry.job_id, connection=redis_conn).delete()  # what rq-dashboard's Delete does
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})  # its next tick is due
+    schedule.CronScheduler(connection=redis_conn).enqueue_jobs()  # the running scheduler's next cycle
+    assert redis_conn.lrange("rq:queue:health", 0, -1) == [entry.job_id.encode()]  # the tick ran
+    assert schedule.last_runs(redis_conn, entry.name, 1)[0]["scheduler"]
+    assert redis_conn.zscore("rq:scheduler:scheduled_jobs", entry.job_id) > time.time()  # and the next is set
+
+
+def test_a_scheduler_started_after_the_deletion_keeps_the_tick_too(redis_conn):
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("health-check")
+    JsonJob.fetch(entry.job_id, connection=redis_conn).delete()
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
+    result = cli("scheduler", "--burst")  # syncs the table first, then runs what is due
+    assert result.returncode == 0, result.stderr
+    assert redis_conn.lrange("rq:queue:health", 0, -1) == [entry.job_id.encode()]

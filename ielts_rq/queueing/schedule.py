@@ -127,14 +127,41 @@ def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
         existing = JsonJob.fetch_many([entry.job_id], connection=connection)[0]
         if existing is not None and _same_definition(existing, entry, policy):
             return False
+        if existing is None:  # only its record was deleted: restore it and keep the tick already set
+            _write_definition(connection, entry)
+            return True
+    _write_definition(connection, entry)
+    connection.zadd(scheduler.scheduled_jobs_key, {entry.job_id: next_run(entry.cron, now).timestamp()})
+    return True
+
+
+def _write_definition(connection, entry: CronEntry) -> None:
+    """The job hash rq-scheduler enqueues at each tick, built from the table (the table is the truth)."""
+    policy = get_policy(entry.job)
     job = JsonJob.create(policy.func, args=entry.args, connection=connection, id=entry.job_id,
                          result_ttl=entry.result_ttl, timeout=policy.timeout, status="scheduled",
                          description=describe(policy, entry.args))
     job.origin = policy.queue
     job.meta.update(cron_string=entry.cron, schedule_name=entry.name)
     job.save()
-    connection.zadd(scheduler.scheduled_jobs_key, {entry.job_id: next_run(entry.cron, now).timestamp()})
-    return True
+
+
+def restore_deleted_definitions(connection) -> list[str]:
+    """Rewrite the job hash of any entry still scheduled whose hash someone deleted.
+
+    The hash doubles as the last run's record, so deleting a finished run in
+    rq-dashboard deleted it, and rq-scheduler then dropped the entry: the next
+    tick never ran, silently. Restored before each cycle, the tick runs.
+    """
+    restored = []
+    for entry in CRON_TABLE:
+        scheduled = connection.zscore(CronScheduler.scheduled_jobs_key, entry.job_id) is not None
+        if scheduled and not connection.exists(keys.rq_job(entry.job_id)):
+            _write_definition(connection, entry)
+            restored.append(entry.name)
+            log.warning("schedule %s: its job record had been deleted; restored from the table, so the next tick "
+                        "runs", entry.name)
+    return restored
 
 
 def _same_definition(job, entry: CronEntry, policy) -> bool:
@@ -182,6 +209,7 @@ class CronScheduler(Scheduler):
             self._lock_acquired = False
 
     def enqueue_jobs(self):
+        restore_deleted_definitions(self.connection)
         jobs = super().enqueue_jobs()
         heal_missing_entries(self.connection)
         enqueue_due_jobs(self.connection)  # delayed retries and --in/--at jobs too
@@ -203,14 +231,17 @@ class CronScheduler(Scheduler):
         moment = iso(datetime.fromtimestamp(tick, timezone.utc))
         if job.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
+            self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished"})
             return
         get_queue(job.origin, self.connection).enqueue_job(job)
+        self._record_run(name, {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name})
+        log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
+
+    def _record_run(self, name: str, run: dict) -> None:
         with self.connection.pipeline() as pipe:
-            pipe.lpush(keys.schedule_runs(name), json.dumps(
-                {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}))
+            pipe.lpush(keys.schedule_runs(name), json.dumps(run))
             pipe.ltrim(keys.schedule_runs(name), 0, RUNS_KEPT - 1)
             pipe.execute()
-        log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
 
     def heartbeat(self):
         super().heartbeat()
