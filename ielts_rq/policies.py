@@ -45,6 +45,7 @@ QUEUES = tuple(QUEUE_SETTINGS)
 
 # How long records are kept: the cleanup jobs' defaults, which the cron table and the CLI use.
 RESULTS_KEPT_DAYS = 30
+COUNTERS_KEPT_DAYS = 400  # per-day platform counters: a year of history, and a margin
 ANALYTICS_KEPT_DAYS = 90
 TEMP_FILES_KEPT_HOURS = 24
 

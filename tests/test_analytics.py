@@ -67,7 +67,16 @@ def test_learner_with_no_results_gets_an_honest_empty_report():
     assert report["average_band"] is None
     assert report["criteria_average"] == {}
     assert report["weakest_criterion"] is None and report["most_improved_criterion"] is None
-    assert report["trend"] == {"first": None, "last": None, "change": None, "slope_per_week": None}
+    assert report["trend"] == {"first": None, "last": None, "change": None, "slope_per_week": None,
+                               "slope_note": "no scored answers in this range"}
+
+
+def test_several_essays_in_one_sitting_give_no_slope_but_say_why():
+    sitting = [dict(_result("2026-11-29", bands), scored_at=f"2026-11-29T10:0{n}:00+00:00")
+               for n, bands in enumerate([(5.0,) * 4, (7.0,) * 4, (4.0,) * 4, (8.0,) * 4])]
+    trend = figures.trend(sitting)
+    assert trend["slope_per_week"] is None and "not enough history" in trend["slope_note"]
+    assert trend["change"] == 3.0  # first and last are still reported
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -108,13 +117,16 @@ def test_user_analytics_job_reads_the_store(redis_conn):
     assert stored == report
 
 
-def test_platform_figures_agree_with_rq_registries(redis_conn):
+def test_platform_figures_count_each_job_that_ended_whatever_rq_keeps(redis_conn):
     for user in ("p1", "p2"):
         submission_id = store.create_submission(user, "writing_task_2", GOOD_ESSAY, PROMPT)
         enqueue("score_submission", submission_id)
     enqueue("score_submission", "sub_missing")  # fails: no such submission
     store.create_submission("p3", "speaking_part_1", "Well I live in a small town near the sea.")
     run_worker("scoring")
+    # RQ keeps finished jobs a day and failed ones two weeks: rates from its registries drift. Empty
+    # the finished registry as a day's expiry would; the report's own counters are unaffected.
+    redis_conn.delete("rq:finished:scoring")
     job_id = cli("enqueue", "platform-analytics", "--range", "7d").stdout.strip()
     run_worker("analytics")
     report = JsonJob.fetch(job_id, connection=redis_conn).return_value()
@@ -124,10 +136,10 @@ def test_platform_figures_agree_with_rq_registries(redis_conn):
                                         "scored": {"writing_task_2": 2}}
     assert report["scored"] == 2 and sum(report["band_distribution"].values()) == 2
     assert report["mean_seconds_to_score"] >= 0
-    status = json.loads(cli("status", "--json").stdout)["queues"]
-    assert report["queues"]["scoring"]["finished"] == status["scoring"]["finished"] == 2
-    assert report["queues"]["scoring"]["failed"] == status["scoring"]["failed"] == 1
+    assert report["queues"]["scoring"]["finished"] == 2
+    assert report["queues"]["scoring"]["failed"] == 1
     assert report["queues"]["scoring"]["failure_rate"] == round(1 / 3, 4)
+    assert report["queues"]["email"] == {"finished": 0, "failed": 0, "failure_rate": None}
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -12,6 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 from statistics import linear_regression, mean
 
 from ..errors import PermanentError
+from ..policies import QUEUES
+
+TREND_MIN_DAYS = 3  # days between the first and last answer before a slope means anything
 
 RANGES = {"7d": 7, "30d": 30, "90d": 90}
 MAX_RANGE_DAYS = 366
@@ -81,15 +84,24 @@ def user_analytics(user_id: str, results: list[dict], submissions: list[dict], s
 
 
 def trend(results: list[dict]) -> dict:
-    """First against last overall band, and the least-squares slope in bands per week."""
+    """First against last overall band, and the least-squares slope in bands per week.
+
+    A slope needs history: answers spread over at least ``TREND_MIN_DAYS`` days
+    on at least two different days. Several essays in one sitting would give a
+    slope of thousands of bands per week; the report says why there is none.
+    """
     if not results:
-        return {"first": None, "last": None, "change": None, "slope_per_week": None}
+        return {"first": None, "last": None, "change": None, "slope_per_week": None,
+                "slope_note": "no scored answers in this range"}
     first, last = results[0]["overall_band_score"], results[-1]["overall_band_score"]
-    weeks = [_timestamp(r["scored_at"]) / (7 * 86400) for r in results]
-    slope = None
-    if len(set(weeks)) > 1:
-        slope = round(linear_regression(weeks, [r["overall_band_score"] for r in results]).slope, 3)
-    return {"first": first, "last": last, "change": round(last - first, 2), "slope_per_week": slope}
+    times = [_timestamp(r["scored_at"]) for r in results]
+    days_apart = {r["scored_at"][:10] for r in results}
+    slope, note = None, f"not enough history: answers over at least {TREND_MIN_DAYS} days are needed for a trend"
+    if len(days_apart) > 1 and (max(times) - min(times)) >= TREND_MIN_DAYS * 86400:
+        weeks = [t / (7 * 86400) for t in times]
+        slope, note = round(linear_regression(weeks, [r["overall_band_score"] for r in results]).slope, 3), None
+    return {"first": first, "last": last, "change": round(last - first, 2), "slope_per_week": slope,
+            "slope_note": note}
 
 
 def streak(active_days: list[str], today: date) -> int:
@@ -103,17 +115,19 @@ def streak(active_days: list[str], today: date) -> int:
     return count
 
 
-def platform_analytics(daily: dict[str, dict], queues: dict[str, dict], start: date, end: date) -> dict:
+def platform_analytics(daily: dict[str, dict], start: date, end: date) -> dict:
     """Platform totals per day and task type, band distribution, time to score, job failure rates.
 
-    ``daily`` is ``store.counters.daily_counters``; ``queues`` is ``queueing.depths.queue_counts``.
+    ``daily`` is ``store.counters.daily_counters``: the jobs that ended each day, per queue and
+    outcome, are counted there by the workers, so a rate covers exactly the report's days.
     """
-    per_day, bands, totals = {}, Counter(), Counter()
+    per_day, bands, totals, jobs = {}, Counter(), Counter(), Counter()
     for day, entry in daily.items():
         counters = entry["counters"]
         per_day[day] = {"active_learners": entry["active_learners"],
                         "submissions": _prefixed(counters, "submitted:"), "scored": _prefixed(counters, "scored:")}
         bands.update(_prefixed(counters, "band:"))
+        jobs.update(_prefixed(counters, "jobs:"))
         totals["seconds_to_score"] += counters.get("seconds_to_score", 0.0)
         totals["scored"] += sum(per_day[day]["scored"].values())
         totals["submissions"] += sum(per_day[day]["submissions"].values())
@@ -124,7 +138,7 @@ def platform_analytics(daily: dict[str, dict], queues: dict[str, dict], start: d
         "scored": totals["scored"],
         "band_distribution": dict(sorted(bands.items(), key=lambda item: float(item[0]))),
         "mean_seconds_to_score": round(totals["seconds_to_score"] / totals["scored"], 3) if totals["scored"] else None,
-        "queues": {name: _failure_rate(counts) for name, counts in queues.items()},
+        "queues": {queue: _failure_rate(jobs[f"{queue}:finished"], jobs[f"{queue}:failed"]) for queue in QUEUES},
     }
 
 
@@ -155,8 +169,7 @@ def _prefixed(counters: dict[str, float], prefix: str) -> dict[str, int]:
     return {name[len(prefix):]: int(value) for name, value in counters.items() if name.startswith(prefix)}
 
 
-def _failure_rate(counts: dict) -> dict:
-    finished, failed = counts.get("finished", 0), counts.get("failed", 0)
+def _failure_rate(finished: int, failed: int) -> dict:
     return {"finished": finished, "failed": failed,
             "failure_rate": round(failed / (finished + failed), 4) if finished + failed else None}
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from .. import store
 from ..queueing.connection import get_connection
-from ..queueing.depths import queue_counts
 from ..store import counters
 from . import charts, figures
 
@@ -24,8 +23,7 @@ def user_report(user_id: str, start: date, end: date, today: date) -> dict:
 
 def platform_report(start: date, end: date) -> dict:
     connection = get_connection()
-    return figures.platform_analytics(counters.daily_counters(connection, start, end),
-                                      queue_counts(connection), start, end)
+    return figures.platform_analytics(counters.daily_counters(connection, start, end), start, end)
 
 
 def weekly_report(kind: str, user_id: str | None, today: date) -> dict:

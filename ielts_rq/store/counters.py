@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..policies import DAY
+from ..policies import COUNTERS_KEPT_DAYS, DAY
 from ..queueing import keys
 
-DAY_TTL = 400 * DAY  # a year of history, and a margin
+DAY_TTL = COUNTERS_KEPT_DAYS * DAY
 
 def record_submission(pipe, day: str, task_type: str, user_id: str | None) -> None:
     """Count a new submission (inside the caller's pipeline)."""
