@@ -128,3 +128,21 @@ def test_a_full_redis_is_one_line_and_nothing_half_written(redis_conn, tmp_path)
         assert result.returncode == 1, result.stderr
         assert result.stderr.strip().count("\n") == 0 and "is full (over its maxmemory)" in result.stderr
     assert redis_conn.dbsize() == before
+
+
+def test_statuses_read_as_words_and_email_commands_take_a_file(redis_conn, tmp_path):
+    import json
+
+    queued = json.loads(cli("enqueue", "health-check", "--json").stdout)
+    assert queued["status"] == "queued"
+    waited = cli("enqueue", "health-check", "--wait", "--wait-timeout", "0.2")
+    assert waited.returncode == 1 and "still queued after 0s" in waited.stderr and "JobStatus" not in waited.stderr
+    ids = tmp_path / "learners.txt"
+    ids.write_text("learner-1\nlearner-2\n")
+    result = cli("enqueue", "weekly-report-email", "--from-file", str(ids))
+    assert result.returncode == 0 and "enqueued 2 jobs" in result.stdout, result.stderr
+    people = tmp_path / "people.txt"
+    people.write_text("ann@example.com Ann\nbo@example.com Bo\n")
+    assert "enqueued 2 jobs" in cli("enqueue", "welcome-email", "--from-file", str(people)).stdout
+    status = cli("status").stdout
+    assert "cron scheduler: none running" in status and "no queue locked" not in status

@@ -120,7 +120,8 @@ def test_score_batch_fans_out_and_reports_progress(redis_conn):
     progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
     assert progress["total"] == 1 and progress["skipped"] == 1  # five submissions fit one job
     assert progress["counts"] == {"finished": 1}
-    assert progress["complete"]
+    assert progress["complete"] and progress["items"] == progress["items_done"] == 5
+    assert "5/5 submissions done, in 1/1 job(s) - complete" in cli("batch", "status", batch_job.id).stdout
     assert all(store.get_result(sid) for sid in ids)
     assert batch_job.return_value(refresh=True)["submissions"] == 5
 

@@ -189,3 +189,19 @@ def test_hosts_the_dashboard_answers(redis_conn, monkeypatch, env, host, status)
     monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
     client = dashboard.create_app().test_client()
     assert client.get("/overview", headers={"Host": host, **AUTH}).status_code == status
+
+
+def test_a_job_named_like_an_action_is_just_a_page_and_vanished_things_are_not_errors(client, redis_conn):
+    job = get_queue("health").enqueue_call("ielts_rq.jobs.health.health_check", job_id="delete-me-later",
+                                           description="health_check")
+    assert client.get(f"/rq/0/view/job/{job.id}", headers=AUTH).status_code == 200  # was 405
+    xhr = {**AUTH, "X-Requested-With": "XMLHttpRequest"}
+    assert client.get("/rq/0/view/job/no-such-job", headers=AUTH).status_code == 404  # was 500
+    assert client.get("/rq/0/data/job/no-such-job.json", headers=AUTH).status_code == 404
+    assert client.post("/rq/queue/analytics/compact", headers=xhr).get_json() == {"status": "OK"}  # empty: was 500
+
+
+def test_queue_names_from_redis_reach_the_page_escaped(client, redis_conn):
+    redis_conn.sadd("rq:queues", "rq:queue:<img src=x onerror=alert(1)>")  # any client of Redis can add one
+    queues = client.get("/rq/0/data/queues.json", headers=AUTH).get_json()["queues"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in [q["name"] for q in queues]

@@ -10,7 +10,7 @@ from ..ops import readiness, registries
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
-from .common import UsageProblem, console, fetch_job, json_option, print_json, table
+from .common import UsageProblem, console, fetch_job, json_option, print_fields, print_json, table
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
 
@@ -53,9 +53,10 @@ def _status_view(info: dict):
         workers.add_column(column)
     for w in info["workers"]:
         workers.add_row(w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "", str(w["pid"]), w["hostname"])
-    schedulers = (f"RQ scheduler: {'alive' if info['schedulers']['rq'] else 'none'} "
-                  f"({', '.join(info['schedulers']['rq']) or 'no queue locked'}); "
-                  f"cron scheduler: {info['schedulers']['rq_scheduler'] or 'none'}")
+    # Delayed jobs and retries are moved by every worker; only the cron table needs a scheduler process.
+    cron = info["schedulers"]["rq_scheduler"]
+    schedulers = (f"cron scheduler: {cron} (running)" if cron else
+                  "cron scheduler: none running: cron jobs will not be enqueued (start: ielts-rq scheduler)")
     return Group(queues, workers, schedulers)
 
 
@@ -149,10 +150,7 @@ def job_show(job_id, as_json):
 
 
 def _print_details(details: dict) -> None:
-    for name, value in details.items():
-        if name == "traceback":
-            continue
-        click.echo(f"{name:14} {value}")
+    print_fields({name: value for name, value in details.items() if name != "traceback"})
     if details.get("traceback"):
         click.echo("traceback:")
         click.echo(details["traceback"].rstrip())

@@ -56,6 +56,30 @@ def print_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str, sort_keys=True))
 
 
+def human(value) -> str:
+    """A value as an operator reads it: '-' for nothing, JSON (not Python's repr) for data."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=str, ensure_ascii=False) if value else "-"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def print_fields(fields: dict) -> None:
+    """``name  value`` lines; a long structured value is shown as indented JSON under its name."""
+    for name, value in fields.items():
+        text = human(value)
+        if isinstance(value, (dict, list)) and len(text) > 80:
+            click.echo(f"{name}:")
+            click.echo("  " + json.dumps(value, default=str, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        else:
+            click.echo(f"{name:14} {text}")
+
+
 def console():
     from rich.console import Console
 
@@ -69,7 +93,7 @@ def table(title: str | None, columns: list[str], rows: list[list]) -> None:
     for column in columns:
         view.add_column(column)
     for row in rows:
-        view.add_row(*("" if cell is None else str(cell) for cell in row))
+        view.add_row(*(human(cell) for cell in row))
     console().print(view)
 
 

@@ -24,28 +24,28 @@ def _address(ctx, param, value):
 
 
 @enqueue.command("welcome-email")
-@click.option("--email", required=True, callback=_address, help="The learner's address.")
-@click.option("--name", required=True, help="The learner's name.")
+@click.option("--email", callback=_address, help="The learner's address.")
+@click.option("--name", help="The learner's name.")
 @enqueue_options
 def enqueue_welcome(email, name, **opts):
-    """Welcome a new learner."""
-    run("send_welcome_email", opts, (email, name))
+    """Welcome a new learner (or many: --from-file with one "EMAIL NAME" per line)."""
+    run("send_welcome_email", opts, tuple(value for value in (email, name) if value is not None))
 
 
 @enqueue.command("scoring-complete-email")
-@click.argument("submission_id")
+@click.argument("submission_id", required=False)
 @enqueue_options
 def enqueue_scoring_complete(submission_id, **opts):
-    """Tell a learner their submission is scored."""
-    run("send_scoring_complete", opts, (submission_id,))
+    """Tell a learner their submission is scored (or many: --from-file with one id per line)."""
+    run("send_scoring_complete", opts, (submission_id,) if submission_id else ())
 
 
 @enqueue.command("weekly-report-email")
-@click.argument("user_id")
+@click.argument("user_id", required=False)
 @enqueue_options
 def enqueue_weekly_report(user_id, **opts):
-    """Send a learner last week's report."""
-    run("send_weekly_report", opts, (user_id,))
+    """Send a learner last week's report (or many: --from-file with one learner id per line)."""
+    run("send_weekly_report", opts, (user_id,) if user_id else ())
 
 
 @enqueue.command("generic-email")

@@ -148,12 +148,12 @@ def door_check(job_name: str, args: tuple, kwargs: dict, validate=None) -> None:
 
 def _wait(job, opts) -> None:
     deadline = time.monotonic() + opts["wait_timeout"]
-    status = job.get_status().value
+    status = job.get_status()
     while status not in ("finished", "failed", "stopped", "canceled"):
         if time.monotonic() > deadline:
             raise WorkFailed(f"job {job.id} still {status} after {opts['wait_timeout']:.0f}s")
         time.sleep(WAIT_POLL)
-        status = job.get_status().value
+        status = job.get_status()
     if status == "finished":
         result = job.return_value()
         print_json(result) if opts["as_json"] or not isinstance(result, str) else click.echo(result)

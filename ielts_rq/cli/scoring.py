@@ -113,13 +113,18 @@ def batch_status(batch_id, as_json):
         return
     failed_items = progress["failed_items"]
     verdict = (" - complete" + (f", {failed_items} item(s) failed" if failed_items else "")) if progress["complete"] else ""
-    click.echo(f"batch {progress['id']} ({progress['kind']}): {progress['done']}/{progress['total']} jobs done{verdict}")
+    click.echo(f"batch {progress['id']} ({progress['kind']}): {progress['items_done']}/{progress['items']} "
+               f"{ITEM_NAMES.get(progress['kind'], 'items')} done, in {progress['done']}/{progress['total']} "
+               f"job(s){verdict}")
     for status, count in sorted(progress["counts"].items()):
         click.echo(f"  {status:10} {count}")
     if failed_items:
         click.echo(f"items that failed ({failed_items}; first {len(progress['failed_item_examples'])}):")
         for item, error in progress["failed_item_examples"].items():
             click.echo(f"  {item}  {error}")
+
+
+ITEM_NAMES = {"scoring": "submissions", "files": "files"}
 
 
 def _one_id(args, kwargs):

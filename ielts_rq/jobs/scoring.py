@@ -86,7 +86,8 @@ def score_batch(submission_ids: list) -> dict:
     job = get_current_job()
     batch_id = job.id if job else store.new_id("batch")
     job_ids = enqueue_many("score_submissions", [((chunk,), {"batch_id": batch_id}) for chunk in chunks])
-    batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids))
+    batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids),
+                             items_per_job=CHUNK, items=len(ids))
     return {"batch_id": batch_id, "submissions": len(ids), "jobs": batch["total"],
             "duplicates_skipped": batch["skipped"]}
 

@@ -19,7 +19,8 @@ import secrets
 
 import rq_dashboard
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
-from rq import requeue_job
+from rq import Queue, requeue_job
+from rq.exceptions import NoSuchJobError
 from rq.serializers import JSONSerializer
 from rq.worker import Worker
 
@@ -35,7 +36,9 @@ from .metrics import exposition
 
 RQ_PREFIX = "/rq"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-OPEN_PATHS = ("/healthz",)  # the load balancer's probe needs no credentials
+OPEN_PATHS = ("/healthz",)
+DESTRUCTIVE_ENDPOINTS = {f"rq_dashboard.{name}" for name in
+                         ("delete_job_view", "requeue_job_view", "requeue_all", "empty_queue", "compact_queue")}  # the load balancer's probe needs no credentials
 pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dashboard"))
 
 
@@ -47,6 +50,7 @@ def create_app() -> Flask:
     rq_dashboard.web.setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
     app.register_blueprint(pages)
+    app.register_error_handler(NoSuchJobError, _job_gone)
     app.before_request(_check_host)
     app.before_request(_authenticate)
     app.before_request(_guard_destructive_actions)
@@ -66,6 +70,12 @@ def trusted_hosts(settings) -> list[str] | None:
     if "*" in configured or (settings.dashboard_username and not configured):
         return None
     return [*LOCAL_HOSTS, *configured]
+
+
+def _job_gone(error):
+    # rq-dashboard answers 500 for a job that expired or was deleted while its page was open.
+    return Response("That job no longer exists: it finished and expired, or was deleted.\n", 404,
+                    {"Content-Type": "text/plain; charset=utf-8"})
 
 
 def _check_host():
@@ -119,11 +129,16 @@ def _guard_destructive_actions():
     """Requeue, delete and empty only by a POST from the dashboard's own pages."""
     if not request.path.startswith(RQ_PREFIX):
         return None
-    destructive = any(part in request.path for part in ("/requeue", "/delete", "/empty", "/compact"))
+    # By the route matched, not the path's text: a job whose id starts with "delete" is only a page.
+    destructive = request.endpoint in DESTRUCTIVE_ENDPOINTS
     if destructive and request.method != "POST":
         abort(405)
     if request.method == "POST" and request.headers.get("X-Requested-With") != "XMLHttpRequest":
         abort(403)  # a cross-site form cannot set this header; the dashboard's own AJAX calls do
+    if request.endpoint == "rq_dashboard.compact_queue":
+        queue_name = request.view_args.get("queue_name", "")
+        if not get_connection().exists(Queue.redis_queue_namespace_prefix + queue_name):
+            return {"status": "OK"}  # nothing to compact; RQ would fail renaming a key that does not exist
     return None
 
 
@@ -137,6 +152,17 @@ def _escape_job_data(response: Response) -> Response:
         return response
     if "/data/job/" in request.path:
         response.set_data(json.dumps(_escaped(response.get_json())))
+    elif request.path.endswith("/data/queues.json"):  # queue names are inserted as HTML too
+        data = response.get_json()
+        for queue in data.get("queues", []):
+            queue["name"] = html.escape(str(queue.get("name", "")))
+        response.set_data(json.dumps(data))
+    elif "/data/jobs/" in request.path:  # ids and dates are inserted raw; texts are escaped by the page
+        data = response.get_json()
+        for job in data.get("jobs", []):
+            job.update({field: html.escape(str(job[field])) for field in ("id", "created_at", "ended_at")
+                        if job.get(field) is not None})
+        response.set_data(json.dumps(data))
     elif request.path.endswith("/data/workers.json"):
         data = response.get_json()
         for worker in data.get("workers", []):

@@ -39,6 +39,12 @@ class JsonJob(Job):
     def __init__(self, id=None, connection=None, serializer=None):
         super().__init__(id=id, connection=connection, serializer=serializer or JSONSerializer)
 
+    def get_status(self, refresh: bool = True) -> str:
+        # RQ 3 answers a JobStatus, which prints as "JobStatus.FINISHED" in messages and pages. Its
+        # plain value compares equal to the enum, so RQ's own checks are unaffected.
+        status = super().get_status(refresh)
+        return getattr(status, "value", status)
+
     @property
     def func(self):
         name = self.func_name

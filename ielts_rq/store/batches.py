@@ -17,9 +17,12 @@ PUSH_CHUNK = 1000
 FAILED_ITEMS_SHOWN = 20
 
 
-def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0) -> dict:
+def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0, items_per_job: int = 1,
+               items: int | None = None) -> dict:
+    """A fan-out's jobs; each job handles ``items_per_job`` items (the last one the rest of ``items``)."""
     now = records.now()
-    batch = {"id": batch_id, "kind": kind, "total": len(job_ids), "skipped": skipped, "created_at": iso(now)}
+    batch = {"id": batch_id, "kind": kind, "total": len(job_ids), "skipped": skipped, "created_at": iso(now),
+             "items": len(job_ids) * items_per_job if items is None else items, "items_per_job": items_per_job}
     with get_connection().pipeline() as pipe:
         pipe.set(keys.batch(batch_id), json.dumps(batch), ex=BATCH_KEPT)
         pipe.delete(keys.batch_jobs(batch_id))
@@ -58,12 +61,18 @@ def batch_progress(batch_id: str) -> dict:
             pipe.hget(keys.rq_job(job_id), "status")
         statuses = pipe.execute()
     counts: dict[str, int] = {}
-    for status in statuses:
+    items_done = 0
+    per_job = batch.get("items_per_job", 1)
+    total_items = batch.get("items", len(job_ids))
+    for index, status in enumerate(statuses):
         name = status.decode() if status else "expired"
         counts[name] = counts.get(name, 0) + 1
+        if name in ("finished", "failed", "expired"):  # the last job holds what is left over
+            items_done += per_job if index < len(job_ids) - 1 else total_items - per_job * (len(job_ids) - 1)
     done = counts.get("finished", 0) + counts.get("failed", 0)
     failed_items = connection.hlen(keys.batch_failed_items(batch_id))
     examples = dict(list(connection.hscan_iter(keys.batch_failed_items(batch_id), count=100))[:FAILED_ITEMS_SHOWN])
     return {**batch, "counts": counts, "done": done, "complete": done + counts.get("expired", 0) == len(job_ids),
+            "items_done": items_done,
             "failed_items": failed_items,
             "failed_item_examples": {item.decode(): error.decode() for item, error in examples.items()}}
