@@ -46,6 +46,8 @@ QUEUES = tuple(QUEUE_SETTINGS)
 # How long records are kept: the cleanup jobs' defaults, which the cron table and the CLI use.
 RESULTS_KEPT_DAYS = 30
 COUNTERS_KEPT_DAYS = 400  # per-day platform counters: a year of history, and a margin
+# The dashboard's time series: per-minute buckets for the last hour, per-hour buckets for the week.
+METRICS_BUCKETS = {"minute": (60, 2 * HOUR), "hour": (3600, 8 * DAY)}  # seconds per bucket, kept for
 ANALYTICS_KEPT_DAYS = 90
 TEMP_FILES_KEPT_HOURS = 24
 

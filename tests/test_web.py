@@ -205,3 +205,28 @@ def test_queue_names_from_redis_reach_the_page_escaped(client, redis_conn):
     redis_conn.sadd("rq:queues", "rq:queue:<img src=x onerror=alert(1)>")  # any client of Redis can add one
     queues = client.get("/rq/0/data/queues.json", headers=AUTH).get_json()["queues"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in [q["name"] for q in queues]
+
+
+def test_overview_graphs_show_a_real_run_and_the_samples_expire(client, redis_conn):
+    from ielts_rq.ops import timeseries
+
+    for _ in range(4):
+        enqueue("health_check")
+    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("boom",), description="fails_with")
+    run_worker("health")
+    assert cli("enqueue", "monitor-queue-depth").returncode == 0
+    run_worker("health")
+    series = timeseries.job_series(redis_conn, "hour")
+    assert sum(series["finished"]["health"]) == 5 and sum(series["failed"]["health"]) == 1  # the depth job too
+    assert any(wait is not None and wait >= 0 for wait in series["wait"]["health"])
+    depth = timeseries.depth_series(redis_conn, "hour")
+    assert depth["times"] and set(depth["queued"]) == set(QUEUES)
+    for span in ("hour", "day", "week"):
+        page = client.get(f"/overview?span={span}", headers=AUTH)
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert text.count("<svg") == 5 and "Jobs finished per" in text and 'http-equiv="refresh"' in text
+        assert 'data-series="health"' in text
+    assert client.get("/overview?span=year", headers=AUTH).status_code == 400
+    buckets = redis_conn.keys("ielts:metrics:minute:*") + redis_conn.keys("ielts:metrics:hour:*")
+    assert buckets and all(0 < redis_conn.ttl(key) <= 8 * 86400 for key in buckets)  # bounded: every bucket expires

@@ -45,10 +45,10 @@ def monitor_queue_depth() -> dict:
     """
     settings = get_settings()
     connection = get_connection()
-    sample = queue_counts(connection)
-    monitor.save_depth_sample(connection, sample)
+    sample, waits = queue_counts(connection), oldest_waits(connection)
+    monitor.save_depth_sample(connection, sample, waits)
     candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds)
-                  + monitor.wait_alerts(oldest_waits(connection), settings.queue_wait_thresholds))
+                  + monitor.wait_alerts(waits, settings.queue_wait_thresholds))
     raised = [record for alert in candidates
               if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
     for alert in raised:

@@ -31,10 +31,11 @@ from ..queueing.connection import get_connection, redis_url
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob
 from ..settings import get_settings
-from . import monitor
+from . import monitor, svgchart, timeseries
 from .metrics import exposition
 
 RQ_PREFIX = "/rq"
+REFRESH_SECONDS = 15  # the project's own pages reload themselves (a meta refresh: no script needed)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 OPEN_PATHS = ("/healthz",)
 DESTRUCTIVE_ENDPOINTS = {f"rq_dashboard.{name}" for name in
@@ -214,9 +215,27 @@ def home():
 @pages.route("/overview")
 def overview():
     connection = get_connection()
+    span = request.args.get("span", "hour")
+    if span not in timeseries.SPANS:
+        abort(400, f"span must be one of {', '.join(timeseries.SPANS)}")
     return render_template("overview.html", queues=queue_counts(connection),
                            thresholds=get_settings().queue_depth_thresholds, health=monitor.latest_health(connection),
-                           alerts=monitor.recent_alerts(connection, 10))
+                           alerts=monitor.recent_alerts(connection, 10), span=span, spans=list(timeseries.SPANS),
+                           charts=_charts(connection, span), refresh=REFRESH_SECONDS)
+
+
+def _charts(connection, span: str) -> list:
+    jobs, depth = timeseries.job_series(connection, span), timeseries.depth_series(connection, span)
+    per = "minute" if timeseries.SPANS[span][0] == "minute" else "hour"
+    window = (jobs["times"][0], jobs["times"][-1])
+    return [
+        svgchart.line_chart(f"Jobs finished per {per}", jobs["times"], jobs["finished"], "jobs", span, window),
+        svgchart.line_chart(f"Jobs failed per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
+        svgchart.line_chart("Jobs waiting in each queue", depth["times"], depth["queued"], "jobs", span, window),
+        svgchart.line_chart("Oldest waiting job's wait", depth["times"], depth["oldest_wait"], "seconds", span,
+                            window),
+        svgchart.line_chart("Enqueue to start, mean", jobs["times"], jobs["wait"], "seconds", span, window),
+    ]
 
 
 @pages.route("/schedule")

@@ -12,6 +12,7 @@ from ..queueing import keys
 log = logging.getLogger("ielts_rq.monitor")
 
 HISTORY_LENGTH = 1440  # samples kept: a day at one a minute
+HOURLY_LENGTH = 168  # hourly queue-depth samples: a week
 
 
 def save_health(connection, record: dict) -> None:
@@ -32,16 +33,25 @@ def health_history(connection, limit: int = 24) -> list[dict]:
     return [json.loads(p) for p in connection.lrange(keys.health_history(), 0, limit - 1)]
 
 
-def save_depth_sample(connection, sample: dict) -> None:
-    payload = json.dumps({"at": now_iso(), "queues": sample})
+def save_depth_sample(connection, sample: dict, oldest_waits: dict | None = None) -> None:
+    """Keep a day of samples (one a minute), and one an hour for a week (the dashboard's week graphs)."""
+    payload = json.dumps({"at": now_iso(), "queues": sample, "oldest_wait": oldest_waits or {}})
     with connection.pipeline() as pipe:
         pipe.lpush(keys.depth_history(), payload)
         pipe.ltrim(keys.depth_history(), 0, HISTORY_LENGTH - 1)
         pipe.execute()
+    newest_hourly = connection.lindex(keys.depth_history_hourly(), 0)
+    if newest_hourly is None or json.loads(newest_hourly)["at"][:13] != now_iso()[:13]:  # a new hour
+        with connection.pipeline() as pipe:
+            pipe.lpush(keys.depth_history_hourly(), payload)
+            pipe.ltrim(keys.depth_history_hourly(), 0, HOURLY_LENGTH - 1)
+            pipe.execute()
 
 
-def depth_history(connection, limit: int = 60) -> list[dict]:
-    return [json.loads(p) for p in connection.lrange(keys.depth_history(), 0, limit - 1)]
+def depth_history(connection, limit: int = 60, hourly: bool = False) -> list[dict]:
+    """The newest samples first (``hourly``: one an hour, a week long)."""
+    key = keys.depth_history_hourly() if hourly else keys.depth_history()
+    return [json.loads(p) for p in connection.lrange(key, 0, limit - 1)]
 
 
 def depth_alerts(sample: dict, thresholds: dict[str, int]) -> list[dict]:

@@ -82,6 +82,15 @@ def batch_jobs(batch_id: str) -> str:
     return key("batch", batch_id, "jobs")
 
 
+def metrics_bucket(resolution: str, bucket: int) -> str:
+    """Hash per minute or hour: ``<queue>:finished|failed|run_seconds|wait_seconds`` (the dashboard's graphs)."""
+    return key("metrics", resolution, str(bucket))
+
+
+def depth_history_hourly() -> str:
+    return key("monitor", "depth", "hourly")
+
+
 def batch_failed_items(batch_id: str) -> str:
     """Hash: item id -> why it failed, for items that failed inside a job that finished."""
     return key("batch", batch_id, "failed")

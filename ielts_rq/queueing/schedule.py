@@ -57,7 +57,8 @@ CRON_TABLE: tuple[CronEntry, ...] = (
     CronEntry("weekly-report-emails", "0 8 * * 1", "send_weekly_reports", (), result_ttl=3 * WEEK),
     CronEntry("health-check", "0 * * * *", "health_check", (), result_ttl=DAY),
     # Not in the platform's old table: the dashboard's queue-depth history and alerts need samples.
-    CronEntry("monitor-queue-depth", "*/5 * * * *", "monitor_queue_depth", (), result_ttl=HOUR),
+    # Every minute: the dashboard's depth and wait graphs are drawn from these samples.
+    CronEntry("monitor-queue-depth", "* * * * *", "monitor_queue_depth", (), result_ttl=HOUR),
 )
 
 

@@ -34,7 +34,7 @@ from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
-from ..policies import COUNTERS_KEPT_DAYS, DAY, QUEUE_SETTINGS, QUEUES
+from ..policies import COUNTERS_KEPT_DAYS, DAY, METRICS_BUCKETS, QUEUE_SETTINGS, QUEUES
 from . import keys
 from .connection import get_connection
 from .due import enqueue_due_jobs
@@ -122,7 +122,7 @@ class _IeltsWorkerMixin:
         if ok:
             seconds = time.monotonic() - started
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds)
-            record_job(self.connection, job_name(job), "finished", queue.name, seconds)
+            record_job(self.connection, job, "finished", queue.name, seconds)
         return ok
 
     def handle_exception(self, job, *exc_info):
@@ -143,7 +143,7 @@ class _IeltsWorkerMixin:
             job.meta["last_error"] = error
             job.save_meta()
         else:
-            record_job(self.connection, job_name(job), "failed", job.origin)
+            record_job(self.connection, job, "failed", job.origin)
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
@@ -185,19 +185,31 @@ def is_transient(exc: BaseException) -> bool:
                             JobTimeoutException, ShutDownImminentException))
 
 
-def record_job(connection, name: str, outcome: str, queue: str, seconds: float | None = None) -> None:
-    """Count a job that ended, per job name (``/metrics``) and per queue and day (the weekly report).
+def record_job(connection, job, outcome: str, queue: str, seconds: float | None = None) -> None:
+    """Count a job that ended, in one round trip: per job name (``/metrics``), per queue and day (the
+    weekly report), and per queue and minute and hour (the dashboard's graphs, capped by expiry).
 
     RQ keeps no totals, and its registries keep finished and failed jobs for
     different times, so a rate computed from them is wrong.
     """
-    day = keys.day_counters(datetime.now(timezone.utc).date().isoformat())
+    now = time.time()
+    name, day = job_name(job), keys.day_counters(datetime.now(timezone.utc).date().isoformat())
+    waited = (job.started_at - job.enqueued_at).total_seconds() if job.started_at and job.enqueued_at else None
     with connection.pipeline(transaction=False) as pipe:
         pipe.hincrby(keys.job_counts(), f"{name}:{outcome}", 1)
         if seconds is not None:
             pipe.hincrbyfloat(keys.job_counts(), f"{name}:seconds", seconds)
         pipe.hincrby(day, f"jobs:{queue}:{outcome}", 1)
         pipe.expire(day, COUNTERS_KEPT_DAYS * DAY)
+        for resolution, (width, kept) in METRICS_BUCKETS.items():
+            bucket = keys.metrics_bucket(resolution, int(now // width))
+            pipe.hincrby(bucket, f"{queue}:{outcome}", 1)
+            if seconds is not None:
+                pipe.hincrbyfloat(bucket, f"{queue}:run_seconds", seconds)
+            if waited is not None and waited >= 0:
+                pipe.hincrby(bucket, f"{queue}:waited", 1)
+                pipe.hincrbyfloat(bucket, f"{queue}:wait_seconds", waited)
+            pipe.expire(bucket, kept)
         pipe.execute()
 
 
