@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import click
+from rq.serializers import JSONSerializer
 
-from ..ops import readiness, registries
+from ..ops import readiness, registries, search
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
@@ -134,7 +135,49 @@ def requeue_failed(queue, exception_text, job_ids, requeue_all, dry_run, as_json
 
 @click.group()
 def job():
-    """Look at one job."""
+    """Look at one job, find jobs, stop or cancel one."""
+
+
+@job.command("find")
+@click.argument("query")
+@json_option
+def job_find(query, as_json):
+    """Jobs whose id, name, arguments, submission, learner or error matches QUERY (newest first)."""
+    rows = search.find_jobs(get_connection(), query)
+    if as_json:
+        print_json(rows)
+    elif rows:
+        table(f"{len(rows)} job(s) for {query!r}", ["job id", "job", "queue", "status", "when", "error"],
+              [[r["id"], r["job"], r["queue"], r["status"], r["when"], r["error"]] for r in rows])
+    else:
+        click.echo(f"no job matches {query!r} (finished jobs are kept a day or more, failed ones two weeks)")
+
+
+@job.command("stop")
+@click.argument("job_id")
+def job_stop(job_id):
+    """Stop a running job now (its worker kills the job's work horse; the job is marked stopped)."""
+    from rq.command import send_stop_job_command
+
+    found = fetch_job(job_id)
+    if found.get_status() != "started":
+        raise UsageProblem(f"job {job_id} is {found.get_status()}, not running: use `ielts-rq job cancel` for a "
+                           "job that has not started")
+    send_stop_job_command(get_connection(), job_id, serializer=JSONSerializer)
+    click.echo(f"stop sent to worker {found.worker_name} for job {job_id}")
+
+
+@job.command("cancel")
+@click.argument("job_id")
+def job_cancel(job_id):
+    """Cancel a job that waits (queued, scheduled or deferred), so that it never runs."""
+    found = fetch_job(job_id)
+    status = found.get_status()
+    if status not in ("queued", "scheduled", "deferred"):
+        raise UsageProblem(f"job {job_id} is {status}: only a waiting job can be cancelled"
+                           + (" (use `ielts-rq job stop` for a running one)" if status == "started" else ""))
+    found.cancel()
+    click.echo(f"cancelled job {job_id} ({status} in {found.origin}); it will not run")
 
 
 @job.command("show")

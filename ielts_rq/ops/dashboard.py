@@ -31,8 +31,9 @@ from ..queueing.connection import get_connection, redis_url
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob
 from ..settings import get_settings
-from . import monitor, svgchart, timeseries
+from . import monitor, search, svgchart, timeseries
 from .metrics import exposition
+from .registries import requeue_ids
 
 RQ_PREFIX = "/rq"
 REFRESH_SECONDS = 15  # the project's own pages reload themselves (a meta refresh: no script needed)
@@ -260,6 +261,44 @@ def depth_page():
 @pages.route("/batches")
 def batches_page():
     return render_template("batches.html", batches=[store.batch_progress(b) for b in store.recent_batches(20)])
+
+
+@pages.route("/search")
+def search_page():
+    query = request.args.get("q", "")[:200]
+    return render_template("search.html", query=query,
+                           rows=search.find_jobs(get_connection(), query) if query else None)
+
+
+@pages.route("/failures")
+def failures_page():
+    return render_template("failures.html", groups=search.failure_groups(get_connection()),
+                           requeued=request.args.get("requeued"))
+
+
+@pages.route("/failures/requeue", methods=["POST"])
+def requeue_failure_group():
+    """Requeue the failed jobs of one group as they are now (not the ids the page showed)."""
+    _same_origin_only()
+    connection = get_connection()
+    wanted = (request.form.get("queue"), request.form.get("job"), request.form.get("error_class"))
+    group = next((g for g in search.failure_groups(connection)
+                  if (g["queue"], g["job"], g["error_class"]) == wanted), None)
+    if group is None:
+        return redirect(url_for("ielts.failures_page", requeued=0), code=303)
+    requeue_ids(connection, group["queue"], group["ids"])
+    return redirect(url_for("ielts.failures_page", requeued=len(group["ids"])), code=303)
+
+
+def _same_origin_only() -> None:
+    """A form POST must come from this dashboard's own page: browsers send Origin on every POST.
+
+    Basic-auth credentials are sent by the browser to any page that posts here,
+    so without this check another site could requeue jobs (CSRF).
+    """
+    origin = request.headers.get("Origin") or ""
+    if origin != request.host_url.rstrip("/"):
+        abort(403)
 
 
 @pages.route("/metrics")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rq.exceptions import DeserializationError
+from rq.exceptions import DeserializationError, InvalidJobOperation
 from rq.registry import FailedJobRegistry
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
@@ -89,8 +89,20 @@ def select_failed(connection, queues, exception_text: str | None, job_ids) -> li
 
 def requeue(connection, rows: list[dict]) -> None:
     for row in rows:
-        FailedJobRegistry(row["queue"], connection=connection, serializer=JSONSerializer,
-                          job_class=JsonJob).requeue(row["id"])
+        requeue_ids(connection, row["queue"], [row["id"]])
+
+
+def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
+    """Requeue failed jobs of one queue; one that is no longer failed is left alone."""
+    registry = FailedJobRegistry(queue, connection=connection, serializer=JSONSerializer, job_class=JsonJob)
+    requeued = 0
+    for job_id in job_ids:
+        try:
+            registry.requeue(job_id)
+            requeued += 1
+        except InvalidJobOperation:  # requeued or deleted meanwhile by someone else
+            continue
+    return requeued
 
 
 def delete_failed(connection, job_ids) -> int:
@@ -171,8 +183,8 @@ def mask(value):
 
 
 def error_text(job) -> str:
-    result = job.latest_result()
-    return (result.exc_string if result and result.exc_string else job.exc_info) or ""
+    result = job.latest_result()  # RQ 3 keeps every failure's traceback in the job's results
+    return (result.exc_string if result else None) or ""
 
 
 def last_line(text: str) -> str:

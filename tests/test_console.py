@@ -1,0 +1,93 @@
+"""The operator's console: find a job, failures grouped and requeued from the page, stop and cancel."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ielts_rq import enqueue, store
+from ielts_rq.ops import dashboard
+from ielts_rq.queueing.queues import JsonJob, get_queue
+from ielts_rq.settings import load_settings
+
+from .conftest import HOME, ROOT, cli, run_worker
+from .essays import HALF_ESSAY, PROMPT
+
+
+@pytest.fixture
+def client(redis_conn, monkeypatch):
+    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
+    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
+    return dashboard.create_app().test_client()
+
+
+def _found(query) -> set[str]:
+    result = cli("job", "find", query, "--json")
+    assert result.returncode == 0, result.stderr
+    return {row["id"] for row in json.loads(result.stdout)}
+
+
+def test_a_job_is_found_by_id_name_submission_learner_or_error(redis_conn, client):
+    submission_id = store.create_submission("learner-find", "writing_task_2", HALF_ESSAY, PROMPT)
+    scored = enqueue("score_submission", submission_id)
+    other = enqueue("health_check")
+    broken = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("the printer is on fire",),
+                                              description="fails_with")
+    run_worker("scoring", "health")
+    assert _found(scored.id) == {scored.id}
+    assert _found("score_submission") == {scored.id}
+    assert _found(submission_id) == {scored.id}
+    assert _found("learner-find") == {scored.id}  # through the learner's submissions
+    assert _found("printer is on fire") == {broken.id}
+    assert other.id in _found("health_check") and scored.id not in _found("health_check")
+    assert "no job matches" in cli("job", "find", "nothing-like-this").stdout
+    page = client.get("/search?q=printer+is+on+fire").get_data(as_text=True)
+    assert broken.id in page and "1 job(s)" in page
+
+
+def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, client):
+    for _ in range(3):
+        get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("disk full",), description="fails_with")
+    missing = [enqueue("score_submission", f"sub_gone_{n}") for n in range(2)]
+    run_worker("scoring", "health")
+    page = client.get("/failures").get_data(as_text=True)
+    assert "Requeue 3" in page and "Requeue 2" in page
+    form = {"queue": "scoring", "job": "score_submission", "error_class": "ielts_rq.errors.NotFound"}
+    assert client.post("/failures/requeue", data=form).status_code == 403  # no Origin: not from this page
+    assert client.post("/failures/requeue", data=form, headers={"Origin": "https://evil.example"}).status_code == 403
+    done = client.post("/failures/requeue", data=form, headers={"Origin": "http://localhost"})
+    assert done.status_code == 303 and "requeued=2" in done.headers["Location"]
+    assert {JsonJob.fetch(j.id, connection=redis_conn).get_status() for j in missing} == {"queued"}
+    assert get_queue("health").failed_job_registry.count == 3  # the other group untouched
+
+
+@pytest.mark.timeout(120)
+def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_path):
+    running = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(60, str(tmp_path / "x")),
+                                                  description="sleep_then_write", timeout=120)
+    waiting = enqueue("health_check", delay=3600)
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 30
+        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "started":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        refused = cli("job", "cancel", running.id)
+        assert refused.returncode == 2 and "use `ielts-rq job stop`" in refused.stderr
+        assert cli("job", "stop", running.id).returncode == 0
+        deadline = time.monotonic() + 15
+        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "stopped":
+            assert time.monotonic() < deadline, "the job was not stopped"
+            time.sleep(0.2)
+        assert worker.poll() is None  # the worker goes on
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert cli("job", "cancel", waiting.id).returncode == 0
+    assert JsonJob.fetch(waiting.id, connection=redis_conn).get_status() == "canceled"
+    assert redis_conn.zscore("rq:scheduled:health", waiting.id) is None  # nothing left to run it later
