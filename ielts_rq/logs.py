@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -43,10 +44,29 @@ class OncePerOutage(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, and a job event's fields when it has them."""
+
+    FIELDS = ("job", "job_id", "queue", "duration", "outcome", "worker")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        entry.update({field: getattr(record, field) for field in self.FIELDS if hasattr(record, field)})
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
 def setup_logging(level: str | None = None) -> None:
     settings = get_settings()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    if settings.log_format == "json":
+        formatter = JsonLines()
+        formatter.converter = time.gmtime
+        handler.setFormatter(formatter)
+    else:
+        handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(OncePerOutage())
     handler.addFilter(MaskSecrets())
     root = logging.getLogger()

@@ -48,6 +48,7 @@ class Settings:
     redis_ssl_ca_certs: str | None = None  # rediss:// only: a CA bundle to verify it with
     key_prefix: str = "ielts:"
     log_level: str = "INFO"
+    log_format: str = "text"  # or json: one JSON object a line, for log aggregators
     app_url: str = "http://localhost:8000"
     api_gateway_url: str | None = None
     scoring_service_url: str | None = None
@@ -128,6 +129,7 @@ def load_settings(env) -> Settings:
         redis_ssl_ca_certs=read.existing_file("REDIS_SSL_CA_CERTS"),
         key_prefix=read.text("IELTS_KEY_PREFIX", "ielts:"),
         log_level=read.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
+        log_format=read.choice("LOG_FORMAT", ("text", "json"), "text"),
         app_url=read.http_url("APP_URL") or read.http_url("API_GATEWAY_URL") or "http://localhost:8000",
         api_gateway_url=read.http_url("API_GATEWAY_URL"),
         scoring_service_url=read.http_url("SCORING_SERVICE_URL"),

@@ -91,3 +91,24 @@ def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_pa
     assert cli("job", "cancel", waiting.id).returncode == 0
     assert JsonJob.fetch(waiting.id, connection=redis_conn).get_status() == "canceled"
     assert redis_conn.zscore("rq:scheduled:health", waiting.id) is None  # nothing left to run it later
+
+
+def test_rq_dashboard_pages_link_back_to_the_overview(client):
+    page = client.get("/rq/").get_data(as_text=True)
+    assert 'href="/overview">&larr; ielts-rq overview</a>' in page
+
+
+def test_console_manners_past_times_watch_and_json_logs(redis_conn):
+    past = cli("enqueue", "health-check", "--at", "2020-01-01T00:00:00")
+    assert past.returncode == 0 and "is in the past: the job runs now" in past.stderr
+    watch = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "status", "--watch"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    watch.send_signal(signal.SIGINT)
+    _, err = watch.communicate(timeout=10)
+    assert watch.returncode == 0 and "Traceback" not in err and "Aborted" not in err
+    logs = run_worker("health", env={"LOG_FORMAT": "json"}).stderr
+    events = [json.loads(line) for line in logs.splitlines() if line.strip()]
+    finished = [e for e in events if e.get("outcome") == "finished"]
+    assert finished and finished[0]["job"] == "health_check" and finished[0]["queue"] == "health"
+    assert finished[0]["duration"] >= 0 and finished[0]["job_id"]

@@ -51,6 +51,7 @@ def test_up_demo_runs_everything_and_ctrl_c_stops_it_all():
                 break
             time.sleep(0.5)
         assert scored == 3, "the demo's three answers were not scored"
+        time.sleep(1)  # `up` looks every 0.3 s, then prints the bands
         overview = requests.get(f"http://127.0.0.1:{port}/overview", timeout=5)
         assert overview.status_code == 200 and "scoring" in overview.text
     finally:
@@ -60,6 +61,9 @@ def test_up_demo_runs_everything_and_ctrl_c_stops_it_all():
         stopped_in = time.monotonic() - started
     assert f"http://127.0.0.1:{port}/" in err
     assert "keeps running" not in err, err
+    assert "demo: 3 sample answers scored" in err and err.count("ielts-rq result sub_") == 3  # the bands shown
+    assert err.rstrip().endswith("ielts-rq stopped: workers, scheduler and dashboard.")
+    assert "no horse found" not in err and '"GET /' not in err  # no noise: RQ's warnings, request logs
     assert stopped_in < 12, f"took {stopped_in:.1f}s to stop"
     time.sleep(0.5)
     assert _processes_mentioning(home) == []

@@ -29,10 +29,13 @@ def status(as_json, watch):
         return
     from rich.live import Live
 
-    with Live(auto_refresh=False) as live:
-        while True:
-            live.update(_status_view(registries.system_status(get_connection())), refresh=True)
-            time.sleep(2)
+    try:
+        with Live(auto_refresh=False) as live:
+            while True:
+                live.update(_status_view(registries.system_status(get_connection())), refresh=True)
+                time.sleep(2)
+    except KeyboardInterrupt:  # Ctrl-C is how a watch ends: not a failure
+        pass
 
 
 def _print_status(info: dict) -> None:

@@ -61,7 +61,10 @@ def _parse_at(ctx, param, value):
         when = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T08:00:00Z") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    if when < datetime.now(timezone.utc):
+        click.echo(f"note: {when.isoformat()} is in the past: the job runs now", err=True)
+    return when
 
 
 def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None, job_id: str | None = None,

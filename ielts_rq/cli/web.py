@@ -18,6 +18,7 @@ from ..settings import get_settings
 from .common import UsageProblem
 
 STOP_GRACE = 8  # seconds for children to stop on Ctrl-C before they are killed
+DEMO_WAIT = 30  # seconds `up --demo` waits for the sample answers' bands
 
 
 @click.command()
@@ -25,7 +26,8 @@ STOP_GRACE = 8  # seconds for children to stop on Ctrl-C before they are killed
 @click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True, envvar="PORT",
               help="Port to listen on ($PORT on Heroku).")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
-def dashboard(host, port, threads):
+@click.option("--access-log", is_flag=True, help="Log every request (off: the pages refresh themselves).")
+def dashboard(host, port, threads, access_log):
     """Serve the dashboard (rq-dashboard and this system's pages) under gunicorn."""
     from gunicorn.app.base import BaseApplication
 
@@ -43,7 +45,7 @@ def dashboard(host, port, threads):
             self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("accesslog", "-" if access_log else None)
             # gunicorn's control socket defaults to one path per user (~/.gunicorn): a second dashboard
             # would share it and stopping either removes it; ielts-rq never uses it.
             self.cfg.set("control_socket_disable", True)
@@ -69,19 +71,28 @@ def up(port, processes, demo):
     me = [sys.executable, "-m", "ielts_rq.cli"]
     children = [subprocess.Popen(me + args, start_new_session=True) for args in (
         ["worker", "--processes", str(processes)], ["scheduler"], ["dashboard", "--port", str(port)])]
-    if demo:
-        _demo()
-    click.echo(f"\nielts-rq is up. Dashboard: http://127.0.0.1:{port}/\n"
-               "In another terminal (in a checkout: . .venv/bin/activate first):\n"
-               "  ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\"   # prints an id\n"
-               "  ielts-rq enqueue score ID --wait\n  ielts-rq result ID\n"
-               "Ctrl-C stops everything.\n", err=True)
     try:
+        # Ctrl-C from here on stops the children, whatever this process is doing.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
+        click.echo(f"\nielts-rq is up. Dashboard: http://127.0.0.1:{port}/\n"
+                   "In another terminal (in a checkout: . .venv/bin/activate first):\n"
+                   "  ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\"   # prints an id\n"
+                   "  ielts-rq enqueue score ID --wait\n  ielts-rq result ID\n"
+                   "Ctrl-C stops everything.\n", err=True)
+        if demo:
+            _demo()
         _wait_for_any(children)
+    except KeyboardInterrupt:
+        click.echo("stopping...", err=True)
     finally:
+        # The stop is bounded (STOP_GRACE); a second Ctrl-C must not cut it short and leave processes behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop_all(children)
         if not settings.redis_url and _up_marker(settings.home).exists():
             _stop_server_unless_shared(settings.home)
+        click.echo("ielts-rq stopped: workers, scheduler and dashboard.", err=True)
 
 
 def _up_marker(home):
@@ -126,11 +137,31 @@ def _live_workers() -> int:
 def _demo() -> None:
     """Sample learners and answers, scored by the workers that just started."""
 
+    submissions = []
     for number, (task_type, prompt, text) in enumerate(SAMPLE_ANSWERS, 1):
         user_id = f"demo-learner-{number}"
         store.save_user(user_id, email=f"learner{number}@example.com", name=f"Demo learner {number}")
-        enqueue("score_submission", store.create_submission(user_id, task_type, text, prompt))
-    click.echo(f"demo: {len(SAMPLE_ANSWERS)} sample answers enqueued for scoring", err=True)
+        submissions.append((task_type, store.create_submission(user_id, task_type, text, prompt)))
+        enqueue("score_submission", submissions[-1][1])
+    bands = _bands_when_scored([sid for _, sid in submissions], DEMO_WAIT)
+    click.echo(f"demo: {len(submissions)} sample answers scored by the workers:", err=True)
+    for task_type, submission_id in submissions:
+        band = bands.get(submission_id)
+        click.echo(f"  {task_type:18} band {band if band is not None else '(still scoring)'}   "
+                   f"ielts-rq result {submission_id}", err=True)
+
+
+def _bands_when_scored(submission_ids: list[str], timeout: float) -> dict[str, float]:
+    """Each submission's overall band, waiting up to ``timeout`` seconds for the workers."""
+    deadline = time.monotonic() + timeout
+    bands: dict[str, float] = {}
+    while len(bands) < len(submission_ids) and time.monotonic() < deadline:
+        for submission_id in submission_ids:
+            result = bands.get(submission_id) is None and store.get_result(submission_id)
+            if result:
+                bands[submission_id] = result["overall_band_score"]
+        time.sleep(0.3)
+    return bands
 
 
 def _interrupt(signum, frame):
@@ -138,20 +169,11 @@ def _interrupt(signum, frame):
 
 
 def _wait_for_any(children) -> None:
-    """Return when Ctrl-C or SIGTERM arrives, or when a child exits."""
-    # Set explicitly: a shell may start a background process with SIGINT ignored.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        failed = [child.args[3] for child in children if child.poll() is not None]
-        click.echo(f"stopping: {', '.join(failed)} exited", err=True)
-    except KeyboardInterrupt:
-        click.echo("stopping...", err=True)
-    # The stop below is bounded (STOP_GRACE); a second Ctrl-C must not cut it short and leave processes behind.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    """Return when a child exits (Ctrl-C and SIGTERM raise KeyboardInterrupt, handled by the caller)."""
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    failed = [child.args[3] for child in children if child.poll() is not None]
+    click.echo(f"stopping: {', '.join(failed)} exited", err=True)
 
 
 def _stop_all(children) -> None:

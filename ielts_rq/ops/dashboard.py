@@ -189,8 +189,11 @@ def _security_headers(response: Response) -> Response:
     if response.mimetype == "text/html" and request.path.startswith(RQ_PREFIX):
         nonce = secrets.token_urlsafe(16)
         # rq-dashboard's one inline script per page gets a nonce; nothing injected into a page can.
-        response.set_data(response.get_data().replace(b'<script type="text/javascript">',
-                                                      f'<script type="text/javascript" nonce="{nonce}">'.encode()))
+        page = response.get_data().replace(b'<script type="text/javascript">',
+                                           f'<script type="text/javascript" nonce="{nonce}">'.encode())
+        # A way back to this system's own pages from rq-dashboard's.
+        back = f'<a class="navbar-brand" href="{url_for("ielts.overview")}">&larr; ielts-rq overview</a>'.encode()
+        response.set_data(page.replace(b'<a class="navbar-brand">RQ-dashboard</a>', back, 1))
     script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     # 'unsafe-eval' only for rq-dashboard's underscore templates, which compile with new Function().
     if request.path.startswith(RQ_PREFIX):

@@ -113,7 +113,8 @@ class _IeltsWorkerMixin:
         if wait:
             self._defer(job, queue, wait)
             return
-        log.info("job started %s %s queue=%s", job_name(job), job.id, queue.name)
+        log.info("job started %s %s queue=%s", job_name(job), job.id, queue.name,
+                 extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "outcome": "started"})
         super().execute_job(job, queue)
 
     def perform_job(self, job, queue, execution) -> bool:
@@ -121,7 +122,9 @@ class _IeltsWorkerMixin:
         ok = super().perform_job(job, queue, execution)
         if ok:
             seconds = time.monotonic() - started
-            log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds)
+            log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
+                     extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "duration": round(seconds, 3),
+                            "outcome": "finished"})
             record_job(self.connection, job, "finished", queue.name, seconds)
         return ok
 
@@ -138,7 +141,9 @@ class _IeltsWorkerMixin:
         will_retry = bool(job.retries_left)
         error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
-                " (will retry)" if will_retry else "", error)
+                " (will retry)" if will_retry else "", error,
+                extra={"job": job_name(job), "job_id": job.id, "queue": job.origin,
+                       "outcome": "retrying" if will_retry else "failed"})
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
@@ -221,7 +226,8 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
 
     def handle_warm_shutdown_request(self):
         self._stop_requested_at = time.monotonic()
-        super().handle_warm_shutdown_request()
+        if self.horse_pid:  # RQ warns "no horse found" when an idle worker is stopped: nothing to say then
+            super().handle_warm_shutdown_request()
 
     def wait_for_horse(self):
         # RQ waits for the horse without limit. After a stop request, wait only until the grace
@@ -326,7 +332,9 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
     # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
-    return worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    worked = worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    log.info("worker %s stopped", worker.name)
+    return worked
 
 
 class _Pool(WorkerPool):
