@@ -112,3 +112,28 @@ def test_console_manners_past_times_watch_and_json_logs(redis_conn):
     finished = [e for e in events if e.get("outcome") == "finished"]
     assert finished and finished[0]["job"] == "health_check" and finished[0]["queue"] == "health"
     assert finished[0]["duration"] >= 0 and finished[0]["job_id"]
+
+
+def test_a_paused_entry_skips_its_ticks_visibly_and_runs_again_when_resumed(redis_conn, client):
+    from ielts_rq.queueing import schedule
+
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("health-check")
+    origin = {"Origin": "http://localhost"}
+    assert client.post("/schedule/health-check/pause").status_code == 403  # only from the page itself
+    assert client.post("/schedule/health-check/pause", headers=origin).status_code == 303
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
+    schedule.CronScheduler(connection=redis_conn).enqueue_jobs()
+    assert redis_conn.llen("rq:queue:health") == 0
+    assert schedule.last_runs(redis_conn, "health-check", 1)[0]["skipped"] == "paused by an operator"
+    assert "paused" in cli("schedule", "list").stdout
+    assert cli("schedule", "resume", "health-check").returncode == 0
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
+    schedule.CronScheduler(connection=redis_conn).enqueue_jobs()
+    assert redis_conn.llen("rq:queue:health") == 1
+    history = cli("schedule", "history", "health-check").stdout
+    assert "enqueued" in history and "skipped: paused by an operator" in history
+    ran = client.post("/schedule/monitor-queue-depth/run", headers=origin)
+    assert ran.status_code == 303 and redis_conn.llen("rq:queue:health") == 2
+    page = client.get("/schedule").get_data(as_text=True)
+    assert "Run now" in page and "skipped (paused by an operator)" in page

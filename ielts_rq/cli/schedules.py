@@ -7,7 +7,7 @@ import click
 from ..logs import setup_logging
 from ..queueing.connection import get_connection
 from ..queueing.enqueue import enqueue
-from ..queueing.schedule import CronScheduler, clear, entries, entry_named, sync
+from ..queueing.schedule import CronScheduler, clear, entries, entry_named, last_runs, pause, resume, sync
 from .common import json_option, print_json, table
 
 
@@ -39,8 +39,9 @@ def schedule_list(as_json):
         print_json(rows)
         return
     table("Schedule (UTC)", ["name", "cron", "job", "queue", "next run", "last run", "outcome"],
-          [[r["name"], r["cron"], r["job"], r["queue"], r["next_run"] + ("" if r["registered"] else " (not synced)"),
-            r["last_run"] or "never", r["last_outcome"] or ""] for r in rows])
+          [[r["name"] + (" (paused)" if r["paused"] else ""), r["cron"], r["job"], r["queue"],
+            r["next_run"] + ("" if r["registered"] else " (not synced)"), r["last_run"] or "never",
+            r["last_outcome"] or ""] for r in rows])
 
 
 @schedule.command("sync")
@@ -66,6 +67,36 @@ def schedule_run(name):
 
     entry = entry_named(name)  # NotFound: a one-line usage error
     click.echo(enqueue(entry.job, *entry.args).id)
+
+
+@schedule.command("pause")
+@click.argument("name")
+def schedule_pause(name):
+    """Skip an entry's ticks until it is resumed (each skip is kept in its run history)."""
+    pause(get_connection(), name)
+    click.echo(f"{name} paused: its ticks are skipped until `ielts-rq schedule resume {name}`")
+
+
+@schedule.command("resume")
+@click.argument("name")
+def schedule_resume(name):
+    """Run an entry's ticks again."""
+    resume(get_connection(), name)
+    click.echo(f"{name} resumed")
+
+
+@schedule.command("history")
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(1, 50), default=20, show_default=True)
+@json_option
+def schedule_history(name, limit, as_json):
+    """An entry's last runs: each tick, and whether it was enqueued or skipped and why."""
+    runs = last_runs(get_connection(), entry_named(name).name, limit)
+    if as_json:
+        print_json(runs)
+        return
+    table(f"{name}: last {len(runs)} tick(s), newest first", ["tick (UTC)", "what happened"],
+          [[run["tick"], run.get("skipped") and f"skipped: {run['skipped']}" or "enqueued"] for run in runs])
 
 
 COMMANDS = [scheduler, schedule]

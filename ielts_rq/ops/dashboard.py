@@ -28,6 +28,7 @@ from .. import store
 from ..assets import templates_dir
 from ..queueing import schedule
 from ..queueing.connection import get_connection, redis_url
+from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob
 from ..settings import get_settings
@@ -244,7 +245,27 @@ def _charts(connection, span: str) -> list:
 
 @pages.route("/schedule")
 def schedule_page():
-    return render_template("schedule.html", entries=schedule.entries(get_connection()))
+    connection = get_connection()
+    rows = schedule.entries(connection)
+    for row in rows:
+        row["history"] = schedule.last_runs(connection, row["name"], schedule.RUNS_KEPT)
+    return render_template("schedule.html", entries=rows, done=request.args.get("done"))
+
+
+@pages.route("/schedule/<name>/<action>", methods=["POST"])
+def schedule_action(name: str, action: str):
+    """Run an entry now, or pause or resume it; from the Schedule page only."""
+    _same_origin_only()
+    connection = get_connection()
+    entry = schedule.entry_named(name) if name in {e.name for e in schedule.CRON_TABLE} else abort(404)
+    if action == "run":
+        done = f"{name}: enqueued job {enqueue(entry.job, *entry.args).id}"
+    elif action in ("pause", "resume"):
+        getattr(schedule, action)(connection, name)
+        done = f"{name}: {action}d"
+    else:
+        abort(404)
+    return redirect(url_for("ielts.schedule_page", done=done), code=303)
 
 
 @pages.route("/health")

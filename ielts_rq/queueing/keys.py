@@ -82,6 +82,11 @@ def batch_jobs(batch_id: str) -> str:
     return key("batch", batch_id, "jobs")
 
 
+def schedule_paused() -> str:
+    """Set: names of the cron entries an operator paused (their ticks are skipped and recorded)."""
+    return key("schedule", "paused")
+
+
 def metrics_bucket(resolution: str, bucket: int) -> str:
     """Hash per minute or hour: ``<queue>:finished|failed|run_seconds|wait_seconds`` (the dashboard's graphs)."""
     return key("metrics", resolution, str(bucket))

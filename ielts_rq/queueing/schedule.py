@@ -102,7 +102,7 @@ def entries(connection, now: datetime | None = None) -> list[dict]:
     """Each entry with its cron line, next run (UTC), last run and outcome."""
     now = now or datetime.now(timezone.utc)
     scheduler = CronScheduler(connection=connection)
-    rows = []
+    rows, stopped = [], paused(connection)
     for entry in CRON_TABLE:
         score = connection.zscore(scheduler.scheduled_jobs_key, entry.job_id)
         last = last_runs(connection, entry.name, 1)
@@ -112,8 +112,21 @@ def entries(connection, now: datetime | None = None) -> list[dict]:
             "next_run": iso(datetime.fromtimestamp(score, timezone.utc) if score else next_run(entry.cron, now)),
             "last_run": last[0]["tick"] if last else None,
             "last_outcome": _outcome(connection, entry) if last else None,
+            "paused": entry.name in stopped,
         })
     return rows
+
+
+def pause(connection, name: str) -> None:
+    connection.sadd(keys.schedule_paused(), entry_named(name).name)
+
+
+def resume(connection, name: str) -> None:
+    connection.srem(keys.schedule_paused(), entry_named(name).name)
+
+
+def paused(connection) -> set[str]:
+    return {member.decode() for member in connection.smembers(keys.schedule_paused())}
 
 
 def last_runs(connection, name: str, limit: int = RUNS_KEPT) -> list[dict]:
@@ -230,6 +243,10 @@ class CronScheduler(Scheduler):
             return  # another scheduler took this tick
         name = job.meta.get("schedule_name", job.id)
         moment = iso(datetime.fromtimestamp(tick, timezone.utc))
+        if self.connection.sismember(keys.schedule_paused(), name):
+            log.info("schedule %s: paused; the tick of %s is skipped", name, moment)
+            self._record_run(name, {"tick": moment, "skipped": "paused by an operator"})
+            return
         if job.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
             self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished"})
