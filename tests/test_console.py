@@ -137,3 +137,34 @@ def test_a_paused_entry_skips_its_ticks_visibly_and_runs_again_when_resumed(redi
     assert ran.status_code == 303 and redis_conn.llen("rq:queue:health") == 2
     page = client.get("/schedule").get_data(as_text=True)
     assert "Run now" in page and "skipped (paused by an operator)" in page
+
+
+@pytest.mark.timeout(120)
+def test_the_workers_page_shows_what_runs_for_how_long_and_the_redis_panel(redis_conn, client, tmp_path):
+    for _ in range(5):
+        enqueue("health_check")
+    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("boom",), description="fails_with")
+    run_worker("health")
+    long = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(6, str(tmp_path / "x")),
+                                               description="sleep_then_write", timeout=60)
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 30
+        while JsonJob.fetch(long.id, connection=redis_conn).get_status() != "started":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        time.sleep(1.5)
+        from ielts_rq.ops import inspection
+
+        running = [w for w in inspection.workers(redis_conn) if w["current_job"] == long.id]
+        assert running and running[0]["running_seconds"] >= 1 and running[0]["memory_mb"] > 10
+        names = {row["job"]: row for row in inspection.job_names(redis_conn)}
+        assert names["health_check"]["finished"] == 5 and names["health_check"]["p95_seconds"] is not None
+        assert names["fails_with"]["failure_rate"] == 1.0
+        page = client.get("/workers").get_data(as_text=True)
+        assert long.id in page and "sleep_then_write" in page
+        assert "append-only file on" in page and "rq:job" in page
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)

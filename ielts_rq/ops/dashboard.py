@@ -32,7 +32,7 @@ from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob
 from ..settings import get_settings
-from . import monitor, search, svgchart, timeseries
+from . import inspection, monitor, search, svgchart, timeseries
 from .metrics import exposition
 from .registries import requeue_ids
 
@@ -285,6 +285,14 @@ def depth_page():
 @pages.route("/batches")
 def batches_page():
     return render_template("batches.html", batches=[store.batch_progress(b) for b in store.recent_batches(20)])
+
+
+@pages.route("/workers")
+def workers_page():
+    connection = get_connection()
+    return render_template("workers.html", workers=inspection.workers(connection),
+                           job_names=inspection.job_names(connection), redis=inspection.redis_panel(connection),
+                           refresh=REFRESH_SECONDS)
 
 
 @pages.route("/search")
