@@ -208,6 +208,10 @@ def test_report_command_writes_html(redis_conn, tmp_path):
     assert result.returncode == 0, result.stderr
     page = out.read_text()
     assert page.count("data:image/png;base64,") == 2 and "learner-r" in page
+    assert "Task Response" in page and "task_response" not in page and '"range"' not in page  # labels, no JSON
     numbers = json.loads(cli("report", "platform", "--json").stdout)
     assert numbers["scored"] == 1
+    readable = cli("report", "user", "learner-r", "--range", "30d").stdout
+    assert "Learner learner-r:" in readable and "average band" in readable and "Task Response" in readable
+    assert not readable.lstrip().startswith("{")
     assert cli("report", "user", "learner-r", "--range", "forever").returncode == 2

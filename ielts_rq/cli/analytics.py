@@ -11,7 +11,8 @@ from ..errors import PermanentError
 from ..policies import ANALYTICS_KEPT_DAYS
 from ..reports import figures
 from ..reports.weekly import platform_charts, platform_report, user_charts, user_report
-from .common import UsageProblem, json_option, print_json
+from ..scoring.feedback import CRITERION_NAMES, criterion_name
+from .common import UsageProblem, json_option, print_fields, print_json, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 range_option = click.option("--range", "date_range", default="7d", show_default=True,
@@ -37,8 +38,10 @@ def report_user(user_id, date_range, today, out, as_json):
     day = figures.parse_day(today)
     start, end = figures.parse_range(date_range, day)
     numbers = user_report(user_id, start, end, day)
-    if as_json or not out:
+    if as_json:
         print_json(numbers)
+    elif not out:
+        _print_report(f"Learner {user_id}", numbers)
     if out:
         _write(out, f"Learner {user_id}", numbers, user_charts(numbers))
 
@@ -53,17 +56,59 @@ def report_platform(date_range, today, out, as_json):
 
     start, end = figures.parse_range(date_range, figures.parse_day(today))
     numbers = platform_report(start, end)
-    if as_json or not out:
+    if as_json:
         print_json(numbers)
+    elif not out:
+        _print_report("Platform", numbers)
     if out:
         _write(out, "Platform", numbers, platform_charts(numbers))
+
+
+def label(name) -> str:
+    """A figure's name as a reader says it: criteria by their IELTS names, the rest in words."""
+    text = str(name)
+    return criterion_name(text) if text in CRITERION_NAMES else text.replace("_", " ")
+
+
+def report_sections(numbers: dict) -> tuple[dict, list[tuple[str, list[str], list[list]]]]:
+    """The report's single figures, and one (title, columns, rows) table per group of figures."""
+    single = {label(k): _cell(v) for k, v in numbers.items() if not isinstance(v, (dict, list)) and k != "range"}
+    tables = []
+    for name, value in numbers.items():
+        if name == "range" or not isinstance(value, dict) or not value:
+            continue
+        inner = list(value.values())
+        if all(isinstance(v, dict) for v in inner):  # e.g. per day, per queue: one row each
+            columns = list(dict.fromkeys(key for v in inner for key in v))
+            rows = [[label(k), *(_cell(v.get(c)) for c in columns)] for k, v in value.items()]
+            tables.append((label(name), ["", *map(label, columns)], rows))
+        else:
+            tables.append((label(name), ["", "value"], [[label(k), _cell(v)] for k, v in value.items()]))
+    return single, tables
+
+
+def _cell(value):
+    if isinstance(value, dict):
+        return ", ".join(f"{label(k)} {_cell(v)}" for k, v in value.items()) or "-"
+    if isinstance(value, str) and value in CRITERION_NAMES:  # e.g. the weakest criterion
+        return criterion_name(value)
+    return value
+
+
+def _print_report(title: str, numbers: dict) -> None:
+    single, tables = report_sections(numbers)
+    click.echo(f"{title}: {numbers['range']['start']} to {numbers['range']['end']}")
+    print_fields(single)
+    for name, columns, rows in tables:
+        table(name, columns, rows)
 
 
 def _write(path: str, title: str, numbers: dict, images: dict[str, bytes]) -> None:
     import jinja2
 
     template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(REPORT_PAGE)
-    html = template.render(title=title, numbers=numbers,
+    single, tables = report_sections(numbers)
+    html = template.render(title=title, numbers=numbers, single=single, tables=tables,
                            images={name: base64.b64encode(png).decode() for name, png in images.items()})
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(html)
@@ -75,11 +120,14 @@ REPORT_PAGE = """<!doctype html>
 <style>body{font-family:sans-serif;max-width:720px;margin:2em auto;color:#222}
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}</style></head>
 <body><h1>{{ title }} report: {{ numbers.range.start }} to {{ numbers.range.end }}</h1>
-<table>{% for name, value in numbers.items() if value is not mapping and value is not sequence or value is string %}
-<tr><th>{{ name | replace("_", " ") }}</th><td>{{ value if value is not none else "none" }}</td></tr>{% endfor %}
+<table>{% for name, value in single.items() %}
+<tr><th>{{ name }}</th><td>{{ value if value is not none else "none" }}</td></tr>{% endfor %}
 </table>
 {% for name, png in images.items() %}<h2>{{ name | capitalize }}</h2><img alt="{{ name }}" src="data:image/png;base64,{{ png }}">{% endfor %}
-<h2>All figures</h2><pre>{{ numbers | tojson(indent=2) }}</pre></body></html>
+{% for name, columns, rows in tables %}<h2>{{ name | capitalize }}</h2><table>
+<tr>{% for column in columns %}<th>{{ column }}</th>{% endfor %}</tr>
+{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell if cell is not none else "-" }}</td>{% endfor %}</tr>{% endfor %}
+</table>{% endfor %}</body></html>
 """
 
 
