@@ -54,6 +54,31 @@ def test_a_worker_killed_between_dequeue_and_start_leaves_the_job_to_come_back(r
     assert _intermediate(redis_conn, "health") == []
 
 
+DIE_WHILE_CLEANING = DIE_AFTER_DEQUEUE.replace(
+    "os.kill(", "get_queue('health', connection).acquire_maintenance_lock()  # as a worker does to clean\nos.kill(")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_worker_killed_while_cleaning_does_not_stop_recovery_for_long(redis_conn):
+    # Given a worker that took a job and was killed while it held the lock on cleaning the queue
+    # (RQ's lock lasts 15 minutes and is freed only by the cleaning's end)
+    job = enqueue("health_check")
+    taken = subprocess.run([sys.executable, "-c", DIE_WHILE_CLEANING], capture_output=True, text=True, cwd=ROOT)
+    assert taken.returncode == -signal.SIGKILL, taken.stderr
+    # When another worker runs, the job still comes back within a minute
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "health"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while job.get_status(refresh=True) != "finished" and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert job.get_status() == "finished"
+
+
 def test_queues_are_taken_in_the_workers_order(redis_conn):
     health = enqueue("health_check")
     cleanup = enqueue("cleanup_old_results", 30)

@@ -280,3 +280,29 @@ def test_jobs_scoring_the_same_submissions_at_once_call_the_service_once_each(re
     assert all(store.get_result(sid)["overall_band_score"] == 6.0 for sid in ids)
     statuses = {JsonJob.fetch(job.id, connection=redis_conn).get_status() for job in [batch, *singles]}
     assert statuses == {"finished"}
+
+
+def test_the_retry_of_a_killed_job_takes_back_its_own_claim(redis_conn):
+    # Given a scoring job whose first attempt was killed mid-score, leaving its claim for the job's timeout
+    sid = store.create_submission("killed-claim", "writing_task_2", HALF_ESSAY, PROMPT)
+    job = enqueue("score_submission", sid)
+    redis_conn.set(key("claim", "scoring", sid), f"{job.id}:claim_killedattempt", ex=600)
+    # When it runs again, it scores at once instead of waiting out its own claim
+    run_worker("scoring")
+    job = JsonJob.fetch(job.id, connection=redis_conn)
+    assert job.get_status() == "finished"
+    assert store.get_result(sid) is not None
+    assert redis_conn.get(key("claim", "scoring", sid)) is None  # and gives the claim back
+
+
+@pytest.mark.parametrize("holder_status, taken_over", [("started", False), ("scheduled", True), ("failed", True),
+                                                       (None, True)])
+def test_a_claim_counts_only_while_its_job_runs(redis_conn, holder_status, taken_over):
+    sid = store.create_submission("claims", "writing_task_2", HALF_ESSAY, PROMPT)
+    holder = enqueue("score_submission", sid)
+    if holder_status:
+        redis_conn.hset(f"rq:job:{holder.id}", "status", holder_status)
+    else:
+        redis_conn.delete(f"rq:job:{holder.id}")  # its job hash expired or was deleted
+    assert store.claim_scoring(sid, f"{holder.id}:claim_first", 600, job_id=holder.id)
+    assert store.claim_scoring(sid, "another-job:claim_second", 600, job_id="another-job") is taken_over

@@ -141,13 +141,14 @@ def _claim(submission_ids: list[str]) -> tuple[str, set[str]]:
     """Claim each submission for this job, so that concurrent jobs never score one twice.
 
     Returns this job's holder token and the ids it now holds (those another
-    job holds are left out). A claim lasts the job's timeout: a job killed
-    mid-score holds it no longer than it could have run.
+    running job holds are left out). A claim lasts the job's timeout at most,
+    and ends with its job: the retry of a killed job takes its claims back.
     """
     job = get_current_job()
     holder = f"{job.id if job else 'direct'}:{store.new_id('claim')}"
     seconds = int(job.timeout) if job and job.timeout and job.timeout > 0 else CLAIM_SECONDS
-    return holder, {sid for sid in submission_ids if store.claim_scoring(sid, holder, seconds)}
+    return holder, {sid for sid in submission_ids
+                    if store.claim_scoring(sid, holder, seconds, job_id=job.id if job else None)}
 
 
 def _reused(result: dict) -> tuple[dict, str]:

@@ -63,9 +63,33 @@ def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> Non
          "task_type": record["task_type"], "scored_at": record["scored_at"]}))
 
 
-def claim_scoring(submission_id: str, holder: str, seconds: int) -> bool:
-    """Take the submission for scoring for up to ``seconds``; False if another job holds it."""
-    return bool(get_connection().set(keys.scoring_claim(submission_id), holder, nx=True, ex=seconds))
+def claim_scoring(submission_id: str, holder: str, seconds: int, job_id: str | None = None) -> bool:
+    """Take the submission for scoring for up to ``seconds``; False if a running job holds it.
+
+    A claim counts only while the job that took it runs: one whose job was
+    killed (its status no longer ``started`` once the registry cleanup has
+    retried or failed it), or taken by an earlier attempt of ``job_id`` itself,
+    is taken over at once instead of blocking the retry until it expires.
+    """
+    return bool(get_connection().eval(_CLAIM, 1, keys.scoring_claim(submission_id), holder, seconds,
+                                      job_id or "", keys.rq_job("")))
+
+
+# KEYS: the claim. ARGV: holder ("<job id>:<token>"), seconds, this job's id, RQ's job key prefix.
+# The holder's job hash is read by name: fine on one server (this system does not run Redis Cluster).
+_CLAIM = """
+local held = redis.call('GET', KEYS[1])
+if held then
+    local owner = string.match(held, '^(.*):[^:]*$')
+    local stale = owner == ARGV[3] or
+        (owner ~= nil and owner ~= 'direct' and redis.call('HGET', ARGV[4] .. owner, 'status') ~= 'started')
+    if not stale then
+        return 0
+    end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
 
 
 def release_scoring(submission_ids: list[str], holder: str) -> None:

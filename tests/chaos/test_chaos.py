@@ -73,6 +73,13 @@ def _running_jobs(connection, pid: int) -> list[str]:
     return []
 
 
+def _busy_worker(connection, workers, rng) -> int:
+    """A worker that is running a job, when one is (a job takes milliseconds: aim at it), or any worker."""
+    indexes = list(range(len(workers)))
+    rng.shuffle(indexes)
+    return next((i for i in indexes if _running_jobs(connection, workers[i].pid)), indexes[0])
+
+
 def _chaos(connection, workers, queues, mode, log, stop):
     """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once."""
     rng = random.Random(20261129)
@@ -80,7 +87,7 @@ def _chaos(connection, workers, queues, mode, log, stop):
     restarted = False
     while kills < KILLS and not stop.is_set():
         time.sleep(rng.uniform(0.2, 0.8))
-        index = rng.randrange(len(workers))
+        index = _busy_worker(connection, workers, rng)
         worker = workers[index]
         horses = _children(worker.pid)
         running = _running_jobs(connection, worker.pid)
@@ -166,6 +173,9 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     print(f"{'recovery, hit once (s)':<28}{recovery[0]:>8.1f}   (kill to finished, longest)")
     print(f"{'recovery, hit again (s)':<28}{recovery[1]:>8.1f}   (retry intervals grow: 10 s, 60 s, 300 s)")
     print(f"{'whole run (s)':<28}{elapsed:>8.1f}\n")
+    for job_id, result in zip(job_ids, results):
+        if result is None:
+            print(_whereabouts(redis_conn, job_id, log, offset=time.time() - time.monotonic()))
 
     assert len(log) == KILLS + 1
     assert lost == 0
@@ -175,6 +185,22 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     assert statuses.count("started") == 0
     assert all(len(result["criteria_scores"]) == 4 for result in results)
     assert scheduler_survived, "the scheduler did not survive the Redis restart"
+
+
+def _whereabouts(connection, job_id, log, offset) -> str:
+    """Where an unfinished job is and what happened to it: the first thing to read when the run fails."""
+    scoring = get_queue("scoring")
+    places = {"queued": job_id in scoring.get_job_ids(), "started": job_id in scoring.started_job_registry,
+              "scheduled": job_id in scoring.scheduled_job_registry, "failed": job_id in scoring.failed_job_registry}
+    job = JsonJob.fetch_many([job_id], connection=connection)[0]
+    kills = [f"{kind} at {time.strftime('%H:%M:%S', time.gmtime(moment + offset))}"
+             for kind, moment, running in log if job_id in running]
+    state = "missing" if job is None else (f"status {job.get_status()}, retries left {job.retries_left}, "
+                                           f"enqueued {job.enqueued_at}, started {job.started_at}, "
+                                           f"ended {job.ended_at}, exc {(job.exc_info or '').strip()[-200:]!r}")
+    said = [line for line in LOGS.read_text(errors="replace").splitlines() if job_id in line] if LOGS.exists() else []
+    return (f"unfinished {job_id}: in {[name for name, inside in places.items() if inside] or 'nothing'}; "
+            f"{state}; killed while running: {kills or 'never'}\n  " + "\n  ".join(said[-10:]))
 
 
 def _days_of_run():
