@@ -179,7 +179,6 @@ def json_outbox_message(address):
     (["submit", "/no/such/file", "--task", "writing_task_2"], "No such file or directory"),
     (["submit", "-", "--task", "writing_task_2", "--email", "a@example.com"], "give --user too"),
     (["score", "-", "--task", "writing_task_2"], "text is empty"),
-    (["result", "sub_missing"], "submission sub_missing not found"),
     (["result", "../../x"], "invalid submission id"),
     (["enqueue", "score-batch"], "give submission ids or --ids-file"),
     (["enqueue", "cleanup-results", "0"], "0 is not in the range"),
@@ -191,7 +190,6 @@ def json_outbox_message(address):
     (["email", "preview", "nope"], "unknown template 'nope'"),
     (["email", "preview", "welcome", "--data", "[1]"], "--data must be a JSON object"),
     (["outbox", "show", "../../etc/passwd"], "outbox"),
-    (["batch", "status", "nope"], "batch nope not found"),
     (["upload", "/no/such/file"], "does not exist"),
     (["schedule", "run", "every-second"], "no schedule entry 'every-second'"),
 ])
@@ -199,6 +197,22 @@ def test_bad_cli_input_exits_2_with_a_clear_message(redis_conn, args, error):
     result = cli(*args, input="")
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert error in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args, error", [
+    (["result", "sub_missing"], "submission sub_missing not found"),
+    (["enqueue", "score", "sub_missing"], "submission sub_missing not found"),
+    (["enqueue", "feedback", "sub_missing"], "submission sub_missing not found"),
+    (["batch", "status", "nope"], "batch nope not found"),
+    (["job", "show", "no-such-job-id"], "job no-such-job-id not found"),
+    (["failed", "show", "no-such-job-id"], "not found"),
+])
+def test_naming_something_that_does_not_exist_exits_1_and_enqueues_nothing(redis_conn, args, error):
+    before = get_queue("scoring").count
+    result = cli(*args, input="")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert error in result.stderr and "Traceback" not in result.stderr
+    assert get_queue("scoring").count == before
 
 
 def test_binary_input_to_submit_is_refused(redis_conn, tmp_path):

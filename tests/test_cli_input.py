@@ -18,8 +18,6 @@ from .conftest import ROOT, cli, venv_command
     (["requeue-failed"], "no filter given"),
     (["failed", "delete", "--all"], "--all needs --queue"),
     (["failed", "delete"], "give job ids"),
-    (["job", "show", "no-such-job-id"], "job no-such-job-id not found"),
-    (["failed", "show", "no-such-job-id"], "not found"),
     (["inspect", "everything"], "'everything' is not one of"),
     (["failed", "list", "--limit", "99999999999999999999"], "--limit"),
 ])

@@ -35,7 +35,9 @@ class IeltsGroup(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:
             raise UsageProblem(f"configuration: {exc}") from None
-        except PermanentError as exc:  # ours, NotFound included: a KeyError from a bug keeps its traceback
+        except NotFound as exc:  # what the command names does not exist: the work cannot be done
+            raise WorkFailed(str(exc)) from None
+        except PermanentError as exc:  # ours: a KeyError from a bug keeps its traceback
             raise UsageProblem(str(exc)) from None
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())} ({exc}): check that the server "

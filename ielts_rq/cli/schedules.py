@@ -65,7 +65,7 @@ def schedule_clear():
 def schedule_run(name):
     """Enqueue one entry's job now."""
 
-    entry = entry_named(name)  # NotFound: a one-line usage error
+    entry = entry_named(name)  # unknown: a one-line usage error (the table is fixed)
     click.echo(enqueue(entry.job, *entry.args).id)
 
 

@@ -135,11 +135,18 @@ def _one_id(args, kwargs):
         raise UsageProblem(str(exc)) from None
 
 
+def _existing_submission(submission_id, opts) -> None:
+    """An unknown submission is refused before a job is made (exit 1); from a file, each job says it alone."""
+    if submission_id and opts["from_file"] is None:
+        store.require_submission(store.check_id(submission_id, "submission"))
+
+
 @enqueue.command("score")
 @click.argument("submission_id", required=False)
 @enqueue_options
 def enqueue_score(submission_id, **opts):
     """Score a submission on a worker (one pending job per submission)."""
+    _existing_submission(submission_id, opts)
     run("score_submission", opts, (submission_id,) if submission_id else (), validate=_one_id)
 
 
@@ -162,6 +169,7 @@ def enqueue_score_batch(submission_ids, ids_file, **opts):
 @enqueue_options
 def enqueue_feedback(submission_id, **opts):
     """Detailed feedback per criterion for a submission."""
+    _existing_submission(submission_id, opts)
     run("generate_feedback", opts, (submission_id,) if submission_id else (), validate=_one_id)
 
 

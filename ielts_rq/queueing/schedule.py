@@ -21,7 +21,7 @@ import crontab
 from rq_scheduler import Scheduler
 
 from ..clock import iso
-from ..errors import NotFound
+from ..errors import PermanentError
 from ..policies import DAY, HOUR, WEEK, get_policy
 from . import keys
 from .due import enqueue_due_jobs
@@ -73,7 +73,7 @@ def entry_named(name: str) -> CronEntry:
     for entry in CRON_TABLE:
         if entry.name == name:
             return entry
-    raise NotFound(f"no schedule entry {name!r}; entries are {', '.join(e.name for e in CRON_TABLE)}")
+    raise PermanentError(f"no schedule entry {name!r}; entries are {', '.join(e.name for e in CRON_TABLE)}")
 
 
 # Registration ---------------------------------------------------------------
