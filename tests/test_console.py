@@ -78,7 +78,7 @@ def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_pa
             assert time.monotonic() < deadline
             time.sleep(0.2)
         refused = cli("job", "cancel", running.id)
-        assert refused.returncode == 2 and "use `ielts-rq job stop`" in refused.stderr
+        assert refused.returncode == 2 and "stop a running one" in refused.stderr
         assert cli("job", "stop", running.id).returncode == 0
         deadline = time.monotonic() + 15
         while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "stopped":
@@ -91,6 +91,40 @@ def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_pa
     assert cli("job", "cancel", waiting.id).returncode == 0
     assert JsonJob.fetch(waiting.id, connection=redis_conn).get_status() == "canceled"
     assert redis_conn.zscore("rq:scheduled:health", waiting.id) is None  # nothing left to run it later
+
+
+@pytest.mark.timeout(120)
+def test_a_job_is_stopped_or_cancelled_from_the_search_page(redis_conn, client, tmp_path):
+    same_origin = {"Origin": "http://localhost"}
+    waiting = enqueue("health_check", delay=3600)
+    assert f"/jobs/{waiting.id}/cancel" in client.get(f"/search?q={waiting.id}").get_data(as_text=True)
+    assert client.post(f"/jobs/{waiting.id}/cancel").status_code == 403  # a form on another site cannot
+    done = client.post(f"/jobs/{waiting.id}/cancel", data={"q": waiting.id}, headers=same_origin)
+    assert done.status_code == 303
+    assert JsonJob.fetch(waiting.id, connection=redis_conn).get_status() == "canceled"
+    assert "is cancelled; it will not run" in client.get(done.headers["Location"]).get_data(as_text=True)
+    again = client.post(f"/jobs/{waiting.id}/stop", headers=same_origin)  # not running: nothing is done
+    assert "changed meanwhile" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert client.post("/jobs/no-such-job/cancel", headers=same_origin).status_code == 404
+
+    running = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(60, str(tmp_path / "x")),
+                                                  description="sleep_then_write", timeout=120)
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 30
+        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "started":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert f"/jobs/{running.id}/stop" in client.get(f"/search?q={running.id}").get_data(as_text=True)
+        assert client.post(f"/jobs/{running.id}/stop", headers=same_origin).status_code == 303
+        deadline = time.monotonic() + 15
+        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "stopped":
+            assert time.monotonic() < deadline, "the job was not stopped"
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
 
 
 def test_rq_dashboard_pages_link_back_to_the_overview(client):

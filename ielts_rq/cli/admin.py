@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import click
-from rq.serializers import JSONSerializer
 
 from ..ops import readiness, registries, search
 from ..policies import QUEUES
@@ -160,27 +159,14 @@ def job_find(query, as_json):
 @click.argument("job_id")
 def job_stop(job_id):
     """Stop a running job now (its worker kills the job's work horse; the job is marked stopped)."""
-    from rq.command import send_stop_job_command
-
-    found = fetch_job(job_id)
-    if found.get_status() != "started":
-        raise UsageProblem(f"job {job_id} is {found.get_status()}, not running: use `ielts-rq job cancel` for a "
-                           "job that has not started")
-    send_stop_job_command(get_connection(), job_id, serializer=JSONSerializer)
-    click.echo(f"stop sent to worker {found.worker_name} for job {job_id}")
+    click.echo(registries.stop_job(get_connection(), fetch_job(job_id)))
 
 
 @job.command("cancel")
 @click.argument("job_id")
 def job_cancel(job_id):
     """Cancel a job that waits (queued, scheduled or deferred), so that it never runs."""
-    found = fetch_job(job_id)
-    status = found.get_status()
-    if status not in ("queued", "scheduled", "deferred"):
-        raise UsageProblem(f"job {job_id} is {status}: only a waiting job can be cancelled"
-                           + (" (use `ielts-rq job stop` for a running one)" if status == "started" else ""))
-    found.cancel()
-    click.echo(f"cancelled job {job_id} ({status} in {found.origin}); it will not run")
+    click.echo(registries.cancel_job(fetch_job(job_id)))
 
 
 @job.command("show")

@@ -26,6 +26,7 @@ from rq.worker import Worker
 
 from .. import store
 from ..assets import templates_dir
+from ..errors import PermanentError
 from ..queueing import schedule
 from ..queueing.connection import get_connection, redis_url
 from ..queueing.enqueue import enqueue
@@ -34,6 +35,7 @@ from ..queueing.queues import JsonJob
 from ..settings import get_settings
 from . import inspection, monitor, search, svgchart, timeseries
 from .metrics import exposition
+from . import registries
 from .registries import requeue_ids
 
 RQ_PREFIX = "/rq"
@@ -295,11 +297,33 @@ def workers_page():
                            refresh=REFRESH_SECONDS)
 
 
+JOB_ACTIONS = {"stop": "stopped", "cancel": "cancelled"}
+
+
 @pages.route("/search")
 def search_page():
     query = request.args.get("q", "")[:200]
-    return render_template("search.html", query=query,
+    done = {past: request.args.get(past) for past in (*JOB_ACTIONS.values(), "refused") if request.args.get(past)}
+    return render_template("search.html", query=query, done=done, waiting=registries.WAITING,
                            rows=search.find_jobs(get_connection(), query) if query else None)
+
+
+@pages.route("/jobs/<job_id>/<action>", methods=["POST"])
+def job_action(job_id, action):
+    """Stop a running job or cancel a waiting one (Flower's terminate and revoke), then back to the search."""
+    _same_origin_only()
+    if action not in JOB_ACTIONS:
+        abort(404)
+    connection = get_connection()
+    job = JsonJob.fetch_many([job_id], connection=connection)[0]
+    if job is None:
+        abort(404)
+    try:
+        registries.stop_job(connection, job) if action == "stop" else registries.cancel_job(job)
+        outcome = JOB_ACTIONS[action]
+    except PermanentError:  # it started or ended meanwhile: the page shows its status now
+        outcome = "refused"
+    return redirect(url_for("ielts.search_page", q=request.form.get("q") or job_id, **{outcome: job_id}), code=303)
 
 
 @pages.route("/failures")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rq.command import send_stop_job_command
 from rq.exceptions import DeserializationError, InvalidJobOperation
 from rq.registry import FailedJobRegistry
 from rq.scheduler import RQScheduler
@@ -15,6 +16,7 @@ from rq.serializers import JSONSerializer
 from rq.worker import Worker
 
 from ..clock import iso
+from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
@@ -113,6 +115,28 @@ def delete_failed(connection, job_ids) -> int:
                               job_class=JsonJob).remove(job, delete_job=True)
             deleted += 1
     return deleted
+
+
+WAITING = ("queued", "scheduled", "deferred")
+
+
+def stop_job(connection, job) -> str:
+    """Stop a running job: its worker kills the job's work horse and marks it stopped. Says what was done."""
+    status = job.get_status()
+    if status != "started":
+        raise PermanentError(f"job {job.id} is {status}, not running: cancel a job that has not started")
+    send_stop_job_command(connection, job.id, serializer=JSONSerializer)
+    return f"stop sent to worker {job.worker_name} for job {job.id}"
+
+
+def cancel_job(job) -> str:
+    """Cancel a waiting job (queued, scheduled or deferred) so that it never runs. Says what was done."""
+    status = job.get_status()
+    if status not in WAITING:
+        raise PermanentError(f"job {job.id} is {status}: only a waiting job can be cancelled"
+                             + (" (stop a running one)" if status == "started" else ""))
+    job.cancel()
+    return f"cancelled job {job.id} ({status} in {job.origin}); it will not run"
 
 
 def job_details(job, traceback: bool) -> dict:
