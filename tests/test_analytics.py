@@ -101,8 +101,8 @@ def test_bad_date_ranges(text, error):
         figures.parse_range(text, TODAY)
 
 
-def _scored(user_id, text):
-    submission_id = store.create_submission(user_id, "writing_task_2", text, PROMPT)
+def _scored(user_id, text, task_type="writing_task_2", prompt=PROMPT):
+    submission_id = store.create_submission(user_id, task_type, text, prompt)
     scoring_jobs.score_submission(submission_id)
     return store.get_result(submission_id)
 
@@ -157,7 +157,7 @@ def test_weekly_report_charts_are_pngs_of_email_width(redis_conn):
     from ielts_rq.storage import get_storage
 
     for name, chart_key in report["charts"].items():
-        assert _png_size(get_storage().get(chart_key)) == (640, 320), name
+        assert _png_size(get_storage().get(chart_key)) == (640, 360), name
     platform = analytics_jobs.generate_weekly_report("platform", today=next_week)
     assert platform["active_learners"] == 1
     assert set(platform["charts"]) == {"activity", "bands"}
@@ -192,25 +192,30 @@ def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
     assert set(messages) == {"eli@example.com", "ops@example.com"}
     learner = messages["eli@example.com"]
     html = learner.get_body(("html",))
-    assert 'src="cid:bands"' in html.get_content()
+    assert 'src="cid:bands-writing_task_2"' in html.get_content()
     [image] = [part for part in learner.walk() if part.get_content_type() == "image/png"]
-    assert image["Content-ID"] == "<bands>"
-    assert _png_size(image.get_content()) == (640, 320)
+    assert image["Content-ID"] == "<bands-writing_task_2>"
+    assert _png_size(image.get_content()) == (640, 360)
     admin = messages["ops@example.com"]
     assert "Platform report" in admin["Subject"]
     assert len([p for p in admin.walk() if p.get_content_type() == "image/png"]) == 2
 
 
 def test_report_command_writes_html(redis_conn, tmp_path):
+    from .test_scorer_samples import TASK1_ANSWER, TASK1_PROMPT
+
     _scored("learner-r", GOOD_ESSAY)
+    _scored("learner-r", TASK1_ANSWER, "writing_task_1", TASK1_PROMPT)
     out = tmp_path / "report.html"
     result = cli("report", "user", "learner-r", "--range", "30d", "--out", str(out))
     assert result.returncode == 0, result.stderr
     page = out.read_text()
-    assert page.count("data:image/png;base64,") == 2 and "learner-r" in page
+    assert page.count("data:image/png;base64,") == 3 and "learner-r" in page  # answers per day, one per task
+    assert "<h2>Writing Task 1: bands per criterion</h2>" in page and "<h2>Answers per day</h2>" in page
+    assert "<h2>Writing Task 2: bands per criterion</h2>" in page
     assert "Task Response" in page and "task_response" not in page and '"range"' not in page  # labels, no JSON
     numbers = json.loads(cli("report", "platform", "--json").stdout)
-    assert numbers["scored"] == 1
+    assert numbers["scored"] == 2
     readable = cli("report", "user", "learner-r", "--range", "30d").stdout
     assert "Learner learner-r:" in readable and "average band" in readable and "Task Response" in readable
     assert not readable.lstrip().startswith("{")

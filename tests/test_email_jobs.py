@@ -144,6 +144,11 @@ def test_email_preview_and_outbox(redis_conn, tmp_path):
     preview = cli("email", "preview", "scoring_complete", "--data", '{"name": "<b>Bold</b>"}', "--out", str(out))
     assert preview.returncode == 0, preview.stderr
     assert "&lt;b&gt;Bold&lt;/b&gt;" in out.read_text()
+    for name, charts in (("weekly_report", 1), ("platform_report", 2)):  # the charts show in a browser too
+        cli("email", "preview", name, "--out", str(out))
+        page = out.read_text()
+        assert page.count('src="data:image/png;base64,') == charts and "cid:" not in page, name
+    assert "ADMIN_EMAILS" in page and "Email preferences" not in page  # the admin report's own footer
     enqueue("send_welcome_email", "outbox@example.com", "Olu")
     run_worker("email")
     listed = json.loads(cli("outbox", "list", "--json").stdout)

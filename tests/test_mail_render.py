@@ -25,8 +25,12 @@ def test_every_message_renders_its_sample_without_template_syntax_left(name, set
     assert rendered.subject and "\n" not in rendered.subject
     for output in (rendered.subject, rendered.text, rendered.html):
         assert "{{" not in output and "{%" not in output and "}}" not in output
-    assert f"{APP_URL}/settings/notifications" in rendered.text
-    assert f'href="{APP_URL}/settings/notifications"' in rendered.html
+    if name == "platform_report":  # to administrators: why they get it, and no learner's preferences link
+        assert "ADMIN_EMAILS" in rendered.text and "ADMIN_EMAILS" in rendered.html
+        assert "settings/notifications" not in rendered.text + rendered.html
+    else:
+        assert f"{APP_URL}/settings/notifications" in rendered.text
+        assert f'href="{APP_URL}/settings/notifications"' in rendered.html
     assert "max-width:600px" in rendered.html
 
 
@@ -83,7 +87,7 @@ def test_weekly_report_numbers_and_optional_chart(settings):
               "strongest_criterion": "task_response", "weakest_criterion": "pronunciation"}
 
     plain = mail.render("weekly_report", mail.weekly_report_context(report, "Amira"), settings)
-    with_chart = mail.render("weekly_report", mail.weekly_report_context(report, "Amira", "chart1"), settings)
+    with_chart = mail.render("weekly_report", mail.weekly_report_context(report, "Amira", ("chart1",)), settings)
 
     for output in (plain.text, plain.html):
         for fact in ("16 Nov 2026", "22 Nov 2026", "4", "6.0", "down 0.5 from 6.5 the week before",
@@ -166,7 +170,7 @@ def test_bad_addresses_are_refused(address):
 
 
 def test_build_message_has_headers_and_text_then_html_with_inline_image(settings):
-    rendered = mail.render("weekly_report", {**mail.sample_context("weekly_report"), "chart_cid": "chart1"},
+    rendered = mail.render("weekly_report", {**mail.sample_context("weekly_report"), "chart_cids": ["chart1"]},
                            settings)
 
     message = mail.build_message("learner@example.com", rendered, settings, {"chart1": b"\x89PNG fake"},

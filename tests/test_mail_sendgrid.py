@@ -61,7 +61,7 @@ def settings(tmp_path, sendgrid_server):
 
 
 def send_weekly_report(settings, **options):
-    context = {**mail.sample_context("weekly_report"), "chart_cid": "weekly-chart"}
+    context = {**mail.sample_context("weekly_report"), "chart_cids": ["weekly-chart"]}
     return mail.send_email("amira@example.com", "weekly_report", context,
                            images={"weekly-chart": CHART_PNG}, settings=settings, **options)
 

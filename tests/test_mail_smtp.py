@@ -84,7 +84,7 @@ def test_welcome_and_scoring_messages_arrive_complete(tmp_path, smtp_server):
 def test_inline_chart_content_id_matches_the_html(tmp_path, smtp_server):
     handler, port = smtp_server()
     settings = smtp_settings(tmp_path, port)
-    context = {**mail.sample_context("weekly_report"), "chart_cid": "weekly-chart"}
+    context = {**mail.sample_context("weekly_report"), "chart_cids": ["weekly-chart"]}
 
     mail.send_email("amira@example.com", "weekly_report", context, images={"weekly-chart": CHART_PNG},
                     settings=settings)

@@ -10,7 +10,7 @@ from .. import store
 from ..errors import PermanentError
 from ..policies import ANALYTICS_KEPT_DAYS
 from ..reports import figures
-from ..reports.weekly import platform_charts, platform_report, user_charts, user_report
+from ..reports.weekly import chart_title, platform_charts, platform_report, user_charts, user_report
 from ..scoring.feedback import CRITERION_NAMES, criterion_name
 from .common import UsageProblem, json_option, print_fields, print_json, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
@@ -109,7 +109,7 @@ def _write(path: str, title: str, numbers: dict, images: dict[str, bytes]) -> No
     template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(REPORT_PAGE)
     single, tables = report_sections(numbers)
     html = template.render(title=title, numbers=numbers, single=single, tables=tables,
-                           images={name: base64.b64encode(png).decode() for name, png in images.items()})
+                           images={chart_title(name): base64.b64encode(png).decode() for name, png in images.items()})
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(html)
     click.echo(f"wrote {path}", err=True)
@@ -123,7 +123,7 @@ table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #d
 <table>{% for name, value in single.items() %}
 <tr><th>{{ name }}</th><td>{{ value if value is not none else "none" }}</td></tr>{% endfor %}
 </table>
-{% for name, png in images.items() %}<h2>{{ name | capitalize }}</h2><img alt="{{ name }}" src="data:image/png;base64,{{ png }}">{% endfor %}
+{% for name, png in images.items() %}<h2>{{ name }}</h2><img alt="{{ name }}" src="data:image/png;base64,{{ png }}">{% endfor %}
 {% for name, columns, rows in tables %}<h2>{{ name | capitalize }}</h2><table>
 <tr>{% for column in columns %}<th>{{ column }}</th>{% endfor %}</tr>
 {% for row in rows %}<tr>{% for cell in row %}<td>{{ cell if cell is not none else "-" }}</td>{% endfor %}</tr>{% endfor %}

@@ -170,8 +170,8 @@ def _weekly_report_message(user_id, today=None):
                "strongest_criterion": week["strongest_criterion"], "weakest_criterion": week["weakest_criterion"]}
     if not week["series"]:  # no scored answers: no chart to show
         return user["email"], mail.weekly_report_context(summary, user.get("name"))
-    chart = charts_for(report)["bands"]
-    return user["email"], mail.weekly_report_context(summary, user.get("name"), chart_cid="bands"), {"bands": chart}
+    images = {name: png for name, png in charts_for(report).items() if name.startswith("bands-")}
+    return user["email"], mail.weekly_report_context(summary, user.get("name"), chart_cids=tuple(images)), images
 
 
 def _generic_message(to, subject, text, html=None, user_id=None, essential=False):

@@ -39,8 +39,8 @@ def scoring_complete_context(result: dict, submission_id: str, name: str | None 
         raise PermanentError(f"scoring result cannot be emailed: missing or malformed {exc}") from None
 
 
-def weekly_report_context(report: dict, name: str | None, chart_cid: str | None = None) -> dict:
-    """Context of ``weekly_report``; ``chart_cid`` names an inline chart image, if any."""
+def weekly_report_context(report: dict, name: str | None, chart_cids: tuple[str, ...] = ()) -> dict:
+    """Context of ``weekly_report``; ``chart_cids`` name its inline chart images (one per task type)."""
     try:
         average, previous = report.get("average_band"), report.get("previous_average_band")
         return {
@@ -52,7 +52,7 @@ def weekly_report_context(report: dict, name: str | None, chart_cid: str | None 
             "change": _band_change(average, previous),
             "strongest": _optional_criterion(report.get("strongest_criterion")),
             "weakest": _optional_criterion(report.get("weakest_criterion")),
-            "chart_cid": chart_cid,
+            "chart_cids": list(chart_cids),
         }
     except (KeyError, TypeError, ValueError) as exc:
         raise PermanentError(f"weekly report cannot be emailed: missing or malformed {exc}") from None

@@ -1,6 +1,6 @@
 """Report charts as PNG bytes, drawn with matplotlib's Agg backend.
 
-Sized for email: 6.4 x 3.2 inches at 100 dpi is 640 x 320 pixels, shown at
+Sized for email: 6.4 x 3.6 inches at 100 dpi is 640 x 360 pixels, shown at
 552 px wide in the email layout; every axis says what it counts.
 """
 
@@ -10,7 +10,7 @@ import io
 
 from ..scoring import criterion_name
 
-WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.2, 100
+WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.6, 100
 
 
 def _pyplot():
@@ -41,22 +41,44 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def bands_over_time(series: list[dict]) -> bytes:
-    """A learner's band per criterion (and overall) for each scored answer."""
-    figure, axes = _figure("Your bands per criterion")
-    dates = [point["date"] for point in series]
-    names = sorted({name for point in series for name in point if name not in ("date", "overall")})
+def task_name(task_type: str) -> str:
+    """'writing_task_2' as a learner says it: 'Writing Task 2'."""
+    return task_type.replace("_", " ").title()
+
+
+def bands_over_time(series: list[dict], title: str = "Your bands per criterion") -> bytes:
+    """Band per criterion (and overall) for each scored answer of one task type, oldest first.
+
+    One chart per task type: Task 1 and Task 2 name their first criterion
+    differently, and speaking has criteria of its own. The legend sits under
+    the axes, where it hides no point.
+    """
+    figure, axes = _figure(title)
+    names = sorted({name for point in series for name in point if name not in ("date", "overall", "task_type")})
+    positions = range(len(series))
     for name in names:
-        axes.plot(range(len(series)), [point.get(name) for point in series], marker="o", linewidth=1,
-                  label=criterion_name(name))
-    axes.plot(range(len(series)), [point["overall"] for point in series], color="black", linewidth=2.5,
+        axes.plot(positions, [point.get(name) for point in series], marker="o", linewidth=1, label=criterion_name(name))
+    axes.plot(positions, [point["overall"] for point in series], color="black", linewidth=2.5, marker="o",
               label="Overall")
-    axes.set_xticks(range(len(series)), dates, rotation=30, fontsize=8)
-    axes.set_xlabel("Date of each scored answer")
+    step = max(1, -(-len(series) // MAX_DATE_LABELS))  # every answer labelled, or every n-th one when there are many
+    axes.set_xticks(list(positions)[::step], [_day_label(point["date"]) for point in series][::step], fontsize=8)
+    axes.set_xlim(-0.5, len(series) - 0.5)
+    axes.set_xlabel("Scored answers, oldest first (date scored, UTC)")
     axes.set_ylabel("IELTS band (0-9)")
-    axes.set_ylim(0, 9)
-    axes.legend(fontsize=7, loc="lower right", ncol=2)
+    axes.set_ylim(0, 9.2)
+    axes.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False)
     return _png(figure)
+
+
+MAX_DATE_LABELS = 10
+
+
+def _day_label(day: str) -> str:
+    """'2026-12-01' as '1 Dec'."""
+    from datetime import date
+
+    parsed = date.fromisoformat(day[:10])
+    return f"{parsed.day} {parsed:%b}"
 
 
 def per_day_bars(counts: dict[str, int], title: str, ylabel: str, bar_label: str | None = None,
@@ -68,9 +90,10 @@ def per_day_bars(counts: dict[str, int], title: str, ylabel: str, bar_label: str
     if line is not None:
         axes.plot(range(len(days)), [line.get(day, 0) for day in days], color="#d9822b", marker="o",
                   label=line_label)
-        axes.legend(fontsize=8)
-    axes.set_xticks(range(len(days)), [day[5:] for day in days], rotation=30, fontsize=8)
-    axes.set_xlabel("Day (month-day, UTC)")
+        axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
+    step = max(1, -(-len(days) // MAX_DATE_LABELS))
+    axes.set_xticks(list(range(len(days)))[::step], [_day_label(day) for day in days][::step], fontsize=8)
+    axes.set_xlabel("Day (UTC)")
     axes.set_ylabel(ylabel)
     return _png(figure)
 

@@ -77,7 +77,7 @@ def user_analytics(user_id: str, results: list[dict], submissions: list[dict], s
         "task_types": dict(Counter(s["task_type"] for s in submissions)),
         "days_active": len(active_days),
         "current_streak": streak(active_days, today),
-        "series": [{"date": r["scored_at"][:10], "overall": r["overall_band_score"],
+        "series": [{"date": r["scored_at"][:10], "task_type": r.get("task_type"), "overall": r["overall_band_score"],
                     **{c["criterion"]: c["band_score"] for c in r["criteria_scores"]}} for r in results],
         "submissions_per_day": dict(Counter(s["created_at"][:10] for s in submissions)),
     }

@@ -57,9 +57,22 @@ def user_charts(numbers: dict) -> dict[str, bytes]:
     span = map(date.fromisoformat, (numbers["range"]["start"], numbers["range"]["end"]))
     per_day = {day: numbers["submissions_per_day"].get(day, 0) for day in counters.days(*span)}
     images = {"submissions": charts.per_day_bars(per_day, "Your answers per day", "Answers submitted (count)")}
-    if numbers["series"]:
-        images["bands"] = charts.bands_over_time(numbers["series"])
+    for task_type in sorted({point.get("task_type") or "answers" for point in numbers["series"]}):
+        points = [point for point in numbers["series"] if (point.get("task_type") or "answers") == task_type]
+        images[f"bands-{task_type}"] = charts.bands_over_time(
+            points, f"Your {charts.task_name(task_type)} bands per criterion")
     return images
+
+
+CHART_TITLES = {"submissions": "Answers per day", "activity": "Submissions and active learners per day",
+                "bands": "Overall band distribution"}
+
+
+def chart_title(name: str) -> str:
+    """The heading of a chart of ``charts_for``, as a reader says it."""
+    if name.startswith("bands-"):
+        return f"{charts.task_name(name.removeprefix('bands-'))}: bands per criterion"
+    return CHART_TITLES.get(name, name.replace("_", " ").capitalize())
 
 
 def platform_charts(numbers: dict) -> dict[str, bytes]:
