@@ -144,3 +144,27 @@ def test_statuses_read_as_words_and_email_commands_take_a_file(redis_conn, tmp_p
     assert "enqueued 2 jobs" in cli("enqueue", "welcome-email", "--from-file", str(people)).stdout
     status = cli("status").stdout
     assert "cron scheduler: none running" in status and "no queue locked" not in status
+
+
+def test_every_command_list_shows_whole_sentences():
+    import click
+    from click.testing import CliRunner
+
+    from ielts_rq.cli import main
+
+    groups = [[]] + [[name] for name, command in main.commands.items() if isinstance(command, click.Group)]
+    for path in groups:
+        listing = CliRunner().invoke(main, [*path, "--help"], terminal_width=80).output.split("Commands:\n", 1)[1]
+        for description in _descriptions(listing):
+            assert description.endswith(".") and not description.endswith("..."), (path, description)
+
+
+def _descriptions(listing: str) -> list[str]:
+    """Each command's description in a Commands section, its wrapped lines joined."""
+    entries: list[str] = []
+    for line in listing.splitlines():
+        if line.startswith("  ") and not line[2].isspace():  # a command's name, then its text
+            entries.append(line.split(None, 1)[1] if len(line.split()) > 1 else "")
+        elif line.strip() and entries:
+            entries[-1] += " " + line.strip()
+    return entries

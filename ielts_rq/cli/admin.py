@@ -10,7 +10,7 @@ from ..ops import readiness, registries, search
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
-from .common import UsageProblem, console, fetch_job, json_option, print_fields, print_json, table
+from .common import HelpGroup, UsageProblem, console, fetch_job, json_option, print_fields, print_json, table
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
 
@@ -63,7 +63,7 @@ def _status_view(info: dict):
     return Group(queues, workers, schedulers)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def failed():
     """Triage the failed-job registries."""
 
@@ -135,7 +135,7 @@ def requeue_failed(queue, exception_text, job_ids, requeue_all, dry_run, as_json
     click.echo(f"{verb} {len(chosen)} job(s)")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def job():
     """Look at one job, find jobs, stop or cancel one."""
 

@@ -12,7 +12,7 @@ from ..policies import ANALYTICS_KEPT_DAYS
 from ..reports import figures
 from ..reports.weekly import chart_title, platform_charts, platform_report, user_charts, user_report
 from ..scoring.feedback import CRITERION_NAMES, criterion_name
-from .common import UsageProblem, json_option, print_fields, print_json, table
+from .common import HelpGroup, UsageProblem, json_option, print_fields, print_json, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 range_option = click.option("--range", "date_range", default="7d", show_default=True,
@@ -20,7 +20,7 @@ range_option = click.option("--range", "date_range", default="7d", show_default=
 today_option = click.option("--today", help="Compute as if today were this ISO date.")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def report():
     """Render a learner's or the platform's analytics (numbers and charts) to HTML."""
 

@@ -25,7 +25,19 @@ class WorkFailed(click.ClickException):
     exit_code = 1
 
 
-class IeltsGroup(click.Group):
+class HelpGroup(click.Group):
+    """A group whose command list shows each command's first sentence whole, wrapped, never cut with '...'."""
+
+    def format_commands(self, ctx, formatter):
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(name, command.get_short_help_str(limit=500)) for name, command in commands
+                if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class IeltsGroup(HelpGroup):
     """A group that turns ielts-rq's errors into one-line messages and exit codes."""
 
     def invoke(self, ctx):

@@ -10,7 +10,7 @@ import click
 from .. import mail
 from ..addresses import validate_address
 from ..errors import PermanentError
-from .common import UsageProblem, json_option, print_json, read_jsonl, table
+from .common import HelpGroup, UsageProblem, json_option, print_json, read_jsonl, table
 from .enqueue import enqueue, enqueue_options, run
 
 
@@ -81,7 +81,7 @@ def enqueue_batch_emails(source, **opts):
     run("send_batch_emails", opts, (read_jsonl(source, "messages"),))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def email():
     """Look at the email templates."""
 
@@ -134,7 +134,7 @@ def _sample_charts(name: str) -> dict[str, bytes]:
     return {}
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def outbox():
     """Read the emails the outbox backend has written."""
 

@@ -17,14 +17,14 @@ from ..ops.registries import error_text, last_line
 from ..policies import get_policy
 from ..queueing.enqueue import enqueue as put
 from ..queueing.enqueue import enqueue_many
-from .common import UsageProblem, WorkFailed, json_option, print_json
+from .common import HelpGroup, UsageProblem, WorkFailed, json_option, print_json
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
 MAX_BULK_JOBS = 100_000  # jobs per --from-file: about 100 MB in Redis; more is a mistake or a flood
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def enqueue():
     """Put a job on its queue with its policy; print the job id."""
 

@@ -8,7 +8,7 @@ from ..logs import setup_logging
 from ..queueing.connection import get_connection
 from ..queueing.enqueue import enqueue
 from ..queueing.schedule import CronScheduler, clear, entries, entry_named, last_runs, pause, resume, sync
-from .common import json_option, print_json, table
+from .common import HelpGroup, json_option, print_json, table
 
 
 @click.command()
@@ -24,7 +24,7 @@ def scheduler(interval, burst):
     CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def schedule():
     """Look at and manage the cron table (all times UTC)."""
 

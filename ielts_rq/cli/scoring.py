@@ -10,7 +10,7 @@ from ..policies import RESULTS_KEPT_DAYS
 from ..scoring import ScoringInputError, criterion_name
 from ..scoring import score as score_text
 from ..scoring.rules import TASK_TYPES
-from .common import UsageProblem, json_option, print_json, read_lines, table
+from .common import HelpGroup, UsageProblem, json_option, print_json, read_lines, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
 
 task_option = click.option("--task", "task_type", type=click.Choice(TASK_TYPES), required=True,
@@ -96,7 +96,7 @@ def show_result(response: dict) -> None:
             click.echo(f"  - {suggestion}")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def batch():
     """Follow a batch of jobs."""
 

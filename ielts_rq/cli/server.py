@@ -10,10 +10,10 @@ from ..queueing import embedded
 from ..queueing.connection import redis_url
 from ..queueing.worker import run_pool, run_worker
 from ..settings import get_settings
-from .common import UsageProblem, json_option, print_json
+from .common import HelpGroup, UsageProblem, json_option, print_json
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def redis():
     """Manage the embedded Valkey server (used when REDIS_URL is not set)."""
 
