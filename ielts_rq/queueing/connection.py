@@ -8,7 +8,9 @@ with backoff, so a server restart does not kill workers or the CLI.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import time
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -56,3 +58,16 @@ def _connection_for(url: str, pid: int, patience: str = "worker") -> redis.Redis
         socket_connect_timeout=PATIENCE[patience]["connect_timeout"],
         **options,
     )
+
+
+_full_since: list[float] = []
+
+
+def say_redis_is_full() -> None:
+    """One warning per ten minutes while Redis stays full, not one per attempt, from whichever process waits."""
+    now = time.monotonic()
+    if not _full_since or now - _full_since[-1] > 600:
+        _full_since.append(now)
+        logging.getLogger("ielts_rq.worker").warning(
+            "Redis is full (over its maxmemory) and refuses writes: waiting for memory to be freed; "
+            "no queued job is touched meanwhile")

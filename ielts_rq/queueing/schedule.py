@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import crontab
+import redis
 from rq_scheduler import Scheduler
 
 from ..clock import iso
 from ..errors import PermanentError
 from ..policies import DAY, HOUR, WEEK, get_policy
 from . import keys
+from .connection import say_redis_is_full
 from .due import enqueue_due_jobs
 from .enqueue import describe
 from .queues import JsonJob, get_queue
@@ -212,8 +214,12 @@ class CronScheduler(Scheduler):
         self._lock_token = uuid.uuid4().hex
 
     def acquire_lock(self):
-        self._lock_acquired = bool(self.connection.set(self.scheduler_lock_key, self._lock_token,
-                                                       ex=self._lock_ttl(), nx=True))
+        try:
+            self._lock_acquired = bool(self.connection.set(self.scheduler_lock_key, self._lock_token,
+                                                           ex=self._lock_ttl(), nx=True))
+        except redis.exceptions.OutOfMemoryError:  # Redis full: skip this cycle; due ticks wait, none is lost
+            say_redis_is_full()
+            self._lock_acquired = False
         return self._lock_acquired
 
     def remove_lock(self):
@@ -262,9 +268,12 @@ class CronScheduler(Scheduler):
             pipe.execute()
 
     def heartbeat(self):
-        super().heartbeat()
-        # A key of our own that says a scheduler is alive, so `status` need not scan rq-scheduler's keys.
-        self.connection.set(keys.scheduler_alive(), self.name, ex=self._lock_ttl())
+        try:
+            super().heartbeat()
+            # A key of our own that says a scheduler is alive, so `status` need not scan rq-scheduler's keys.
+            self.connection.set(keys.scheduler_alive(), self.name, ex=self._lock_ttl())
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()  # rq-scheduler would quit: the next cycle tries again
 
     def _lock_ttl(self) -> int:
         return int(self._interval) + 10

@@ -37,7 +37,7 @@ from rq.worker_pool import WorkerPool
 from ..errors import RetryLater, TransientError
 from ..policies import COUNTERS_KEPT_DAYS, DAY, METRICS_BUCKETS, QUEUE_SETTINGS, QUEUES
 from . import keys
-from .connection import get_connection
+from .connection import get_connection, say_redis_is_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
@@ -88,7 +88,7 @@ class _IeltsWorkerMixin:
             super().run_maintenance_tasks()
             enqueue_due_jobs(self.connection, self.queue_names())
         except redis.exceptions.OutOfMemoryError:
-            _say_redis_is_full()  # the cleanups wait for memory like the dequeue below
+            say_redis_is_full()  # the cleanups wait for memory like the dequeue below
 
     def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
         # A Redis over its maxmemory refuses the worker's writes (heartbeat, dequeue); RQ would quit the
@@ -98,7 +98,7 @@ class _IeltsWorkerMixin:
             try:
                 return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
             except redis.exceptions.OutOfMemoryError:
-                _say_redis_is_full()
+                say_redis_is_full()
                 if self._stop_requested:
                     raise StopRequested() from None
                 time.sleep(pause)
@@ -116,7 +116,39 @@ class _IeltsWorkerMixin:
             return
         log.info("job started %s %s queue=%s", job_name(job), job.id, queue.name,
                  extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "outcome": "started"})
-        super().execute_job(job, queue)
+        try:
+            super().execute_job(job, queue)
+        except redis.exceptions.OutOfMemoryError:
+            # A full Redis refused the worker's own bookkeeping around the job (its state, the job's
+            # outcome); RQ would quit. A job whose outcome was not written stays in the started
+            # registry and comes back when its heartbeat lapses, as after a kill: wait for memory.
+            self._wait_for_memory()
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        try:
+            super().heartbeat(timeout, pipeline)
+        except redis.exceptions.OutOfMemoryError:
+            # RQ's loop quits on any error here; a refused heartbeat is only a late one.
+            say_redis_is_full()
+
+    def maintain_heartbeats(self, job, execution):
+        try:
+            super().maintain_heartbeats(job, execution)
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()  # the next beat tries again; a long outage lets the job be taken for abandoned
+
+    def _wait_for_memory(self) -> None:
+        pause = 1.0
+        while True:
+            say_redis_is_full()
+            try:
+                self.set_state(WorkerStatus.IDLE)
+                return
+            except redis.exceptions.OutOfMemoryError:
+                if self._stop_requested:
+                    raise StopRequested() from None
+                time.sleep(pause)
+                pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
 
     def perform_job(self, job, queue, execution) -> bool:
         started = time.monotonic()
@@ -165,18 +197,6 @@ class _IeltsWorkerMixin:
             queue.schedule_job(job, when, pipeline=pipe)
             pipe.execute()
         log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", job_name(job), job.id, wait, queue.name)
-
-
-_full_since: list[float] = []
-
-
-def _say_redis_is_full() -> None:
-    """One warning per ten minutes while Redis stays full, not one per attempt."""
-    now = time.monotonic()
-    if not _full_since or now - _full_since[-1] > 600:
-        _full_since.append(now)
-        log.warning("Redis is full (over its maxmemory) and refuses writes: waiting for memory to be freed; "
-                    "no queued job is touched meanwhile")
 
 
 _DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled",
@@ -341,15 +361,39 @@ def prepare(connection, queue_names) -> None:
     gc.freeze()
 
 
+def _wait_until_writable(connection) -> None:
+    """A worker started while Redis is full waits for memory, as a running one does, instead of quitting."""
+    pause = 1.0
+    while True:
+        try:
+            register_queues(connection)  # a write: refused whole while Redis is over its maxmemory
+            return
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()
+            time.sleep(pause)
+            pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
+
+
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
     """Run one worker in this process until stopped (or the queues empty, with burst)."""
     connection = get_connection()
+    _wait_until_writable(connection)
     prepare(connection, queue_names)
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
     # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
-    worked = worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    while True:
+        try:
+            worked = worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+            break
+        except redis.exceptions.OutOfMemoryError:
+            # Redis filled up between the check above and the worker's registration (the scorer's
+            # preload takes seconds): wait for memory and start again, unless it was told to stop.
+            if worker._stop_requested:
+                raise
+            _wait_until_writable(connection)
+            worker.register_death()
     log.info("worker %s stopped", worker.name)
     return worked
 

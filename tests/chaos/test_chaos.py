@@ -2,8 +2,10 @@
 
 Run for each worker shape: forking workers on the scoring queue alone (RQ moves
 the job atomically) and on two queues (where RQ itself would pop and keep no
-copy), and in-process workers on two queues (no horse: the worker itself dies
-with the job, which its heartbeat thread brings back).
+copy), in-process workers on two queues (no horse: the worker itself dies
+with the job, which its heartbeat thread brings back), and forking workers on
+two queues with Redis full (over its maxmemory) for a few seconds instead of
+restarted: every write refused while jobs run, heartbeats beat and workers die.
 
 Run alone, with the summary table: ``make chaos`` (``pytest tests/chaos -s``).
 """
@@ -36,8 +38,11 @@ LOGS = HOME / "chaos-workers.log"  # the workers' own account, for when an asser
 DEADLINE = 240  # seconds for the whole run
 
 
-SHAPES = {"one queue": (("scoring",), "fork"), "two queues": (("scoring", "email"), "fork"),
-          "simple mode": (("scoring", "email"), "simple")}
+# worker queues, worker mode, and the fault at the middle kill: a restart of Redis, or Redis full for a while
+SHAPES = {"one queue": (("scoring",), "fork", "restart"), "two queues": (("scoring", "email"), "fork", "restart"),
+          "simple mode": (("scoring", "email"), "simple", "restart"),
+          "full Redis": (("scoring", "email"), "fork", "full")}
+FULL_SECONDS = 5  # how long Redis refuses writes (over its maxmemory) in the "full Redis" shape
 
 
 def _start_worker(queues, mode):
@@ -80,13 +85,16 @@ def _busy_worker(connection, workers, rng) -> int:
     return next((i for i in indexes if _running_jobs(connection, workers[i].pid)), indexes[0])
 
 
-def _chaos(connection, workers, queues, mode, log, stop):
-    """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once."""
+def _chaos(connection, workers, queues, mode, fault, log, stop):
+    """Kill a random worker with its horse, or just a horse, every few hundred ms; restart Redis once
+    (or fill it up for a few seconds). A worker that exits on its own is restarted, as a platform would,
+    and logged as a crash."""
     rng = random.Random(20261129)
     kills = 0
     restarted = False
     while kills < KILLS and not stop.is_set():
         time.sleep(rng.uniform(0.2, 0.8))
+        _restart_crashed(workers, queues, mode, log)
         index = _busy_worker(connection, workers, rng)
         worker = workers[index]
         horses = _children(worker.pid)
@@ -106,17 +114,31 @@ def _chaos(connection, workers, queues, mode, log, stop):
             continue  # the horse had just finished its job: pick again
         kills += 1
         if kills == KILLS // 2 and not restarted:
-            embedded.stop(HOME)  # a clean restart: the append-only file keeps every queued job
-            time.sleep(2)
-            embedded.ensure_running(HOME)
+            if fault == "restart":
+                embedded.stop(HOME)  # a clean restart: the append-only file keeps every queued job
+                time.sleep(2)
+                embedded.ensure_running(HOME)
+            else:
+                connection.config_set("maxmemory", "1")  # full: every write that could grow memory is refused
+                time.sleep(FULL_SECONDS)
+                connection.config_set("maxmemory", "0")
             log.append(("redis", time.monotonic(), []))
             restarted = True
+    while not stop.is_set() and any(w.poll() is not None for w in workers):
+        _restart_crashed(workers, queues, mode, log)
+
+
+def _restart_crashed(workers, queues, mode, log) -> None:
+    for index, worker in enumerate(workers):
+        if worker.poll() is not None:
+            workers[index] = _start_worker(queues, mode)
+            log.append(("crash", time.monotonic(), []))
 
 
 @pytest.mark.timeout(420)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
-    queues, mode = SHAPES[shape]
+    queues, mode, fault = SHAPES[shape]
     ids = [store.create_submission(f"chaos-{n % 50}", "writing_task_2",
                                    f"Essay number {n}. Working from home saves time that people used to spend "
                                    f"travelling, and many find they can concentrate better in a quiet room.",
@@ -127,7 +149,7 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     workers = [_start_worker(queues, mode) for _ in range(WORKERS)]
     log, stop = [], threading.Event()
-    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, queues, mode, log, stop), daemon=True)
+    chaos = threading.Thread(target=_chaos, args=(redis_conn, workers, queues, mode, fault, log, stop), daemon=True)
     started = time.monotonic()
     chaos.start()
     try:
@@ -162,9 +184,13 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     recovery = _recovery_seconds(redis_conn, log)
     print(f"\n\nreliability run: {'forking' if mode == 'fork' else 'in-process'} workers on {' and '.join(queues)}")
     print(f"{'jobs':<28}{JOBS + MEANT_TO_FAIL:>8}   ({MEANT_TO_FAIL} meant to fail)")
-    print(f"{'kills (worker+horse / horse)':<28}{len(log) - 1:>8}   "
+    kills = sum(kind in ("worker", "horse") for kind, *_ in log)
+    crashes = sum(kind == "crash" for kind, *_ in log)
+    print(f"{'kills (worker+horse / horse)':<28}{kills:>8}   "
           f"({sum(k == 'worker' for k, *_ in log)} / {sum(k == 'horse' for k, *_ in log)})")
-    print(f"{'redis restarts':<28}{sum(k == 'redis' for k, *_ in log):>8}")
+    print(f"{'redis ' + ('restarts' if fault == 'restart' else f'full for {FULL_SECONDS} s'):<28}"
+          f"{sum(k == 'redis' for k, *_ in log):>8}")
+    print(f"{'workers that crashed':<28}{crashes:>8}   (restarted, as a platform would)")
     print(f"{'finished':<28}{finished:>8}")
     print(f"{'failed':<28}{len(failed_ids):>8}")
     print(f"{'lost':<28}{lost:>8}")
@@ -177,7 +203,10 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
         if result is None:
             print(_whereabouts(redis_conn, job_id, log, offset=time.time() - time.monotonic()))
 
-    assert len(log) == KILLS + 1
+    assert kills == KILLS
+    assert crashes == 0, "a worker died of the fault itself:\n" + "\n".join(
+        line for line in LOGS.read_text(errors="replace").splitlines()[-4000:]
+        if "Error" in line or "quitting" in line or "Traceback" in line)[-3000:]
     assert lost == 0
     assert duplicated == 0
     assert failed_ids == set(doomed)
