@@ -303,5 +303,79 @@ def commands(scale: float) -> list[Row]:
                 "commands", higher_is_better=False, note="a small real job; includes the job's own commands")]
 
 
+# 8. What the dashboard's history costs --------------------------------------------------------
+
+def dashboard_cost(scale: float) -> list[Row]:
+    """What the per-job counters behind the graphs cost a job, against what a job costs, measured in one run;
+    and the most Redis memory the sampled history can take (every bucket and ring full, all queues busy).
+
+    Measured directly rather than as two worker runs compared: on a shared
+    machine two runs of the same worker differ by more than the cost sought.
+    """
+    from ielts_rq.queueing.enqueue import enqueue
+    from ielts_rq.queueing.worker import record_job
+
+    _fresh()
+    job = enqueue("health_check")
+    job.started_at = job.enqueued_at
+    calls = int(5000 * scale)
+    for _ in range(200):
+        record_job(_connection(), job, "finished", "health", 0.01)
+    started = time.perf_counter()
+    for _ in range(calls):
+        record_job(_connection(), job, "finished", "health", 0.01)
+    counting_ms = (time.perf_counter() - started) / calls * 1000
+
+    count = int(5000 * scale)
+    _fresh()
+    queue = Queue("analytics", connection=_connection(), serializer=JSONSerializer)
+    for start in range(0, count, 1000):
+        with _connection().pipeline() as pipe:
+            queue.enqueue_many([queue.prepare_data("bench.jobs.noop", timeout=60, result_ttl=3600)
+                                for _ in range(min(1000, count - start))], pipeline=pipe)
+            pipe.execute()
+    noop_ms = _finish(_worker("ours-simple", "analytics"))["seconds"] / count * 1000
+    essay = _essays(1)[0]
+    _score_text(essay)
+    started = time.perf_counter()
+    for _ in range(20):
+        _score_text(essay)
+    scoring_ms = noop_ms + (time.perf_counter() - started) / 20 * 1000
+    return [Row("per-job counters behind the graphs", counting_ms, None, "ms/job", higher_is_better=False,
+                note=f"{counting_ms / noop_ms:.1%} of a no-op job ({noop_ms:.1f} ms on an in-process worker), "
+                     f"{counting_ms / scoring_ms:.1%} of a built-in scoring job ({scoring_ms:.1f} ms)"),
+            Row("dashboard history in Redis, at its largest", _largest_history_kib(), None, "KiB",
+                higher_is_better=False, note="minute buckets (2 h) + hour buckets (8 days) + depth rings "
+                                             "(1,440 + 168 samples), every queue busy; all expire or are trimmed")]
+
+
+def _largest_history_kib() -> float:
+    """Fill one bucket of each kind and one depth sample as a busy system would, and multiply by what is kept."""
+    from ielts_rq.ops import monitor
+    from ielts_rq.policies import METRICS_BUCKETS, QUEUES
+    from ielts_rq.queueing import keys
+
+    _fresh()
+    connection = _connection()
+    total = 0
+    for resolution, (width, kept) in METRICS_BUCKETS.items():
+        bucket = keys.metrics_bucket(resolution, 1)
+        for queue in QUEUES:
+            for outcome in ("finished", "failed", "waited"):
+                connection.hset(bucket, f"{queue}:{outcome}", 123456)
+            for seconds in ("run_seconds", "wait_seconds"):
+                connection.hset(bucket, f"{queue}:{seconds}", 12345.678901)
+        total += connection.memory_usage(bucket) * (kept // width)
+    from ielts_rq.queueing.depths import REGISTRIES
+
+    sample = {queue: {name: 123456 for name in ("queued", *REGISTRIES)} for queue in QUEUES}
+    monitor.save_depth_sample(connection, sample, {queue: 12345.6 for queue in QUEUES})
+    for key, kept in ((keys.depth_history(), monitor.HISTORY_LENGTH), (keys.depth_history_hourly(),
+                                                                        monitor.HOURLY_LENGTH)):
+        entry = connection.lindex(key, 0)
+        total += (len(entry) + 24) * kept if entry else 0  # 24: a list entry's own overhead, about
+    return total / 1024
+
+
 ROWS = {"enqueue": bulk_enqueue, "overhead": job_overhead, "scoring": scoring, "latency": latency,
-        "memory": memory, "analytics": analytics, "commands": commands}
+        "memory": memory, "analytics": analytics, "commands": commands, "dashboard": dashboard_cost}
