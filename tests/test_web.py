@@ -230,3 +230,29 @@ def test_overview_graphs_show_a_real_run_and_the_samples_expire(client, redis_co
     assert client.get("/overview?span=year", headers=AUTH).status_code == 400
     buckets = redis_conn.keys("ielts:metrics:minute:*") + redis_conn.keys("ielts:metrics:hour:*")
     assert buckets and all(0 < redis_conn.ttl(key) <= 8 * 86400 for key in buckets)  # bounded: every bucket expires
+
+
+PAGES = ["/overview", "/overview?span=week", "/schedule", "/health", "/depth", "/batches", "/workers", "/failures",
+         "/search?q=health_check", "/rq/", "/rq/workers"]
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_every_page_runs_in_headless_chromium_without_a_console_error(redis_conn, tmp_path):
+    # Given a real run to show: jobs finished and failed, a depth sample, a batch
+    for _ in range(3):
+        enqueue("health_check")
+    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
+    enqueue("monitor_queue_depth")
+    run_worker("health")
+    with _running_dashboard() as base:
+        for path in PAGES:
+            # When a browser opens each page, Then it logs no error: no CSP violation, no failed script
+            opened = _chromium("--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000", "--dump-dom",
+                               base + path)
+            console = [line for line in opened.stderr.splitlines() if ":CONSOLE" in line]
+            assert opened.returncode == 0 and not console, (path, console)
+            assert "</html>" in opened.stdout and "Internal Server Error" not in opened.stdout, path
+            if path.startswith("/overview"):
+                assert opened.stdout.count("<svg") == 5 and 'data-series="health"' in opened.stdout
+            if path.startswith("/search"):
+                assert "health_check" in opened.stdout and "job(s) for" in opened.stdout
