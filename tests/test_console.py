@@ -1,5 +1,6 @@
 """The operator's console: find a job, failures grouped and requeued from the page, stop and cancel."""
 
+import contextlib
 import json
 import os
 import signal
@@ -67,27 +68,13 @@ def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, 
 
 @pytest.mark.timeout(120)
 def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_path):
-    running = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(60, str(tmp_path / "x")),
-                                                  description="sleep_then_write", timeout=120)
     waiting = enqueue("health_check", delay=3600)
-    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    try:
-        deadline = time.monotonic() + 30
-        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "started":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+    with _worker_running_a_sleeper(redis_conn, tmp_path, 60) as (running, worker):
         refused = cli("job", "cancel", running.id)
         assert refused.returncode == 2 and "stop a running one" in refused.stderr
         assert cli("job", "stop", running.id).returncode == 0
-        deadline = time.monotonic() + 15
-        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "stopped":
-            assert time.monotonic() < deadline, "the job was not stopped"
-            time.sleep(0.2)
+        _wait_for_status(redis_conn, running.id, "stopped")
         assert worker.poll() is None  # the worker goes on
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
     assert cli("job", "cancel", waiting.id).returncode == 0
     assert JsonJob.fetch(waiting.id, connection=redis_conn).get_status() == "canceled"
     assert redis_conn.zscore("rq:scheduled:health", waiting.id) is None  # nothing left to run it later
@@ -107,24 +94,10 @@ def test_a_job_is_stopped_or_cancelled_from_the_search_page(redis_conn, client, 
     assert "changed meanwhile" in client.get(again.headers["Location"]).get_data(as_text=True)
     assert client.post("/jobs/no-such-job/cancel", headers=same_origin).status_code == 404
 
-    running = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(60, str(tmp_path / "x")),
-                                                  description="sleep_then_write", timeout=120)
-    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    try:
-        deadline = time.monotonic() + 30
-        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "started":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+    with _worker_running_a_sleeper(redis_conn, tmp_path, 60) as (running, _):
         assert f"/jobs/{running.id}/stop" in client.get(f"/search?q={running.id}").get_data(as_text=True)
         assert client.post(f"/jobs/{running.id}/stop", headers=same_origin).status_code == 303
-        deadline = time.monotonic() + 15
-        while JsonJob.fetch(running.id, connection=redis_conn).get_status() != "stopped":
-            assert time.monotonic() < deadline, "the job was not stopped"
-            time.sleep(0.2)
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        _wait_for_status(redis_conn, running.id, "stopped")
 
 
 def test_rq_dashboard_pages_link_back_to_the_overview(client):
@@ -179,15 +152,7 @@ def test_the_workers_page_shows_what_runs_for_how_long_and_the_redis_panel(redis
         enqueue("health_check")
     get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("boom",), description="fails_with")
     run_worker("health")
-    long = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(6, str(tmp_path / "x")),
-                                               description="sleep_then_write", timeout=60)
-    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    try:
-        deadline = time.monotonic() + 30
-        while JsonJob.fetch(long.id, connection=redis_conn).get_status() != "started":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+    with _worker_running_a_sleeper(redis_conn, tmp_path, 6) as (long, _):
         time.sleep(1.5)
         from ielts_rq.ops import inspection
 
@@ -199,6 +164,25 @@ def test_the_workers_page_shows_what_runs_for_how_long_and_the_redis_panel(redis
         page = client.get("/workers").get_data(as_text=True)
         assert long.id in page and "sleep_then_write" in page
         assert "append-only file on" in page and "rq:job" in page
+
+
+@contextlib.contextmanager
+def _worker_running_a_sleeper(redis_conn, tmp_path, seconds: int):
+    """A real worker on the analytics queue, inside a job that sleeps ``seconds``; yields the job and worker."""
+    job = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(seconds, str(tmp_path / "x")),
+                                              description="sleep_then_write", timeout=seconds + 60)
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "analytics"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    try:
+        _wait_for_status(redis_conn, job.id, "started", within=30)
+        yield job, worker
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
+
+
+def _wait_for_status(redis_conn, job_id: str, status: str, within: float = 15) -> None:
+    deadline = time.monotonic() + within
+    while JsonJob.fetch(job_id, connection=redis_conn).get_status() != status:
+        assert time.monotonic() < deadline, f"job {job_id} never became {status}"
+        time.sleep(0.2)
