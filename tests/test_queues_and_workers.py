@@ -116,7 +116,8 @@ def test_failed_delete(redis_conn, tmp_path):
     job = _enqueue_fixture("fails_until_file_exists", str(tmp_path / "nope"))
     run_worker("health")
     assert cli("failed", "delete", "--queue", "health", "--all").stdout.strip() == "deleted 1 failed job(s)"
-    assert cli("job", "show", job.id).returncode == 2
+    gone = cli("job", "show", job.id)
+    assert gone.returncode == 1 and f"job {job.id} not found" in gone.stderr
 
 
 def test_rq_own_cli_reads_our_queues(redis_conn):
