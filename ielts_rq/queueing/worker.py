@@ -13,6 +13,7 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -151,25 +152,14 @@ class _IeltsWorkerMixin:
 
     def perform_job(self, job, queue, execution) -> bool:
         started = time.monotonic()
-        self._ending = (job, queue.name)  # counted by increment_successful_job_count below
         ok = super().perform_job(job, queue, execution)
         if ok:
             seconds = time.monotonic() - started
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
                      extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "duration": round(seconds, 3),
                             "outcome": "finished"})
+            record_job(self.connection, job, "finished", queue.name, seconds)
         return ok
-
-    def increment_successful_job_count(self, pipeline=None):
-        super().increment_successful_job_count(pipeline)
-        # The counts behind the graphs and reports ride in RQ's own success transaction: a job
-        # pays no round trip for them, and they are written exactly when the result is.
-        job, queue = self._ending
-        seconds = (job.ended_at - job.started_at).total_seconds() if job.ended_at and job.started_at else None
-        if pipeline is None:
-            record_job(self.connection, job, "finished", queue, seconds)
-        else:
-            count_job(pipeline, job, "finished", queue, seconds)
 
     def handle_exception(self, job, *exc_info):
         # Runs just before RQ decides on a retry: only transient failures keep
@@ -222,51 +212,47 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def record_job(connection, job, outcome: str, queue: str, seconds: float | None = None) -> None:
-    """Count a job that ended, in one round trip (a failure; a success is counted inside RQ's own
-    success transaction, by ``count_job``)."""
-    count_job(connection, job, outcome, queue, seconds)
-
-
-def count_job(client, job, outcome: str, queue: str, seconds: float | None = None) -> None:
-    """Count a job that ended, on ``client`` (a connection, or a pipeline to ride in): per job name
-    (``/metrics``), per queue and day (the weekly report), and per queue and minute and hour (the
-    dashboard's graphs, capped by expiry).
+    """Count a job that ended, in one script call: per job name (``/metrics``), per queue and day (the
+    weekly report), and per queue and minute and hour (the dashboard's graphs, capped by expiry).
 
     RQ keeps no totals, and its registries keep finished and failed jobs for
-    different times, so a rate computed from them is wrong. One EVAL, not a dozen
-    commands: building and parsing those cost a tiny job a few per cent.
+    different times, so a rate computed from them is wrong. One script, not a
+    pipeline of fourteen commands: the counting costs a job one short round trip.
     """
     now = time.time()
     day = keys.day_counters(datetime.now(timezone.utc).date().isoformat())
     waited = (job.started_at - job.enqueued_at).total_seconds() if job.started_at and job.enqueued_at else None
     buckets = [keys.metrics_bucket(resolution, int(now // width)) for resolution, (width, _) in METRICS_BUCKETS.items()]
-    client.eval(_COUNT, 2 + len(buckets), keys.job_counts(), day, *buckets,
-                job_name(job), outcome, queue, "" if seconds is None else repr(seconds),
-                repr(waited) if waited is not None and waited >= 0 else "", COUNTERS_KEPT_DAYS * DAY,
-                *(kept for _, kept in METRICS_BUCKETS.values()))
+    _record_script(connection)(
+        keys=[keys.job_counts(), day, *buckets],
+        args=[job_name(job), outcome, queue, "" if seconds is None else repr(seconds),
+              repr(waited) if waited is not None and waited >= 0 else "", COUNTERS_KEPT_DAYS * DAY,
+              *(kept for _, kept in METRICS_BUCKETS.values())])
 
 
 # KEYS: job counts, day counters, then one bucket per resolution.
 # ARGV: job name, outcome, queue, run seconds or '', wait seconds or '', the day's TTL, then each bucket's TTL.
-# EVAL, not EVALSHA: inside a transaction a script missing from the cache (after a restart) would fail
-# the job's success. pcall: a count refused (Redis full) must never fail a transaction it rides in.
-_COUNT = """
-return pcall(function()
-    redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 1)
-    if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[1] .. ':seconds', ARGV[4]) end
-    redis.call('HINCRBY', KEYS[2], 'jobs:' .. ARGV[3] .. ':' .. ARGV[2], 1)
-    redis.call('EXPIRE', KEYS[2], ARGV[6])
-    for i = 3, #KEYS do
-        redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':' .. ARGV[2], 1)
-        if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':run_seconds', ARGV[4]) end
-        if ARGV[5] ~= '' then
-            redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':waited', 1)
-            redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':wait_seconds', ARGV[5])
-        end
-        redis.call('EXPIRE', KEYS[i], ARGV[i + 4])
+_RECORD = """
+redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 1)
+if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[1] .. ':seconds', ARGV[4]) end
+redis.call('HINCRBY', KEYS[2], 'jobs:' .. ARGV[3] .. ':' .. ARGV[2], 1)
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+for i = 3, #KEYS do
+    redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':' .. ARGV[2], 1)
+    if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':run_seconds', ARGV[4]) end
+    if ARGV[5] ~= '' then
+        redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':waited', 1)
+        redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':wait_seconds', ARGV[5])
     end
-end) and 1 or 0
+    redis.call('EXPIRE', KEYS[i], ARGV[i + 4])
+end
 """
+
+
+@functools.cache
+def _record_script(connection):
+    # Registered once per connection: redis-py then sends EVALSHA (and loads it again after a restart).
+    return connection.register_script(_RECORD)
 
 
 class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
