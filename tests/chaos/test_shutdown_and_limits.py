@@ -21,9 +21,9 @@ def _worker(*queues, env=None, mode="fork"):
                             text=True)
 
 
-def _sleeper(seconds: float, marker):
+def _sleeper(seconds: float, marker, retry_in: int = 1):
     return get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(seconds, str(marker)),
-                                               retry=Retry(max=2, interval=[1, 1]), timeout=120,
+                                               retry=Retry(max=2, interval=retry_in), timeout=120,
                                                description="sleep_then_write")
 
 
@@ -49,7 +49,8 @@ def test_sigterm_lets_a_short_job_finish(redis_conn, tmp_path):
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("mode", ["fork", "simple"])
 def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, tmp_path, mode):
-    job = _sleeper(60, tmp_path / "never")
+    # Retried a minute later: a shorter wait could see it queued again before the status is read.
+    job = _sleeper(60, tmp_path / "never", retry_in=60)
     worker = _worker("analytics", mode=mode)
     assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     signalled = time.monotonic()
