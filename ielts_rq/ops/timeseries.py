@@ -1,7 +1,7 @@
 """The dashboard's graphs over time, read from what workers and the depth monitor store.
 
 Workers count each ended job per queue into per-minute and per-hour buckets
-(``queueing.worker.record_job``; minutes kept two hours, hours eight days);
+(``queueing.tally``; minutes kept two hours, hours eight days);
 ``monitor_queue_depth`` samples depth and the oldest job's wait every minute
 (a day of samples, and one an hour for a week). A span is read in one
 pipeline; buckets with no jobs read as zero, never as missing.

@@ -13,7 +13,6 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
 import os
@@ -35,13 +34,13 @@ from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
-from ..policies import COUNTERS_KEPT_DAYS, DAY, METRICS_BUCKETS, QUEUE_SETTINGS, QUEUES
-from . import keys
+from ..policies import QUEUE_SETTINGS, QUEUES
 from .connection import get_connection, say_redis_is_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
 from .ratelimit import seconds_until_allowed
+from .tally import JobTally, receive, send
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -82,6 +81,13 @@ class _IeltsWorkerMixin:
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         super().__init__(queues, **kwargs)
+        self.tally = JobTally()
+
+    def work(self, *args, **kwargs):
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            self._write_tally()  # a worker stopped right after a job has not sent its next heartbeat
 
     def run_maintenance_tasks(self):
         try:
@@ -91,6 +97,15 @@ class _IeltsWorkerMixin:
             say_redis_is_full()  # the cleanups wait for memory like the dequeue below
 
     def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
+        if self.tally and timeout is not None:
+            # Counts are waiting: look for a job without blocking, and write them before an idle wait.
+            found = self._dequeue(None)
+            if found:
+                return found
+            self._write_tally()
+        return self._dequeue(timeout, max_idle_time)
+
+    def _dequeue(self, timeout, max_idle_time=None):
         # A Redis over its maxmemory refuses the worker's writes (heartbeat, dequeue); RQ would quit the
         # worker on that. The queued jobs are untouched (the dequeue is one script, refused whole): wait.
         pause = 1.0
@@ -126,10 +141,33 @@ class _IeltsWorkerMixin:
 
     def heartbeat(self, timeout=None, pipeline=None):
         try:
-            super().heartbeat(timeout, pipeline)
+            if pipeline is not None:  # a beat while a job runs (RQ's own pipeline; in simple mode, a thread)
+                super().heartbeat(timeout, pipeline)
+                return
+            # The beat before each dequeue: RQ sends its three commands one by one; here they go in one
+            # transaction, with the job counts when they are due (all or nothing).
+            counting = self.tally.due()
+            with self.connection.pipeline() as pipe:
+                super().heartbeat(timeout, pipe)
+                if counting:
+                    self.tally.write(pipe)
+                pipe.execute()
+            if counting:
+                self.tally.clear()
         except redis.exceptions.OutOfMemoryError:
-            # RQ's loop quits on any error here; a refused heartbeat is only a late one.
+            # RQ's loop quits on any error here; a refused heartbeat is only a late one (the counts wait too).
             say_redis_is_full()
+
+    def _write_tally(self) -> None:
+        if not self.tally:
+            return
+        try:
+            with self.connection.pipeline() as pipe:
+                self.tally.write(pipe)
+                pipe.execute()
+            self.tally.clear()
+        except redis.RedisError as exc:  # kept: the next beat tries again
+            log.warning("job counts not written yet: %s", exc)
 
     def maintain_heartbeats(self, job, execution):
         try:
@@ -158,7 +196,7 @@ class _IeltsWorkerMixin:
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
                      extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "duration": round(seconds, 3),
                             "outcome": "finished"})
-            record_job(self.connection, job, "finished", queue.name, seconds)
+            self.tally.add(job, "finished", queue.name, seconds)
         return ok
 
     def handle_exception(self, job, *exc_info):
@@ -181,7 +219,7 @@ class _IeltsWorkerMixin:
             job.meta["last_error"] = error
             job.save_meta()
         else:
-            record_job(self.connection, job, "failed", job.origin)
+            self.tally.add(job, "failed", job.origin)
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
@@ -209,50 +247,6 @@ def is_transient(exc: BaseException) -> bool:
                             redis.TimeoutError, redis.exceptions.OutOfMemoryError, requests.ConnectionError,
                             requests.Timeout,
                             JobTimeoutException, ShutDownImminentException))
-
-
-def record_job(connection, job, outcome: str, queue: str, seconds: float | None = None) -> None:
-    """Count a job that ended, in one script call: per job name (``/metrics``), per queue and day (the
-    weekly report), and per queue and minute and hour (the dashboard's graphs, capped by expiry).
-
-    RQ keeps no totals, and its registries keep finished and failed jobs for
-    different times, so a rate computed from them is wrong. One script, not a
-    pipeline of fourteen commands: the counting costs a job one short round trip.
-    """
-    now = time.time()
-    day = keys.day_counters(datetime.now(timezone.utc).date().isoformat())
-    waited = (job.started_at - job.enqueued_at).total_seconds() if job.started_at and job.enqueued_at else None
-    buckets = [keys.metrics_bucket(resolution, int(now // width)) for resolution, (width, _) in METRICS_BUCKETS.items()]
-    _record_script(connection)(
-        keys=[keys.job_counts(), day, *buckets],
-        args=[job_name(job), outcome, queue, "" if seconds is None else repr(seconds),
-              repr(waited) if waited is not None and waited >= 0 else "", COUNTERS_KEPT_DAYS * DAY,
-              *(kept for _, kept in METRICS_BUCKETS.values())])
-
-
-# KEYS: job counts, day counters, then one bucket per resolution.
-# ARGV: job name, outcome, queue, run seconds or '', wait seconds or '', the day's TTL, then each bucket's TTL.
-_RECORD = """
-redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 1)
-if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[1] .. ':seconds', ARGV[4]) end
-redis.call('HINCRBY', KEYS[2], 'jobs:' .. ARGV[3] .. ':' .. ARGV[2], 1)
-redis.call('EXPIRE', KEYS[2], ARGV[6])
-for i = 3, #KEYS do
-    redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':' .. ARGV[2], 1)
-    if ARGV[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':run_seconds', ARGV[4]) end
-    if ARGV[5] ~= '' then
-        redis.call('HINCRBY', KEYS[i], ARGV[3] .. ':waited', 1)
-        redis.call('HINCRBYFLOAT', KEYS[i], ARGV[3] .. ':wait_seconds', ARGV[5])
-    end
-    redis.call('EXPIRE', KEYS[i], ARGV[i + 4])
-end
-"""
-
-
-@functools.cache
-def _record_script(connection):
-    # Registered once per connection: redis-py then sends EVALSHA (and loads it again after a restart).
-    return connection.register_script(_RECORD)
 
 
 class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
@@ -283,6 +277,24 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         self.kill_horse(signal.SIGKILL)
         return super().wait_for_horse()
 
+    def fork_work_horse(self, job, queue):
+        # The horse exits right after its job: its counts come back to the worker through a pipe.
+        self._tally_from_horse, self._tally_to_worker = os.pipe()
+        super().fork_work_horse(job, queue)
+        os.close(self._tally_to_worker)
+
+    def monitor_work_horse(self, job, queue, execution):
+        try:
+            super().monitor_work_horse(job, queue, execution)
+        finally:
+            self.tally.merge(receive(self._tally_from_horse))
+
+    def perform_job(self, job, queue, execution) -> bool:  # in the horse
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            send(self.tally, self._tally_to_worker)
+
     def main_work_horse(self, job, queue):
         # In the horse, before the job: a ceiling on its heap, so one oversized input fails its own job
         # with MemoryError rather than taking the machine's memory (and the other workers) with it.
@@ -290,6 +302,7 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         if megabytes:
             limit = megabytes * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        self.tally = JobTally()  # the worker's unwritten counts are its own: the horse sends only its job's
         super().main_work_horse(job, queue)
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
