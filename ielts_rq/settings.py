@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from redis_sentinel_url import parse_sentinel_url
+
 from .addresses import address_problem
 from .errors import ConfigError
 from .policies import POLICIES, QUEUE_SETTINGS
@@ -46,6 +48,7 @@ class Settings:
     redis_url: str | None = None
     redis_ssl_cert_reqs: str = "required"  # rediss:// only: verify the server's certificate
     redis_ssl_ca_certs: str | None = None  # rediss:// only: a CA bundle to verify it with
+    redis_sentinel_password: Secret = Secret("")  # redis+sentinel:// only: the sentinels' own password
     key_prefix: str = "ielts:"
     log_level: str = "INFO"
     log_format: str = "text"  # or json: one JSON object a line, for log aggregators
@@ -95,7 +98,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value that is set, for masking in logs and job views: passwords in URLs too."""
         values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
-                  self.dashboard_password]
+                  self.dashboard_password, self.redis_sentinel_password]
         urls = [self.redis_url, self.api_gateway_url, self.scoring_service_url, self.ocr_service_url,
                 self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url, self.alert_webhook_url,
                 self.app_url]
@@ -127,6 +130,7 @@ def load_settings(env) -> Settings:
         redis_url=redis_url,
         redis_ssl_cert_reqs=read.choice("REDIS_SSL_CERT_REQS", SSL_CERT_REQS, "required"),
         redis_ssl_ca_certs=read.existing_file("REDIS_SSL_CA_CERTS"),
+        redis_sentinel_password=read.secret("REDIS_SENTINEL_PASSWORD"),
         key_prefix=read.text("IELTS_KEY_PREFIX", "ielts:"),
         log_level=read.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
         log_format=read.choice("LOG_FORMAT", ("text", "json"), "text"),
@@ -307,13 +311,16 @@ class _Reader:
         value = self.raw(name)
         if value is None:
             return None
+        if value.startswith("redis+sentinel:"):
+            return _sentinel_url(name, value)
         parts = _split_url(name, value)
         if parts.scheme in ("redis", "rediss") and parts.hostname:
             return value
         if parts.scheme == "unix" and parts.path:
             return value
         advice = "" if name == "REDIS_URL" else "; ielts-rq runs on Redis: set REDIS_URL to your Redis server"
-        raise ConfigError(name, f"{hide_password(value)!r} is not a redis://, rediss:// or unix:// URL{advice}")
+        raise ConfigError(name, f"{hide_password(value)!r} is not a redis://, rediss://, unix:// or "
+                                f"redis+sentinel:// URL{advice}")
 
     def email(self, name: str, default: str) -> str:
         value = self.raw(name) or default
@@ -370,6 +377,18 @@ class _Reader:
                 raise ConfigError(name, f"value for {queue} must be a positive integer, got {number!r}")
             result[queue] = int(number)
         return result
+
+
+def _sentinel_url(name: str, value: str) -> str:
+    """``redis+sentinel://[:password@]host:port[,host:port...]/service[/db]``: the sentinels and the primary's name."""
+    try:
+        parsed = parse_sentinel_url(value)
+    except ValueError as exc:
+        raise ConfigError(name, f"cannot parse Sentinel URL {hide_password(value)!r}: {exc}") from None
+    if not parsed.default_client.service or not all(host for host, _ in parsed.hosts):
+        raise ConfigError(name, f"{hide_password(value)!r} names no sentinel or no service: "
+                                "redis+sentinel://host:26379,host2:26379/mymaster/0")
+    return value
 
 
 def _split_url(name: str, value: str):

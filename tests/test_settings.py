@@ -20,6 +20,8 @@ def test_defaults_need_no_configuration():
 @pytest.mark.parametrize("variable, value, problem", [
     ("REDIS_URL", "http://localhost:6379", "not a redis://"),
     ("REDIS_URL", "redis://host:notaport", "cannot parse URL"),
+    ("REDIS_URL", "redis+sentinel://s1:26379,s2:26379", "names no sentinel or no service"),
+    ("REDIS_URL", "redis+sentinel://s1:26379,s2:port/mymaster", "cannot parse Sentinel URL"),
     ("SERVICE_READ_TIMEOUT", "-3", "positive number"),
     ("SERVICE_CONNECT_TIMEOUT", "soon", "not a number"),
     ("EMAIL_BACKEND", "pigeon", "unknown value 'pigeon'"),
@@ -54,6 +56,14 @@ def test_a_password_in_a_bad_url_is_not_repeated():
     with pytest.raises(ConfigError) as caught:
         load_settings({**BASE, "REDIS_URL": "http://user:hunter2secret@host:1"})
     assert "hunter2secret" not in str(caught.value)
+
+
+def test_a_sentinel_url_is_accepted_and_its_passwords_are_secrets():
+    settings = load_settings({**BASE, "REDIS_URL": "redis+sentinel://:primary-pw@s1:26379,s2:26379/mymaster/2",
+                              "REDIS_SENTINEL_PASSWORD": "sentinel-pw"})
+    assert settings.redis_url.endswith("/mymaster/2")
+    assert {"primary-pw", "sentinel-pw"} <= set(settings.secrets)
+    assert "sentinel-pw" not in repr(settings)
 
 
 def test_secrets_do_not_show_in_repr():

@@ -50,7 +50,8 @@ pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dash
 def create_app() -> Flask:
     """The WSGI app (gunicorn: ``ielts_rq.ops.dashboard:create_app()``)."""
     app = Flask(__name__)
-    app.config.update(RQ_DASHBOARD_REDIS_URL=redis_url(), RQ_DASHBOARD_POLL_INTERVAL=2500)
+    app.config.update(RQ_DASHBOARD_REDIS_URL=redis_url(), RQ_DASHBOARD_POLL_INTERVAL=2500,
+                      RQ_DASHBOARD_REDIS_SENTINEL_PASSWORD=get_settings().redis_sentinel_password.reveal() or None)
     _json_only(rq_dashboard.web)
     rq_dashboard.web.setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)

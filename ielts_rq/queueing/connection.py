@@ -1,8 +1,9 @@
 """The Redis connection every part of ielts-rq shares.
 
-``REDIS_URL`` when it is set; otherwise the embedded Valkey server under
+``REDIS_URL`` when it is set (``redis+sentinel://`` for a primary that
+Sentinel fails over); otherwise the embedded Valkey server under
 ``IELTS_RQ_HOME``, started on first use. Commands retry a lost connection
-with backoff, so a server restart does not kill workers or the CLI.
+with backoff, so a server restart or a failover does not kill workers or the CLI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+from redis.sentinel import Sentinel
+from redis_sentinel_url import parse_sentinel_url
 
 from ..settings import get_settings
 from . import embedded
@@ -46,18 +49,33 @@ def get_connection() -> redis.Redis:
 @functools.cache
 def _connection_for(url: str, pid: int, patience: str = "worker") -> redis.Redis:
     settings = get_settings()
-    options = {} if url.startswith("unix:") else {"socket_keepalive": True}  # TCP only
+    options = dict(retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), PATIENCE[patience]["attempts"]),
+                   retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+                   health_check_interval=30, socket_connect_timeout=PATIENCE[patience]["connect_timeout"])
+    if not url.startswith("unix:"):
+        options["socket_keepalive"] = True  # TCP only
+    if url.startswith("redis+sentinel:"):
+        return _primary_through_sentinels(url, options, settings)
     if url.startswith("rediss:"):
         # Managed Redis (Heroku, ElastiCache) may use a self-signed certificate: REDIS_SSL_CERT_REQS=none.
         options.update(ssl_cert_reqs=settings.redis_ssl_cert_reqs, ssl_ca_certs=settings.redis_ssl_ca_certs)
-    return redis.Redis.from_url(
-        url,
-        retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), PATIENCE[patience]["attempts"]),
-        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
-        health_check_interval=30,
-        socket_connect_timeout=PATIENCE[patience]["connect_timeout"],
-        **options,
-    )
+    return redis.Redis.from_url(url, **options)
+
+
+def _primary_through_sentinels(url: str, options: dict, settings) -> redis.Redis:
+    """A client of whichever server the sentinels name as primary now.
+
+    Each new connection asks the sentinels first, so after a failover the
+    retries above land on the promoted replica: no process needs a restart.
+    A server demoted to replica answers writes with READONLY: retried the same way.
+    """
+    options["retry_on_error"] = [*options["retry_on_error"], redis.exceptions.ReadOnlyError]
+    parsed = parse_sentinel_url(url, client_options=options)
+    sentinels = Sentinel(parsed.hosts, sentinel_kwargs={"password": settings.redis_sentinel_password.reveal() or None,
+                                                        "socket_connect_timeout": options["socket_connect_timeout"],
+                                                        "socket_timeout": options["socket_connect_timeout"]},
+                         **parsed.client_options)
+    return sentinels.master_for(parsed.default_client.service)
 
 
 _full_since: list[float] = []
