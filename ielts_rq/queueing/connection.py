@@ -18,6 +18,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 from redis_sentinel_url import parse_sentinel_url
+from rq.exceptions import StopRequested
 
 from ..settings import get_settings
 from . import embedded
@@ -79,6 +80,24 @@ def _primary_through_sentinels(url: str, options: dict, settings) -> redis.Redis
 
 
 _full_since: list[float] = []
+
+
+FULL_REDIS_MAX_PAUSE = 30  # seconds between looks at a Redis over its maxmemory
+
+
+def wait_while_full(write, stop_requested=lambda: False):
+    """``write()``'s answer, once a Redis over its maxmemory accepts it: tried again after pauses of 1 s
+    doubling to 30 s, with one warning per ten minutes. Raises ``StopRequested`` if told to stop meanwhile."""
+    pause = 1.0
+    while True:
+        try:
+            return write()
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()
+            if stop_requested():
+                raise StopRequested() from None
+            time.sleep(pause)
+            pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
 
 
 def say_redis_is_full() -> None:

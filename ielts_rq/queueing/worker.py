@@ -25,7 +25,7 @@ from multiprocessing.context import ForkProcess
 
 import redis
 import requests
-from rq.exceptions import ShutDownImminentException, StopRequested
+from rq.exceptions import ShutDownImminentException
 from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
 from rq.timeouts import JobTimeoutException
@@ -35,7 +35,7 @@ from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
-from .connection import get_connection, say_redis_is_full
+from .connection import get_connection, say_redis_is_full, wait_while_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
@@ -61,7 +61,6 @@ HEARTBEAT_INTERVAL = 5
 HEARTBEAT_GRACE = 15
 MAINTENANCE_INTERVAL = 5
 WORKER_TTL = 20  # an idle worker silent this long is dead
-FULL_REDIS_MAX_PAUSE = 30  # seconds between looks at a Redis over its maxmemory
 
 
 class _IeltsWorkerMixin:
@@ -108,16 +107,8 @@ class _IeltsWorkerMixin:
     def _dequeue(self, timeout, max_idle_time=None):
         # A Redis over its maxmemory refuses the worker's writes (heartbeat, dequeue); RQ would quit the
         # worker on that. The queued jobs are untouched (the dequeue is one script, refused whole): wait.
-        pause = 1.0
-        while True:
-            try:
-                return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
-            except redis.exceptions.OutOfMemoryError:
-                say_redis_is_full()
-                if self._stop_requested:
-                    raise StopRequested() from None
-                time.sleep(pause)
-                pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
+        dequeue = super().dequeue_job_and_maintain_ttl
+        return wait_while_full(lambda: dequeue(timeout, max_idle_time), lambda: self._stop_requested)
 
     def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
         # Every dequeue moves the job id into an intermediate list (dequeue.py), not only
@@ -166,8 +157,10 @@ class _IeltsWorkerMixin:
                 self.tally.write(pipe)
                 pipe.execute()
             self.tally.clear()
-        except redis.RedisError as exc:  # kept: the next beat tries again
-            log.warning("job counts not written yet: %s", exc)
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()  # the counts are kept: the next beat tries again
+        except redis.RedisError as exc:
+            log.warning("job counts not written yet (kept for the next beat): %s", exc)
 
     def maintain_heartbeats(self, job, execution):
         try:
@@ -176,17 +169,8 @@ class _IeltsWorkerMixin:
             say_redis_is_full()  # the next beat tries again; a long outage lets the job be taken for abandoned
 
     def _wait_for_memory(self) -> None:
-        pause = 1.0
-        while True:
-            say_redis_is_full()
-            try:
-                self.set_state(WorkerStatus.IDLE)
-                return
-            except redis.exceptions.OutOfMemoryError:
-                if self._stop_requested:
-                    raise StopRequested() from None
-                time.sleep(pause)
-                pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
+        say_redis_is_full()
+        wait_while_full(lambda: self.set_state(WorkerStatus.IDLE), lambda: self._stop_requested)
 
     def perform_job(self, job, queue, execution) -> bool:
         started = time.monotonic()
@@ -376,15 +360,7 @@ def prepare(connection, queue_names) -> None:
 
 def _wait_until_writable(connection) -> None:
     """A worker started while Redis is full waits for memory, as a running one does, instead of quitting."""
-    pause = 1.0
-    while True:
-        try:
-            register_queues(connection)  # a write: refused whole while Redis is over its maxmemory
-            return
-        except redis.exceptions.OutOfMemoryError:
-            say_redis_is_full()
-            time.sleep(pause)
-            pause = min(pause * 2, FULL_REDIS_MAX_PAUSE)
+    wait_while_full(lambda: register_queues(connection))  # a write: refused whole while Redis is full
 
 
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
