@@ -102,7 +102,9 @@ def preview(name, data, out, show_text):
         raise UsageProblem(f"--data is not JSON: {exc}") from None
     if not isinstance(overrides, dict):
         raise UsageProblem("--data must be a JSON object")
-    images = _sample_charts(name)
+    from ..reports.samples import sample_charts  # matplotlib: loaded only for a preview
+
+    images = sample_charts(name)
     rendered = mail.render(name, {**mail.sample_context(name), "chart_cids": list(images), **overrides})
     html = rendered.html
     for cid, png in images.items():  # a browser has no message to resolve cid: links in: inline the charts
@@ -113,25 +115,6 @@ def preview(name, data, out, show_text):
         click.echo(f"subject: {rendered.subject}\nwrote {out}")
     else:
         click.echo(rendered.text if show_text else html)
-
-
-def _sample_charts(name: str) -> dict[str, bytes]:
-    """The charts an email of template ``name`` carries, drawn from sample numbers, by content id."""
-    from ..reports import charts
-    from ..reports.weekly import platform_charts
-
-    days = [f"2026-11-{day:02d}" for day in range(16, 23)]
-    if name == "weekly_report":
-        series = [{"date": day, "overall": 5.5 + n / 4, "task_response": 5.5 + n / 4, "coherence_cohesion": 6.0,
-                   "lexical_resource": 5.5 + n / 8, "grammatical_range_accuracy": 5.0 + n / 4}
-                  for n, day in enumerate(days[::2])]
-        return {"bands-writing_task_2": charts.bands_over_time(series, "Your Writing Task 2 bands per criterion")}
-    if name == "platform_report":
-        numbers = {"per_day": {day: {"submissions": {"writing_task_2": 180 + 9 * n}, "active_learners": 95 + 4 * n}
-                               for n, day in enumerate(days)},
-                   "band_distribution": {"5.0": 120, "5.5": 210, "6.0": 340, "6.5": 260, "7.0": 150, "7.5": 60}}
-        return {f"platform-{chart}": png for chart, png in platform_charts(numbers).items()}
-    return {}
 
 
 @click.group(cls=HelpGroup)
