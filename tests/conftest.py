@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,20 @@ def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | 
         capture_output=True, text=True, timeout=timeout, cwd=ROOT, input=input,
         env={**os.environ, **(env or {})},
     )
+
+
+def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1) -> bool:
+    """Whether ``predicate()`` came true within ``timeout`` seconds; errors of the kinds in ``ignoring``
+    (a server not up yet, a failover under way) count as "not yet"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except ignoring:
+            pass
+        time.sleep(step)
+    return False
 
 
 def run_worker(*queues: str, env: dict | None = None, timeout: float = 120, mode: str = "fork"):

@@ -12,13 +12,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import ROOT, venv_command
+from .conftest import ROOT, venv_command, wait_for
 from .smtp_stub import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -134,12 +133,4 @@ def _workers(env, cwd) -> int:
 
 
 def _eventually(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    return False
+    return wait_for(predicate, timeout, ignoring=(requests.RequestException,), step=0.5)

@@ -14,7 +14,7 @@ from ielts_rq.policies import METRICS_BUCKETS
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import ROOT, run_worker
+from .conftest import ROOT, run_worker, wait_for
 
 
 def _counts(redis_conn) -> dict:
@@ -33,15 +33,6 @@ def _enqueue_three_and_a_failure():
     return jobs
 
 
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
-
-
 @pytest.mark.parametrize("mode", ["fork", "simple"])
 def test_a_running_worker_counts_each_job_once_without_stopping(redis_conn, mode):
     # A minute boundary between the jobs and the read would split the minute's counts.
@@ -53,10 +44,10 @@ def test_a_running_worker_counts_each_job_once_without_stopping(redis_conn, mode
         jobs = _enqueue_three_and_a_failure()
         ended = lambda: all(JsonJob.fetch(job.id, connection=redis_conn).get_status()  # noqa: E731
                             in ("finished", "failed") for job in jobs)
-        assert _wait_for(ended, 60)
+        assert wait_for(ended, 60)
         # The counts ride the worker's next heartbeat, sent before it waits for the next job.
         expected = {"by name": (3, 1), "by day": (3, 1), "by minute": (3, 1)}
-        assert _wait_for(lambda: _counts(redis_conn) == expected, 5), _counts(redis_conn)
+        assert wait_for(lambda: _counts(redis_conn) == expected, 5), _counts(redis_conn)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)

