@@ -65,8 +65,9 @@ def _fresh():
 
 
 def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "RATE_LIMITS": "scoring=10000000,email=10000000,"
-                                                                 "file_processing=10000000"}
+    # Our workers run only registered jobs: the benchmark's own (bench.jobs) are registered here.
+    return {**os.environ, "PYTHONPATH": str(ROOT), "EXTRA_JOB_MODULES": "bench.jobs",
+            "RATE_LIMITS": "scoring=10000000,email=10000000,file_processing=10000000"}
 
 
 def _worker(kind: str, *queues: str, burst=True, warm_jobs=0) -> subprocess.Popen:
@@ -77,7 +78,21 @@ def _worker(kind: str, *queues: str, burst=True, warm_jobs=0) -> subprocess.Pope
 
 def _finish(process) -> dict:
     out, _ = process.communicate(timeout=3600)
-    return json.loads(out.strip().splitlines()[-1])
+    result = json.loads(out.strip().splitlines()[-1])
+    # A figure for jobs that failed (a job refused, say) would measure the wrong thing: stop instead.
+    assert not result["failed"], f"{result['failed']} benchmark jobs failed: the figure would be wrong"
+    return result
+
+
+def _enqueue_noops(queue_name: str, count: int) -> None:
+    """``count`` no-op jobs on a fresh server, by RQ's own bulk enqueue (the same for both sides)."""
+    _fresh()
+    queue = Queue(queue_name, connection=_connection(), serializer=JSONSerializer)
+    for start in range(0, count, 1000):
+        with _connection().pipeline() as pipe:
+            queue.enqueue_many([queue.prepare_data("bench.jobs.noop", timeout=60, result_ttl=3600)
+                                for _ in range(min(1000, count - start))], pipeline=pipe)
+            pipe.execute()
 
 
 # 1. Bulk enqueue ----------------------------------------------------------------
@@ -113,13 +128,7 @@ def job_overhead(scale: float) -> list[Row]:
     for mode, plain_kind in (("simple", "plain-simple"), ("fork", "plain-fork")):
         rates = {}
         for kind, queue_name in ((f"ours-{mode}", "analytics"), (plain_kind, "plain")):
-            _fresh()
-            queue = Queue(queue_name, connection=_connection(), serializer=JSONSerializer)
-            for start in range(0, count, 1000):
-                with _connection().pipeline() as pipe:
-                    queue.enqueue_many([queue.prepare_data("bench.jobs.noop", timeout=60, result_ttl=3600)
-                                        for _ in range(min(1000, count - start))], pipeline=pipe)
-                    pipe.execute()
+            _enqueue_noops(queue_name, count)
             rates[kind] = count / _finish(_worker(kind, queue_name))["seconds"]
         rows.append(Row(f"no-op jobs, one {mode} worker", rates[f"ours-{mode}"], rates[plain_kind], "jobs/s",
                         note=f"{count:,} jobs; ours logs a line per job"))
@@ -340,13 +349,7 @@ def dashboard_cost(scale: float) -> list[Row]:
     counting_ms = max(with_counts - without, 0.0) / (rounds * calls) * 1000
 
     count = int(5000 * scale)
-    _fresh()
-    queue = Queue("analytics", connection=_connection(), serializer=JSONSerializer)
-    for start in range(0, count, 1000):
-        with _connection().pipeline() as pipe:
-            queue.enqueue_many([queue.prepare_data("bench.jobs.noop", timeout=60, result_ttl=3600)
-                                for _ in range(min(1000, count - start))], pipeline=pipe)
-            pipe.execute()
+    _enqueue_noops("analytics", count)
     noop_ms = _finish(_worker("ours-simple", "analytics"))["seconds"] / count * 1000
     essay = _essays(1)[0]
     _score_text(essay)
@@ -390,5 +393,49 @@ def _largest_history_kib() -> float:
     return total / 1024
 
 
+# 9. What one Redis primary carries -----------------------------------------------------------
+
+def _redis_cpu_seconds() -> float:
+    info = _connection().info("cpu")
+    return info["used_cpu_sys"] + info["used_cpu_user"]
+
+
+def capacity(scale: float) -> list[Row]:
+    """Jobs a second with 1, 2 and 4 in-process workers on one Valkey, and where the CPU goes: the server's
+    CPU per job says how many jobs a second one server core carries. Then Redis memory per scored essay."""
+    count = int(6000 * scale)
+    rows = []
+    for workers in (1, 2, 4):
+        _enqueue_noops("analytics", count)
+        before = _redis_cpu_seconds()
+        results = [_finish(process) for process in [_worker("ours-simple", "analytics") for _ in range(workers)]]
+        redis_ms = (_redis_cpu_seconds() - before) / count * 1000
+        worker_ms = sum(result["cpu_seconds"] for result in results) / count * 1000
+        rate = count / max(result["seconds"] for result in results)
+        rows.append(Row(f"no-op jobs, {workers} in-process worker{'s' if workers > 1 else ''}, one Valkey", rate,
+                        None, "jobs/s", note=f"CPU per job: Valkey {redis_ms:.2f} ms, workers {worker_ms:.2f} ms; "
+                                             f"one Valkey core carries about {1000 / redis_ms:,.0f} jobs/s"))
+    rows.append(Row("Redis memory per scored essay", _bytes_per_scored_essay(scale) / 1024, None, "KiB",
+                    higher_is_better=False, note="submission, result and its indexes, the RQ job and its result"))
+    return rows
+
+
+def _bytes_per_scored_essay(scale: float) -> float:
+    from ielts_rq import enqueue, store
+    from ielts_rq.scoring.samples import TASK_2_PROMPT
+
+    count = int(1000 * scale)
+    _fresh()
+    ids = [store.create_submission(f"bench-{n % 100}", "writing_task_2", text, TASK_2_PROMPT)
+           for n, text in enumerate(_essays(count))]
+    for sid in ids:
+        enqueue("score_submission", sid)
+    _finish(_worker("ours-simple", "scoring"))
+    assert _connection().zcard("ielts:results:by_time") == count
+    # Summed key by key: the server's used_memory also moves with what an earlier flush frees lazily.
+    return sum(_connection().memory_usage(key, samples=0) or 0 for key in _connection().scan_iter(count=1000)) / count
+
+
 ROWS = {"enqueue": bulk_enqueue, "overhead": job_overhead, "scoring": scoring, "latency": latency,
-        "memory": memory, "analytics": analytics, "commands": commands, "dashboard": dashboard_cost}
+        "memory": memory, "analytics": analytics, "commands": commands, "dashboard": dashboard_cost,
+        "capacity": capacity}
