@@ -17,7 +17,8 @@ EVIL = "import pathlib; pathlib.Path({path!r}).write_text('imported')\ndef run(*
     ("os.system", ["touch {marker}"]),
     ("subprocess.run", [["touch", "{marker}"]]),
     ("builtins.eval", ["open({marker!r}, 'w').write('x')"]),
-    ("shutil.copyfile", ["/etc/hostname", "{marker}"]),  # a function from an installed library
+    ("shutil.copyfile", ["/etc/hostname", "{marker}"]),  # the standard library's
+    ("numpy.savetxt", ["{marker}", [1, 2, 3]]),  # an installed package's
 ])
 def test_a_message_naming_another_function_fails_as_not_registered(redis_conn, tmp_path, function, args):
     marker = tmp_path / "marker"

@@ -168,3 +168,74 @@ def _descriptions(listing: str) -> list[str]:
         elif line.strip() and entries:
             entries[-1] += " " + line.strip()
     return entries
+
+
+def test_upload_refuses_devices_pipes_and_files_too_large(redis_conn, tmp_path):
+    import os
+
+    pipe = tmp_path / "answer.fifo"
+    os.mkfifo(pipe)  # nothing writes to it: reading it would hang
+    huge = tmp_path / "huge.wav"
+    with huge.open("wb") as sparse:
+        sparse.truncate(129 * 1024 * 1024)  # one MiB over the largest input any job reads
+    for path, message in (("/dev/zero", "is not a regular file"), (str(pipe), "is not a regular file"),
+                          (str(huge), "the limit is 128 MB")):
+        result = cli("upload", path, timeout=30)
+        assert result.returncode == 2, (path, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_bulk_file_over_the_limit_or_not_text_queues_nothing(redis_conn, tmp_path):
+    from ielts_rq.cli.enqueue import MAX_BULK_JOBS
+
+    calls = tmp_path / "calls.txt"
+    calls.write_text("[]\n" * (MAX_BULK_JOBS + 1))
+    result = cli("enqueue", "health-check", "--from-file", str(calls))
+    assert result.returncode == 2 and "more than 100,000 jobs" in result.stderr, result.stderr
+    calls.write_bytes(b"learner-1\n\xff\xfe\x00\x89PNG\r\n\x1a\n")
+    for args in (["weekly-report-email", "--from-file"], ["score-batch", "--ids-file"]):
+        result = cli("enqueue", *args, str(calls))
+        assert result.returncode == 2 and "is not UTF-8 text" in result.stderr, result.stderr
+    assert redis_conn.keys("rq:job:*") == []
+
+
+def test_a_stalled_embedded_server_is_one_line_not_a_traceback(tmp_path):
+    import os
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    from ielts_rq.queueing import embedded
+
+    home = Path(tempfile.mkdtemp(prefix="irq-stall-", dir="/tmp"))
+    embedded.ensure_running(home)
+    pid = embedded.server_pid(embedded.paths_for(home))
+    os.kill(pid, signal.SIGSTOP)  # alive, holding its socket, answering nothing
+    try:
+        result = cli("status", env={**os.environ, "IELTS_RQ_HOME": str(home)}, timeout=60)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        embedded.stop(home)
+    assert result.returncode == 1, result.stderr
+    assert "is not answering" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_a_bug_keeps_its_traceback():
+    # Errors of ours become one line; anything else is a bug, and the operator must see where it is.
+    import click
+    from click.testing import CliRunner
+
+    from ielts_rq.cli import main
+
+    @main.command("broken-for-test")
+    def broken():
+        """Fail as a bug would."""
+        raise KeyError("no such field")
+
+    try:
+        result = CliRunner().invoke(main, ["broken-for-test"])
+    finally:
+        main.commands.pop("broken-for-test")
+    assert isinstance(result.exception, KeyError)
+    assert not isinstance(result.exception, click.ClickException)

@@ -11,7 +11,7 @@ from ielts_rq.policies import POLICIES, QUEUES
 from ielts_rq.queueing.connection import redis_url
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import cli, run_worker, venv_command
+from .conftest import cli, run_worker, venv_command, wait_for
 
 
 def test_cli_enqueue_and_worker_finish_a_job(redis_conn):
@@ -168,3 +168,19 @@ def test_ids_with_a_trailing_newline_are_refused():
 
     with pytest.raises(PermanentError, match="invalid user id"):
         store.check_id("u1\n", "user")
+
+
+def test_job_show_and_inspect_stats_read_as_words_not_python(redis_conn):
+    job_id = cli("enqueue", "health-check").stdout.strip()
+    worker = subprocess.Popen([venv_command("ielts-rq"), "worker", "health"], stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: get_queue("health").fetch_job(job_id).get_status() == "finished", timeout=30)
+        shown = cli("job", "show", job_id)
+        stats = cli("inspect", "stats")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    for output in (shown.stdout, stats.stdout):
+        assert "JobStatus" not in output and "datetime.datetime(" not in output and "{'" not in output, output
+    assert shown.returncode == 0 and "finished" in shown.stdout and "healthy" in shown.stdout
+    assert stats.returncode == 0 and "health" in stats.stdout

@@ -9,6 +9,7 @@ import click
 
 from ..errors import ConfigError, NotFound, PermanentError
 from ..queueing.connection import get_connection, redis_url
+from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import JsonJob
 from ..settings import hide_password
 
@@ -51,6 +52,8 @@ class IeltsGroup(HelpGroup):
             raise WorkFailed(str(exc)) from None
         except PermanentError as exc:  # ours: a KeyError from a bug keeps its traceback
             raise UsageProblem(str(exc)) from None
+        except EmbeddedServerError as exc:  # stalled, or would not start: its log says why
+            raise WorkFailed(str(exc)) from None
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())} ({exc}): check that the server "
                              "runs and that REDIS_URL names it, with the right password and TLS") from None
