@@ -116,3 +116,26 @@ def test_an_unreachable_webhook_is_retried_not_lost(redis_conn, monkeypatch, stu
     _use_settings(monkeypatch, ALERT_WEBHOOK_URL=f"{stub.url}/hook")
     with pytest.raises(PermanentError, match="refused the alert .400."):
         health.send_alert_webhook({"message": "x"})
+
+
+def test_a_skipped_schedule_tick_alerts_once_and_a_paused_one_does_not(redis_conn, caplog):
+    import time
+
+    from ielts_rq.queueing import keys, schedule
+
+    schedule.sync(redis_conn)
+    cron = schedule.CronScheduler(connection=redis_conn)
+    entry = schedule.entry_named("weekly-report-emails")  # a skipped Monday is a lost week
+    for _ in range(2):  # the second tick finds the first run still queued: skipped
+        redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
+        cron.enqueue_jobs()
+    assert schedule.last_runs(redis_conn, entry.name, 1)[0]["skipped"] == "the previous run had not finished"
+    redis_conn.sadd(keys.schedule_paused(), "health-check")
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {schedule.entry_named("health-check").job_id: time.time() - 1})
+    cron.enqueue_jobs()
+    with caplog.at_level(logging.WARNING):
+        raised = health.monitor_queue_depth()["alerts"]
+    assert [alert["kind"] for alert in raised] == ["missed tick: weekly-report-emails"]
+    assert "did not run (the previous run had not finished)" in raised[0]["message"]
+    assert "schedule weekly-report-emails: the tick of" in caplog.text
+    assert health.monitor_queue_depth()["alerts"] == []  # the cool-down: one alert, not one a minute

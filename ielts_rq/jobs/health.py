@@ -9,11 +9,15 @@ import requests
 from ..clock import now_iso
 from ..errors import PermanentError, TransientError
 from ..ops import monitor
+from ..policies import POLICIES
 from ..queueing.connection import get_connection, redis_url
 from ..queueing.depths import oldest_waits, queue_counts
 from ..queueing.enqueue import enqueue
+from ..queueing.schedule import CRON_TABLE
 from ..settings import get_settings, hide_password
 
+# Skipped ticks looked for at each sample (one a minute): two samples' worth, so a slow one misses none.
+MISSED_TICK_LOOKBACK = 120
 SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
 
 
@@ -38,7 +42,8 @@ def health_check() -> dict:
 
 
 def monitor_queue_depth() -> dict:
-    """Sample every queue's depth and registries and store it; alert on depth and on waiting time.
+    """Sample every queue's depth and registries and store it; alert on depth, on waiting time and on
+    schedule ticks skipped since the last sample.
 
     An alert is stored, logged at WARNING and sent to ALERT_EMAILS and
     ALERT_WEBHOOK_URL, at most once per queue and kind per ALERT_COOLDOWN.
@@ -47,8 +52,10 @@ def monitor_queue_depth() -> dict:
     connection = get_connection()
     sample, waits = queue_counts(connection), oldest_waits(connection)
     monitor.save_depth_sample(connection, sample, waits)
+    entries = [(entry.name, POLICIES[entry.job].queue) for entry in CRON_TABLE]
     candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds)
-                  + monitor.wait_alerts(waits, settings.queue_wait_thresholds))
+                  + monitor.wait_alerts(waits, settings.queue_wait_thresholds)
+                  + monitor.missed_tick_alerts(connection, entries, since=time.time() - MISSED_TICK_LOOKBACK))
     raised = [record for alert in candidates
               if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
     for alert in raised:

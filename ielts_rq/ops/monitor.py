@@ -8,6 +8,7 @@ import time
 
 from ..clock import now_iso
 from ..queueing import keys
+from ..queueing.schedule import PAUSED
 
 log = logging.getLogger("ielts_rq.monitor")
 
@@ -72,6 +73,20 @@ def wait_alerts(waits: dict[str, float], thresholds: dict[str, int]) -> list[dic
         for name, seconds in waits.items()
         if name in thresholds and seconds > thresholds[name]
     ]
+
+
+def missed_tick_alerts(connection, entries, since: float) -> list[dict]:
+    """An alert for each schedule entry with a tick skipped since ``since`` (a Unix time), unless an
+    operator paused it. ``entries``: (name, queue) pairs. A skipped Monday report is a lost week."""
+    alerts = []
+    for name, queue in entries:
+        for run in (json.loads(raw) for raw in connection.lrange(keys.schedule_runs(name), 0, 9)):
+            if run.get("skipped") and run["skipped"] != PAUSED and run.get("at", 0) >= since:
+                alerts.append({"queue": queue, "kind": f"missed tick: {name}", "value": run["tick"],
+                               "message": f"schedule {name}: the tick of {run['tick']} did not run "
+                                          f"({run['skipped']})"})
+                break  # one alert per entry: the cool-down holds back the rest
+    return alerts
 
 
 def raise_alert(connection, alert: dict, cooldown: int) -> dict | None:

@@ -34,6 +34,7 @@ log = logging.getLogger("ielts_rq.schedule")
 
 ID_PREFIX = "cron-"
 RUNS_KEPT = 50
+PAUSED = "paused by an operator"  # a skipped tick an operator asked for: recorded, not alerted
 
 
 @dataclass(frozen=True)
@@ -251,11 +252,12 @@ class CronScheduler(Scheduler):
         moment = iso(datetime.fromtimestamp(tick, timezone.utc))
         if self.connection.sismember(keys.schedule_paused(), name):
             log.info("schedule %s: paused; the tick of %s is skipped", name, moment)
-            self._record_run(name, {"tick": moment, "skipped": "paused by an operator"})
+            self._record_run(name, {"tick": moment, "skipped": PAUSED, "at": time.time()})
             return
         if job.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
-            self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished"})
+            self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished",
+                                    "at": time.time()})
             return
         get_queue(job.origin, self.connection).enqueue_job(job)
         self._record_run(name, {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name})
