@@ -14,6 +14,7 @@ from ielts_rq.errors import PermanentError
 from ielts_rq.jobs import scoring as scoring_jobs
 from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob, get_queue
+from ielts_rq.settings import load_settings
 
 from .conftest import ROOT, cli, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
@@ -306,3 +307,41 @@ def test_a_claim_counts_only_while_its_job_runs(redis_conn, holder_status, taken
         redis_conn.delete(f"rq:job:{holder.id}")  # its job hash expired or was deleted
     assert store.claim_scoring(sid, f"{holder.id}:claim_first", 600, job_id=holder.id)
     assert store.claim_scoring(sid, "another-job:claim_second", 600, job_id="another-job") is taken_over
+
+
+def test_a_chunk_stopped_by_its_timeout_keeps_what_it_scored_and_its_retry_resumes(redis_conn, monkeypatch):
+    from ielts_rq.policies import POLICIES
+
+    from .misbehaving_service import MisbehavingService
+
+    slow = MisbehavingService("slow_ok", body=json.dumps(_service_answer(6.0)).encode())  # 0.2 s an answer
+    ids = [store.create_submission(f"slow-{n}", "writing_task_2", HALF_ESSAY + f" Slow {n}.", PROMPT)
+           for n in range(30)]
+    # Six seconds of answers against a three-second timeout (the policy's is 600 s against 13 s an answer).
+    job = get_queue("scoring").enqueue_call(POLICIES["score_submissions"].func, args=(ids,), timeout=3)
+    try:
+        run_worker("scoring", env={"SCORING_SERVICE_URL": slow.url})
+    finally:
+        slow.close()
+    assert "JobTimeoutException" in (JsonJob.fetch(job.id, connection=redis_conn).latest_result().exc_string or "")
+    saved = [sid for sid in ids if store.get_result(sid) is not None]
+    assert 0 < len(saved) < 30, len(saved)
+    fast = MisbehavingService("ok", body=json.dumps(_service_answer(6.0)).encode())
+    settings = load_settings({**os.environ, "SCORING_SERVICE_URL": fast.url})
+    monkeypatch.setattr(scoring_jobs, "get_settings", lambda: settings)
+    try:
+        scoring_jobs.score_submissions(ids)
+    finally:
+        fast.close()
+    assert fast.requests == 30 - len(saved)  # the retry scores only what the first attempt had not saved
+    assert all(store.get_result(sid)["overall_band_score"] == 6.0 for sid in ids)
+
+
+@pytest.mark.parametrize("band", [float("nan"), float("inf"), 42, -3, "7"])
+def test_no_result_with_a_band_that_is_not_a_band_is_stored(redis_conn, band):
+    sid = store.create_submission("learner-nan", "writing_task_2", GOOD_ESSAY, PROMPT)
+    answer = _service_answer(6.0)
+    answer["criteria_scores"][1]["band_score"] = band
+    with pytest.raises(PermanentError, match="not stored"):
+        store.save_result(store.get_submission(sid), answer, "service")
+    assert store.get_result(sid) is None and redis_conn.zcard(key("results", "by_time")) == 0

@@ -6,6 +6,8 @@ job again returns that result without scoring twice.
 
 from __future__ import annotations
 
+import time
+
 from rq import get_current_job
 
 from .. import store
@@ -18,6 +20,7 @@ from ..settings import get_settings
 
 MAX_BATCH_SUBMISSIONS = 100_000  # submission ids in one score_batch
 CHUNK = 50  # submissions per job of a batch: one fork and a few reads serve fifty essays
+SAVE_EVERY = 1.0  # seconds: a slow service's answers are saved as they come, a fast scorer's once
 CLAIM_SECONDS = 600  # how long a claim lasts outside a job (the longest scoring job's timeout)
 
 
@@ -43,7 +46,8 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
 
     If some could not be scored for now (the scoring service is down), the job
     raises after the rest, and its retry scores just those: the others already
-    have their one result. Those that failed for good (not found, unscorable)
+    have their one result. Results are saved at least once a second, so a
+    chunk stopped by its timeout keeps what it scored and its retry resumes. Those that failed for good (not found, unscorable)
     are recorded on the batch, so its status names them.
     """
     ids = _id_list(submission_ids, limit=10 * CHUNK)
@@ -53,6 +57,12 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
     holder, claimed = _claim([s["id"] for s in unscored])
     pending = [s for s in unscored if s["id"] in claimed]
     scored, failed, retry_later = [], [], []
+    last_save = time.monotonic()
+
+    def save_scored():
+        stored.update({record["submission_id"]: record for record in store.save_results(scored)})
+        scored.clear()
+
     for busy in (s for s in unscored if s not in pending):  # another job is scoring it right now
         retry_later.append(busy["id"])
         failed.append({"submission_id": busy["id"], "error": "being scored by another job", "will_retry": True})
@@ -64,8 +74,11 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
             failed.append({"submission_id": submission["id"], "error": str(exc), "will_retry": True})
         except PermanentError as exc:
             failed.append({"submission_id": submission["id"], "error": str(exc)})
+        if scored and time.monotonic() - last_save > SAVE_EVERY:
+            save_scored()
+            last_save = time.monotonic()
     try:
-        stored.update({record["submission_id"]: record for record in store.save_results(scored)})
+        save_scored()
     finally:
         store.release_scoring(list(claimed), holder)
     failed += [{"submission_id": sid, "error": f"submission {sid} not found"} for sid in ids if submissions[sid] is None]

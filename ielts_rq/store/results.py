@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 
 from ..clock import iso
+from ..errors import PermanentError
 from ..policies import DAY
 from ..queueing import keys
 from ..queueing.connection import get_connection
@@ -48,9 +49,24 @@ def save_results(scored: list[tuple[dict, dict, str]]) -> list[dict]:
     return saved
 
 
+def _checked_json(record: dict) -> str:
+    """The record as strict JSON, if every band in it is a band: a last guard, whoever scored it."""
+    bands = [("overall band", record.get("overall_band_score"))] + [
+        (f"{c.get('criterion')} band", c.get("band_score")) for c in record.get("criteria_scores") or []]
+    for what, band in bands:
+        if not isinstance(band, (int, float)) or isinstance(band, bool) or not 0 <= band <= 9:
+            raise PermanentError(f"result for submission {record['submission_id']} not stored: {what} {band!r} "
+                                 "is not a band from 0 to 9")
+    try:
+        return json.dumps(record, allow_nan=False)  # NaN and Infinity are not JSON: no reader could parse them
+    except ValueError:
+        raise PermanentError(f"result for submission {record['submission_id']} not stored: it holds NaN or "
+                             "Infinity") from None
+
+
 def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> None:
     sid, day = submission["id"], record["scored_at"][:10]
-    pipe.set(keys.result(sid), json.dumps(record))
+    pipe.set(keys.result(sid), _checked_json(record))
     pipe.set(keys.result_by_content(content_fingerprint(submission)), sid)
     pipe.zadd(keys.results_by_time(), {sid: stored_at})
     pipe.zadd(keys.results_by_day(day), {sid: stored_at})
