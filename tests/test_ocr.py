@@ -161,6 +161,18 @@ def test_pdf_over_page_limit(settings, monkeypatch):
         ocr.extract_text(data, settings=settings)
 
 
+@pytest.mark.parametrize("file_timeout", [0.3, 1.5])
+def test_a_file_whose_pages_outlast_the_job_fails_fast_naming_why(settings, monkeypatch, file_timeout):
+    # Twenty pages of a few seconds each would outlast the job's 600 s: the file has a deadline of its own,
+    # shorter than the job's, so the job fails saying so instead of timing out (and being retried).
+    monkeypatch.setattr(tesseract, "FILE_TIMEOUT", file_timeout)
+    data = mf.pdf_bytes([mf.text_page(mf.ESSAY)] * 4)
+    started = time.monotonic()
+    with pytest.raises(PermanentError, match=f"OCR of this file took longer than {file_timeout} s"):
+        ocr.extract_text(data, settings=settings)
+    assert time.monotonic() - started < file_timeout + 20  # stopped near its deadline, not after four pages
+
+
 def test_corrupt_pdf(settings):
     with pytest.raises(PermanentError, match="corrupt or password-protected PDF"):
         ocr.extract_text(b"%PDF-1.7\n" + mf.random_bytes(2000), settings=settings)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import time
 import warnings
 
 from .. import media
@@ -38,6 +39,7 @@ UPSCALE_BELOW_WIDTH = 1000       # px: smaller images are enlarged 2x
 MAX_DESKEW = 15.0                # degrees of skew searched for and corrected
 MIN_DESKEW = 0.5                 # smaller skews are left alone
 PAGE_TIMEOUT = 180               # seconds Tesseract may spend on one page
+FILE_TIMEOUT = 480               # seconds for all the pages of a file: under the OCR job's 600 s timeout
 LANGUAGES = {"en": "eng", "eng": "eng"}
 
 
@@ -46,11 +48,17 @@ def extract_local(data: bytes, language: str = "en", kind: str | None = None) ->
     kind = kind or media.require_kind(data, media.IMAGE_KINDS, max_bytes=MAX_BYTES)
     lang = tesseract_language(language)
     pages = pdf_pages(data) if kind == "pdf" else image_pages(data)
-    results = [read_page(page, lang) for page in pages]
+    deadline = time.monotonic() + FILE_TIMEOUT
+    results = []
+    for number, page in enumerate(pages, start=1):
+        if time.monotonic() >= deadline:
+            raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s: {number - 1} of "
+                                 f"{len(pages)} pages read; send fewer or smaller pages")
+        results.append(read_page(page, lang, deadline))
     return summarise(results, engine="tesseract")
 
 
-def read_page(image, lang: str) -> dict:
+def read_page(image, lang: str, deadline: float | None = None) -> dict:
     """Recognise one page; a poor result is retried once turned upright by Tesseract's OSD.
 
     A page photographed sideways or upside down reads as gibberish with a mean
@@ -58,13 +66,13 @@ def read_page(image, lang: str) -> dict:
     recognition pass, so it runs only then.
     """
     prepared = prepare(image)
-    result = recognise(prepared, lang)
-    if mean_confidence(result) >= LOW_CONFIDENCE:
+    result = recognise(prepared, lang, deadline)
+    if mean_confidence(result) >= LOW_CONFIDENCE or _seconds_left(deadline) < 1:
         return result
-    turned = upright(prepared)
+    turned = upright(prepared, deadline)
     if turned is None:
         return result
-    second = recognise(turned, lang)
+    second = recognise(turned, lang, deadline)
     return second if mean_confidence(second) > mean_confidence(result) else result
 
 
@@ -73,13 +81,19 @@ def mean_confidence(page: dict) -> float:
     return sum(confidences) / len(confidences) if confidences else 0.0
 
 
-def upright(image):
+def _seconds_left(deadline: float | None) -> float:
+    """What a Tesseract run may take: a page's limit, or less when the file's time is nearly out."""
+    return PAGE_TIMEOUT if deadline is None else max(0.0, min(PAGE_TIMEOUT, deadline - time.monotonic()))
+
+
+def upright(image, deadline: float | None = None):
     """The page turned the way Tesseract's orientation detection says, or None."""
     import pytesseract
 
     try:
         with single_threaded():
-            osd = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT)
+            osd = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT,
+                                           timeout=max(_seconds_left(deadline), 0.1))
     except (pytesseract.TesseractError, RuntimeError):  # too few characters, or too slow
         return None
     rotate = int(osd.get("rotate", 0)) % 360
@@ -268,20 +282,25 @@ def skew_angle(image) -> float:
     return round(float(best), 1)
 
 
-def recognise(image, lang: str) -> dict:
+def recognise(image, lang: str, deadline: float | None = None) -> dict:
     """Run Tesseract on one page: its words, lines and per-word confidences."""
     import pytesseract
 
+    timeout = _seconds_left(deadline)
+    if timeout <= 0:
+        raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s; send fewer or smaller pages")
     try:
         with single_threaded():
             data = pytesseract.image_to_data(image, lang=lang, config="--psm 3",
-                                             output_type=pytesseract.Output.DICT,
-                                             timeout=PAGE_TIMEOUT)
+                                             output_type=pytesseract.Output.DICT, timeout=timeout)
     except pytesseract.TesseractNotFoundError:
         raise TransientError("OCR engine unavailable: tesseract is not installed on this worker") from None
     except pytesseract.TesseractError as exc:  # caught before RuntimeError, which it is a kind of
         raise TransientError(tesseract_failure(exc.status, exc.message)) from None
     except RuntimeError as exc:  # pytesseract's own timeout: the page is too hard, a retry would be too
+        if timeout < PAGE_TIMEOUT:
+            raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s; send fewer or smaller "
+                                 "pages") from None
         raise PermanentError(f"OCR took longer than {PAGE_TIMEOUT} s on one page: {exc}") from None
     return page_words(data)
 
