@@ -28,6 +28,7 @@ SSL_CERT_REQS = ("required", "optional", "none")
 # Where teams keep a Redis URL: ours first, then Heroku's add-ons and the Celery settings of the platform's
 # old job system. Any of them set means Redis is configured: never fall back to a private embedded server.
 SHORTEST_SERVICE_JOB_TIMEOUT = min(POLICIES[name].timeout for name in ("score_submission", "generate_feedback"))
+QUEUE_REDIS_URL_PREFIX = "REDIS_URL_"  # REDIS_URL_SCORING: the scoring queue on a server of its own
 REDIS_URL_NAMES = ("REDIS_URL", "REDIS_TLS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "BROKER_URL",
                    "RQ_REDIS_URL", "REDISCLOUD_URL", "REDISTOGO_URL", "OPENREDIS_URL", "REDISGREEN_URL")
 
@@ -84,6 +85,8 @@ class Settings:
     alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
     rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute; a queue not named has no limit
     memory_limits: dict[str, int] = field(default_factory=dict)  # megabytes per forked work horse
+    # Queues that live on a Redis server of their own (REDIS_URL_<QUEUE>); the rest, and every record, on REDIS_URL.
+    queue_redis_urls: dict[str, str] = field(default_factory=dict)
     dashboard_username: str | None = None
     dashboard_password: Secret = Secret("")
     # Host names the dashboard answers to besides 127.0.0.1, localhost and ::1 (its Host-header check).
@@ -99,7 +102,7 @@ class Settings:
         """Every secret value that is set, for masking in logs and job views: passwords in URLs too."""
         values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
                   self.dashboard_password, self.redis_sentinel_password]
-        urls = [self.redis_url, self.api_gateway_url, self.scoring_service_url, self.ocr_service_url,
+        urls = [self.redis_url, *self.queue_redis_urls.values(), self.api_gateway_url, self.scoring_service_url, self.ocr_service_url,
                 self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url, self.alert_webhook_url,
                 self.app_url]
         return [v.reveal() for v in values if v] + [p for p in map(url_password, urls) if p]
@@ -169,6 +172,7 @@ def load_settings(env) -> Settings:
         rate_limits={**{q: s.rate_limit for q, s in QUEUE_SETTINGS.items() if s.rate_limit},
                      **read.per_queue("RATE_LIMITS")},
         memory_limits={**{q: s.memory_limit for q, s in QUEUE_SETTINGS.items()}, **read.per_queue("MEMORY_LIMITS")},
+        queue_redis_urls=_queue_redis_urls(read, redis_url),
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
         dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
@@ -191,6 +195,22 @@ def _redis_url(read) -> tuple[str | None, tuple[str, ...]]:
         return url, (f"using {name} as the Redis URL ({hide_password(url)}); set REDIS_URL instead: "
                      f"{name} is read only to ease the move from the old job system",)
     return None, ()
+
+
+def _queue_redis_urls(read, redis_url: str | None) -> dict[str, str]:
+    """``REDIS_URL_SCORING=redis://...``: the queues that live on another server than REDIS_URL's."""
+    urls = {}
+    for name in sorted(read.env):
+        if not name.startswith(QUEUE_REDIS_URL_PREFIX) or read.raw(name) is None:
+            continue
+        queue = name[len(QUEUE_REDIS_URL_PREFIX):].lower()
+        if queue not in QUEUE_SETTINGS:
+            raise ConfigError(name, f"there is no queue {queue!r}: the queues are {', '.join(QUEUE_SETTINGS)} "
+                                    f"({QUEUE_REDIS_URL_PREFIX}SCORING, {QUEUE_REDIS_URL_PREFIX}FILE_PROCESSING, ...)")
+        url = read.redis_url(name)
+        if url != redis_url:  # the same server as REDIS_URL: nothing moves
+            urls[queue] = url
+    return urls
 
 
 def _email_backend(read) -> tuple[str, tuple[str, ...]]:

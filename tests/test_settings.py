@@ -87,3 +87,15 @@ def test_cli_rejects_negative_timeout_before_any_work():
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "SERVICE_READ_TIMEOUT" in result.stderr
+
+
+def test_a_queue_on_its_own_server_is_read_checked_and_its_password_masked():
+    settings = load_settings({**BASE, "REDIS_URL": "redis://records:6379/0",
+                              "REDIS_URL_SCORING": "rediss://:scoring-secret@scoring:6380/0",
+                              "REDIS_URL_EMAIL": "redis://records:6379/0"})  # REDIS_URL's server: not moved
+    assert settings.queue_redis_urls == {"scoring": "rediss://:scoring-secret@scoring:6380/0"}
+    assert "scoring-secret" in settings.secrets
+    with pytest.raises(ConfigError, match="there is no queue 'scorng'"):
+        load_settings({**BASE, "REDIS_URL_SCORNG": "redis://scoring:6379/0"})
+    with pytest.raises(ConfigError, match="REDIS_URL_HEALTH"):
+        load_settings({**BASE, "REDIS_URL_HEALTH": "scoring:6379"})

@@ -10,7 +10,7 @@ import click
 from ..errors import ConfigError, NotFound, PermanentError
 from ..queueing.connection import get_connection, redis_url
 from ..queueing.embedded import EmbeddedServerError
-from ..queueing.queues import JsonJob
+from ..queueing.queues import locate_jobs
 from ..settings import hide_password
 
 
@@ -142,10 +142,7 @@ def read_jsonl(source, what: str) -> list:
 
 def fetch_job(job_id: str):
     """The job with this id, or a one-line 'not found' error."""
-    from rq.exceptions import NoSuchJobError
-
-
-    try:
-        return JsonJob.fetch(job_id, connection=get_connection())
-    except NoSuchJobError:
-        raise NotFound(f"job {job_id} not found") from None
+    job = locate_jobs([job_id], get_connection())[0]
+    if job is None:
+        raise NotFound(f"job {job_id} not found")
+    return job

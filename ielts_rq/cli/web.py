@@ -11,7 +11,9 @@ import time
 import click
 
 from .. import store
+from ..policies import QUEUES
 from ..queueing import embedded
+from ..queueing.connection import queue_servers, queues_by_server
 from ..queueing.enqueue import enqueue
 from ..scoring.samples import SAMPLE_ANSWERS
 from ..settings import get_settings
@@ -69,8 +71,9 @@ def up(port, processes, demo):
         embedded.ensure_running(settings.home)
         _up_marker(settings.home).touch()
     me = [sys.executable, "-m", "ielts_rq.cli"]
+    workers = [["worker", *queues, "--processes", str(processes)] for queues in queues_by_server(QUEUES)]
     children = [subprocess.Popen(me + args, start_new_session=True) for args in (
-        ["worker", "--processes", str(processes)], ["scheduler"], ["dashboard", "--port", str(port)])]
+        *workers, ["scheduler"], ["dashboard", "--port", str(port)])]
     try:
         # Ctrl-C from here on stops the children, whatever this process is doing.
         signal.signal(signal.SIGINT, _interrupt)
@@ -118,8 +121,6 @@ def _live_workers() -> int:
     from rq.serializers import JSONSerializer
     from rq.worker import Worker
 
-    from ..queueing.connection import get_connection
-
     def alive(worker) -> bool:
         if worker.hostname != socket.gethostname():
             return True
@@ -131,7 +132,7 @@ def _live_workers() -> int:
             return True
         return True
 
-    return sum(alive(w) for w in Worker.all(connection=get_connection(), serializer=JSONSerializer))
+    return sum(alive(w) for server in queue_servers() for w in Worker.all(connection=server, serializer=JSONSerializer))
 
 
 def _demo() -> None:

@@ -31,7 +31,7 @@ from ..queueing import schedule
 from ..queueing.connection import get_connection, redis_url
 from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
-from ..queueing.queues import JsonJob
+from ..queueing.queues import JsonJob, locate_jobs
 from ..settings import get_settings
 from . import inspection, monitor, search, svgchart, timeseries
 from .metrics import exposition
@@ -50,7 +50,9 @@ pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dash
 def create_app() -> Flask:
     """The WSGI app (gunicorn: ``ielts_rq.ops.dashboard:create_app()``)."""
     app = Flask(__name__)
-    app.config.update(RQ_DASHBOARD_REDIS_URL=redis_url(), RQ_DASHBOARD_POLL_INTERVAL=2500,
+    # One rq-dashboard instance per server that holds queues (its instance menu switches between them).
+    servers = list(dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()]))
+    app.config.update(RQ_DASHBOARD_REDIS_URL=servers, RQ_DASHBOARD_POLL_INTERVAL=2500,
                       RQ_DASHBOARD_REDIS_SENTINEL_PASSWORD=get_settings().redis_sentinel_password.reveal() or None)
     _json_only(rq_dashboard.web)
     rq_dashboard.web.setup_rq_connection(app)
@@ -316,7 +318,7 @@ def job_action(job_id, action):
     if action not in JOB_ACTIONS:
         abort(404)
     connection = get_connection()
-    job = JsonJob.fetch_many([job_id], connection=connection)[0]
+    job = locate_jobs([job_id], connection)[0]
     if job is None:
         abort(404)
     try:

@@ -13,12 +13,10 @@ import statistics
 from collections import Counter
 from datetime import datetime, timezone
 
-from rq.serializers import JSONSerializer
-from rq.worker import Worker
 
 from ..policies import QUEUES
 from ..queueing import keys
-from ..queueing.queues import JsonJob, get_queue, job_name
+from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
 
 DURATION_SAMPLE = 200  # newest finished jobs per queue read for p50/p95
 KEY_SAMPLE = 5000  # key names sampled for the per-prefix counts
@@ -27,9 +25,9 @@ KEY_SAMPLE = 5000  # key names sampled for the per-prefix counts
 def workers(connection) -> list[dict]:
     """Each worker: queues, state, current job and for how long, jobs done and failed, memory if local."""
     rows, now = [], datetime.now(timezone.utc)
-    for worker in Worker.all(connection=connection, serializer=JSONSerializer):
+    for worker in all_workers(connection):
         current = worker.get_current_job_id()
-        job = JsonJob.fetch_many([current], connection=connection)[0] if current else None
+        job = JsonJob.fetch_many([current], connection=worker.connection)[0] if current else None
         started = job.started_at.replace(tzinfo=timezone.utc) if job is not None and job.started_at else None
         rows.append({
             "name": worker.name, "queues": worker.queue_names(), "state": worker.get_state(),
@@ -88,8 +86,9 @@ def redis_panel(connection) -> dict:
 def _recent_durations(connection) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for queue in QUEUES:
-        ids = get_queue(queue, connection).finished_job_registry.get_job_ids(0, DURATION_SAMPLE - 1, desc=True)
-        for job in JsonJob.fetch_many(ids, connection=connection):
+        registry = get_queue(queue, connection).finished_job_registry
+        for job in JsonJob.fetch_many(registry.get_job_ids(0, DURATION_SAMPLE - 1, desc=True),
+                                      connection=registry.connection):
             if job is not None and job.started_at and job.ended_at:
                 found.setdefault(job_name(job), []).append((job.ended_at - job.started_at).total_seconds())
     return found

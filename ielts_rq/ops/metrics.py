@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
-from rq.serializers import JSONSerializer
-from rq.worker import Worker
 
 from ..queueing import keys
 from ..queueing.depths import queue_counts
+from ..queueing.queues import all_workers
 
 JOB_COUNTS = ("finished", "failed")
 
@@ -38,7 +37,7 @@ class _Collector:
 
         workers = GaugeMetricFamily("ielts_rq_workers", "Workers by state", labels=["state"])
         states: dict[str, int] = {}
-        for worker in Worker.all(connection=self.connection, serializer=JSONSerializer):
+        for worker in all_workers(self.connection):
             states[worker.get_state()] = states.get(worker.get_state(), 0) + 1
         for state in ("idle", "busy", "suspended", "started"):
             workers.add_metric([state], states.get(state, 0))

@@ -7,9 +7,11 @@ contacted (a release must not send mail); their settings were checked at start.
 
 from __future__ import annotations
 
+import functools
+
 import redis
 
-from ..queueing.connection import get_connection, redis_url
+from ..queueing.connection import get_connection, queue_connection, redis_url
 from ..settings import get_settings, hide_password
 
 EVICTING = ("allkeys-", "volatile-")  # policies under which Redis may drop queued jobs to free memory
@@ -17,8 +19,10 @@ EVICTING = ("allkeys-", "volatile-")  # policies under which Redis may drop queu
 
 def probes() -> list[dict]:
     """One verdict per part: ``ok``, ``warn`` or ``fail``, with what was found."""
+    split_off = [(f"redis ({queue} queue)", functools.partial(_redis, queue))
+                 for queue in get_settings().queue_redis_urls]
     return [_probe(name, check) for name, check in
-            (("redis", _redis), ("storage", _storage), ("email", _email), ("scoring", _scoring),
+            (("redis", _redis), *split_off, ("storage", _storage), ("email", _email), ("scoring", _scoring),
              ("ocr", _ocr), ("speech", _speech))]
 
 
@@ -30,12 +34,14 @@ def _probe(part: str, check) -> dict:
     return {"part": part, "verdict": verdict, "backend": backend, "detail": hide_password(detail)}
 
 
-def _redis():
-    where = hide_password(redis_url())
+def _redis(queue: str | None = None):
+    """REDIS_URL's server, or the one ``queue`` lives on (REDIS_URL_<QUEUE>)."""
+    variable = f"REDIS_URL_{queue.upper()}" if queue else "REDIS_URL"
+    where = hide_password(get_settings().queue_redis_urls[queue] if queue else redis_url())
     try:
-        info = get_connection().info()
+        info = (queue_connection(queue) if queue else get_connection()).info()
     except redis.RedisError as exc:
-        return "fail", where, f"unreachable ({exc}): check REDIS_URL, its password and TLS settings"
+        return "fail", where, f"unreachable ({exc}): check {variable}, its password and TLS settings"
     version = info.get("valkey_version") or info.get("redis_version")
     policy = info.get("maxmemory_policy", "noeviction")
     if policy.startswith(EVICTING):

@@ -13,14 +13,13 @@ from rq.exceptions import DeserializationError, InvalidJobOperation
 from rq.registry import FailedJobRegistry
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
-from rq.worker import Worker
 
 from ..clock import iso
 from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
-from ..queueing.queues import JsonJob, get_queue, job_name
+from ..queueing.queues import JsonJob, all_workers, get_queue, job_name, locate_jobs
 from ..queueing.schedule import scheduler_alive
 from ..settings import hide_password, redact
 
@@ -32,7 +31,7 @@ def system_status(connection) -> dict:
     return {
         "redis": hide_password(redis_url()),
         "queues": queue_counts(connection),
-        "workers": [worker_summary(w) for w in Worker.all(connection=connection, serializer=JSONSerializer)],
+        "workers": [worker_summary(w) for w in all_workers(connection)],
         "schedulers": {
             "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
             "rq_scheduler": scheduler_alive(connection),
@@ -60,7 +59,7 @@ def failed_jobs(connection, queues, limit: int = 100) -> list[dict]:
     for name in queues:
         registry = get_queue(name, connection).failed_job_registry
         ids = registry.get_job_ids(0, limit - 1, desc=True)
-        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=connection) if job]
+        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=registry.connection) if job]
     rows.sort(key=lambda row: row["ended_at"] or "", reverse=True)
     return rows[:limit]
 
@@ -83,7 +82,7 @@ def select_failed(connection, queues, exception_text: str | None, job_ids) -> li
         ids = registry.get_job_ids()
         if job_ids:
             ids = [i for i in ids if i in set(job_ids)]
-        for job in JsonJob.fetch_many(ids, connection=connection):
+        for job in JsonJob.fetch_many(ids, connection=registry.connection):
             if job and (not exception_text or exception_text.lower() in error_text(job).lower()):
                 rows.append(failure_row(job, name))
     return rows
@@ -96,7 +95,7 @@ def requeue(connection, rows: list[dict]) -> None:
 
 def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     """Requeue failed jobs of one queue; one that is no longer failed is left alone."""
-    registry = FailedJobRegistry(queue, connection=connection, serializer=JSONSerializer, job_class=JsonJob)
+    registry = get_queue(queue, connection).failed_job_registry
     requeued = 0
     for job_id in job_ids:
         try:
@@ -109,9 +108,9 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
 
 def delete_failed(connection, job_ids) -> int:
     deleted = 0
-    for job in JsonJob.fetch_many(list(job_ids), connection=connection):
+    for job in locate_jobs(list(job_ids), connection):
         if job is not None and job.get_status() == "failed":
-            FailedJobRegistry(job.origin, connection=connection, serializer=JSONSerializer,
+            FailedJobRegistry(job.origin, connection=job.connection, serializer=JSONSerializer,
                               job_class=JsonJob).remove(job, delete_job=True)
             deleted += 1
     return deleted
@@ -125,7 +124,7 @@ def stop_job(connection, job) -> str:
     status = job.get_status()
     if status != "started":
         raise PermanentError(f"job {job.id} is {status}, not running: cancel a job that has not started")
-    send_stop_job_command(connection, job.id, serializer=JSONSerializer)
+    send_stop_job_command(job.connection, job.id, serializer=JSONSerializer)  # where its worker listens
     return f"stop sent to worker {job.worker_name} for job {job.id}"
 
 
@@ -181,8 +180,8 @@ def registered() -> list[dict]:
 def active_jobs(connection) -> list[dict]:
     rows = []
     for name in QUEUES:
-        ids = get_queue(name, connection).started_job_registry.get_job_ids()
-        for job in JsonJob.fetch_many(ids, connection=connection):
+        registry = get_queue(name, connection).started_job_registry
+        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection):
             if job:
                 rows.append({"id": job.id, "queue": name, "job": job_name(job), "worker": job.worker_name,
                              "started_at": iso(job.started_at)})
@@ -192,7 +191,7 @@ def active_jobs(connection) -> list[dict]:
 def worker_stats(connection) -> list[dict]:
     keys = ("name", "state", "queues", "pid", "successful_jobs", "failed_jobs", "working_seconds")
     return [{k: summary[k] for k in keys} for summary in
-            (worker_summary(w) for w in Worker.all(connection=connection, serializer=JSONSerializer))]
+            (worker_summary(w) for w in all_workers(connection))]
 
 
 def mask(value):

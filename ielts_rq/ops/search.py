@@ -14,7 +14,7 @@ from .. import store
 from ..clock import iso
 from ..errors import PermanentError
 from ..policies import QUEUES
-from ..queueing.queues import JsonJob, get_queue, job_name
+from ..queueing.queues import JsonJob, get_queue, job_name, locate_jobs
 from .registries import error_text, last_line, mask
 
 FAR_FUTURE = 2 ** 40  # epoch seconds: every submission ever stored
@@ -27,7 +27,7 @@ def find_jobs(connection, query: str, limit: int = MAX_RESULTS) -> list[dict]:
     query = query.strip()
     if not query:
         return []
-    exact = JsonJob.fetch_many([query], connection=connection)[0] if len(query) <= 128 else None
+    exact = locate_jobs([query], connection)[0] if len(query) <= 128 else None
     if exact is not None:
         return [_row(exact)]
     needles = {query.lower()} | _learner_submissions(query)
@@ -45,7 +45,7 @@ def failure_groups(connection) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for queue in QUEUES:
         registry = get_queue(queue, connection).failed_job_registry
-        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=connection):
+        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection):
             if job is None:
                 continue
             error = last_line(error_text(job))
@@ -66,7 +66,7 @@ def _recent_jobs(connection):
                          queue.failed_job_registry, queue.finished_job_registry, queue.canceled_job_registry):
             places.append(registry.get_job_ids(0, PER_PLACE - 1, desc=True))
         for ids in places:
-            yield from (job for job in JsonJob.fetch_many(ids, connection=connection) if job is not None)
+            yield from (job for job in JsonJob.fetch_many(ids, connection=queue.connection) if job is not None)
 
 
 def _learner_submissions(query: str) -> set[str]:

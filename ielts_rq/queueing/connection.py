@@ -20,6 +20,7 @@ from redis.sentinel import Sentinel
 from redis_sentinel_url import parse_sentinel_url
 from rq.exceptions import StopRequested
 
+from ..errors import ConfigError
 from ..settings import get_settings
 from . import embedded
 
@@ -43,8 +44,41 @@ def redis_url() -> str:
 
 
 def get_connection() -> redis.Redis:
-    """This process's connection (a new pool after a fork)."""
+    """This process's connection to REDIS_URL's server, which keeps every record (a new pool after a fork)."""
     return _connection_for(redis_url(), os.getpid(), _patience)
+
+
+def queue_connection(queue: str) -> redis.Redis:
+    """The connection to the server ``queue`` lives on: its ``REDIS_URL_<QUEUE>``, else REDIS_URL's."""
+    url = get_settings().queue_redis_urls.get(queue)
+    return _connection_for(url, os.getpid(), _patience) if url else get_connection()
+
+
+def queue_servers() -> list[redis.Redis]:
+    """A connection to each server that holds queues, REDIS_URL's first: where workers and jobs are found."""
+    urls = dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()])
+    return [_connection_for(url, os.getpid(), _patience) for url in urls]
+
+
+def queues_by_server(queues) -> list[list[str]]:
+    """``queues`` grouped by the server they live on (one group when none is split off), in order."""
+    urls = get_settings().queue_redis_urls
+    groups: dict[str | None, list[str]] = {}
+    for queue in queues:
+        groups.setdefault(urls.get(queue), []).append(queue)
+    return list(groups.values())
+
+
+def server_of(queues) -> redis.Redis:
+    """The one server all of ``queues`` live on; a worker serves queues of one server only."""
+    urls = get_settings().queue_redis_urls
+    servers = {urls.get(queue) for queue in queues}
+    if len(servers) > 1:
+        groups = ", ".join(sorted(f"{queue} on {'REDIS_URL_' + queue.upper() if queue in urls else 'REDIS_URL'}"
+                                  for queue in queues))
+        raise ConfigError("REDIS_URL_<QUEUE>", f"a worker serves queues of one Redis server, and these live on "
+                                               f"different ones ({groups}): start a worker per server")
+    return queue_connection(next(iter(queues)))
 
 
 @functools.cache

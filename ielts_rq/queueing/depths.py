@@ -12,18 +12,26 @@ REGISTRIES = ("started", "scheduled", "deferred", "finished", "failed")
 
 def queue_counts(connection) -> dict[str, dict[str, int]]:
     """Per queue: queued jobs and each registry's size, read in one pipeline."""
-    queues = [get_queue(name, connection) for name in QUEUES]
-    with connection.pipeline(transaction=False) as pipe:
-        for queue in queues:
-            pipe.llen(queue.key)
-            for registry in _registries(queue):
-                pipe.zcard(registry.key)
-        replies = pipe.execute()
-    width = 1 + len(REGISTRIES)
-    return {
-        queue.name: dict(zip(("queued", *REGISTRIES), replies[i * width:(i + 1) * width]))
-        for i, queue in enumerate(queues)
-    }
+    counts = {}
+    for queues in _by_server([get_queue(name, connection) for name in QUEUES]):
+        with queues[0].connection.pipeline(transaction=False) as pipe:
+            for queue in queues:
+                pipe.llen(queue.key)
+                for registry in _registries(queue):
+                    pipe.zcard(registry.key)
+            replies = pipe.execute()
+        width = 1 + len(REGISTRIES)
+        counts.update({queue.name: dict(zip(("queued", *REGISTRIES), replies[i * width:(i + 1) * width]))
+                       for i, queue in enumerate(queues)})
+    return {name: counts[name] for name in QUEUES}
+
+
+def _by_server(queues) -> list[list]:
+    """The queues grouped by the server they live on (one group unless queues are split across servers)."""
+    groups: dict[int, list] = {}
+    for queue in queues:
+        groups.setdefault(id(queue.connection), []).append(queue)
+    return list(groups.values())
 
 
 def _registries(queue):
@@ -34,10 +42,10 @@ def _registries(queue):
 def oldest_waits(connection) -> dict[str, float]:
     """Per queue, how many seconds its oldest waiting job has waited (queues with jobs only)."""
     queues = [get_queue(name, connection) for name in QUEUES]
-    heads = [connection.lindex(queue.key, 0) for queue in queues]
+    heads = [queue.connection.lindex(queue.key, 0) for queue in queues]
     waits = {}
     for queue, head in zip(queues, heads):
-        job = JsonJob.fetch_many([head.decode()], connection=connection)[0] if head else None
+        job = JsonJob.fetch_many([head.decode()], connection=queue.connection)[0] if head else None
         if job is not None and job.enqueued_at:
             waits[queue.name] = (datetime.now(timezone.utc) - job.enqueued_at.replace(tzinfo=timezone.utc)).total_seconds()
     return waits

@@ -46,7 +46,8 @@ def enqueue_due_jobs(connection, queue_names=QUEUES) -> int:
         queue = get_queue(name, connection)
         while True:
             count = script(keys=[queue.scheduled_job_registry.key, queue.key],
-                           args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now())])
+                           args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now())],
+                           client=queue.connection)  # the queue's own server, if queues are split
             moved += count
             if count < BATCH:
                 break

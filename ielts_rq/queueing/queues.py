@@ -19,7 +19,7 @@ from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..settings import get_settings
 from . import keys
-from .connection import get_connection
+from .connection import get_connection, queue_connection, queue_servers
 from .dequeue import move_next
 
 log = logging.getLogger("ielts_rq.worker")
@@ -151,9 +151,38 @@ class IeltsQueue(Queue):
 def get_queue(name: str, connection=None) -> Queue:
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}; queues are {', '.join(QUEUES)}")
+    if get_settings().queue_redis_urls:  # queues split across servers: where it lives is configuration's to say
+        connection = queue_connection(name)
     return IeltsQueue(name, connection=connection or get_connection(), serializer=JSONSerializer, job_class=JsonJob)
 
 
+def locate_jobs(job_ids: list[str], connection=None) -> list:
+    """The jobs with these ids (None for one not found): on ``connection``'s server, or, with queues split
+    across servers, on whichever holds it (a queue's own server first, the records' last)."""
+    servers = list(reversed(queue_servers())) if get_settings().queue_redis_urls else [connection or get_connection()]
+    found = [None] * len(job_ids)
+    for server in servers:
+        missing = [i for i, job in enumerate(found) if job is None]
+        if not missing:
+            break
+        for i, job in zip(missing, JsonJob.fetch_many([job_ids[i] for i in missing], connection=server)):
+            found[i] = job
+    return found
+
+
+def all_workers(connection=None) -> list:
+    """The workers registered on every server that holds queues (``connection``'s alone when not split)."""
+    from rq.worker import Worker
+
+    servers = queue_servers() if get_settings().queue_redis_urls else [connection or get_connection()]
+    return [worker for server in servers for worker in Worker.all(connection=server, serializer=JSONSerializer)]
+
+
 def register_queues(connection) -> None:
-    """List all five queues in RQ's set of queues, so RQ's tools and rq-dashboard show them empty too."""
-    connection.sadd(Queue.redis_queues_keys, *(Queue.redis_queue_namespace_prefix + name for name in QUEUES))
+    """List the queues in RQ's set of queues, so RQ's tools and rq-dashboard show them empty too: all five,
+    or with queues split across servers, those that live on ``connection``'s."""
+    names = QUEUES
+    if get_settings().queue_redis_urls:
+        names = [name for name in QUEUES if queue_connection(name) is connection]
+    if names:
+        connection.sadd(Queue.redis_queues_keys, *(Queue.redis_queue_namespace_prefix + name for name in names))

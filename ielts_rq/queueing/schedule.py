@@ -28,7 +28,7 @@ from . import keys
 from .connection import say_redis_is_full
 from .due import enqueue_due_jobs
 from .enqueue import describe
-from .queues import JsonJob, get_queue
+from .queues import JsonJob, get_queue, locate_jobs
 
 log = logging.getLogger("ielts_rq.schedule")
 
@@ -198,8 +198,8 @@ def _unregister(scheduler, job_id: str) -> None:
 
 
 def _outcome(connection, entry: CronEntry) -> str:
-    jobs = JsonJob.fetch_many([entry.job_id], connection=connection)
-    return jobs[0].get_status() if jobs[0] is not None else "expired"
+    job = locate_jobs([entry.job_id], connection)[0]  # the run on its queue's server, if that is another
+    return job.get_status() if job is not None else "expired"
 
 
 # The scheduler loop ------------------------------------------------------------
@@ -254,12 +254,15 @@ class CronScheduler(Scheduler):
             log.info("schedule %s: paused; the tick of %s is skipped", name, moment)
             self._record_run(name, {"tick": moment, "skipped": PAUSED, "at": time.time()})
             return
-        if job.get_status() in ("queued", "started"):
+        queue = get_queue(job.origin, self.connection)
+        # The last run: this job, or its copy on the queue's own server when queues are split across servers.
+        last = job if queue.connection is self.connection else JsonJob.fetch_many([job.id], queue.connection)[0]
+        if last is not None and last.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
             self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished",
                                     "at": time.time()})
             return
-        get_queue(job.origin, self.connection).enqueue_job(job)
+        queue.enqueue_job(job)
         self._record_run(name, {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name})
         log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
 

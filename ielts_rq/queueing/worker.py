@@ -35,7 +35,7 @@ from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
-from .connection import get_connection, say_redis_is_full, wait_while_full
+from .connection import get_connection, say_redis_is_full, server_of, wait_while_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
@@ -138,6 +138,9 @@ class _IeltsWorkerMixin:
             # The beat before each dequeue: RQ sends its three commands one by one; here they go in one
             # transaction, with the job counts when they are due (all or nothing).
             counting = self.tally.due()
+            if counting and self.connection is not get_connection():  # queues on a server of their own:
+                self._write_tally()  # the counts go where the dashboard reads them, with the records
+                counting = False
             with self.connection.pipeline() as pipe:
                 super().heartbeat(timeout, pipe)
                 if counting:
@@ -153,7 +156,7 @@ class _IeltsWorkerMixin:
         if not self.tally:
             return
         try:
-            with self.connection.pipeline() as pipe:
+            with get_connection().pipeline() as pipe:  # the records' server: where the counts are read
                 self.tally.write(pipe)
                 pipe.execute()
             self.tally.clear()
@@ -365,7 +368,7 @@ def _wait_until_writable(connection) -> None:
 
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
     """Run one worker in this process until stopped (or the queues empty, with burst)."""
-    connection = get_connection()
+    connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
     queues = [get_queue(q, connection) for q in queue_names]
@@ -391,7 +394,7 @@ class _Pool(WorkerPool):
     """RQ's WorkerPool, with each process running ``run_worker`` above."""
 
     def __init__(self, queue_names, processes: int, mode: str):
-        super().__init__(list(queue_names), connection=get_connection(), num_workers=processes,
+        super().__init__(list(queue_names), connection=server_of(queue_names), num_workers=processes,
                          worker_class=WORKER_CLASSES[mode], serializer=JSONSerializer, job_class=JsonJob)
         self.mode = mode
 
