@@ -17,7 +17,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a quick look")
     parser.add_argument("--only", choices=["enqueue", "overhead", "scoring", "latency", "memory", "analytics",
-                                           "commands", "dashboard", "capacity"], action="append", help="run only these rows")
+                                           "commands", "dashboard", "capacity"], action="append",
+                        help="run only these rows")
     options = parser.parse_args(argv)
     # A private server for the run: set before anything reads the settings.
     os.environ["IELTS_RQ_HOME"] = tempfile.mkdtemp(prefix="irq-bench-", dir="/tmp")

@@ -102,9 +102,9 @@ class Settings:
         """Every secret value that is set, for masking in logs and job views: passwords in URLs too."""
         values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
                   self.dashboard_password, self.redis_sentinel_password]
-        urls = [self.redis_url, *self.queue_redis_urls.values(), self.api_gateway_url, self.scoring_service_url, self.ocr_service_url,
-                self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url, self.alert_webhook_url,
-                self.app_url]
+        urls = [self.redis_url, *self.queue_redis_urls.values(), self.api_gateway_url, self.scoring_service_url,
+                self.ocr_service_url, self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url,
+                self.alert_webhook_url, self.app_url]
         return [v.reveal() for v in values if v] + [p for p in map(url_password, urls) if p]
 
     def home_folder(self, *parts: str) -> Path:

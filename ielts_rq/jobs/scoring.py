@@ -47,8 +47,9 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
     If some could not be scored for now (the scoring service is down), the job
     raises after the rest, and its retry scores just those: the others already
     have their one result. Results are saved at least once a second, so a
-    chunk stopped by its timeout keeps what it scored and its retry resumes. Those that failed for good (not found, unscorable)
-    are recorded on the batch, so its status names them.
+    chunk stopped by its timeout keeps what it scored and its retry resumes.
+    Those that failed for good (not found, unscorable) are recorded on the
+    batch, so its status names them.
     """
     ids = _id_list(submission_ids, limit=10 * CHUNK)
     submissions = dict(zip(ids, store.get_submissions(ids)))

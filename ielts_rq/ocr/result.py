@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-LOW_CONFIDENCE = 60.0            # mean word confidence (of 100) below this is flagged
+LOW_PAGE_CONFIDENCE = 60.0       # mean word confidence of a page (of 100) below this is flagged
 MIN_WORDS = 3                    # fewer words than this is flagged too
 LOW_CONFIDENCE_NOTE = ("low recognition confidence: handwriting and poor photos are beyond "
                        "the built-in OCR engine")
@@ -14,7 +14,7 @@ NO_TEXT_NOTE = "no text was found in the file"
 
 
 def is_low_confidence(confidence: float, word_count: int) -> bool:
-    return word_count < MIN_WORDS or confidence < LOW_CONFIDENCE
+    return word_count < MIN_WORDS or confidence < LOW_PAGE_CONFIDENCE
 
 
 def summarise(pages: list[dict], engine: str) -> dict:

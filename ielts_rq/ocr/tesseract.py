@@ -24,7 +24,7 @@ import warnings
 
 from .. import media
 from ..errors import PermanentError, TransientError
-from .result import LOW_CONFIDENCE, summarise
+from .result import LOW_PAGE_CONFIDENCE, summarise
 
 MAX_BYTES = 20 * media.MB
 MAX_PIXELS = 40_000_000          # per image
@@ -67,7 +67,7 @@ def read_page(image, lang: str, deadline: float | None = None) -> dict:
     """
     prepared = prepare(image)
     result = recognise(prepared, lang, deadline)
-    if mean_confidence(result) >= LOW_CONFIDENCE or _seconds_left(deadline) < 1:
+    if mean_confidence(result) >= LOW_PAGE_CONFIDENCE or _seconds_left(deadline) < 1:
         return result
     turned = upright(prepared, deadline)
     if turned is None:

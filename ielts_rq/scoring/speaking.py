@@ -35,7 +35,7 @@ SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking desc
 PAUSE_SECONDS = 0.5
 SPEAKING_TTR_WINDOW = 40   # spoken answers are shorter than essays
 LONG_PAUSE_SECONDS = 2.0
-LOW_CONFIDENCE = 0.6
+UNSURE_WORD_CONFIDENCE = 0.6  # a recognised word below this is one the recogniser was unsure of
 
 # (measure, band) anchor points; bands between anchors are interpolated.
 SPEECH_RATE_BANDS = ((50, 3.0), (70, 4.0), (85, 5.0), (100, 6.0), (120, 7.0), (140, 8.0), (160, 9.0))
@@ -154,7 +154,7 @@ def audio_measures(audio: dict) -> dict:
         "mean_pause_seconds": round(sum(pauses) / len(pauses), 2) if pauses else 0.0,
         "mean_word_confidence": None if mean_confidence is None else round(mean_confidence, 3),
         "low_confidence_words": [w["word"] for w in words
-                                 if w.get("confidence") is not None and w["confidence"] < LOW_CONFIDENCE][:10],
+                                 if w.get("confidence") is not None and w["confidence"] < UNSURE_WORD_CONFIDENCE][:10],
     }
 
 

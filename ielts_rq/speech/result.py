@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 PAUSE_SECONDS = 0.5             # a silence between words longer than this is a pause
-LOW_CONFIDENCE = 0.5            # mean word confidence (of 1) below this is flagged
+LOW_TRANSCRIPT_CONFIDENCE = 0.5  # mean word confidence of a transcript (of 1) below this is flagged
 LOW_CONFIDENCE_NOTE = "low recognition confidence: the transcript may contain many errors"
 NO_SPEECH_NOTE = "no speech was recognised"
 SILENT_NOTE = "the recording is silent"
@@ -24,7 +24,7 @@ def summarise(words: list[dict], duration: float, engine: str, notes: list[str] 
     if not words:
         if SILENT_NOTE not in notes and NO_SPEECH_NOTE not in notes:
             notes.append(NO_SPEECH_NOTE)
-    elif confidence < LOW_CONFIDENCE and LOW_CONFIDENCE_NOTE not in notes:
+    elif confidence < LOW_TRANSCRIPT_CONFIDENCE and LOW_CONFIDENCE_NOTE not in notes:
         notes.append(LOW_CONFIDENCE_NOTE)
     return {
         "text": " ".join(w["word"] for w in words),

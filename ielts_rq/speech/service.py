@@ -27,7 +27,7 @@ from __future__ import annotations
 from ..errors import PermanentError
 from ..services import http
 from ..settings import get_settings
-from .result import LOW_CONFIDENCE, LOW_CONFIDENCE_NOTE, NO_SPEECH_NOTE, summarise
+from .result import LOW_CONFIDENCE_NOTE, LOW_TRANSCRIPT_CONFIDENCE, NO_SPEECH_NOTE, summarise
 
 SERVICE = "speech"
 NUMBER = (int, float)
@@ -70,7 +70,7 @@ def from_answer(answer: dict) -> dict:
     notes = [str(note) for note in given if note] if isinstance(given, list) else []
     if not answer["text"].strip():
         notes.append(NO_SPEECH_NOTE)
-    elif confidence < LOW_CONFIDENCE:
+    elif confidence < LOW_TRANSCRIPT_CONFIDENCE:
         notes.append(LOW_CONFIDENCE_NOTE)
     result = summarise(words, duration, engine="service")
     result.update(text=answer["text"], confidence=round(confidence, 3), notes=list(dict.fromkeys(notes)))
