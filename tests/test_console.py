@@ -186,3 +186,15 @@ def _wait_for_status(redis_conn, job_id: str, status: str, within: float = 15) -
     while JsonJob.fetch(job_id, connection=redis_conn).get_status() != status:
         assert time.monotonic() < deadline, f"job {job_id} never became {status}"
         time.sleep(0.2)
+
+
+def test_the_batches_page_names_the_items_that_failed(redis_conn, client):
+    good = store.create_submission("learner-b", "writing_task_2", "Cities offer more jobs than villages. " * 12,
+                                   "Is city life better?")
+    batch_id = enqueue("score_batch", [good, "sub_gone1", "sub_gone2"]).id
+    run_worker("scoring")
+    page = client.get("/batches").get_data(as_text=True)
+    assert batch_id in page and "3 / 3" in page
+    assert "<code>sub_gone1</code> submission sub_gone1 not found" in page
+    assert "<code>sub_gone2</code> submission sub_gone2 not found" in page
+    assert good not in page  # scored: not among the failures

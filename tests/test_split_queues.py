@@ -74,8 +74,15 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
     scoring_job = json.loads(cli("job", "show", job_id, "--json", env=env).stdout)
     assert scoring_job["status"] == "finished" and scoring_job["queue"] == "scoring"
 
+    # A batch fans out on the scoring server; its progress is read where its jobs are.
+    batch_id = cli("enqueue", "score-batch", submission_id, "sub_missing", env=env).stdout.strip()
+    assert _worker(env, "scoring").returncode == 0
+    progress = json.loads(cli("batch", "status", batch_id, "--json", env=env).stdout)
+    assert progress["complete"] and progress["items_done"] == 2, progress
+    assert progress["failed_item_examples"] == {"sub_missing": "submission sub_missing not found"}
+
     status = json.loads(cli("status", "--json", env=env).stdout)
-    assert status["queues"]["scoring"]["finished"] == 1 and status["queues"]["analytics"]["finished"] == 1
+    assert status["queues"]["scoring"]["finished"] == 3 and status["queues"]["analytics"]["finished"] == 1
 
     pages = json.loads(subprocess.run(
         [sys.executable, "-c", DASHBOARD, "/overview", f"/search?q={job_id}", "/rq/0/data/queues.json",
@@ -84,9 +91,9 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
     assert {path: page[0] for path, page in pages.items()} == dict.fromkeys(pages, 200)
     assert job_id in pages[f"/search?q={job_id}"][1]  # found on the scoring server
     scoring_instance = json.loads(pages["/rq/1/data/queues.json"][1])["queues"]
-    assert [(q["name"], q["finished_job_registry_count"]) for q in scoring_instance] == [("scoring", 1)]
+    assert [(q["name"], q["finished_job_registry_count"]) for q in scoring_instance] == [("scoring", 3)]
     assert "scoring" not in [q["name"] for q in json.loads(pages["/rq/0/data/queues.json"][1])["queues"]]
-    assert 'ielts_rq_queue_jobs{queue="scoring",registry="finished"} 1.0' in pages["/metrics"][1]
+    assert 'ielts_rq_queue_jobs{queue="scoring",registry="finished"} 3.0' in pages["/metrics"][1]
     assert 'ielts_rq_jobs_total{job="score_submission",outcome="finished"} 1.0' in pages["/metrics"][1]
 
 

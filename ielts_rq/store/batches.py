@@ -8,7 +8,7 @@ from ..clock import iso
 from ..errors import NotFound
 from ..policies import DAY
 from ..queueing import keys
-from ..queueing.connection import get_connection
+from ..queueing.connection import get_connection, queue_servers
 from . import records
 from .records import check_id, read
 
@@ -49,6 +49,17 @@ def recent_batches(limit: int = 20) -> list[str]:
     return [b.decode() for b in get_connection().zrevrange(keys.batches_by_time(), 0, limit - 1)]
 
 
+def _statuses(job_ids: list[str]) -> list[bytes | None]:
+    """Each job's status from its hash, on whichever server holds its queue (one pipeline per server)."""
+    statuses: list[bytes | None] = [None] * len(job_ids)
+    for server in queue_servers():
+        with server.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.hget(keys.rq_job(job_id), "status")
+            statuses = [mine or theirs for mine, theirs in zip(statuses, pipe.execute())]
+    return statuses
+
+
 def batch_progress(batch_id: str) -> dict:
     """A batch's jobs counted by status, read from RQ's job hashes in one pipeline."""
     connection = get_connection()
@@ -56,10 +67,7 @@ def batch_progress(batch_id: str) -> dict:
     if batch is None:
         raise NotFound(f"batch {batch_id} not found (its fan-out job may not have run yet)")
     job_ids = [j.decode() for j in connection.lrange(keys.batch_jobs(batch_id), 0, -1)]
-    with connection.pipeline(transaction=False) as pipe:
-        for job_id in job_ids:
-            pipe.hget(keys.rq_job(job_id), "status")
-        statuses = pipe.execute()
+    statuses = _statuses(job_ids)
     counts: dict[str, int] = {}
     items_done = 0
     per_job = batch.get("items_per_job", 1)
