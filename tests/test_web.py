@@ -4,6 +4,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -244,6 +245,8 @@ def test_every_page_runs_in_headless_chromium_without_a_console_error(redis_conn
     get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(HOSTILE,), description="fails_with")
     enqueue("monitor_queue_depth")
     run_worker("health")
+    enqueue("score_batch", ["sub_gone"])
+    run_worker("scoring")
     with _running_dashboard() as base:
         for path in PAGES:
             # When a browser opens each page, Then it logs no error: no CSP violation, no failed script
@@ -252,6 +255,8 @@ def test_every_page_runs_in_headless_chromium_without_a_console_error(redis_conn
             console = [line for line in opened.stderr.splitlines() if ":CONSOLE" in line]
             assert opened.returncode == 0 and not console, (path, console)
             assert "</html>" in opened.stdout and "Internal Server Error" not in opened.stdout, path
+            # A template that reaches for a dict's "items" or "keys" prints a Python method, not the figure.
+            assert not re.search(r"built-in method|bound method|<function |object at 0x", opened.stdout), path
             if path.startswith("/overview"):
                 assert opened.stdout.count("<svg") == 5 and 'data-series="health"' in opened.stdout
             if path.startswith("/search"):
