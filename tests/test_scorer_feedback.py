@@ -1,0 +1,73 @@
+"""Feedback a learner can act on, checked over every answer of the test corpora (honest, attacked and the
+ladder): it speaks of what the answer holds, agrees with its bands, and never hides an error it found."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ielts_rq.scoring import score
+from tests.essays_attacks import ATTACKS
+from tests.essays_ladder import LADDER, PROMPT
+
+ANSWERS = ([(f"ladder {target}", "writing_task_2", PROMPT, essay) for target, essay in LADDER]
+           + [(f"{name} (attacked)", task, prompt, attacked) for name, task, prompt, attacked, _, _ in ATTACKS]
+           + [(f"{name} (honest)", task, prompt, honest) for name, task, prompt, _, honest, _ in ATTACKS])
+NAMES = {"task_response": "Task Response", "task_achievement": "Task Achievement",
+         "coherence_cohesion": "Coherence and Cohesion", "lexical_resource": "Lexical Resource",
+         "grammatical_range_accuracy": "Grammatical Range and Accuracy"}
+# Words the feedback says the answer uses: "such as a, b and c." and "(a, b, c)".
+QUOTED_LISTS = re.compile(r"such as ([^.:;()]+)|\(([^()]+)\)")
+
+
+def _criteria(result: dict) -> dict:
+    return {c["criterion"]: c for c in result["criteria_scores"]}
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return [(label, text, score(task, text, prompt)) for label, task, prompt, text in ANSWERS]
+
+
+def test_each_comment_names_its_own_whole_band(scored):
+    for label, _, result in scored:
+        for criterion in result["criteria_scores"]:
+            band = criterion["band_score"]
+            assert band == int(band), (label, criterion["criterion"], band)
+            assert criterion["feedback"].startswith(f"{NAMES[criterion['criterion']]}: band {band:g}"), label
+
+
+def test_errors_found_are_weaknesses_named_where_they_count(scored):
+    for label, _, result in scored:
+        found, criteria = result["feature_analysis"], _criteria(result)
+        if found["spelling_errors"]:  # spelling is Lexical Resource
+            assert any("spelling" in w for w in criteria["lexical_resource"]["weaknesses"]), label
+        if found["grammar_slips"]:
+            assert criteria["grammatical_range_accuracy"]["weaknesses"], label
+        for criterion in criteria.values():
+            if criterion["weaknesses"]:
+                assert "no major weakness" not in criterion["feedback"].lower(), (label, criterion["criterion"])
+
+
+def test_praise_quotes_only_words_the_answer_holds(scored):
+    checked = 0
+    for label, text, result in scored:
+        answer = text.lower()
+        for criterion in result["criteria_scores"]:
+            for strength in criterion["strengths"]:
+                for listed in QUOTED_LISTS.findall(strength):
+                    words = re.split(r",\s*|\s+and\s+", " ".join(listed).strip())
+                    for word in filter(None, (w.strip(" '\"") for w in words)):
+                        if not word[0].isdigit():  # "(4 paragraphs)" counts, it does not quote
+                            assert word.lower() in answer, (label, strength, word)
+                            checked += 1
+    assert checked > 50  # the corpora's praise does quote words: this test reads them
+
+
+def test_no_advice_to_proofread_for_errors_that_were_not_found(scored):
+    for label, _, result in scored:
+        found = result["feature_analysis"]
+        advice = " ".join(s for c in result["criteria_scores"] for s in c["suggestions"]).lower()
+        if "proofread" in advice:
+            assert found["spelling_errors"] or found["grammar_slips"], label
