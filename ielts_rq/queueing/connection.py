@@ -16,7 +16,7 @@ import time
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
-from redis.sentinel import Sentinel
+from redis.sentinel import Sentinel, SentinelManagedConnection
 from redis_sentinel_url import parse_sentinel_url
 from rq.exceptions import StopRequested
 
@@ -110,7 +110,22 @@ def _primary_through_sentinels(url: str, options: dict, settings) -> redis.Redis
                                                         "socket_connect_timeout": options["socket_connect_timeout"],
                                                         "socket_timeout": options["socket_connect_timeout"]},
                          **parsed.client_options)
-    return sentinels.master_for(parsed.default_client.service)
+    return sentinels.master_for(parsed.default_client.service, connection_class=_PrimaryConnection)
+
+
+class _PrimaryConnection(SentinelManagedConnection):
+    """Asks the sentinels for the primary before every socket it opens.
+
+    redis-py (8.1) looks the primary up only when a pool hands out a connection:
+    a command's own retries reconnect to the address it had, so a command under
+    way when the primary died kept knocking on the dead server until its
+    retries ran out, and the worker quit. Found by tests/chaos/test_failover.py.
+    """
+
+    def _connect(self):
+        if self.connection_pool.is_master:
+            self.host, self.port = self.connection_pool.get_master_address()
+        return super()._connect()
 
 
 _full_since: list[float] = []

@@ -154,3 +154,35 @@ def test_the_primary_dies_and_nothing_acknowledged_is_lost(sentinel_setup, tmp_p
     assert pages.stdout.split() == ["/overview", "200", "/rq/0/data/queues.json", "200"], pages.stderr[-2000:]
     assert twice <= WORKERS  # at most the jobs in flight at the kill
 
+
+
+# A command under way when the primary dies (a worker's blocking dequeue, say): its own retries must find the
+# new primary, not knock on the dead one until they run out.
+IN_FLIGHT = """
+import time
+from ielts_rq.queueing.connection import get_connection
+connection = get_connection()
+connection.set("before", 1)
+print("ready", flush=True)
+started = time.monotonic()
+connection.blpop("never-filled", timeout=2)  # under the connection's 5 s socket timeout
+connection.incr("during")
+print(f"landed after {time.monotonic() - started:.1f}s", flush=True)
+"""
+
+
+@pytest.mark.timeout(120)
+def test_a_command_under_way_when_the_primary_dies_lands_on_the_new_primary(sentinel_setup):
+    old_primary, old_port, sentinels, url = sentinel_setup
+    process = subprocess.Popen([sys.executable, "-c", IN_FLIGHT], cwd=ROOT, env={**os.environ, "REDIS_URL": url},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        time.sleep(1)  # the BLPOP is sent and blocks on the primary
+        old_primary.kill()
+        out, err = process.communicate(timeout=90)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and out.startswith("landed after"), err[-2000:]
+    primary = sentinels.master_for(SERVICE, socket_timeout=5)
+    assert sentinels.discover_master(SERVICE)[1] != old_port and primary.get("during") == b"1"
