@@ -159,7 +159,7 @@ def job_find(query, as_json):
 @click.argument("job_id")
 def job_stop(job_id):
     """Stop a running job now (its worker kills the job's work horse; the job is marked stopped)."""
-    click.echo(registries.stop_job(get_connection(), fetch_job(job_id)))
+    click.echo(registries.stop_job(fetch_job(job_id)))
 
 
 @job.command("cancel")

@@ -13,8 +13,9 @@ import click
 from .. import store
 from ..policies import QUEUES
 from ..queueing import embedded
-from ..queueing.connection import queue_servers, queues_by_server
+from ..queueing.connection import queues_by_server
 from ..queueing.enqueue import enqueue
+from ..queueing.queues import all_workers
 from ..scoring.samples import SAMPLE_ANSWERS
 from ..settings import get_settings
 from .common import UsageProblem
@@ -118,9 +119,6 @@ def _live_workers() -> int:
     """Workers registered in Redis whose process still runs (a killed one stays registered a while)."""
     import socket
 
-    from rq.serializers import JSONSerializer
-    from rq.worker import Worker
-
     def alive(worker) -> bool:
         if worker.hostname != socket.gethostname():
             return True
@@ -132,7 +130,7 @@ def _live_workers() -> int:
             return True
         return True
 
-    return sum(alive(w) for server in queue_servers() for w in Worker.all(connection=server, serializer=JSONSerializer))
+    return sum(alive(worker) for worker in all_workers())
 
 
 def _demo() -> None:

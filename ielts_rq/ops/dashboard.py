@@ -28,7 +28,7 @@ from .. import store
 from ..assets import templates_dir
 from ..errors import PermanentError
 from ..queueing import schedule
-from ..queueing.connection import get_connection, redis_url
+from ..queueing.connection import get_connection, queue_server_urls
 from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, locate_jobs
@@ -51,8 +51,7 @@ def create_app() -> Flask:
     """The WSGI app (gunicorn: ``ielts_rq.ops.dashboard:create_app()``)."""
     app = Flask(__name__)
     # One rq-dashboard instance per server that holds queues (its instance menu switches between them).
-    servers = list(dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()]))
-    app.config.update(RQ_DASHBOARD_REDIS_URL=servers, RQ_DASHBOARD_POLL_INTERVAL=2500,
+    app.config.update(RQ_DASHBOARD_REDIS_URL=queue_server_urls(), RQ_DASHBOARD_POLL_INTERVAL=2500,
                       RQ_DASHBOARD_REDIS_SENTINEL_PASSWORD=get_settings().redis_sentinel_password.reveal() or None)
     _json_only(rq_dashboard.web)
     rq_dashboard.web.setup_rq_connection(app)
@@ -322,7 +321,7 @@ def job_action(job_id, action):
     if job is None:
         abort(404)
     try:
-        registries.stop_job(connection, job) if action == "stop" else registries.cancel_job(job)
+        registries.stop_job(job) if action == "stop" else registries.cancel_job(job)
         outcome = JOB_ACTIONS[action]
     except PermanentError:  # it started or ended meanwhile: the page shows its status now
         outcome = "refused"

@@ -13,7 +13,6 @@ import statistics
 from collections import Counter
 from datetime import datetime, timezone
 
-
 from ..policies import QUEUES
 from ..queueing import keys
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name

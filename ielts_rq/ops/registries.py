@@ -10,7 +10,6 @@ import re
 
 from rq.command import send_stop_job_command
 from rq.exceptions import DeserializationError, InvalidJobOperation
-from rq.registry import FailedJobRegistry
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
@@ -110,8 +109,7 @@ def delete_failed(connection, job_ids) -> int:
     deleted = 0
     for job in locate_jobs(list(job_ids), connection):
         if job is not None and job.get_status() == "failed":
-            FailedJobRegistry(job.origin, connection=job.connection, serializer=JSONSerializer,
-                              job_class=JsonJob).remove(job, delete_job=True)
+            get_queue(job.origin, connection).failed_job_registry.remove(job, delete_job=True)
             deleted += 1
     return deleted
 
@@ -119,7 +117,7 @@ def delete_failed(connection, job_ids) -> int:
 WAITING = ("queued", "scheduled", "deferred")
 
 
-def stop_job(connection, job) -> str:
+def stop_job(job) -> str:
     """Stop a running job: its worker kills the job's work horse and marks it stopped. Says what was done."""
     status = job.get_status()
     if status != "started":

@@ -54,10 +54,14 @@ def queue_connection(queue: str) -> redis.Redis:
     return _connection_for(url, os.getpid(), _patience) if url else get_connection()
 
 
+def queue_server_urls() -> list[str]:
+    """The URL of each server that holds queues, REDIS_URL's first (one unless queues are split)."""
+    return list(dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()]))
+
+
 def queue_servers() -> list[redis.Redis]:
     """A connection to each server that holds queues, REDIS_URL's first: where workers and jobs are found."""
-    urls = dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()])
-    return [_connection_for(url, os.getpid(), _patience) for url in urls]
+    return [_connection_for(url, os.getpid(), _patience) for url in queue_server_urls()]
 
 
 def queues_by_server(queues) -> list[list[str]]:
@@ -71,9 +75,8 @@ def queues_by_server(queues) -> list[list[str]]:
 
 def server_of(queues) -> redis.Redis:
     """The one server all of ``queues`` live on; a worker serves queues of one server only."""
-    urls = get_settings().queue_redis_urls
-    servers = {urls.get(queue) for queue in queues}
-    if len(servers) > 1:
+    if len(queues_by_server(queues)) > 1:
+        urls = get_settings().queue_redis_urls
         groups = ", ".join(sorted(f"{queue} on {'REDIS_URL_' + queue.upper() if queue in urls else 'REDIS_URL'}"
                                   for queue in queues))
         raise ConfigError("REDIS_URL_<QUEUE>", f"a worker serves queues of one Redis server, and these live on "

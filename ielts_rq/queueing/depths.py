@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..policies import QUEUES
+from .connection import queues_by_server
 from .queues import JsonJob, get_queue
 
 REGISTRIES = ("started", "scheduled", "deferred", "finished", "failed")
@@ -13,7 +14,8 @@ REGISTRIES = ("started", "scheduled", "deferred", "finished", "failed")
 def queue_counts(connection) -> dict[str, dict[str, int]]:
     """Per queue: queued jobs and each registry's size, read in one pipeline."""
     counts = {}
-    for queues in _by_server([get_queue(name, connection) for name in QUEUES]):
+    for names in queues_by_server(QUEUES):  # one pipeline per server
+        queues = [get_queue(name, connection) for name in names]
         with queues[0].connection.pipeline(transaction=False) as pipe:
             for queue in queues:
                 pipe.llen(queue.key)
@@ -24,14 +26,6 @@ def queue_counts(connection) -> dict[str, dict[str, int]]:
         counts.update({queue.name: dict(zip(("queued", *REGISTRIES), replies[i * width:(i + 1) * width]))
                        for i, queue in enumerate(queues)})
     return {name: counts[name] for name in QUEUES}
-
-
-def _by_server(queues) -> list[list]:
-    """The queues grouped by the server they live on (one group unless queues are split across servers)."""
-    groups: dict[int, list] = {}
-    for queue in queues:
-        groups.setdefault(id(queue.connection), []).append(queue)
-    return list(groups.values())
 
 
 def _registries(queue):

@@ -159,9 +159,8 @@ def get_queue(name: str, connection=None) -> Queue:
 def locate_jobs(job_ids: list[str], connection=None) -> list:
     """The jobs with these ids (None for one not found): on ``connection``'s server, or, with queues split
     across servers, on whichever holds it (a queue's own server first, the records' last)."""
-    servers = list(reversed(queue_servers())) if get_settings().queue_redis_urls else [connection or get_connection()]
     found = [None] * len(job_ids)
-    for server in servers:
+    for server in reversed(_servers(connection)):
         missing = [i for i, job in enumerate(found) if job is None]
         if not missing:
             break
@@ -174,8 +173,13 @@ def all_workers(connection=None) -> list:
     """The workers registered on every server that holds queues (``connection``'s alone when not split)."""
     from rq.worker import Worker
 
-    servers = queue_servers() if get_settings().queue_redis_urls else [connection or get_connection()]
-    return [worker for server in servers for worker in Worker.all(connection=server, serializer=JSONSerializer)]
+    return [worker for server in _servers(connection) for worker in Worker.all(connection=server,
+                                                                                serializer=JSONSerializer)]
+
+
+def _servers(connection=None) -> list:
+    """Every server that holds queues, REDIS_URL's first; unsplit, ``connection``'s (the caller's client)."""
+    return queue_servers() if get_settings().queue_redis_urls else [connection or get_connection()]
 
 
 def register_queues(connection) -> None:
