@@ -28,9 +28,9 @@ SSL_CERT_REQS = ("required", "optional", "none")
 # Where teams keep a Redis URL: ours first, then Heroku's add-ons and the Celery settings of the platform's
 # old job system. Any of them set means Redis is configured: never fall back to a private embedded server.
 SHORTEST_SERVICE_JOB_TIMEOUT = min(POLICIES[name].timeout for name in ("score_submission", "generate_feedback"))
-QUEUE_REDIS_URL_PREFIX = "REDIS_URL_"  # REDIS_URL_SCORING: the scoring queue on a server of its own
 REDIS_URL_NAMES = ("REDIS_URL", "REDIS_TLS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "BROKER_URL",
                    "RQ_REDIS_URL", "REDISCLOUD_URL", "REDISTOGO_URL", "OPENREDIS_URL", "REDISGREEN_URL")
+QUEUE_REDIS_URL_PREFIX = "REDIS_URL_"  # REDIS_URL_SCORING: the scoring queue on a server of its own
 
 
 class Secret(str):

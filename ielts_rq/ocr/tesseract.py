@@ -52,8 +52,7 @@ def extract_local(data: bytes, language: str = "en", kind: str | None = None) ->
     results = []
     for number, page in enumerate(pages, start=1):
         if time.monotonic() >= deadline:
-            raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s: {number - 1} of "
-                                 f"{len(pages)} pages read; send fewer or smaller pages")
+            raise _file_too_slow(f": {number - 1} of {len(pages)} pages read")
         results.append(read_page(page, lang, deadline))
     return summarise(results, engine="tesseract")
 
@@ -79,6 +78,10 @@ def read_page(image, lang: str, deadline: float | None = None) -> dict:
 def mean_confidence(page: dict) -> float:
     confidences = page["confidences"]
     return sum(confidences) / len(confidences) if confidences else 0.0
+
+
+def _file_too_slow(progress: str = "") -> PermanentError:
+    return PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s{progress}; send fewer or smaller pages")
 
 
 def _seconds_left(deadline: float | None) -> float:
@@ -288,7 +291,7 @@ def recognise(image, lang: str, deadline: float | None = None) -> dict:
 
     timeout = _seconds_left(deadline)
     if timeout <= 0:
-        raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s; send fewer or smaller pages")
+        raise _file_too_slow()
     try:
         with single_threaded():
             data = pytesseract.image_to_data(image, lang=lang, config="--psm 3",
@@ -298,9 +301,8 @@ def recognise(image, lang: str, deadline: float | None = None) -> dict:
     except pytesseract.TesseractError as exc:  # caught before RuntimeError, which it is a kind of
         raise TransientError(tesseract_failure(exc.status, exc.message)) from None
     except RuntimeError as exc:  # pytesseract's own timeout: the page is too hard, a retry would be too
-        if timeout < PAGE_TIMEOUT:
-            raise PermanentError(f"OCR of this file took longer than {FILE_TIMEOUT} s; send fewer or smaller "
-                                 "pages") from None
+        if timeout < PAGE_TIMEOUT:  # cut short by the file's deadline, not the page's
+            raise _file_too_slow() from None
         raise PermanentError(f"OCR took longer than {PAGE_TIMEOUT} s on one page: {exc}") from None
     return page_words(data)
 
