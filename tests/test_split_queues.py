@@ -12,7 +12,7 @@ import redis
 
 from ielts_rq import store
 
-from .conftest import ROOT, cli, free_port, valkey_server, wait_for
+from .conftest import ROOT, cli, free_port, run_worker, valkey_server, wait_for
 from .essays import GOOD_ESSAY, PROMPT
 
 # The dashboard's pages with the split: ours read both servers, rq-dashboard has an instance per server.
@@ -42,11 +42,6 @@ def scoring_server(tmp_path, redis_conn):
         process.wait()
 
 
-def _worker(env, *queues):
-    return subprocess.run([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, "--burst"], cwd=ROOT,
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
-
-
 def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scoring_server, redis_conn, tmp_path):
     scoring_redis, env = scoring_server
     essay = tmp_path / "essay.txt"
@@ -59,15 +54,14 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
     assert scoring_redis.lrange("rq:queue:scoring", 0, -1) == [job_id.encode()]
     assert redis_conn.llen("rq:queue:scoring") == 0 and store.get_submission(submission_id) is not None
 
-    ran = _worker(env, "scoring")
-    assert ran.returncode == 0, ran.stderr
+    run_worker("scoring", env=env)
     result = store.get_result(submission_id)  # read from REDIS_URL's server, where analytics reads it
     assert result is not None and 0 <= result["overall_band_score"] <= 9
     assert scoring_redis.zcard("rq:finished:scoring") == 1
     assert redis_conn.llen("rq:queue:email") == 1  # the job it enqueued went to the email queue's server
 
     analytics_job = cli("enqueue", "user-analytics", "learner-split", env=env).stdout.strip()
-    assert _worker(env, "analytics", "email").returncode == 0
+    run_worker("analytics", "email", env=env)
     shown = json.loads(cli("job", "show", analytics_job, "--json", env=env).stdout)
     assert shown["status"] == "finished", shown
     assert shown["result"]["scored"] == 1 and shown["result"]["average_band"] == result["overall_band_score"]
@@ -76,7 +70,7 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
 
     # A batch fans out on the scoring server; its progress is read where its jobs are.
     batch_id = cli("enqueue", "score-batch", submission_id, "sub_missing", env=env).stdout.strip()
-    assert _worker(env, "scoring").returncode == 0
+    run_worker("scoring", env=env)
     progress = json.loads(cli("batch", "status", batch_id, "--json", env=env).stdout)
     assert progress["complete"] and progress["items_done"] == 2, progress
     assert progress["failed_item_examples"] == {"sub_missing": "submission sub_missing not found"}
@@ -99,7 +93,7 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
 
 def test_a_worker_cannot_straddle_two_servers_and_check_probes_both(scoring_server, redis_conn):
     _, env = scoring_server
-    straddling = _worker(env, "scoring", "email")
+    straddling = cli("worker", "scoring", "email", "--burst", env=env)
     assert straddling.returncode == 2, straddling.stderr
     assert "live on different ones" in straddling.stderr and "Traceback" not in straddling.stderr
     grouped = subprocess.run([sys.executable, "-c", "from ielts_rq.policies import QUEUES; from ielts_rq.queueing."
@@ -147,6 +141,6 @@ def test_scheduled_ticks_go_to_their_queues_server_and_a_tick_waits_for_the_last
     assert scoring_redis.lrange("rq:queue:scoring", 0, -1) == [b"cron-cleanup-old-results"]
     assert redis_conn.llen("rq:queue:scoring") == 0
     assert tick()["skipped"] == "the previous run had not finished"  # it waits on the scoring server
-    assert _worker(env, "scoring").returncode == 0
+    run_worker("scoring", env=env)
     assert "enqueued_at" in tick()  # finished there: the next tick runs
     assert scoring_redis.llen("rq:queue:scoring") == 1
