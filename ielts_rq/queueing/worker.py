@@ -271,10 +271,18 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         os.close(self._tally_to_worker)
 
     def monitor_work_horse(self, job, queue, execution):
+        self._horse_killed = False
         try:
             super().monitor_work_horse(job, queue, execution)
         finally:
             self.tally.merge(receive(self._tally_from_horse))
+        if self._horse_killed:
+            # A horse killed before it started the job leaves the job's id in the queue's
+            # intermediate list; RQ would fail and retry the job again a minute later, even
+            # after the retry already finished it. Dropped only now that the failure is written:
+            # a full Redis refuses that write but not this removal (it frees memory), and the
+            # id left in the list is what brings the job back.
+            self.connection.lrem(get_queue(job.origin, self.connection).intermediate_queue_key, 1, job.id)
 
     def perform_job(self, job, queue, execution) -> bool:  # in the horse
         try:
@@ -293,11 +301,8 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         super().main_work_horse(job, queue)
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
-        # A horse killed before it started the job leaves the job's id in the queue's
-        # intermediate list; RQ would fail and retry the job again a minute later, even
-        # after the retry already finished it. The failure has been handled: drop the id.
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
-        self.connection.lrem(get_queue(job.origin, self.connection).intermediate_queue_key, 1, job.id)
+        self._horse_killed = True  # RQ writes the failure next; monitor_work_horse tidies up after it
         if getattr(self, "_killed_at_shutdown", False):  # an interruption, not a fault of the job: retried
             job.meta["last_error"] = (f"WorkerShutdown: the job was still running {SHUTDOWN_GRACE + HORSE_KILL_MARGIN}s "
                                       "after the worker was told to stop; its work horse was killed")
