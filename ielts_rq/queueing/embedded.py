@@ -15,6 +15,7 @@ process may have by now), and no second server can start on the same data.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -29,6 +30,8 @@ from ..errors import ConfigError, IeltsRqError
 START_TIMEOUT = 10.0  # seconds for a new server to answer PING
 STOP_TIMEOUT = 10.0
 SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+log = logging.getLogger("ielts_rq.embedded")
 
 
 class EmbeddedServerError(IeltsRqError):
@@ -162,6 +165,8 @@ def _start_unless_running(paths: ServerPaths) -> None:
         if pid is not None:
             # A live server that nothing reaches: its socket file was deleted (or replaced). A clean
             # restart keeps every write (SIGTERM flushes the append-only file) and makes a new socket.
+            log.warning("embedded server (pid %d) does not answer on %s (its socket file was removed?): "
+                        "restarting it", pid, paths.socket)
             _stop(paths)
             continue
         if time.monotonic() > deadline:
