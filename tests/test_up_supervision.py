@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from ielts_rq.cli.web import RESTARTS_PER_MINUTE
 from ielts_rq.queueing import embedded
 
 from .conftest import ROOT, cli, free_port, wait_for
-from .test_up import _answers, _processes_mentioning, _start_up
+from .test_up import _answers, _processes_mentioning
 
 
 def _children_of(pid: int) -> dict[int, str]:
@@ -42,11 +43,17 @@ class _Up:
     """`ielts-rq up` running, its stderr read as it comes (it says when it is up)."""
 
     def __init__(self, home: str, port: int):
-        self.process = _start_up(home, port)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ielts_rq.cli", "up", "--port", str(port), "--processes", "1"], cwd=ROOT,
+            env={**os.environ, "IELTS_RQ_HOME": home}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.pid = self.process.pid
         self.said: list[str] = []
-        self.reader = threading.Thread(target=lambda: self.said.extend(self.process.stderr), daemon=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.said.append(line)
 
     def is_up(self) -> bool:
         return any("ielts-rq is up" in line for line in self.said)
@@ -60,7 +67,6 @@ class _Up:
             self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
         self.reader.join(timeout=10)
-        self.process.stdout.close()
         return "".join(self.said)
 
 
@@ -166,6 +172,7 @@ def test_a_child_that_keeps_dying_stops_up_with_a_failure(home):
     finally:
         err = up.stop()
     assert up.process.returncode != 0
+    assert len(killed) == RESTARTS_PER_MINUTE + 1  # restarted each time until the limit
     assert "scheduler" in err.strip().splitlines()[-1], err
     assert wait_for(lambda: _processes_mentioning(home) == [], 10)
 
