@@ -176,3 +176,26 @@ def test_a_child_that_keeps_dying_stops_up_with_a_failure(home):
     assert "scheduler" in err.strip().splitlines()[-1], err
     assert wait_for(lambda: _processes_mentioning(home) == [], 10)
 
+
+
+def test_an_embedded_server_that_keeps_dying_stops_up_with_a_failure(home):
+    port = free_port()
+    up = _Up(home, port)
+    paths = embedded.paths_for(Path(home))
+    killed = set()
+    try:
+        assert wait_for(up.is_up, 90) and _answers(port)
+
+        def kill_the_server_again() -> bool:
+            pid = embedded.server_pid(paths)
+            if pid is not None and pid not in killed:
+                killed.add(pid)
+                os.kill(pid, signal.SIGKILL)
+            return up.poll() is not None
+
+        assert wait_for(kill_the_server_again, 90, step=0.05)
+    finally:
+        err = up.stop()
+    assert up.process.returncode != 0
+    assert "embedded server" in err.strip().splitlines()[-1], err
+    assert wait_for(lambda: _processes_mentioning(home) == [], 20)

@@ -248,6 +248,9 @@ def _up_marker(home):
 def _stop_server_unless_shared(home) -> None:
     """Stop the embedded server an `up` started, unless workers of another `up` (or any worker) still
     use it; then the last `up` out stops it."""
+    if not embedded.holds_data(embedded.paths_for(home)):  # it died: nothing to stop, no one to ask
+        _up_marker(home).unlink(missing_ok=True)
+        return
     others = _live_workers()
     if others:
         click.echo(f"the embedded server keeps running: {others} other worker(s) use it", err=True)
