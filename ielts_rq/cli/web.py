@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import click
 
 from .. import store
+from ..logs import setup_logging
 from ..policies import QUEUES
 from ..queueing import embedded
 from ..queueing.connection import queues_by_server
@@ -18,10 +24,15 @@ from ..queueing.enqueue import enqueue
 from ..queueing.queues import all_workers
 from ..scoring.samples import SAMPLE_ANSWERS
 from ..settings import get_settings
-from .common import UsageProblem
+from .common import UsageProblem, WorkFailed
 
 STOP_GRACE = 8  # seconds for children to stop on Ctrl-C before they are killed
 DEMO_WAIT = 30  # seconds `up --demo` waits for the sample answers' bands
+READY_TIMEOUT = 90  # seconds for the dashboard to answer before `up` gives up starting
+RESTARTS_PER_MINUTE = 3  # a child or the server that exits more often than this is failing: `up` stops
+WATCH_INTERVAL = 0.5  # seconds between `up`'s looks at its children and the embedded server
+
+log = logging.getLogger("ielts_rq.up")
 
 
 @click.command()
@@ -68,17 +79,21 @@ def up(port, processes, demo):
     """Everything on a laptop: Valkey, workers, the scheduler and the dashboard; Ctrl-C stops it all."""
 
     settings = get_settings()
+    setup_logging()
+    _check_port_free(port)
     if not settings.redis_url and not embedded.is_running(embedded.paths_for(settings.home)):
         embedded.ensure_running(settings.home)
         _up_marker(settings.home).touch()
-    me = [sys.executable, "-m", "ielts_rq.cli"]
-    workers = [["worker", *queues, "--processes", str(processes)] for queues in queues_by_server(QUEUES)]
-    children = [subprocess.Popen(me + args, start_new_session=True) for args in (
-        *workers, ["scheduler"], ["dashboard", "--port", str(port)])]
+    groups = queues_by_server(QUEUES)
+    children = [_Child("worker" if len(groups) == 1 else f"worker ({', '.join(queues)})",
+                       ["worker", *queues, "--processes", str(processes)]) for queues in groups]
+    children += [_Child("scheduler", ["scheduler"]), _Child("dashboard", ["dashboard", "--port", str(port)])]
+    failure = None
     try:
         # Ctrl-C from here on stops the children, whatever this process is doing.
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
+        _wait_until_ready(children, port)
         click.echo(f"\nielts-rq is up. Dashboard: http://127.0.0.1:{port}/\n"
                    "In another terminal (in a checkout: . .venv/bin/activate first):\n"
                    "  ielts-rq submit essay.txt --task writing_task_2 --prompt \"...\"   # prints an id\n"
@@ -86,9 +101,11 @@ def up(port, processes, demo):
                    "Ctrl-C stops everything.\n", err=True)
         if demo:
             _demo()
-        _wait_for_any(children)
+        _supervise(children, None if settings.redis_url else settings.home)
     except KeyboardInterrupt:
         click.echo("stopping...", err=True)
+    except _StackFailed as exc:
+        failure = str(exc)
     finally:
         # The stop is bounded (STOP_GRACE); a second Ctrl-C must not cut it short and leave processes behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -97,6 +114,130 @@ def up(port, processes, demo):
         if not settings.redis_url and _up_marker(settings.home).exists():
             _stop_server_unless_shared(settings.home)
         click.echo("ielts-rq stopped: workers, scheduler and dashboard.", err=True)
+    if failure:
+        raise WorkFailed(failure)
+
+
+class _StackFailed(Exception):
+    """A part of the stack cannot be kept running: `up` stops it all and exits non-zero."""
+
+
+class _Child:
+    """One process `up` runs: a worker pool, the scheduler or the dashboard, in its own process group."""
+
+    def __init__(self, name: str, args: list[str]):
+        self.name = name
+        self.args = args
+        self.exits: list[float] = []
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", *self.args], start_new_session=True)
+
+    def exited(self) -> bool:
+        """Whether it exited; then what it forked (a pool's workers, horses) is told to stop too."""
+        if self.process.poll() is None:
+            return False
+        _signal_group(self.process.pid, signal.SIGTERM)
+        return True
+
+    def restart(self) -> None:
+        self.process = self._spawn()
+
+
+def _check_port_free(port: int) -> None:
+    """Fail before anything starts when the dashboard could not listen on ``port``."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn: a port in TIME_WAIT is free
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageProblem(f"port {port} is in use on 127.0.0.1 (another dashboard or `up`?): stop what "
+                                   "listens there or choose another with --port") from None
+            raise UsageProblem(f"cannot listen on port {port} of 127.0.0.1: {exc.strerror or exc}") from None
+
+
+def _wait_until_ready(children: list[_Child], port: int) -> None:
+    """Return once the dashboard answers with every child alive; a child that exits meanwhile fails the start."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        for child in children:
+            if child.exited():
+                raise _StackFailed(f"the {child.name} exited ({_how(child.process.returncode)}) as `up` started; "
+                                   "its output above says why")
+        if _dashboard_answers(port):
+            return
+        if time.monotonic() > deadline:
+            raise _StackFailed(f"the dashboard did not answer on port {port} within {READY_TIMEOUT}s")
+        time.sleep(0.2)
+
+
+def _dashboard_answers(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
+    except urllib.error.HTTPError:
+        return True  # it answered (503 while Redis restarts): it is up
+    except OSError:
+        return False
+    return True
+
+
+def _supervise(children: list[_Child], home) -> None:
+    """Keep the stack running until Ctrl-C: restart the embedded server (``home``'s, None with REDIS_URL)
+    and any child that exits; raise _StackFailed when one keeps failing."""
+    server_exits: list[float] = []
+    while True:
+        if home is not None:
+            _keep_server_running(home, server_exits)
+        for child in children:
+            if not child.exited():
+                continue
+            how = _how(child.process.returncode)
+            child.exits.append(time.monotonic())
+            if _too_often(child.exits):
+                raise _StackFailed(f"the {child.name} keeps exiting ({RESTARTS_PER_MINUTE + 1} times within a "
+                                   f"minute, last {how}): its output above says why")
+            log.warning("the %s (pid %d) exited (%s); restarting it", child.name, child.process.pid, how)
+            child.restart()
+        time.sleep(WATCH_INTERVAL)
+
+
+def _keep_server_running(home, exits: list[float]) -> None:
+    """Restart the embedded server if it died (a SIGKILL, the OOM killer): `up` owns it, and its workers,
+    scheduler and dashboard retry their connections meanwhile (see queueing/connection.py)."""
+    paths = embedded.paths_for(home)
+    if embedded.holds_data(paths):
+        return
+    exits.append(time.monotonic())
+    if _too_often(exits):
+        raise _StackFailed(f"the embedded server keeps exiting; see {paths.log}")
+    log.warning("the embedded server exited; restarting it (its append-only file keeps the queued jobs)")
+    try:
+        embedded.ensure_running(home)
+    except embedded.EmbeddedServerError as exc:
+        log.error("the embedded server could not be restarted, trying again: %s", exc)
+        return
+    log.warning("embedded server restarted (pid %s)", embedded.server_pid(paths))
+
+
+def _too_often(moments: list[float]) -> bool:
+    """More than RESTARTS_PER_MINUTE exits in the last minute: failing, not unlucky; restarting would only loop."""
+    now = time.monotonic()
+    return sum(now - moment < 60 for moment in moments) > RESTARTS_PER_MINUTE
+
+
+def _how(returncode: int) -> str:
+    if returncode < 0:
+        return f"killed by {signal.Signals(-returncode).name}"
+    return f"status {returncode}"
+
+
+def _signal_group(group: int, signum: int) -> None:
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        pass  # the whole group has exited already
 
 
 def _up_marker(home):
@@ -107,6 +248,9 @@ def _up_marker(home):
 def _stop_server_unless_shared(home) -> None:
     """Stop the embedded server an `up` started, unless workers of another `up` (or any worker) still
     use it; then the last `up` out stops it."""
+    if not embedded.holds_data(embedded.paths_for(home)):  # it died: nothing to stop, no one to ask
+        _up_marker(home).unlink(missing_ok=True)
+        return
     others = _live_workers()
     if others:
         click.echo(f"the embedded server keeps running: {others} other worker(s) use it", err=True)
@@ -117,8 +261,6 @@ def _stop_server_unless_shared(home) -> None:
 
 def _live_workers() -> int:
     """Workers registered in Redis whose process still runs (a killed one stays registered a while)."""
-    import socket
-
     def alive(worker) -> bool:
         if worker.hostname != socket.gethostname():
             return True
@@ -167,25 +309,17 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _wait_for_any(children) -> None:
-    """Return when a child exits (Ctrl-C and SIGTERM raise KeyboardInterrupt, handled by the caller)."""
-    while all(child.poll() is None for child in children):
-        time.sleep(0.5)
-    failed = [child.args[3] for child in children if child.poll() is not None]
-    click.echo(f"stopping: {', '.join(failed)} exited", err=True)
-
-
-def _stop_all(children) -> None:
+def _stop_all(children: list[_Child]) -> None:
     for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)  # each child leads its own group: its forks stop too
+        if child.process.poll() is None:
+            os.killpg(child.process.pid, signal.SIGTERM)  # each child leads its own group: its forks stop too
     deadline = time.monotonic() + STOP_GRACE
     for child in children:
         try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+            os.killpg(child.process.pid, signal.SIGKILL)
+            child.process.wait()
 
 
 COMMANDS = [dashboard, up]

