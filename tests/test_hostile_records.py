@@ -58,6 +58,7 @@ POISONS = {
     "webhooks": (json.dumps([{"url": "http://127.0.0.1:9/", "job_status": "finished"}]).encode(),
                  "webhooks:"),
     "rate_limit_key": (b"ielts:submission:any", "rate_limit_key:"),
+    "group_id": (b"no-such-group", "group_id:"),
 }
 
 
@@ -91,6 +92,18 @@ def test_a_spoiled_field_fails_its_job_alone_and_the_worker_goes_on(redis_conn, 
     assert JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished"
     row = _failed_rows()[poison.id]
     assert "MalformedJob: refused without running it" in row["error"] and reason in row["error"], row
+
+
+@pytest.mark.parametrize("variant", ["created_at", "data-bomb", "retry_intervals-huge", "origin-another-queue"])
+def test_an_in_process_worker_refuses_a_spoiled_job_too(redis_conn, variant):
+    value, reason = POISONS[variant]
+    poison = enqueue("health_check")
+    _spoil(redis_conn, poison, variant, value)
+    after = enqueue("health_check")
+    run_worker("health", mode="simple")
+    assert _queue_is_empty(redis_conn)
+    assert JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished"
+    assert reason in _failed_rows()[poison.id]["error"]
 
 
 BAD_IDS = {"newline": "abc\ndef", "control": "abc\x1b[2Jdef", "space": "abc def", "colon": "abc:def",

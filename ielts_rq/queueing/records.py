@@ -115,8 +115,10 @@ def inflate(raw: bytes, limit: int) -> bytes:
         out = inflater.decompress(raw, limit)
     except zlib.error:
         return raw
-    if inflater.unconsumed_tail:
-        raise ValueError(f"inflates to more than {limit // (1024 * 1024)} MB: refused")
+    if not inflater.eof:
+        if inflater.unconsumed_tail or len(out) >= limit:
+            raise ValueError(f"inflates to more than {limit // (1024 * 1024)} MB: refused")
+        return raw  # a cut stream: RQ's zlib.decompress fails on it and keeps the bytes as they are
     return out
 
 
@@ -238,7 +240,7 @@ _CALLBACK_TIMEOUT = _whole(1, MAX_TIMEOUT)
 _CHECKS = {
     "created_at": _date, "enqueued_at": _date, "started_at": _date, "ended_at": _date, "last_heartbeat": _date,
     "origin": _queue, "status": _status, "timeout": _timeout,
-    "worker_name": _text, "description": _text, "group_id": _text,
+    "worker_name": _text, "description": _text,
     "result_ttl": _TTL, "failure_ttl": _TTL, "ttl": _TTL,
     "retries_left": _whole(0, MAX_RETRIES), "number_of_retries": _whole(0, MAX_RETRIES),
     "retry_intervals": _intervals, "repeats_left": _whole(0, MAX_RETRIES), "repeat_intervals": _intervals,
@@ -248,6 +250,7 @@ _CHECKS = {
     "enqueue_at_front": _FLAG, "enqueue_at_front_on_retry": _FLAG, "allow_dependency_failures": _FLAG,
     "dependency_ids": _job_ids, "dependency_id": _job_id,
     "meta": _json_object,
-    # RQ sends an HTTP request to each webhook, and takes a slot of any key named as a rate limit.
-    "webhooks": _unused, "rate_limit_key": _unused, "rate_limit_concurrency": _unused,
+    # RQ sends an HTTP request to each webhook, takes a slot of any key named as a rate limit, and reads
+    # a group's record to delete a job of it (a group that is not there made the delete raise).
+    "webhooks": _unused, "rate_limit_key": _unused, "rate_limit_concurrency": _unused, "group_id": _unused,
 }
