@@ -76,7 +76,8 @@ class JsonJob(Job):
         if isinstance(answer, redis.ResponseError):  # the job's key holds a list, a string...: not a record
             job = cls._blank(job_id, connection, serializer)
             job.readable = False
-            job.problems = (*job.problems, f"record: {cls.key_for(printable(job_id))} is not a hash ({answer})")
+            job.problems = tuple(filter(None, [records.id_problem(job_id),
+                                               f"record: {cls.key_for(printable(job_id))} is not a hash ({answer})"]))
             return job
         if not answer:
             return None
