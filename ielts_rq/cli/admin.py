@@ -10,6 +10,7 @@ from ..ops import readiness, registries, search
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
+from ..queueing.records import id_problem, printable
 from .common import HelpGroup, UsageProblem, console, fetch_job, json_option, print_fields, print_json, table
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
@@ -80,7 +81,12 @@ def failed_list(queue, limit, as_json):
         print_json(rows)
         return
     table(f"Failed jobs ({len(rows)})", ["job id", "queue", "job", "failed at", "error"],
-          [[r["id"], r["queue"], r["job"], r["ended_at"], r["error"]] for r in rows])
+          [[_shown_id(r["id"]), r["queue"], r["job"], r["ended_at"], r["error"]] for r in rows])
+
+
+def _shown_id(job_id: str) -> str:
+    """A job id as typed; one RQ refuses (a newline, a control character) quoted and escaped."""
+    return printable(job_id, 200) if id_problem(job_id) else job_id
 
 
 @failed.command("show")
@@ -124,15 +130,17 @@ def requeue_failed(queue, exception_text, job_ids, requeue_all, dry_run, as_json
     if not (queue or exception_text or job_ids or requeue_all):
         raise UsageProblem("no filter given: use --queue, --exception or --job-id, or --all to requeue every failed job")
     chosen = registries.select_failed(get_connection(), [queue] if queue else QUEUES, exception_text, job_ids)
-    if not dry_run:
-        registries.requeue(get_connection(), chosen)
+    requeued = len(chosen) if dry_run else registries.requeue(get_connection(), chosen)
     if as_json:
-        print_json({"dry_run": dry_run, "jobs": chosen})
+        print_json({"dry_run": dry_run, "jobs": chosen, "requeued": requeued})
         return
     verb = "would requeue" if dry_run else "requeued"
     for row in chosen:
-        click.echo(f"{verb} {row['id']} {row['queue']} {row['job']}: {row['error']}")
-    click.echo(f"{verb} {len(chosen)} job(s)")
+        click.echo(f"{verb} {_shown_id(row['id'])} {row['queue']} {row['job']}: {row['error']}")
+    click.echo(f"{verb} {requeued} job(s)")
+    if requeued < len(chosen):
+        click.echo(f"{len(chosen) - requeued} left failed: malformed records, or requeued or deleted meanwhile "
+                   "(see `failed list`; delete with `failed delete`)")
 
 
 @click.group(cls=HelpGroup)
@@ -150,7 +158,7 @@ def job_find(query, as_json):
         print_json(rows)
     elif rows:
         table(f"{len(rows)} job(s) for {query!r}", ["job id", "job", "queue", "status", "when", "error"],
-              [[r["id"], r["job"], r["queue"], r["status"], r["when"], r["error"]] for r in rows])
+              [[_shown_id(r["id"]), r["job"], r["queue"], r["status"], r["when"], r["error"]] for r in rows])
     else:
         click.echo(f"no job matches {query!r} (finished jobs are kept a day or more, failed ones two weeks)")
 

@@ -26,7 +26,7 @@ def workers(connection) -> list[dict]:
     rows, now = [], datetime.now(timezone.utc)
     for worker in all_workers(connection):
         current = worker.get_current_job_id()
-        job = JsonJob.fetch_many([current], connection=worker.connection)[0] if current else None
+        job = JsonJob.fetch_many([current], connection=worker.connection, exact=True)[0] if current else None
         started = job.started_at.replace(tzinfo=timezone.utc) if job is not None and job.started_at else None
         rows.append({
             "name": worker.name, "queues": worker.queue_names(), "state": worker.get_state(),
@@ -40,7 +40,7 @@ def workers(connection) -> list[dict]:
 
 def job_names(connection) -> list[dict]:
     """Per job name: ended jobs, failure rate, mean duration (all time), p50/p95 (recent sample)."""
-    totals = {k.decode(): float(v) for k, v in connection.hgetall(keys.job_counts()).items()}
+    totals = _numbers(connection.hgetall(keys.job_counts()))
     durations = _recent_durations(connection)
     names = sorted({field.rsplit(":", 1)[0] for field in totals} | set(durations))
     rows = []
@@ -82,12 +82,23 @@ def redis_panel(connection) -> dict:
     }
 
 
+def _numbers(counts: dict) -> dict[str, float]:
+    """The job counts as numbers; a field that is not one (written by something else) is left out."""
+    numbers = {}
+    for name, value in counts.items():
+        try:
+            numbers[name.decode()] = float(value)
+        except (ValueError, UnicodeDecodeError):
+            continue
+    return numbers
+
+
 def _recent_durations(connection) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for queue in QUEUES:
         registry = get_queue(queue, connection).finished_job_registry
         for job in JsonJob.fetch_many(registry.get_job_ids(0, DURATION_SAMPLE - 1, desc=True),
-                                      connection=registry.connection):
+                                      connection=registry.connection, exact=True):
             if job is not None and job.started_at and job.ended_at:
                 found.setdefault(job_name(job), []).append((job.ended_at - job.started_at).total_seconds())
     return found

@@ -6,10 +6,14 @@ the value of any keyword whose name says it is a secret.
 
 from __future__ import annotations
 
+import binascii
 import re
+from base64 import b64decode
 
+import redis
 from rq.command import send_stop_job_command
 from rq.exceptions import DeserializationError, InvalidJobOperation
+from rq.results import Result
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
@@ -18,7 +22,8 @@ from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
-from ..queueing.queues import JsonJob, all_workers, get_queue, job_name, locate_jobs
+from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
+from ..queueing.records import MAX_ERROR_BYTES, inflate, printable
 from ..queueing.schedule import scheduler_alive
 from ..settings import hide_password, redact
 
@@ -58,7 +63,8 @@ def failed_jobs(connection, queues, limit: int = 100) -> list[dict]:
     for name in queues:
         registry = get_queue(name, connection).failed_job_registry
         ids = registry.get_job_ids(0, limit - 1, desc=True)
-        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=registry.connection) if job]
+        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=registry.connection, exact=True)
+                 if job]
     rows.sort(key=lambda row: row["ended_at"] or "", reverse=True)
     return rows[:limit]
 
@@ -69,8 +75,16 @@ def failure_row(job, queue: str) -> dict:
         "queue": queue,
         "job": job_name(job),
         "ended_at": iso(job.ended_at),
-        "error": last_line(error_text(job)),
+        "error": failure_line(job),
     }
+
+
+def failure_line(job) -> str:
+    """The job's error in one line; a record that cannot be read as it is stored says so first."""
+    error = last_line(error_text(job))
+    if job.problems and "MalformedJob" not in error:
+        error = f"malformed record ({'; '.join(job.problems)}); {error}".rstrip("; ")
+    return error[:600]
 
 
 def select_failed(connection, queues, exception_text: str | None, job_ids) -> list[dict]:
@@ -81,24 +95,27 @@ def select_failed(connection, queues, exception_text: str | None, job_ids) -> li
         ids = registry.get_job_ids()
         if job_ids:
             ids = [i for i in ids if i in set(job_ids)]
-        for job in JsonJob.fetch_many(ids, connection=registry.connection):
-            if job and (not exception_text or exception_text.lower() in error_text(job).lower()):
+        for job in JsonJob.fetch_many(ids, connection=registry.connection, exact=True):
+            if job and (not exception_text or exception_text.lower() in failure_line(job).lower()
+                        or exception_text.lower() in error_text(job).lower()):
                 rows.append(failure_row(job, name))
     return rows
 
 
-def requeue(connection, rows: list[dict]) -> None:
-    for row in rows:
-        requeue_ids(connection, row["queue"], [row["id"]])
+def requeue(connection, rows: list[dict]) -> int:
+    return sum(requeue_ids(connection, row["queue"], [row["id"]]) for row in rows)
 
 
 def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
-    """Requeue failed jobs of one queue; one that is no longer failed is left alone."""
+    """Requeue failed jobs of one queue; one that is no longer failed is left alone, and so is a malformed
+    record (a worker would only refuse it again: it can be looked at and deleted)."""
     registry = get_queue(queue, connection).failed_job_registry
     requeued = 0
-    for job_id in job_ids:
+    for job in JsonJob.fetch_many(job_ids, connection=registry.connection, exact=True):
+        if job is None or job.problems:
+            continue
         try:
-            registry.requeue(job_id)
+            registry.requeue(job)
             requeued += 1
         except InvalidJobOperation:  # requeued or deleted meanwhile by someone else
             continue
@@ -106,12 +123,29 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
 
 
 def delete_failed(connection, job_ids) -> int:
+    """Delete failed jobs: each id found in a failed registry goes, with its record and results, whatever
+    the record holds (one that cannot be read is deleted all the same)."""
     deleted = 0
-    for job in locate_jobs(list(job_ids), connection):
-        if job is not None and job.get_status() == "failed":
-            get_queue(job.origin, connection).failed_job_registry.remove(job, delete_job=True)
+    for name in QUEUES:
+        registry = get_queue(name, connection).failed_job_registry
+        for job_id in job_ids:
+            if registry.connection.zscore(registry.key, job_id) is None:
+                continue
+            job = JsonJob.fetch_many([job_id], connection=registry.connection, exact=True)[0]
+            if job is not None and not job.problems:
+                registry.remove(job, delete_job=True)
+            else:
+                _delete_record(registry, job_id)
             deleted += 1
     return deleted
+
+
+def _delete_record(registry, job_id: str) -> None:
+    """A record RQ cannot read, deleted key by key (RQ's own delete reads the record first)."""
+    job_key = JsonJob.key_for(job_id)
+    registry.connection.zrem(registry.key, job_id)
+    registry.connection.delete(job_key, JsonJob.dependents_key_for(job_id), f"{job_key}:dependencies",
+                               Result.get_key(job_id))
 
 
 WAITING = ("queued", "scheduled", "deferred")
@@ -153,13 +187,23 @@ def job_details(job, traceback: bool) -> dict:
         "last_error": mask(job.meta.get("last_error")),
         "worker": job.worker_name,
     }
+    if job.problems:
+        details["malformed"] = [mask(problem) for problem in job.problems]
     if status == "finished":
-        details["result"] = mask(job.return_value())
-    if status in ("failed", "stopped") or job.exc_info:
-        details["error"] = last_line(error_text(job))
+        details["result"] = _result(job)
+    text = error_text(job)
+    if status in ("failed", "stopped") or text:
+        details["error"] = failure_line(job)
         if traceback:
-            details["traceback"] = mask(error_text(job))
+            details["traceback"] = mask(text)
     return details
+
+
+def _result(job):
+    try:
+        return mask(job.return_value())
+    except Exception:  # a result written by something else than a worker: shown as unreadable, not a crash
+        return "(unreadable)"
 
 
 def _call(job) -> dict:
@@ -167,6 +211,8 @@ def _call(job) -> dict:
     try:
         return {"function": job.func_name, "args": mask(list(job.args)), "kwargs": mask(dict(job.kwargs))}
     except DeserializationError:
+        if any(problem.startswith("data:") for problem in job.problems):
+            return {"function": None, "args": None, "kwargs": None, "data": "refused: see malformed"}
         return {"function": None, "args": None, "kwargs": None, "data": "not JSON: refused, never unpickled"}
 
 
@@ -179,7 +225,7 @@ def active_jobs(connection) -> list[dict]:
     rows = []
     for name in QUEUES:
         registry = get_queue(name, connection).started_job_registry
-        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection):
+        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection, exact=True):
             if job:
                 rows.append({"id": job.id, "queue": name, "job": job_name(job), "worker": job.worker_name,
                              "started_at": iso(job.started_at)})
@@ -204,8 +250,19 @@ def mask(value):
 
 
 def error_text(job) -> str:
-    result = job.latest_result()  # RQ 3 keeps every failure's traceback in the job's results
-    return (result.exc_string if result else None) or ""
+    """The traceback of the job's latest result (RQ 3 keeps every failure's in the job's results), read here
+    with a bound: RQ's reader inflates whatever zlib it finds there."""
+    try:
+        newest = job.connection.xrevrange(Result.get_key(job.id), "+", "-", count=1)
+    except redis.ResponseError:  # something else than a stream under the results' key
+        return "(error unreadable: the results are not a stream)"
+    encoded = newest[0][1].get(b"exc_string") if newest else None
+    if not encoded:
+        return ""
+    try:
+        return inflate(b64decode(encoded), MAX_ERROR_BYTES).decode("utf-8", "replace")
+    except (ValueError, binascii.Error) as exc:
+        return f"(error unreadable: {printable(str(exc), 80)})"
 
 
 def last_line(text: str) -> str:

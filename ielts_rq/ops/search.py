@@ -15,7 +15,7 @@ from ..clock import iso
 from ..errors import PermanentError
 from ..policies import QUEUES
 from ..queueing.queues import JsonJob, get_queue, job_name, locate_jobs
-from .registries import error_text, last_line, mask
+from .registries import error_text, failure_line, mask
 
 FAR_FUTURE = 2 ** 40  # epoch seconds: every submission ever stored
 PER_PLACE = 500  # newest jobs looked at in each queue and registry
@@ -45,10 +45,10 @@ def failure_groups(connection) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for queue in QUEUES:
         registry = get_queue(queue, connection).failed_job_registry
-        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection):
+        for job in JsonJob.fetch_many(registry.get_job_ids(), connection=registry.connection, exact=True):
             if job is None:
                 continue
-            error = last_line(error_text(job))
+            error = failure_line(job)
             kind = error.split(":", 1)[0] if ":" in error else (error or "unknown error")
             group = groups.setdefault((queue, job_name(job), kind), {
                 "queue": queue, "job": job_name(job), "error_class": kind, "count": 0, "ids": [],
@@ -66,7 +66,8 @@ def _recent_jobs(connection):
                          queue.failed_job_registry, queue.finished_job_registry, queue.canceled_job_registry):
             places.append(registry.get_job_ids(0, PER_PLACE - 1, desc=True))
         for ids in places:
-            yield from (job for job in JsonJob.fetch_many(ids, connection=queue.connection) if job is not None)
+            yield from (job for job in JsonJob.fetch_many(ids, connection=queue.connection, exact=True)
+                        if job is not None)
 
 
 def _learner_submissions(query: str) -> set[str]:
@@ -83,12 +84,13 @@ def _haystack(job) -> str:
         call = json.dumps([job.func_name, mask(list(job.args)), mask(dict(job.kwargs))], default=str)
     except Exception:  # an undecodable job: match what can be read
         call = ""
-    return " ".join((job.id, job_name(job), job.description or "", call, job.meta.get("last_error") or "",
-                     error_text(job))).lower()
+    return " ".join(str(part) for part in (job.id, job_name(job), job.description or "", call,
+                                           job.meta.get("last_error") or "", error_text(job),
+                                           *job.problems)).lower()
 
 
 def _row(job) -> dict:
     status = job.get_status()
     return {"id": job.id, "queue": job.origin, "job": job_name(job), "status": status,
             "when": iso(job.ended_at or job.started_at or job.enqueued_at),
-            "error": mask(last_line(error_text(job))) if status == "failed" else mask(job.meta.get("last_error"))}
+            "error": mask(failure_line(job)) if status == "failed" or job.problems else mask(job.meta.get("last_error"))}
