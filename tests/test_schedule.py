@@ -14,7 +14,7 @@ from ielts_rq.policies import POLICIES, get_policy
 from ielts_rq.queueing import schedule
 from ielts_rq.queueing.queues import JsonJob
 
-from .conftest import ROOT, cli
+from .conftest import ROOT, cli, run_worker, wait_for
 
 UTC = timezone.utc
 
@@ -154,3 +154,41 @@ def test_a_scheduler_started_after_the_deletion_keeps_the_tick_too(redis_conn):
     result = cli("scheduler", "--burst")  # syncs the table first, then runs what is due
     assert result.returncode == 0, result.stderr
     assert redis_conn.lrange("rq:queue:health", 0, -1) == [entry.job_id.encode()]
+
+
+def _scheduler_process() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "1"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "terminated"])
+def test_a_scheduler_stopped_between_claiming_a_tick_and_enqueueing_it_loses_nothing(redis_conn, stop):
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("weekly-platform-report")
+    due = time.time() - 1
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: due})
+    tick = schedule.iso(datetime.fromtimestamp(due, UTC))
+    # The fault: the server refuses every push onto a queue, so the scheduler claims the tick (its next run
+    # moves to next Monday) and cannot enqueue it; then the deploy stops it.
+    redis_conn.execute_command("ACL", "SETUSER", "default", "-rpush", "-lpush")
+    try:
+        first = _scheduler_process()
+        assert wait_for(lambda: redis_conn.zscore("rq:scheduler:scheduled_jobs", entry.job_id) > time.time(), 60)
+        first.send_signal(stop)
+        first.communicate(timeout=30)
+    finally:
+        redis_conn.execute_command("ACL", "SETUSER", "default", "+rpush", "+lpush")
+    assert redis_conn.llen("rq:queue:analytics") == 0  # claimed, never enqueued
+
+    second = _scheduler_process()
+    try:
+        assert wait_for(lambda: schedule.last_runs(redis_conn, entry.name), 60), "the claimed tick never ran"
+        time.sleep(3)  # a few more cycles of the new scheduler: none may enqueue the tick again
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.communicate(timeout=30)
+    assert [run["tick"] for run in schedule.last_runs(redis_conn, entry.name)] == [tick]
+    assert redis_conn.lrange("rq:queue:analytics", 0, -1) == [entry.job_id.encode()]
+    run_worker("analytics")
+    assert JsonJob.fetch(entry.job_id, connection=redis_conn).get_status() == "finished"

@@ -87,6 +87,11 @@ def schedule_paused() -> str:
     return key("schedule", "paused")
 
 
+def schedule_claimed() -> str:
+    """Hash: cron job id -> the tick a scheduler claimed and has not enqueued yet (the next cycle completes it)."""
+    return key("schedule", "claimed")
+
+
 def metrics_bucket(resolution: str, bucket: int) -> str:
     """Hash per minute or hour: ``<queue>:finished|failed|run_seconds|wait_seconds`` (the dashboard's graphs)."""
     return key("metrics", resolution, str(bucket))
