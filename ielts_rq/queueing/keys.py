@@ -28,6 +28,16 @@ def user(user_id: str) -> str:
     return key("user", user_id)
 
 
+def email_opted_out(address: str) -> str:
+    """Set: ids of the learners who opted out of email with this (normalised) address."""
+    return key("email", "opted_out", address)
+
+
+def email_opt_outs_indexed() -> str:
+    """Set once every learner record written before the address index has been indexed."""
+    return key("email", "opted_out_indexed")
+
+
 def submission(submission_id: str) -> str:
     return key("submission", submission_id)
 
