@@ -51,7 +51,14 @@ def result(submission_id: str) -> str:
 
 
 def result_by_content(fingerprint: str) -> str:
+    """String, with the results' lifetime: the submission whose result identical content scored by one
+    scorer version reuses."""
     return key("result", "by_content", fingerprint)
+
+
+def scoring_service_model(url_digest: str) -> str:
+    """String: the model the scoring service at an address (by digest) named in its latest answer."""
+    return key("scoring", "service_model", url_digest)
 
 
 def scoring_claim(submission_id: str) -> str:
