@@ -301,12 +301,13 @@ class CronScheduler(Scheduler):
             return
         if last is not None and last.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
-            self._finish_tick(job.id, tick, name, {"tick": moment, "skipped": "the previous run had not finished",
-                                             "at": time.time()})
+            self._finish_tick(job.id, tick, name,
+                              {"tick": moment, "skipped": "the previous run had not finished", "at": time.time()})
             return
         job.meta["tick"] = tick  # which tick this run is: read back when a claim is completed
         if same_server:  # the enqueue goes in the transaction that drops the claim
-            enqueued = self._finish_tick(job.id, tick, name, run, lambda pipe: queue.enqueue_job(job, pipeline=pipe))
+            enqueued = self._finish_tick(job.id, tick, name, run,
+                                         enqueue=lambda pipe: queue.enqueue_job(job, pipeline=pipe))
         else:  # no transaction across servers: the tick in the job's meta tells a completing scheduler
             queue.enqueue_job(job)
             enqueued = self._finish_tick(job.id, tick, name, run)
