@@ -46,6 +46,16 @@ def test_a_reuse_entry_lives_as_long_as_its_result_and_goes_with_it(redis_conn):
     assert _score(learner="learner-t")["scorer"] == "builtin"  # scored afresh
 
 
+def test_the_cleanup_deletes_reuse_entries_written_before_they_had_a_version_and_a_lifetime(redis_conn):
+    current = _score()
+    [entry] = _reuse_entries(redis_conn)
+    earlier = keys.result_by_content("0" * 64)  # as written before: no scorer version, no lifetime
+    redis_conn.set(earlier, current["submission_id"])
+    assert cli("enqueue", "cleanup-results").returncode == 0
+    run_worker("scoring")
+    assert _reuse_entries(redis_conn) == [entry]
+
+
 def test_the_cleanup_leaves_an_entry_a_newer_identical_result_took_over(redis_conn):
     first = _score()
     redis_conn.zadd(keys.results_by_time(), {first["submission_id"]: time.time() - 2 * DAY})

@@ -56,6 +56,11 @@ def result_by_content(fingerprint: str) -> str:
     return key("result", "by_content", fingerprint)
 
 
+def reuse_entries_versioned() -> str:
+    """Set once the reuse entries written before they carried a scorer version have been deleted."""
+    return key("result", "by_content_versioned")
+
+
 def scoring_service_model(url_digest: str) -> str:
     """String: the model the scoring service at an address (by digest) named in its latest answer."""
     return key("scoring", "service_model", url_digest)

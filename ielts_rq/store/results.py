@@ -168,7 +168,32 @@ def delete_results_older_than(days: int) -> int:
     old = [sid.decode() for sid in connection.zrangebyscore(keys.results_by_time(), "-inf", cutoff)]
     for start in range(0, len(old), DELETE_CHUNK):
         _delete_results(connection, old[start:start + DELETE_CHUNK])
+    _delete_unversioned_reuse_entries(connection)
     return len(old)
+
+
+def _delete_unversioned_reuse_entries(connection) -> None:
+    """Delete (once) the reuse entries written before they carried a scorer version and a lifetime: no
+    lookup reads them any more, and nothing else would ever remove them."""
+    if connection.exists(keys.reuse_entries_versioned()):
+        return
+    batch = []
+    for key in connection.scan_iter(match=keys.result_by_content("*"), count=DELETE_CHUNK):
+        batch.append(key)
+        if len(batch) == DELETE_CHUNK:
+            _delete_without_lifetime(connection, batch)
+            batch = []
+    _delete_without_lifetime(connection, batch)
+    connection.set(keys.reuse_entries_versioned(), 1)
+
+
+def _delete_without_lifetime(connection, reuse_keys: list) -> None:
+    with connection.pipeline(transaction=False) as pipe:
+        for key in reuse_keys:
+            pipe.ttl(key)
+        unbounded = [key for key, ttl in zip(reuse_keys, pipe.execute()) if ttl == -1]
+    if unbounded:
+        connection.delete(*unbounded)
 
 
 def _delete_results(connection, submission_ids: list[str]) -> None:
