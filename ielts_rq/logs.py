@@ -1,15 +1,39 @@
-"""Logging for every ielts-rq process: one line per event, secrets masked."""
+"""Logging for every ielts-rq process: one line per event, secrets masked.
+
+Text a job carries (its arguments, its error) reaches log lines; control
+characters in it are escaped in both formats, so it can neither forge a line
+nor drive the reader's terminal. A traceback in the text format is one line
+too, its line breaks shown as ``\\n``.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 
 from .settings import get_settings, redact
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# What a logged value must not carry raw: C0 and C1 control characters and DEL (a newline or carriage
+# return would let a job's text forge a log line after it; ESC starts terminal escapes), the Unicode
+# line and paragraph separators (line ends to many viewers), and the bidirectional overrides and
+# isolates (they reorder how a line reads).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one line with its control characters shown as escapes (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return _CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 class MaskSecrets(logging.Filter):
@@ -44,6 +68,13 @@ class OncePerOutage(logging.Filter):
         return True
 
 
+class OneLine(logging.Formatter):
+    """The text format: one line per event, the message and any traceback escaped onto it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
+
+
 class JsonLines(logging.Formatter):
     """One JSON object a line: time, level, logger, message, and a job event's fields when it has them."""
 
@@ -55,6 +86,7 @@ class JsonLines(logging.Formatter):
         entry.update({field: getattr(record, field) for field in self.FIELDS if hasattr(record, field)})
         if record.exc_info:
             entry["traceback"] = self.formatException(record.exc_info)
+        # ensure_ascii (the default) writes every control character, C1 and U+2028 included, as an escape.
         return json.dumps(entry, default=str)
 
 
@@ -66,7 +98,7 @@ def setup_logging(level: str | None = None) -> None:
         formatter.converter = time.gmtime
         handler.setFormatter(formatter)
     else:
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(OneLine(FORMAT))
     handler.addFilter(OncePerOutage())
     handler.addFilter(MaskSecrets())
     root = logging.getLogger()

@@ -3,6 +3,8 @@
 import contextlib
 import json
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -108,12 +110,19 @@ def test_rq_dashboard_pages_link_back_to_the_overview(client):
 def test_console_manners_past_times_watch_and_json_logs(redis_conn):
     past = cli("enqueue", "health-check", "--at", "2020-01-01T00:00:00")
     assert past.returncode == 0 and "is in the past: the job runs now" in past.stderr
+    # On a terminal, as an operator runs it: Ctrl-C once the first view is drawn (not while Python starts).
+    terminal, screen = pty.openpty()
     watch = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "status", "--watch"], cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    watch.send_signal(signal.SIGINT)
-    _, err = watch.communicate(timeout=10)
-    assert watch.returncode == 0 and "Traceback" not in err and "Aborted" not in err
+                             stdout=screen, stderr=subprocess.PIPE, text=True)
+    os.close(screen)
+    try:
+        assert _drain(terminal, until=lambda drawn: b"Queues" in drawn, within=60), "status --watch drew nothing"
+        watch.send_signal(signal.SIGINT)
+        _drain(terminal, until=lambda _: watch.poll() is not None, within=30)
+        _, err = watch.communicate(timeout=10)
+    finally:
+        os.close(terminal)
+    assert watch.returncode == 0 and "Traceback" not in err and "Aborted" not in err, err
     logs = run_worker("health", env={"LOG_FORMAT": "json"}).stderr
     events = [json.loads(line) for line in logs.splitlines() if line.strip()]
     finished = [e for e in events if e.get("outcome") == "finished"]
@@ -129,19 +138,26 @@ def test_a_paused_entry_skips_its_ticks_visibly_and_runs_again_when_resumed(redi
     origin = {"Origin": "http://localhost"}
     assert client.post("/schedule/health-check/pause").status_code == 403  # only from the page itself
     assert client.post("/schedule/health-check/pause", headers=origin).status_code == 303
+    # Assertions name the job: another entry's tick (monitor-queue-depth, every minute) may come due meanwhile.
+    def queued() -> list[str]:
+        return [job_id.decode() for job_id in redis_conn.lrange("rq:queue:health", 0, -1)]
+
     redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
     schedule.CronScheduler(connection=redis_conn).enqueue_jobs()
-    assert redis_conn.llen("rq:queue:health") == 0
+    assert entry.job_id not in queued()
     assert schedule.last_runs(redis_conn, "health-check", 1)[0]["skipped"] == "paused by an operator"
     assert "paused" in cli("schedule", "list").stdout
     assert cli("schedule", "resume", "health-check").returncode == 0
     redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
     schedule.CronScheduler(connection=redis_conn).enqueue_jobs()
-    assert redis_conn.llen("rq:queue:health") == 1
+    assert queued().count(entry.job_id) == 1
     history = cli("schedule", "history", "health-check").stdout
     assert "enqueued" in history and "skipped: paused by an operator" in history
+    before = queued()
     ran = client.post("/schedule/monitor-queue-depth/run", headers=origin)
-    assert ran.status_code == 303 and redis_conn.llen("rq:queue:health") == 2
+    assert ran.status_code == 303
+    [added] = [job_id for job_id in queued() if job_id not in before]
+    assert JsonJob.fetch(added, connection=redis_conn).func_name.endswith("monitor_queue_depth")
     page = client.get("/schedule").get_data(as_text=True)
     assert "Run now" in page and "skipped (paused by an operator)" in page
 
@@ -179,6 +195,20 @@ def _worker_running_a_sleeper(redis_conn, tmp_path, seconds: int):
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
+
+
+def _drain(terminal: int, until, within: float) -> bool:
+    """Read a terminal's output (so its writer never blocks) until ``until(all read so far)`` holds."""
+    drawn, deadline = b"", time.monotonic() + within
+    while time.monotonic() < deadline:
+        if until(drawn):
+            return True
+        if select.select([terminal], [], [], 0.2)[0]:
+            try:
+                drawn += os.read(terminal, 65536)
+            except OSError:  # the writer closed the terminal
+                return until(drawn)
+    return until(drawn)
 
 
 def _wait_for_status(redis_conn, job_id: str, status: str, within: float = 15) -> None:

@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 
 from ielts_rq import enqueue, store
 from ielts_rq.jobs import scoring as scoring_jobs
+from ielts_rq.queueing import keys
 from ielts_rq.queueing.connection import redis_url
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
@@ -191,3 +192,63 @@ def test_the_platform_report_to_many_admins_keeps_to_the_email_rate_limit(redis_
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
     assert sent == 3  # three a minute, the rest waiting their turn in the job
+
+
+def _delivered_to(address: str) -> list[dict]:
+    listed = cli("outbox", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    return [message for message in json.loads(listed.stdout) if message["to"].lower() == address.lower()]
+
+
+def test_an_opted_out_address_gets_nothing_whichever_job_names_it(redis_conn):
+    store.save_user("learner-quiet", email="Quiet.Learner@Example.com", name="Quinn", email_opt_in=False)
+    # The same person under another account, opted in: the address decides, not the account.
+    store.save_user("learner-alias", email="quiet.learner@example.com", name="Quinn")
+    submission_id = store.create_submission("learner-alias", "writing_task_2", GOOD_ESSAY, PROMPT)
+    scoring_jobs.score_submission(submission_id)  # enqueues the scoring-complete email
+    variants = ["quiet.learner@example.com", "QUIET.LEARNER@EXAMPLE.COM", "Quiet.Learner@example.com"]
+    skipped = [enqueue("send_generic_email", to, "News", "Hello") for to in variants]
+    skipped += [enqueue("send_generic_email", variants[1], "News", "Hello", user_id="learner-alias"),
+                enqueue("send_welcome_email", variants[2], "Quinn"),
+                enqueue("send_weekly_report", "learner-alias", "2026-11-30")]
+    batch = enqueue("send_batch_emails", [{"kind": "generic", "to": to, "subject": "News", "text": "Hello"}
+                                          for to in variants] + [{"kind": "welcome", "email": variants[0],
+                                                                  "name": "Quinn"}])
+    refused = [enqueue("send_generic_email", to, "News", "Hello")  # not plain addresses: refused, never sent
+               for to in (" quiet.learner@example.com ", "Quinn <quiet.learner@example.com>")]
+    essential = enqueue("send_generic_email", variants[1], "Your password was changed", "It was.", essential=True)
+    run_worker("email")
+    skipped.append(_job(f"send_scoring_complete-{submission_id}", redis_conn))
+    for job in skipped:
+        assert _job(job.id, redis_conn).return_value()["skipped"] == "the learner opted out of email", job.func_name
+    assert [m.get("skipped") for m in _job(batch.id, redis_conn).return_value()["messages"]] == [
+        "the learner opted out of email"] * 4
+    assert {_job(job.id, redis_conn).get_status() for job in refused} == {"failed"}
+    assert _job(essential.id, redis_conn).get_status() == "finished"
+    assert [m["subject"] for m in _delivered_to("quiet.learner@example.com")] == ["Your password was changed"]
+
+
+def test_an_opt_out_follows_the_learner_s_changes_of_address_and_mind(redis_conn):
+    store.save_user("learner-mover", email="old.box@example.com", email_opt_in=False)
+    store.update_user("learner-mover", email="New.Box@example.com")  # the opt-out moves with the learner
+    assert (store.address_opted_out("old.box@example.com"), store.address_opted_out("new.box@example.com")) == (
+        False, True)
+    first = [enqueue("send_generic_email", to, "News", "Hello") for to in ("old.box@example.com",
+                                                                          "new.box@example.com")]
+    run_worker("email")
+    assert _job(first[0].id, redis_conn).return_value()["to"] == "old.box@example.com"  # sent
+    assert _job(first[1].id, redis_conn).return_value()["skipped"] == "the learner opted out of email"
+    store.update_user("learner-mover", email_opt_in=True)  # changed their mind: mail again
+    again = enqueue("send_generic_email", "NEW.BOX@example.com", "News", "Hello")
+    run_worker("email")
+    assert _job(again.id, redis_conn).return_value()["to"] == "NEW.BOX@example.com"
+    assert len(_delivered_to("new.box@example.com")) == 1
+
+
+def test_opt_outs_stored_before_the_address_index_are_honoured(redis_conn):
+    # A learner record written before opt-outs were indexed by address (the record alone).
+    redis_conn.set(keys.user("learner-before"), json.dumps({"id": "learner-before", "email": "Before@example.com",
+                                                            "name": None, "email_opt_in": False}))
+    job = enqueue("send_generic_email", "before@example.com", "News", "Hello")
+    run_worker("email")
+    assert _job(job.id, redis_conn).return_value()["skipped"] == "the learner opted out of email"

@@ -14,7 +14,7 @@ from ielts_rq.policies import POLICIES, get_policy
 from ielts_rq.queueing import schedule
 from ielts_rq.queueing.queues import JsonJob
 
-from .conftest import ROOT, cli
+from .conftest import ROOT, cli, run_worker, wait_for
 
 UTC = timezone.utc
 
@@ -118,21 +118,32 @@ def test_two_schedulers_enqueue_each_tick_once(redis_conn):
     job.save()
     first_tick = schedule.next_run("*/2 * * * * * *", datetime.now(UTC))
     redis_conn.zadd("rq:scheduler:scheduled_jobs", {"tick-test": first_tick.timestamp()})
-    processes = [subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-                 for args in (["scheduler", "--interval", "1"], ["scheduler", "--interval", "1"], ["worker", "health"])]
-    time.sleep(11)
-    for process in processes:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+    schedulers = [subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "1"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "health"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def enqueued() -> list:
+        return [run for run in schedule.last_runs(redis_conn, "tick-test") if "enqueued_at" in run]
+
+    try:
+        assert wait_for(lambda: len(enqueued()) >= 4, 120), "the schedulers enqueued fewer than 4 ticks"
+    finally:
+        for process in schedulers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+    try:  # the worker runs the last tick enqueued before the schedulers stopped
+        assert wait_for(lambda: JsonJob.fetch("tick-test", connection=redis_conn).get_status() == "finished", 60)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
     runs = schedule.last_runs(redis_conn, "tick-test")
     ticks = [run["tick"] for run in runs]
-    assert len(ticks) >= 4
+    assert len(enqueued()) >= 4
     assert len(ticks) == len(set(ticks)), "a tick was enqueued twice"
     moments = sorted(datetime.fromisoformat(t) for t in ticks)
     # Every enqueue is a distinct tick of the 2-second cron line (a slow cycle may skip one, never repeat one).
     assert all((b - a).total_seconds() % 2 == 0 and b > a for a, b in zip(moments, moments[1:]))
-    assert JsonJob.fetch("tick-test", connection=redis_conn).get_status() == "finished"
 
 
 def test_deleting_a_finished_run_in_the_dashboard_does_not_skip_the_next_tick(redis_conn):
@@ -154,3 +165,41 @@ def test_a_scheduler_started_after_the_deletion_keeps_the_tick_too(redis_conn):
     result = cli("scheduler", "--burst")  # syncs the table first, then runs what is due
     assert result.returncode == 0, result.stderr
     assert redis_conn.lrange("rq:queue:health", 0, -1) == [entry.job_id.encode()]
+
+
+def _scheduler_process() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "1"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "terminated"])
+def test_a_scheduler_stopped_between_claiming_a_tick_and_enqueueing_it_loses_nothing(redis_conn, stop):
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("weekly-platform-report")
+    due = time.time() - 1
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: due})
+    tick = schedule.iso(datetime.fromtimestamp(due, UTC))
+    # The fault: the server refuses every push onto a queue, so the scheduler claims the tick (its next run
+    # moves to next Monday) and cannot enqueue it; then the deploy stops it.
+    redis_conn.execute_command("ACL", "SETUSER", "default", "-rpush", "-lpush")
+    try:
+        first = _scheduler_process()
+        assert wait_for(lambda: redis_conn.zscore("rq:scheduler:scheduled_jobs", entry.job_id) > time.time(), 60)
+        first.send_signal(stop)
+        first.communicate(timeout=30)
+    finally:
+        redis_conn.execute_command("ACL", "SETUSER", "default", "+rpush", "+lpush")
+    assert redis_conn.llen("rq:queue:analytics") == 0  # claimed, never enqueued
+
+    second = _scheduler_process()
+    try:
+        assert wait_for(lambda: schedule.last_runs(redis_conn, entry.name), 60), "the claimed tick never ran"
+        time.sleep(3)  # a few more cycles of the new scheduler: none may enqueue the tick again
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.communicate(timeout=30)
+    assert [run["tick"] for run in schedule.last_runs(redis_conn, entry.name)] == [tick]
+    assert redis_conn.lrange("rq:queue:analytics", 0, -1) == [entry.job_id.encode()]
+    run_worker("analytics")
+    assert JsonJob.fetch(entry.job_id, connection=redis_conn).get_status() == "finished"

@@ -6,8 +6,10 @@ crash or a lost connection) skips what already went out.
 
 Opting out: a learner with ``email_opt_in`` false gets no scoring-complete
 emails, no weekly reports and no generic messages unless they are marked
-``essential`` (account and service notices). The welcome email, sent once at
-sign-up, cannot be opted out of.
+``essential`` (account and service notices). The opt-out follows the address
+too (``store.address_opted_out``: spaces stripped, case ignored): whichever
+job names an opted-out address, welcome and batch messages included, with or
+without a learner id, the message is skipped, and said so in the job's result.
 """
 
 from __future__ import annotations
@@ -144,13 +146,15 @@ def _send(built: tuple, kind: str, marker: str | None = "job", mailer=None) -> d
 
 def _welcome_message(email, name):
     check_welcome_email(email, name)
+    if store.address_opted_out(email):
+        return None, OPTED_OUT
     return email, mail.welcome_context(name)
 
 
 def _scoring_complete_message(submission_id):
     submission = store.require_submission(store.check_id(submission_id, "submission"))
     user = _learner(submission.get("user_id"))
-    if not user["email_opt_in"]:
+    if _opted_out(user):
         return None, OPTED_OUT
     result = store.get_result(submission_id)
     if result is None:
@@ -160,7 +164,7 @@ def _scoring_complete_message(submission_id):
 
 def _weekly_report_message(user_id, today=None):
     user = _learner(user_id)
-    if not user["email_opt_in"]:
+    if _opted_out(user):
         return None, OPTED_OUT
     report = weekly_report("user", user_id, parse_day(today))
     week = report["this_week"]
@@ -176,9 +180,9 @@ def _weekly_report_message(user_id, today=None):
 
 def _generic_message(to, subject, text, html=None, user_id=None, essential=False):
     check_generic_email(to, subject, text, html, user_id, essential)
-    if user_id is not None and not essential:
-        user = store.get_user(user_id)
-        if user is not None and not user["email_opt_in"]:
+    if not essential:
+        user = store.get_user(user_id) if user_id is not None else None
+        if (user is not None and not user["email_opt_in"]) or store.address_opted_out(to):
             return None, OPTED_OUT
     return to, mail.generic_context(subject.strip(), text, html)
 
@@ -244,6 +248,11 @@ def _marker() -> str | None:
         return None
     request = json.dumps([job.args, job.kwargs], sort_keys=True, default=str)
     return f"{job.id}:{hashlib.sha256(request.encode()).hexdigest()[:16]}"
+
+
+def _opted_out(user: dict) -> bool:
+    """The learner opted out, or someone did for the address they use."""
+    return not user["email_opt_in"] or store.address_opted_out(user["email"])
 
 
 def _learner(user_id) -> dict:

@@ -2,10 +2,18 @@
 
 Scoring is idempotent: a submission has one stored result, and running its
 job again returns that result without scoring twice.
+
+Identical content (task, prompt and text) reuses a stored result only when
+the scorer that would score it now is the one that scored it, at the same
+version: the built-in scorer's version covers its code release and its
+fitted data files, the scoring service's is its address and the model its
+latest answer named. A refit, or a switch between the two, scores afresh.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 
 from rq import get_current_job
@@ -15,6 +23,8 @@ from ..errors import PermanentError, TransientError
 from ..policies import RESULTS_KEPT_DAYS
 from ..queueing.enqueue import enqueue, enqueue_many
 from ..scoring import ScoringInputError, score
+from ..scoring.model import MODEL_PATH
+from ..scoring.scorer import MODEL_NAME
 from ..services.scoring import score_with_service
 from ..settings import get_settings
 
@@ -67,9 +77,10 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
     for busy in (s for s in unscored if s not in pending):  # another job is scoring it right now
         retry_later.append(busy["id"])
         failed.append({"submission_id": busy["id"], "error": "being scored by another job", "will_retry": True})
-    for submission, reused in zip(pending, store.results_for_same_content(pending)):
+    version = _scorer_version()
+    for submission, reused in zip(pending, store.results_for_same_content(pending, version)):
         try:
-            scored.append((submission, *(_reused(reused) if reused else _score(submission))))
+            scored.append((submission, *(_reused(reused, version) if reused else _score(submission))))
         except TransientError as exc:
             retry_later.append(submission["id"])
             failed.append({"submission_id": submission["id"], "error": str(exc), "will_retry": True})
@@ -146,9 +157,10 @@ def _id_list(submission_ids, limit: int) -> list[str]:
 
 def _score_and_save(submission: dict) -> dict:
     """Score a submission (or reuse the result of identical content) and store the one result."""
-    reused = store.result_for_same_content(submission)
-    response, scorer = _reused(reused) if reused else _score(submission)
-    return store.save_result(submission, response, scorer=scorer)
+    version = _scorer_version()
+    reused = store.result_for_same_content(submission, version)
+    response, scorer, version = _reused(reused, version) if reused else _score(submission)
+    return store.save_result(submission, response, scorer=scorer, scorer_version=version)
 
 
 def _claim(submission_ids: list[str]) -> tuple[str, set[str]]:
@@ -165,21 +177,48 @@ def _claim(submission_ids: list[str]) -> tuple[str, set[str]]:
                     if store.claim_scoring(sid, holder, seconds, job_id=job.id if job else None)}
 
 
-def _reused(result: dict) -> tuple[dict, str]:
-    return _response_part(result), f"reused:{result['submission_id']}"
+def _reused(result: dict, version: str) -> tuple[dict, str, str]:
+    return _response_part(result), f"reused:{result['submission_id']}", version
 
 
-def _score(submission: dict) -> tuple[dict, str]:
-    """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set."""
+def _score(submission: dict) -> tuple[dict, str, str]:
+    """The built-in scorer, or the scoring service when SCORING_SERVICE_URL is set: the response, the
+    scorer's name and its version."""
     service_url = get_settings().scoring_service_url
     if service_url:
-        return score_with_service(service_url, submission), "service"
+        answer = score_with_service(service_url, submission)
+        store.remember_service_model(service_url, answer["model_used"])
+        return answer, "service", _service_version(service_url, answer["model_used"])
     try:
         response = score(submission["task_type"], submission["text"], submission.get("prompt"),
                          audio=submission.get("audio"))
     except ScoringInputError as exc:
         raise PermanentError(f"submission {submission['id']} cannot be scored: {exc}") from None
-    return response, "builtin"
+    return response, "builtin", _builtin_version()
+
+
+def _scorer_version() -> str | None:
+    """The version of the scorer that would score now; None for a service that has not answered yet."""
+    service_url = get_settings().scoring_service_url
+    if service_url:
+        model = store.service_model(service_url)
+        return _service_version(service_url, model) if model else None
+    return _builtin_version()
+
+
+def _service_version(service_url: str, model: str) -> str:
+    return f"service {service_url} {model}"
+
+
+@functools.cache
+def _builtin_version() -> str:
+    """The built-in scorer's release and a digest of its fitted data: a refit changes it even when the
+    release number stays."""
+    digest = hashlib.sha256()
+    for path in sorted(MODEL_PATH.parent.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"builtin {MODEL_NAME} {digest.hexdigest()[:16]}"
 
 
 def _notify(submissions: list[dict]) -> None:
@@ -198,7 +237,7 @@ def _notify(submissions: list[dict]) -> None:
 
 def _response_part(result: dict) -> dict:
     """The scoring response inside a stored result, without the record's own fields."""
-    own = {"submission_id", "user_id", "scorer", "submitted_at", "scored_at"}
+    own = {"submission_id", "user_id", "scorer", "submitted_at", "scored_at", "content_fingerprint"}
     return {name: value for name, value in result.items() if name not in own}
 
 

@@ -28,6 +28,16 @@ def user(user_id: str) -> str:
     return key("user", user_id)
 
 
+def email_opted_out(address: str) -> str:
+    """Set: ids of the learners who opted out of email with this (normalised) address."""
+    return key("email", "opted_out", address)
+
+
+def email_opt_outs_indexed() -> str:
+    """Set once every learner record written before the address index has been indexed."""
+    return key("email", "opted_out_indexed")
+
+
 def submission(submission_id: str) -> str:
     return key("submission", submission_id)
 
@@ -41,7 +51,19 @@ def result(submission_id: str) -> str:
 
 
 def result_by_content(fingerprint: str) -> str:
+    """String, with the results' lifetime: the submission whose result identical content scored by one
+    scorer version reuses."""
     return key("result", "by_content", fingerprint)
+
+
+def reuse_entries_versioned() -> str:
+    """Set once the reuse entries written before they carried a scorer version have been deleted."""
+    return key("result", "by_content_versioned")
+
+
+def scoring_service_model(url_digest: str) -> str:
+    """String: the model the scoring service at an address (by digest) named in its latest answer."""
+    return key("scoring", "service_model", url_digest)
 
 
 def scoring_claim(submission_id: str) -> str:
@@ -85,6 +107,11 @@ def batch_jobs(batch_id: str) -> str:
 def schedule_paused() -> str:
     """Set: names of the cron entries an operator paused (their ticks are skipped and recorded)."""
     return key("schedule", "paused")
+
+
+def schedule_claimed() -> str:
+    """Hash: cron job id -> the tick a scheduler claimed and has not enqueued yet (the next cycle completes it)."""
+    return key("schedule", "claimed")
 
 
 def metrics_bucket(resolution: str, bucket: int) -> str:

@@ -4,8 +4,10 @@
 so both are tested without Redis or a clock. ``sync`` registers the table
 idempotently; ``CronScheduler`` is rq-scheduler's loop with three changes:
 times are computed in UTC, a tick is claimed and rescheduled in one Lua step
-before it is enqueued so two schedulers can never enqueue it twice, and the
-lock is extended while a slow cycle runs.
+before it is enqueued so two schedulers can never enqueue it twice (the claim
+stays marked until the enqueue, so a scheduler stopped in between loses no
+tick: the next cycle completes it), and the lock is extended while a slow
+cycle runs.
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ def _registered_ids(scheduler) -> list[str]:
 
 def _unregister(scheduler, job_id: str) -> None:
     scheduler.connection.zrem(scheduler.scheduled_jobs_key, job_id)
+    scheduler.connection.hdel(keys.schedule_claimed(), job_id)
     scheduler.connection.delete(keys.rq_job(job_id))
 
 
@@ -231,13 +234,21 @@ class CronScheduler(Scheduler):
 
     def enqueue_jobs(self):
         restore_deleted_definitions(self.connection)
+        self._complete_claimed_ticks()  # first: ticks a scheduler claimed and was stopped before enqueueing
         jobs = super().enqueue_jobs()
         heal_missing_entries(self.connection)
         enqueue_due_jobs(self.connection)  # delayed retries and --in/--at jobs too
         return jobs
 
     def enqueue_job(self, job):
-        """Claim the tick and schedule the next in one atomic step (in UTC), then enqueue the job."""
+        """Claim the tick and schedule the next (in UTC), then enqueue the job.
+
+        The claim moves the next run and leaves a claim marker in one Lua step;
+        the enqueue, the run's history entry and the marker's removal are one
+        transaction. A scheduler stopped between the two (a deploy's SIGTERM, a
+        SIGKILL, a refused write) leaves the marker, and the next cycle of any
+        scheduler completes the tick: never lost, never enqueued twice.
+        """
         self.connection.expire(self.scheduler_lock_key, self._lock_ttl())  # still working: keep the lock
         tick = self.connection.zscore(self.scheduled_jobs_key, job.id)
         if tick is None:
@@ -246,31 +257,83 @@ class CronScheduler(Scheduler):
         upcoming = next_run(cron, max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc))) \
             if cron else None
         claim = self.connection.register_script(_CLAIM_TICK)
-        if not claim(keys=[self.scheduled_jobs_key], args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
+        if not claim(keys=[self.scheduled_jobs_key, keys.schedule_claimed()],
+                     args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
             return  # another scheduler took this tick
+        self._complete_tick(job, repr(tick))
+
+    def _complete_claimed_ticks(self) -> None:
+        for job_id, tick in self.connection.hgetall(keys.schedule_claimed()).items():
+            job_id, tick = job_id.decode(), tick.decode()
+            job = JsonJob.fetch_many([job_id], connection=self.connection)[0]
+            if job is None:  # its entry left the table meanwhile: nothing to run
+                self.connection.hdel(keys.schedule_claimed(), job_id)
+                continue
+            log.warning("schedule %s: the tick of %s was claimed but not enqueued (a scheduler stopped, or the "
+                        "enqueue was refused); enqueueing it now", job.meta.get("schedule_name", job_id),
+                        _moment(tick))
+            self._complete_tick(job, tick)
+
+    def _complete_tick(self, job, tick: str) -> None:
+        """Enqueue (or skip, recorded) a claimed tick; on a Redis error the claim stays for the next cycle."""
         name = job.meta.get("schedule_name", job.id)
-        moment = iso(datetime.fromtimestamp(tick, timezone.utc))
+        try:
+            self._enqueue_claimed(job, tick, name, _moment(tick))
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()
+        except redis.exceptions.RedisError as exc:
+            log.warning("schedule %s: the tick of %s could not be enqueued (%s); it stays claimed and the next "
+                        "cycle tries again", name, _moment(tick), exc)
+
+    def _enqueue_claimed(self, job, tick: str, name: str, moment: str) -> None:
         if self.connection.sismember(keys.schedule_paused(), name):
             log.info("schedule %s: paused; the tick of %s is skipped", name, moment)
-            self._record_run(name, {"tick": moment, "skipped": PAUSED, "at": time.time()})
+            self._finish_tick(job.id, tick, name, {"tick": moment, "skipped": PAUSED, "at": time.time()})
             return
         queue = get_queue(job.origin, self.connection)
+        same_server = queue.connection is self.connection
         # The last run: this job, or its copy on the queue's own server when queues are split across servers.
-        last = job if queue.connection is self.connection else JsonJob.fetch_many([job.id], queue.connection)[0]
+        last = job if same_server else JsonJob.fetch_many([job.id], queue.connection)[0]
+        run = {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}
+        if last is not None and last.meta.get("tick") == tick:
+            # Enqueued on the queue's own server by a scheduler stopped before it could write the history.
+            self._finish_tick(job.id, tick, name, run)
+            return
         if last is not None and last.get_status() in ("queued", "started"):
             log.warning("schedule %s: the run before %s has not finished; this tick is skipped", name, moment)
-            self._record_run(name, {"tick": moment, "skipped": "the previous run had not finished",
-                                    "at": time.time()})
+            self._finish_tick(job.id, tick, name,
+                              {"tick": moment, "skipped": "the previous run had not finished", "at": time.time()})
             return
-        queue.enqueue_job(job)
-        self._record_run(name, {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name})
-        log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
+        job.meta["tick"] = tick  # which tick this run is: read back when a claim is completed
+        if same_server:  # the enqueue goes in the transaction that drops the claim
+            enqueued = self._finish_tick(job.id, tick, name, run,
+                                         enqueue=lambda pipe: queue.enqueue_job(job, pipeline=pipe))
+        else:  # no transaction across servers: the tick in the job's meta tells a completing scheduler
+            queue.enqueue_job(job)
+            enqueued = self._finish_tick(job.id, tick, name, run)
+        if enqueued:
+            log.info("schedule %s: enqueued %s for %s", name, job.id, moment)
 
-    def _record_run(self, name: str, run: dict) -> None:
+    def _finish_tick(self, job_id: str, tick: str, name: str, run: dict, enqueue=None) -> bool:
+        """Record the run and drop the claim in one transaction (with ``enqueue(pipe)`` when given);
+        False if the claim is gone: another scheduler finished this tick (this one was stalled)."""
+        claimed = keys.schedule_claimed()
         with self.connection.pipeline() as pipe:
-            pipe.lpush(keys.schedule_runs(name), json.dumps(run))
-            pipe.ltrim(keys.schedule_runs(name), 0, RUNS_KEPT - 1)
-            pipe.execute()
+            while True:
+                try:
+                    pipe.watch(claimed)
+                    if pipe.hget(claimed, job_id) != tick.encode():
+                        return False
+                    pipe.multi()
+                    if enqueue is not None:
+                        enqueue(pipe)
+                    pipe.hdel(claimed, job_id)
+                    pipe.lpush(keys.schedule_runs(name), json.dumps(run))
+                    pipe.ltrim(keys.schedule_runs(name), 0, RUNS_KEPT - 1)
+                    pipe.execute()
+                    return True
+                except redis.exceptions.WatchError:
+                    continue  # another tick's claim changed: look again
 
     def heartbeat(self):
         try:
@@ -302,13 +365,19 @@ def heal_missing_entries(connection) -> None:
                 _register(CronScheduler(connection=connection), entry, now)
 
 
-# KEYS: the schedule. ARGV: job id, the tick seen, the next tick ("" for none).
-# Only the scheduler that still sees the tick it read moves it on: a tick is enqueued once.
+def _moment(tick: str) -> str:
+    return iso(datetime.fromtimestamp(float(tick), timezone.utc))
+
+
+# KEYS: the schedule, the claimed ticks. ARGV: job id, the tick seen, the next tick ("" for none).
+# Only the scheduler that still sees the tick it read moves it on: a tick is enqueued once. The
+# claim marker is written with the move, so a scheduler stopped before the enqueue loses nothing.
 _CLAIM_TICK = """
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
 if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
 else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 """
 

@@ -17,11 +17,13 @@ from .results import (
                       get_result,
                       get_results,
                       release_scoring,
+                      remember_service_model,
                       result_for_same_content,
                       results_for_same_content,
                       results_for_user,
                       save_result,
                       save_results,
+                      service_model,
 )
 from .submissions import (
                       MAX_PROMPT_CHARS,
@@ -31,10 +33,11 @@ from .submissions import (
                       require_submission,
                       submissions_for_user,
 )
-from .users import get_user, get_users, save_user, update_user
+from .users import address_opted_out, get_user, get_users, normal_address, save_user, update_user
 
 __all__ = [
-    "claim_scoring", "release_scoring",
+    "address_opted_out", "claim_scoring", "normal_address", "release_scoring", "remember_service_model",
+    "service_model",
     "batch_progress", "check_id", "content_fingerprint", "create_submission", "delete_analytics_older_than",
     "delete_results_older_than", "get_analytics", "get_result", "get_results", "get_submission", "get_submissions",
     "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",

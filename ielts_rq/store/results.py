@@ -4,6 +4,11 @@ A submission has one result. Results are indexed in sorted sets scored by
 epoch seconds, so analytics and cleanups read ranges and never scan the
 keyspace, and each is published on ``keys.results_channel()`` for the API
 gateway to push to the browser.
+
+The content-reuse index maps identical content, scored by one scorer at one
+version, to a stored result: a refitted model or another scorer finds no
+entry and scores afresh. An entry lives as long as results are kept, and the
+cleanup that deletes its result deletes it too.
 """
 
 from __future__ import annotations
@@ -14,35 +19,40 @@ from datetime import datetime
 
 from ..clock import iso
 from ..errors import PermanentError
-from ..policies import DAY
+from ..policies import DAY, RESULTS_KEPT_DAYS
 from ..queueing import keys
 from ..queueing.connection import get_connection
 from . import counters, records
 from .records import check_id, read, read_many
 
 DELETE_CHUNK = 500
+REUSE_TTL = RESULTS_KEPT_DAYS * DAY  # a reuse entry outlives no result kept for the default time
 
 
-def content_fingerprint(submission: dict) -> str:
-    """Same task, prompt and text: the same score, so the stored one is reused."""
-    basis = json.dumps([submission["task_type"], submission.get("prompt") or "", submission["text"].strip()])
+def content_fingerprint(submission: dict, scorer_version: str) -> str:
+    """Same task, prompt and text, scored by the same scorer at the same version: the same score."""
+    basis = json.dumps([submission["task_type"], submission.get("prompt") or "", submission["text"].strip(),
+                        scorer_version])
     return hashlib.sha256(basis.encode()).hexdigest()
 
 
-def save_result(submission: dict, response: dict, scorer: str) -> dict:
+def save_result(submission: dict, response: dict, scorer: str, scorer_version: str | None = None) -> dict:
     """Store the scoring response for a submission, index it, and publish it."""
-    return save_results([(submission, response, scorer)])[0]
+    return save_results([(submission, response, scorer, scorer_version)])[0]
 
 
-def save_results(scored: list[tuple[dict, dict, str]]) -> list[dict]:
-    """Store many (submission, response, scorer) in one round trip; each is indexed and published."""
+def save_results(scored: list[tuple[dict, dict, str, str | None]]) -> list[dict]:
+    """Store many (submission, response, scorer, scorer version) in one round trip; each is indexed and
+    published. With a scorer version, identical content scored by that version reuses the result."""
     stored_at = records.now()
     saved = []
     with get_connection().pipeline() as pipe:
-        for submission, response, scorer in scored:
+        for submission, response, scorer, scorer_version in scored:
             record = {**response, "submission_id": submission["id"], "user_id": submission.get("user_id"),
                       "task_type": submission["task_type"], "scorer": scorer,
                       "submitted_at": submission["created_at"], "scored_at": iso(stored_at)}
+            if scorer_version:
+                record["content_fingerprint"] = content_fingerprint(submission, scorer_version)
             _write_result(pipe, submission, record, stored_at)
             saved.append(record)
         pipe.execute()
@@ -67,7 +77,8 @@ def _checked_json(record: dict) -> str:
 def _write_result(pipe, submission: dict, record: dict, stored_at: float) -> None:
     sid, day = submission["id"], record["scored_at"][:10]
     pipe.set(keys.result(sid), _checked_json(record))
-    pipe.set(keys.result_by_content(content_fingerprint(submission)), sid)
+    if record.get("content_fingerprint"):
+        pipe.set(keys.result_by_content(record["content_fingerprint"]), sid, ex=REUSE_TTL)
     pipe.zadd(keys.results_by_time(), {sid: stored_at})
     pipe.zadd(keys.results_by_day(day), {sid: stored_at})
     if submission.get("user_id"):
@@ -127,14 +138,18 @@ def get_results(submission_ids: list[str]) -> list[dict | None]:
     return read_many([keys.result(check_id(sid, "submission")) for sid in submission_ids])
 
 
-def result_for_same_content(submission: dict) -> dict | None:
-    """A stored result for identical task, prompt and text, if there is one."""
-    return results_for_same_content([submission])[0]
+def result_for_same_content(submission: dict, scorer_version: str | None) -> dict | None:
+    """A stored result for identical task, prompt and text by this scorer version, if there is one."""
+    return results_for_same_content([submission], scorer_version)[0]
 
 
-def results_for_same_content(submissions: list[dict]) -> list[dict | None]:
-    """For each submission, a stored result of identical content, if any (two round trips in all)."""
-    ids = get_connection().mget([keys.result_by_content(content_fingerprint(s)) for s in submissions])
+def results_for_same_content(submissions: list[dict], scorer_version: str | None) -> list[dict | None]:
+    """For each submission, a stored result of identical content by this scorer version, if any (two round
+    trips in all). No version (a scorer whose version is not known yet): nothing is reused."""
+    if not scorer_version or not submissions:
+        return [None] * len(submissions)
+    ids = get_connection().mget([keys.result_by_content(content_fingerprint(s, scorer_version))
+                                 for s in submissions])
     found = [i.decode() for i in ids if i]
     results = dict(zip(found, get_results(found)))
     return [results.get(i.decode()) if i else None for i in ids]
@@ -153,7 +168,32 @@ def delete_results_older_than(days: int) -> int:
     old = [sid.decode() for sid in connection.zrangebyscore(keys.results_by_time(), "-inf", cutoff)]
     for start in range(0, len(old), DELETE_CHUNK):
         _delete_results(connection, old[start:start + DELETE_CHUNK])
+    _delete_unversioned_reuse_entries(connection)
     return len(old)
+
+
+def _delete_unversioned_reuse_entries(connection) -> None:
+    """Delete (once) the reuse entries written before they carried a scorer version and a lifetime: no
+    lookup reads them any more, and nothing else would ever remove them."""
+    if connection.exists(keys.reuse_entries_versioned()):
+        return
+    batch = []
+    for key in connection.scan_iter(match=keys.result_by_content("*"), count=DELETE_CHUNK):
+        batch.append(key)
+        if len(batch) == DELETE_CHUNK:
+            _delete_without_lifetime(connection, batch)
+            batch = []
+    _delete_without_lifetime(connection, batch)
+    connection.set(keys.reuse_entries_versioned(), 1)
+
+
+def _delete_without_lifetime(connection, reuse_keys: list) -> None:
+    with connection.pipeline(transaction=False) as pipe:
+        for key in reuse_keys:
+            pipe.ttl(key)
+        unbounded = [key for key, ttl in zip(reuse_keys, pipe.execute()) if ttl == -1]
+    if unbounded:
+        connection.delete(*unbounded)
 
 
 def _delete_results(connection, submission_ids: list[str]) -> None:
@@ -167,4 +207,24 @@ def _delete_results(connection, submission_ids: list[str]) -> None:
                 pipe.zrem(keys.results_by_day(record["scored_at"][:10]), sid)
                 if record.get("user_id"):
                     pipe.zrem(keys.results_by_user(record["user_id"]), sid)
+                if record.get("content_fingerprint"):  # unless a newer identical result took the entry over
+                    pipe.eval(_DELETE_IF_VALUE, 1, keys.result_by_content(record["content_fingerprint"]), sid)
         pipe.execute()
+
+
+_DELETE_IF_VALUE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+
+def service_model(service_url: str) -> str | None:
+    """The model the scoring service at this address named in its latest answer, if it has answered."""
+    model = get_connection().get(keys.scoring_service_model(_url_digest(service_url)))
+    return model.decode() if model else None
+
+
+def remember_service_model(service_url: str, model: str) -> None:
+    """Keep the model a service answer named: a refit shows in the first answer after it."""
+    get_connection().set(keys.scoring_service_model(_url_digest(service_url)), model)
+
+
+def _url_digest(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]  # the address may hold credentials: keep it out of keys

@@ -1,21 +1,29 @@
-"""Learners: an id, an address, a name, and whether they want email."""
+"""Learners: an id, an address, a name, and whether they want email.
+
+An opt-out follows the address as well as the learner: each opted-out
+learner's address is indexed in its normal form (``normal_address``), so a
+message to that address is held back whichever job sends it, whatever the
+case of its letters, and with or without the learner's id.
+"""
 
 from __future__ import annotations
 
 import json
+from email.utils import parseaddr
 
 from ..addresses import validate_address
 from ..queueing import keys
 from ..queueing.connection import get_connection
 from .records import check_id, clean_text, read, read_many
 
+SCAN_BATCH = 500
+
 
 def save_user(user_id: str, email: str | None = None, name: str | None = None, email_opt_in: bool = True) -> dict:
     check_id(user_id, "user")
     user = {"id": user_id, "email": validate_address(email) if email else None,
             "name": clean_text(name, "name", 200) if name else None, "email_opt_in": bool(email_opt_in)}
-    get_connection().set(keys.user(user_id), json.dumps(user))
-    return user
+    return _write(user_id, lambda old: user)
 
 
 def update_user(user_id: str, email: str | None = None, name: str | None = None,
@@ -25,16 +33,65 @@ def update_user(user_id: str, email: str | None = None, name: str | None = None,
     changes = {"email": validate_address(email) if email else None,
                "name": clean_text(name, "name", 200) if name else None, "email_opt_in": email_opt_in}
     changes = {field: value for field, value in changes.items() if value is not None}
+    return _write(user_id, lambda old: {"id": user_id, "email": None, "name": None, "email_opt_in": True,
+                                        **(old or {}), **changes})
+
+
+def _write(user_id: str, new_record) -> dict:
+    """Write ``new_record(old record)`` and move its address's opt-out with it, in one transaction."""
     key = keys.user(user_id)
 
-    def merge(pipe) -> dict:  # under WATCH: a concurrent change makes this run again on the new record
-        user = {"id": user_id, "email": None, "name": None, "email_opt_in": True,
-                **json.loads(pipe.get(key) or "{}"), **changes}
+    def write(pipe) -> dict:  # under WATCH: a concurrent change makes this run again on the new record
+        old = json.loads(pipe.get(key) or "null")
+        user = new_record(old)
         pipe.multi()
         pipe.set(key, json.dumps(user))
+        if old and old.get("email"):
+            pipe.srem(keys.email_opted_out(normal_address(old["email"])), user_id)
+        if user["email"] and not user["email_opt_in"]:
+            pipe.sadd(keys.email_opted_out(normal_address(user["email"])), user_id)
         return user
 
-    return get_connection().transaction(merge, key, value_from_callable=True)
+    return get_connection().transaction(write, key, value_from_callable=True)
+
+
+def normal_address(address: str) -> str:
+    """The form an opt-out is kept and looked up in: the bare address (out of "Name <addr>" too), without
+    surrounding spaces, lower-cased whole. Lower-casing the part before @ may join two mailboxes a server
+    tells apart; for an opt-out, erring toward not sending is the safe side."""
+    return (parseaddr(address.strip())[1] or address).strip().lower()
+
+
+def address_opted_out(address: str) -> bool:
+    """Whether any learner with this address (in any case or form) opted out of email."""
+    connection = get_connection()
+    if not connection.exists(keys.email_opt_outs_indexed()):
+        _index_earlier_opt_outs(connection)
+    return bool(connection.exists(keys.email_opted_out(normal_address(address))))
+
+
+def _index_earlier_opt_outs(connection) -> None:
+    """Index the opt-outs of learner records written before the index existed (once; repeating is harmless)."""
+    batch = []
+    for key in connection.scan_iter(match=keys.user("*"), count=SCAN_BATCH):
+        batch.append(key)
+        if len(batch) == SCAN_BATCH:
+            _index_records(connection, batch)
+            batch = []
+    _index_records(connection, batch)
+    connection.set(keys.email_opt_outs_indexed(), 1)
+
+
+def _index_records(connection, record_keys: list) -> None:
+    with connection.pipeline() as pipe:
+        for payload in connection.mget(record_keys) if record_keys else []:
+            try:
+                user = json.loads(payload) if payload else None
+            except ValueError:
+                continue  # not a learner record: nothing to index
+            if isinstance(user, dict) and user.get("email") and user.get("email_opt_in") is False and user.get("id"):
+                pipe.sadd(keys.email_opted_out(normal_address(user["email"])), user["id"])
+        pipe.execute()
 
 
 def get_user(user_id: str) -> dict | None:
