@@ -13,11 +13,13 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -267,6 +269,7 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     def fork_work_horse(self, job, queue):
         # The horse exits right after its job: its counts come back to the worker through a pipe.
         self._tally_from_horse, self._tally_to_worker = os.pipe()
+        self._worker_pid = os.getpid()  # what the horse checks its parent against
         super().fork_work_horse(job, queue)
         os.close(self._tally_to_worker)
 
@@ -291,6 +294,10 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
             send(self.tally, self._tally_to_worker)
 
     def main_work_horse(self, job, queue):
+        # First thing in the horse: RQ puts it in a process group of its own, so a SIGKILL sent to the
+        # worker's group (an OOM kill, a lost container) would leave it running the job unwatched while
+        # the job is also retried as abandoned. It dies with its worker instead.
+        die_with_parent(self._worker_pid, signal.SIGKILL)
         # In the horse, before the job: a ceiling on its heap, so one oversized input fails its own job
         # with MemoryError rather than taking the machine's memory (and the other workers) with it.
         megabytes = get_settings().memory_limits.get(queue.name)
@@ -352,6 +359,39 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
 
 
 WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_CHECK_INTERVAL = 1.0  # seconds between looks at the parent where the kernel cannot be asked
+
+
+def die_with_parent(parent_pid: int, death_signal: int) -> None:
+    """In a process just forked from ``parent_pid``: have ``death_signal`` sent to it when that parent dies.
+
+    Linux sends the signal itself (prctl); elsewhere a thread looks at the parent every
+    PARENT_CHECK_INTERVAL. A parent that died before the request took effect is caught by
+    the check that follows it.
+    """
+    if not _kernel_signals_on_parent_death(death_signal):
+        threading.Thread(target=_watch_parent, args=(parent_pid, death_signal), daemon=True,
+                         name="parent watch").start()
+    if os.getppid() != parent_pid:  # already an orphan: the parent died between the fork and the line above
+        os.kill(os.getpid(), death_signal)
+
+
+def _kernel_signals_on_parent_death(death_signal: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # no libc with prctl (a static or unusual build): watch instead
+        return False
+
+
+def _watch_parent(parent_pid: int, death_signal: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    os.kill(os.getpid(), death_signal)
 
 
 def prepare(connection, queue_names) -> None:
