@@ -38,7 +38,7 @@ def allocates(megabytes: int) -> str:
 
 
 def writes_marks(path: str, seconds: float) -> str:
-    """Appends its process id to ``path`` five times a second for ``seconds``: shows whether, and where, it still runs."""
+    """Appends its process id to ``path`` five times a second for ``seconds``: whether, and where, it still runs."""
     import os
     import time
 

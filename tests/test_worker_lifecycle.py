@@ -71,3 +71,51 @@ def test_a_horse_dies_with_its_worker_killed_with_sigkill(redis_conn, tmp_path):
     finally:
         if horse and _running(horse):
             os.kill(horse, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", ["fork", "simple"])
+def test_job_stop_stops_a_running_job_and_the_worker_goes_on(redis_conn, tmp_path, mode):
+    marks = tmp_path / "marks"
+    job = _marker(marks)
+    with _worker(tmp_path, "analytics", "--mode", mode) as worker:
+        assert wait_for(lambda: _marks(marks), 30), (tmp_path / "worker.log").read_text()
+        stopped = cli("job", "stop", job.id)
+        assert stopped.returncode == 0, stopped.stderr
+        assert f"job {job.id} stopped" in stopped.stdout
+        assert _status(job) == "stopped"  # already so when the command says it
+        marked_at_stop = len(_marks(marks))
+        after = get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write",
+                                                    args=(0, str(tmp_path / "after")), description="sleep_then_write")
+        assert wait_for(lambda: _status(after) == "finished", 30)  # the same worker takes the next job
+        assert len(_marks(marks)) == marked_at_stop  # and the stopped job wrote nothing meanwhile
+        assert worker.poll() is None
+
+
+@pytest.mark.timeout(120)
+def test_job_stop_says_so_when_an_in_process_job_cannot_be_interrupted(redis_conn, tmp_path):
+    job = get_queue("file_processing").enqueue_call("tests.fixtures.blocks_in_native_code", timeout=600,
+                                                    description="blocks_in_native_code")
+    with _worker(tmp_path, "file_processing", "--mode", "simple"):
+        assert wait_for(lambda: _status(job) == "started", 30)
+        time.sleep(1)  # well inside the C call, where no Python signal handler runs
+        refused = cli("job", "stop", job.id)
+        assert refused.returncode == 1, refused.stdout
+        assert f"job {job.id} is still running" in refused.stderr
+        assert "stopped" not in refused.stdout
+        assert _status(job) == "started"
+
+
+@pytest.mark.timeout(120)
+def test_job_stop_refuses_at_once_when_no_worker_runs_the_job(redis_conn, tmp_path):
+    marks = tmp_path / "marks"
+    job = _marker(marks)
+    with _worker(tmp_path, "analytics") as worker:
+        assert wait_for(lambda: _marks(marks), 30)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    assert _status(job) == "started"  # until its heartbeat lapses and it is retried as abandoned
+    asked = time.monotonic()
+    refused = cli("job", "stop", job.id)
+    assert refused.returncode == 1 and "is not running" in refused.stderr, refused.stderr
+    assert time.monotonic() - asked < 8  # no wait for an answer that cannot come

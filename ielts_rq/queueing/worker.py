@@ -51,6 +51,7 @@ SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKI
 # raised at the end of the grace: the worker kills it this much later, still inside the 30 s.
 HORSE_KILL_MARGIN = 2
 SHUTDOWN_SIGNAL = signal.SIGRTMIN + 1  # sent to the in-process worker's own main thread at the end of the grace
+STOP_SIGNAL = signal.SIGRTMIN + 2  # sent to the in-process worker's own main thread by `ielts-rq job stop`
 # How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
 # machine), against about ten minutes with RQ's defaults:
 # - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
@@ -193,6 +194,11 @@ class _IeltsWorkerMixin:
         # their retries. One log line instead of RQ's multi-line traceback;
         # the traceback stays on the job for `ielts-rq failed show`.
         exc_type, exc, _ = exc_info
+        if self._stopped_job_id == job.id:  # `ielts-rq job stop`: RQ marks it stopped, never retried
+            log.warning("job stopped %s %s on request", job_name(job), job.id,
+                        extra={"job": job_name(job), "job_id": job.id, "queue": job.origin, "outcome": "stopped"})
+            call_exception_handlers(self._exc_handlers, job, *exc_info)
+            return
         if not is_transient(exc):
             job.retries_left = 0
         elif isinstance(exc, RetryLater) and job.retries_left:
@@ -248,6 +254,12 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         self._stop_requested_at = time.monotonic()
         if self.horse_pid:  # RQ warns "no horse found" when an idle worker is stopped: nothing to say then
             super().handle_warm_shutdown_request()
+
+    def kill_horse(self, sig=signal.SIGKILL):
+        # RQ kills the horse's process group; with no horse (a stop-job command arriving just as a job
+        # ended) that would be os.getpgid(0): the worker's own group.
+        if self.horse_pid:
+            super().kill_horse(sig)
 
     def wait_for_horse(self):
         # RQ waits for the horse without limit. After a stop request, wait only until the grace
@@ -317,8 +329,18 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
 
 
 
+class JobStopped(BaseException):
+    """Raised in a job that ``ielts-rq job stop`` stops in an in-process worker.
+
+    A BaseException, like RQ's ShutDownImminentException, so that a job's own
+    ``except Exception`` does not swallow it.
+    """
+
+
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
-    """Jobs in the worker's own process: a heartbeat thread, and SIGTERM's grace enforced in-process."""
+    """Jobs in the worker's own process: a heartbeat thread, SIGTERM's grace and `job stop` enforced in-process."""
+
+    _job_in_progress: str | None = None  # the job whose own code the main thread may be running now
 
     def perform_job(self, job, queue, execution) -> bool:
         # RQ's in-process worker sends no heartbeat while a job runs, so a killed worker's job came
@@ -328,9 +350,42 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
         beat.start()
         try:
             return super().perform_job(job, queue, execution)
+        except JobStopped:  # the stop landed between the job's end and RQ's recording of it: record the stop
+            self._finalize_failure(job, queue, execution, sys.exc_info())
+            return False
         finally:
+            self._job_in_progress = None
+            if self._stopped_job_id == job.id:  # a stop that came too late: not to be applied to a retry
+                self._stopped_job_id = None
             stop.set()
             beat.join()
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
+        super().prepare_job_execution(job, remove_from_intermediate_queue)
+        self._job_in_progress = job.id  # the job's own code runs next
+        self._stop_if_requested()  # a stop that arrived as the job started, before the line above
+
+    def _finalize_success(self, job, queue, execution, return_value) -> None:
+        self._job_in_progress = None  # the job's code has returned: RQ's bookkeeping is not to be interrupted
+        super()._finalize_success(job, queue, execution, return_value)
+
+    def _finalize_failure(self, job, queue, execution, exc_info) -> None:
+        self._job_in_progress = None
+        super()._finalize_failure(job, queue, execution, exc_info)
+
+    def kill_horse(self, sig=None):
+        # RQ's stop-job command (from its pubsub thread) marks the job stopped and "kills the horse":
+        # here the job runs in the main thread, which is told to raise JobStopped in it.
+        if self._stopped_job_id:
+            signal.pthread_kill(threading.main_thread().ident, STOP_SIGNAL)
+
+    def _stop_requested_job(self, signum, frame):
+        self._stop_if_requested()
+
+    def _stop_if_requested(self) -> None:
+        # Only inside the job's own code: raised anywhere else it would cut RQ's bookkeeping short.
+        if self._job_in_progress is not None and self._stopped_job_id == self._job_in_progress:
+            raise JobStopped("stopped on request (ielts-rq job stop)")
 
     def _keep_heartbeat(self, job, execution, stop: threading.Event) -> None:
         while not stop.wait(self.job_monitoring_interval):
@@ -342,6 +397,7 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
     def _install_signal_handlers(self):
         super()._install_signal_handlers()
         signal.signal(SHUTDOWN_SIGNAL, self._shutdown_imminent)
+        signal.signal(STOP_SIGNAL, self._stop_requested_job)
 
     def handle_warm_shutdown_request(self):
         # A job running when SIGTERM arrives gets the same grace as in a horse, then is interrupted
