@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rq import Retry
 
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
@@ -119,3 +120,85 @@ def test_job_stop_refuses_at_once_when_no_worker_runs_the_job(redis_conn, tmp_pa
     refused = cli("job", "stop", job.id)
     assert refused.returncode == 1 and "is not running" in refused.stderr, refused.stderr
     assert time.monotonic() - asked < 8  # no wait for an answer that cannot come
+
+
+def _worker_pids(connection) -> set[int]:
+    from rq.worker import Worker
+
+    return {worker.pid for worker in Worker.all(connection=connection)}
+
+
+def _sleeper(seconds: float, marker: Path):
+    return get_queue("analytics").enqueue_call("tests.fixtures.sleep_then_write", args=(seconds, str(marker)),
+                                               retry=Retry(max=2, interval=60), timeout=120,
+                                               description="sleep_then_write")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", ["fork", "simple"])
+def test_a_pool_that_ran_jobs_and_idled_stops_within_seconds_of_sigterm(redis_conn, tmp_path, mode):
+    jobs = [_sleeper(0, tmp_path / f"done{n}") for n in range(6)]
+    with _worker(tmp_path, "analytics", "--processes", "2", "--mode", mode) as pool:
+        assert wait_for(lambda: all(_status(job) == "finished" for job in jobs), 60)
+        assert wait_for(lambda: len(_worker_pids(redis_conn)) == 2, 30)
+        # Idle past the children's blocking dequeue and a heartbeat: both have gone round their loop since.
+        idle_since = time.time()
+        assert wait_for(lambda: _heartbeats_since(redis_conn, idle_since) == 2, 40)
+        signalled = time.monotonic()
+        pool.send_signal(signal.SIGTERM)
+        pool.wait(timeout=60)
+        stopped_in = time.monotonic() - signalled
+    assert pool.returncode == 0
+    assert stopped_in < 5, f"the pool took {stopped_in:.1f}s"
+
+
+def _heartbeats_since(connection, since: float) -> int:
+    from rq.worker import Worker
+
+    return sum(1 for worker in Worker.all(connection=connection)
+               if worker.last_heartbeat and worker.last_heartbeat.timestamp() > since + 6)
+
+
+@pytest.mark.timeout(120)
+def test_a_pool_child_signalled_with_the_platform_keeps_the_grace_for_its_job(redis_conn, tmp_path):
+    job = _sleeper(5, tmp_path / "done")
+    with _worker(tmp_path, "analytics", "--processes", "2") as pool:
+        assert wait_for(lambda: _status(job) == "started", 30)
+        child = JsonJob.fetch(job.id, connection=redis_conn).worker_name
+        child_pid = next(w.pid for w in _workers(redis_conn) if w.name == child)
+        signalled = time.monotonic()
+        os.kill(child_pid, signal.SIGTERM)  # the platform signals every process, not all at the same instant
+        assert wait_for(lambda: _shutdown_requested(redis_conn, child), 10)
+        time.sleep(1)  # the supervisor's own SIGTERM comes later (RQ takes a second signal within 1 s as the same)
+        pool.send_signal(signal.SIGTERM)
+        pool.wait(timeout=60)
+        stopped_in = time.monotonic() - signalled
+    assert _status(job) == "finished" and (tmp_path / "done").read_text() == "done"  # its grace was kept
+    assert stopped_in < 30, f"the pool took {stopped_in:.1f}s"
+
+
+def _workers(connection):
+    from rq.worker import Worker
+
+    return Worker.all(connection=connection)
+
+
+def _shutdown_requested(connection, name: str) -> bool:
+    return bool(connection.hget(f"rq:worker:{name}", "shutdown_requested_date"))
+
+
+@pytest.mark.timeout(120)
+def test_a_pool_stops_within_30s_even_when_a_job_cannot_be_interrupted(redis_conn, tmp_path):
+    job = get_queue("file_processing").enqueue_call("tests.fixtures.blocks_in_native_code", timeout=600,
+                                                    description="blocks_in_native_code")
+    with _worker(tmp_path, "file_processing", "--processes", "2", "--mode", "simple") as pool:
+        assert wait_for(lambda: _status(job) == "started", 30)
+        children = _worker_pids(redis_conn)
+        time.sleep(1)  # well inside the C call, where the in-process grace cannot interrupt it
+        signalled = time.monotonic()
+        pool.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            pool.wait(timeout=45)
+        stopped_in = time.monotonic() - signalled
+    assert stopped_in < 30, f"the pool took {stopped_in:.1f}s: the platform would have killed it"
+    assert not [pid for pid in children if _running(pid)]

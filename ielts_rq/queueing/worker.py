@@ -13,6 +13,7 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import logging
@@ -90,6 +91,16 @@ class _IeltsWorkerMixin:
             return super().work(*args, **kwargs)
         finally:
             self._write_tally()  # a worker stopped right after a job has not sent its next heartbeat
+
+    supervised = False  # a worker process of a pool: its supervisor bounds the shutdown
+
+    def request_force_stop(self, signum, frame):
+        # RQ takes a second stop signal for a cold shutdown that kills the job at once. A pool's worker
+        # gets two when the platform signals every process and the supervisor passes the stop on: it
+        # keeps to its warm shutdown, and the supervisor kills it past POOL_STOP_DEADLINE.
+        if self.supervised:
+            return
+        super().request_force_stop(signum, frame)
 
     def run_maintenance_tasks(self):
         try:
@@ -467,13 +478,15 @@ def _wait_until_writable(connection) -> None:
     wait_while_full(lambda: register_queues(connection))  # a write: refused whole while Redis is full
 
 
-def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
-    """Run one worker in this process until stopped (or the queues empty, with burst)."""
+def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None,
+               supervised: bool = False) -> bool:
+    """Run one worker in this process until stopped (or the queues empty, with burst); ``supervised``: in a pool."""
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
+    worker.supervised = supervised
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
     # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
     while True:
@@ -491,8 +504,21 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     return worked
 
 
+# The pool's supervisor kills a worker process still running this long after the stop: its own grace and
+# horse kill come first, and the platform's SIGKILL (at 30 s) after.
+POOL_STOP_DEADLINE = SHUTDOWN_GRACE + HORSE_KILL_MARGIN + 1
+
+
 class _Pool(WorkerPool):
-    """RQ's WorkerPool, with each process running ``run_worker`` above."""
+    """RQ's WorkerPool, with each process running ``run_worker`` above, and a stop bounded in time.
+
+    On a stop each worker process gets one SIGTERM: the warm shutdown a lone worker gets, grace
+    included. RQ sent SIGINT, and a worker signalled by the platform too (Heroku signals every
+    process) took the second signal for a cold shutdown that killed its job at once. A worker
+    still running at POOL_STOP_DEADLINE (a job in native code in an in-process worker) is killed.
+    """
+
+    _stop_requested_at: float | None = None
 
     def __init__(self, queue_names, processes: int, mode: str):
         super().__init__(list(queue_names), connection=server_of(queue_names), num_workers=processes,
@@ -500,13 +526,41 @@ class _Pool(WorkerPool):
         self.mode = mode
 
     def get_worker_process(self, name, burst, _sleep=0, logging_level="INFO"):
-        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name),
+        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name, os.getpid()),
                            name=f"ielts-rq worker {name}")
 
+    def request_stop(self, signum=None, frame=None):
+        if self._stop_requested_at is None:
+            self._stop_requested_at = time.monotonic()
+            super().request_stop(signum, frame)
+        elif time.monotonic() - self._stop_requested_at > 1:  # a second Ctrl-C, not the same stop twice
+            self._kill_workers("a second stop signal")
 
-def _pool_child(queue_names, mode, burst, name):
+    def stop_worker(self, worker_data, sig=signal.SIGTERM):
+        super().stop_worker(worker_data, sig)
+
+    def all_workers_have_stopped(self) -> bool:
+        if self._stop_requested_at is not None and time.monotonic() - self._stop_requested_at > POOL_STOP_DEADLINE:
+            self._kill_workers(f"still running {POOL_STOP_DEADLINE}s after the stop")
+        return super().all_workers_have_stopped()
+
+    def _kill_workers(self, why: str) -> None:
+        # Their work horses die with them; their jobs come back as abandoned (README, Reliability).
+        for data in list(self.worker_dict.values()):
+            if data.process.is_alive():
+                log.warning("worker process %s killed: %s", data.pid, why)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(data.pid, signal.SIGKILL)
+
+
+def _pool_child(queue_names, mode, burst, name, supervisor_pid):
+    # Until its worker installs its own handlers a stop ends the process (it runs no job yet); a process
+    # forked after the supervisor installed its handlers would otherwise run the supervisor's.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    run_worker(queue_names, mode=mode, burst=burst, name=name)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A supervisor killed outright must not leave its workers running unsupervised: they stop, warm.
+    die_with_parent(supervisor_pid, signal.SIGTERM)
+    run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True)
 
 
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
