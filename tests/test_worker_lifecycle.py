@@ -202,3 +202,48 @@ def test_a_pool_stops_within_30s_even_when_a_job_cannot_be_interrupted(redis_con
         stopped_in = time.monotonic() - signalled
     assert stopped_in < 30, f"the pool took {stopped_in:.1f}s: the platform would have killed it"
     assert not [pid for pid in children if _running(pid)]
+
+
+@pytest.mark.timeout(120)
+def test_a_pool_s_workers_stop_when_their_supervisor_is_killed(redis_conn, tmp_path):
+    with _worker(tmp_path, "analytics", "--processes", "2") as pool:
+        assert wait_for(lambda: len(_worker_pids(redis_conn)) == 2, 30)
+        children = _worker_pids(redis_conn)
+        os.kill(pool.pid, signal.SIGKILL)  # the supervisor alone
+        pool.wait(timeout=10)
+        try:
+            assert wait_for(lambda: not [pid for pid in children if _running(pid)], 15), "workers left unsupervised"
+        finally:
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+ORPHAN_SCRIPT = """
+import os, signal, sys, time
+from ielts_rq.queueing import worker
+
+worker._kernel_signals_on_parent_death = lambda death_signal: False  # as on a platform without prctl
+parent = os.getpid()
+if os.fork() == 0:
+    worker.die_with_parent(parent, signal.SIGKILL)
+    print(os.getpid(), flush=True)
+    while True:
+        time.sleep(0.1)
+time.sleep(120)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_without_prctl_a_forked_process_still_dies_with_its_parent(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT], cwd=ROOT, env=os.environ,
+                              stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        assert _running(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        assert wait_for(lambda: not _running(child), 10), "the child outlived its parent"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
