@@ -131,21 +131,29 @@ def stop_job(job) -> str:
     status = job.get_status()
     if status != "started":
         raise PermanentError(f"job {job.id} is {status}, not running: cancel a job that has not started")
-    command = json.dumps({"command": "stop-job", "job_id": job.id})  # RQ's stop-job command, as its workers read it
-    listeners = job.connection.publish(PUBSUB_CHANNEL_TEMPLATE % job.worker_name, command) if job.worker_name else 0
-    if not listeners:
-        raise StopNotDone(f"job {job.id} is not running: its worker {job.worker_name or '(unknown)'} is gone. The job "
-                          "is retried as abandoned once its heartbeat lapses; cancel it then if it must not run")
-    deadline = time.monotonic() + STOP_CONFIRM_SECONDS
+    received = _send_stop(job)
+    deadline = time.monotonic() + (STOP_CONFIRM_SECONDS if received else 0)
     while (status := job.get_status()) == "started" and time.monotonic() < deadline:
         time.sleep(0.1)
     if status == "stopped":
         return f"job {job.id} stopped (by its worker {job.worker_name})"
-    if status == "started":
-        raise StopNotDone(f"job {job.id} is still running {STOP_CONFIRM_SECONDS}s after its worker {job.worker_name} "
-                          "was told to stop it: a job inside one long native call, in a worker started with --mode "
-                          "simple, stops only when that call returns")
-    raise StopNotDone(f"job {job.id} was not stopped: it ended {status} before the stop reached its worker")
+    if status != "started":
+        raise StopNotDone(f"job {job.id} was not stopped: it ended {status} before the stop reached its worker")
+    if not received:
+        raise StopNotDone(f"job {job.id} was not stopped: no worker received the stop (its worker "
+                          f"{job.worker_name or '(unknown)'} is gone, or lost its connection). A job whose worker is "
+                          "gone is retried as abandoned once its heartbeat lapses; cancel it then if it must not run")
+    raise StopNotDone(f"job {job.id} is still running {STOP_CONFIRM_SECONDS}s after its worker {job.worker_name} "
+                      "was told to stop it: a job inside one long native call, in a worker started with --mode "
+                      "simple, stops only when that call returns (the stop stays asked for)")
+
+
+def _send_stop(job) -> bool:
+    """RQ's stop-job command to the job's worker; whether a live worker received it."""
+    if not job.worker_name:
+        return False
+    command = json.dumps({"command": "stop-job", "job_id": job.id})  # as RQ's workers read it
+    return job.connection.publish(PUBSUB_CHANNEL_TEMPLATE % job.worker_name, command) > 0
 
 
 def cancel_job(job) -> str:
