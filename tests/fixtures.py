@@ -35,3 +35,16 @@ def allocates(megabytes: int) -> str:
     """Holds ``megabytes`` of memory at once, as a job decoding an oversized input would."""
     block = bytearray(megabytes * 1024 * 1024)
     return f"held {len(block) // (1024 * 1024)} MB"
+
+
+def writes_marks(path: str, seconds: float) -> str:
+    """Appends its process id to ``path`` five times a second for ``seconds``: whether, and where, it still runs."""
+    import os
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(path, "a") as marks:
+            marks.write(f"{os.getpid()}\n")
+        time.sleep(0.2)
+    return "marked"

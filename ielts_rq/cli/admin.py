@@ -11,7 +11,8 @@ from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
 from ..queueing.records import id_problem, printable
-from .common import HelpGroup, UsageProblem, console, fetch_job, json_option, print_fields, print_json, table
+from .common import (HelpGroup, UsageProblem, WorkFailed, console, fetch_job, json_option, print_fields, print_json,
+                     table)
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
 
@@ -166,8 +167,14 @@ def job_find(query, as_json):
 @job.command("stop")
 @click.argument("job_id")
 def job_stop(job_id):
-    """Stop a running job now (its worker kills the job's work horse; the job is marked stopped)."""
-    click.echo(registries.stop_job(fetch_job(job_id)))
+    """Stop a running job now (its worker kills the job's work horse; the job is marked stopped).
+
+    Says "stopped" only once the job is; exit status 1, with the reason, when it is not.
+    """
+    try:
+        click.echo(registries.stop_job(fetch_job(job_id)))
+    except registries.StopNotDone as exc:  # asked for, not done: the work failed, not the input
+        raise WorkFailed(str(exc)) from None
 
 
 @job.command("cancel")

@@ -7,15 +7,16 @@ the value of any keyword whose name says it is a secret.
 from __future__ import annotations
 
 import binascii
+import json
 import re
+import time
 from base64 import b64decode
 
 import redis
-from rq.command import send_stop_job_command
+from rq.command import PUBSUB_CHANNEL_TEMPLATE
 from rq.exceptions import DeserializationError, InvalidJobOperation
 from rq.results import Result
 from rq.scheduler import RQScheduler
-from rq.serializers import JSONSerializer
 
 from ..clock import iso
 from ..errors import PermanentError
@@ -151,13 +152,42 @@ def _delete_record(registry, job_id: str) -> None:
 WAITING = ("queued", "scheduled", "deferred")
 
 
+STOP_CONFIRM_SECONDS = 10  # how long a stop waits for the job's worker to mark the job stopped
+
+
+class StopNotDone(PermanentError):
+    """A stop was asked for a running job, and the job is not stopped: the message says why."""
+
+
 def stop_job(job) -> str:
-    """Stop a running job: its worker kills the job's work horse and marks it stopped. Says what was done."""
+    """Stop a running job: its worker kills the job's work horse (or, in-process, interrupts the job) and marks
+    it stopped. Says so only once the job is stopped; raises StopNotDone, with the reason, when it is not."""
     status = job.get_status()
     if status != "started":
         raise PermanentError(f"job {job.id} is {status}, not running: cancel a job that has not started")
-    send_stop_job_command(job.connection, job.id, serializer=JSONSerializer)  # where its worker listens
-    return f"stop sent to worker {job.worker_name} for job {job.id}"
+    received = _send_stop(job)
+    deadline = time.monotonic() + (STOP_CONFIRM_SECONDS if received else 0)
+    while (status := job.get_status()) == "started" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if status == "stopped":
+        return f"job {job.id} stopped (by its worker {job.worker_name})"
+    if status != "started":
+        raise StopNotDone(f"job {job.id} was not stopped: it ended {status} before the stop reached its worker")
+    if not received:
+        raise StopNotDone(f"job {job.id} was not stopped: no worker received the stop (its worker "
+                          f"{job.worker_name or '(unknown)'} is gone, or lost its connection). A job whose worker is "
+                          "gone is retried as abandoned once its heartbeat lapses; cancel it then if it must not run")
+    raise StopNotDone(f"job {job.id} is still running {STOP_CONFIRM_SECONDS}s after its worker {job.worker_name} "
+                      "was told to stop it: a job inside one long native call, in a worker started with --mode "
+                      "simple, stops only when that call returns (the stop stays asked for)")
+
+
+def _send_stop(job) -> bool:
+    """RQ's stop-job command to the job's worker; whether a live worker received it."""
+    if not job.worker_name:
+        return False
+    command = json.dumps({"command": "stop-job", "job_id": job.id})  # as RQ's workers read it
+    return job.connection.publish(PUBSUB_CHANNEL_TEMPLATE % job.worker_name, command) > 0
 
 
 def cancel_job(job) -> str:

@@ -13,11 +13,14 @@ Two modes (README, "Workers"):
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import logging
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -49,6 +52,7 @@ SHUTDOWN_GRACE = 25  # seconds a job may go on after SIGTERM: Heroku sends SIGKI
 # raised at the end of the grace: the worker kills it this much later, still inside the 30 s.
 HORSE_KILL_MARGIN = 2
 SHUTDOWN_SIGNAL = signal.SIGRTMIN + 1  # sent to the in-process worker's own main thread at the end of the grace
+STOP_SIGNAL = signal.SIGRTMIN + 2  # sent to the in-process worker's own main thread by `ielts-rq job stop`
 # How fast a job comes back when its worker and horse are both killed (SIGKILL, a lost
 # machine), against about ten minutes with RQ's defaults:
 # - a job that had started: its heartbeat (refreshed every HEARTBEAT_INTERVAL) lapses
@@ -87,6 +91,16 @@ class _IeltsWorkerMixin:
             return super().work(*args, **kwargs)
         finally:
             self._write_tally()  # a worker stopped right after a job has not sent its next heartbeat
+
+    supervised = False  # a worker process of a pool: its supervisor bounds the shutdown
+
+    def request_force_stop(self, signum, frame):
+        # RQ takes a second stop signal for a cold shutdown that kills the job at once. A pool's worker
+        # gets two when the platform signals every process and the supervisor passes the stop on: it
+        # keeps to its warm shutdown, and the supervisor kills it past POOL_STOP_DEADLINE.
+        if self.supervised:
+            return
+        super().request_force_stop(signum, frame)
 
     def run_maintenance_tasks(self):
         try:
@@ -191,6 +205,11 @@ class _IeltsWorkerMixin:
         # their retries. One log line instead of RQ's multi-line traceback;
         # the traceback stays on the job for `ielts-rq failed show`.
         exc_type, exc, _ = exc_info
+        if self._stopped_job_id == job.id:  # `ielts-rq job stop`: RQ marks it stopped, never retried
+            log.warning("job stopped %s %s on request", job_name(job), job.id,
+                        extra={"job": job_name(job), "job_id": job.id, "queue": job.origin, "outcome": "stopped"})
+            call_exception_handlers(self._exc_handlers, job, *exc_info)
+            return
         if not is_transient(exc):
             job.retries_left = 0
         elif isinstance(exc, RetryLater) and job.retries_left:
@@ -247,6 +266,12 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
         if self.horse_pid:  # RQ warns "no horse found" when an idle worker is stopped: nothing to say then
             super().handle_warm_shutdown_request()
 
+    def kill_horse(self, sig=signal.SIGKILL):
+        # RQ kills the horse's process group; with no horse (a stop-job command arriving just as a job
+        # ended) that would be os.getpgid(0): the worker's own group.
+        if self.horse_pid:
+            super().kill_horse(sig)
+
     def wait_for_horse(self):
         # RQ waits for the horse without limit. After a stop request, wait only until the grace
         # and margin are spent, then kill the horse: its job is retried by its policy.
@@ -267,6 +292,7 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     def fork_work_horse(self, job, queue):
         # The horse exits right after its job: its counts come back to the worker through a pipe.
         self._tally_from_horse, self._tally_to_worker = os.pipe()
+        self._worker_pid = os.getpid()  # what the horse checks its parent against
         super().fork_work_horse(job, queue)
         os.close(self._tally_to_worker)
 
@@ -291,6 +317,10 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
             send(self.tally, self._tally_to_worker)
 
     def main_work_horse(self, job, queue):
+        # First thing in the horse: RQ puts it in a process group of its own, so a SIGKILL sent to the
+        # worker's group (an OOM kill, a lost container) would leave it running the job unwatched while
+        # the job is also retried as abandoned. It dies with its worker instead.
+        die_with_parent(self._worker_pid, signal.SIGKILL)
         # In the horse, before the job: a ceiling on its heap, so one oversized input fails its own job
         # with MemoryError rather than taking the machine's memory (and the other workers) with it.
         megabytes = get_settings().memory_limits.get(queue.name)
@@ -310,8 +340,18 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
 
 
 
+class JobStopped(BaseException):
+    """Raised in a job that ``ielts-rq job stop`` stops in an in-process worker.
+
+    A BaseException, like RQ's ShutDownImminentException, so that a job's own
+    ``except Exception`` does not swallow it.
+    """
+
+
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
-    """Jobs in the worker's own process: a heartbeat thread, and SIGTERM's grace enforced in-process."""
+    """Jobs in the worker's own process: a heartbeat thread, SIGTERM's grace and `job stop` enforced in-process."""
+
+    _job_in_progress: str | None = None  # the job whose own code the main thread may be running now
 
     def perform_job(self, job, queue, execution) -> bool:
         # RQ's in-process worker sends no heartbeat while a job runs, so a killed worker's job came
@@ -321,9 +361,42 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
         beat.start()
         try:
             return super().perform_job(job, queue, execution)
+        except JobStopped:  # the stop landed between the job's end and RQ's recording of it: record the stop
+            self._finalize_failure(job, queue, execution, sys.exc_info())
+            return False
         finally:
+            self._job_in_progress = None
+            if self._stopped_job_id == job.id:  # a stop that came too late: not to be applied to a retry
+                self._stopped_job_id = None
             stop.set()
             beat.join()
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
+        super().prepare_job_execution(job, remove_from_intermediate_queue)
+        self._job_in_progress = job.id  # the job's own code runs next
+        self._stop_if_requested()  # a stop that arrived as the job started, before the line above
+
+    def _finalize_success(self, job, queue, execution, return_value) -> None:
+        self._job_in_progress = None  # the job's code has returned: RQ's bookkeeping is not to be interrupted
+        super()._finalize_success(job, queue, execution, return_value)
+
+    def _finalize_failure(self, job, queue, execution, exc_info) -> None:
+        self._job_in_progress = None
+        super()._finalize_failure(job, queue, execution, exc_info)
+
+    def kill_horse(self, sig=None):
+        # RQ's stop-job command (from its pubsub thread) marks the job stopped and "kills the horse":
+        # here the job runs in the main thread, which is told to raise JobStopped in it.
+        if self._stopped_job_id:
+            signal.pthread_kill(threading.main_thread().ident, STOP_SIGNAL)
+
+    def _stop_requested_job(self, signum, frame):
+        self._stop_if_requested()
+
+    def _stop_if_requested(self) -> None:
+        # Only inside the job's own code: raised anywhere else it would cut RQ's bookkeeping short.
+        if self._job_in_progress is not None and self._stopped_job_id == self._job_in_progress:
+            raise JobStopped("stopped on request (ielts-rq job stop)")
 
     def _keep_heartbeat(self, job, execution, stop: threading.Event) -> None:
         while not stop.wait(self.job_monitoring_interval):
@@ -335,6 +408,7 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
     def _install_signal_handlers(self):
         super()._install_signal_handlers()
         signal.signal(SHUTDOWN_SIGNAL, self._shutdown_imminent)
+        signal.signal(STOP_SIGNAL, self._stop_requested_job)
 
     def handle_warm_shutdown_request(self):
         # A job running when SIGTERM arrives gets the same grace as in a horse, then is interrupted
@@ -352,6 +426,39 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
 
 
 WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_CHECK_INTERVAL = 1.0  # seconds between looks at the parent where the kernel cannot be asked
+
+
+def die_with_parent(parent_pid: int, death_signal: int) -> None:
+    """In a process just forked from ``parent_pid``: have ``death_signal`` sent to it when that parent dies.
+
+    Linux sends the signal itself (prctl); elsewhere a thread looks at the parent every
+    PARENT_CHECK_INTERVAL. A parent that died before the request took effect is caught by
+    the check that follows it.
+    """
+    if not _kernel_signals_on_parent_death(death_signal):
+        threading.Thread(target=_watch_parent, args=(parent_pid, death_signal), daemon=True,
+                         name="parent watch").start()
+    if os.getppid() != parent_pid:  # already an orphan: the parent died between the fork and the line above
+        os.kill(os.getpid(), death_signal)
+
+
+def _kernel_signals_on_parent_death(death_signal: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # no libc with prctl (a static or unusual build): watch instead
+        return False
+
+
+def _watch_parent(parent_pid: int, death_signal: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    os.kill(os.getpid(), death_signal)
 
 
 def prepare(connection, queue_names) -> None:
@@ -371,13 +478,15 @@ def _wait_until_writable(connection) -> None:
     wait_while_full(lambda: register_queues(connection))  # a write: refused whole while Redis is full
 
 
-def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
-    """Run one worker in this process until stopped (or the queues empty, with burst)."""
+def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None,
+               supervised: bool = False) -> bool:
+    """Run one worker in this process until stopped (or the queues empty, with burst); ``supervised``: in a pool."""
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
+    worker.supervised = supervised
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
     # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
     while True:
@@ -395,8 +504,21 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     return worked
 
 
+# The pool's supervisor kills a worker process still running this long after the stop: its own grace and
+# horse kill come first, and the platform's SIGKILL (at 30 s) after.
+POOL_STOP_DEADLINE = SHUTDOWN_GRACE + HORSE_KILL_MARGIN + 1
+
+
 class _Pool(WorkerPool):
-    """RQ's WorkerPool, with each process running ``run_worker`` above."""
+    """RQ's WorkerPool, with each process running ``run_worker`` above, and a stop bounded in time.
+
+    On a stop each worker process gets one SIGTERM: the warm shutdown a lone worker gets, grace
+    included. RQ sent SIGINT, and a worker signalled by the platform too (Heroku signals every
+    process) took the second signal for a cold shutdown that killed its job at once. A worker
+    still running at POOL_STOP_DEADLINE (a job in native code in an in-process worker) is killed.
+    """
+
+    _stop_requested_at: float | None = None
 
     def __init__(self, queue_names, processes: int, mode: str):
         super().__init__(list(queue_names), connection=server_of(queue_names), num_workers=processes,
@@ -404,13 +526,41 @@ class _Pool(WorkerPool):
         self.mode = mode
 
     def get_worker_process(self, name, burst, _sleep=0, logging_level="INFO"):
-        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name),
+        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name, os.getpid()),
                            name=f"ielts-rq worker {name}")
 
+    def request_stop(self, signum=None, frame=None):
+        if self._stop_requested_at is None:
+            self._stop_requested_at = time.monotonic()
+            super().request_stop(signum, frame)
+        elif time.monotonic() - self._stop_requested_at > 1:  # a second Ctrl-C, not the same stop twice
+            self._kill_workers("a second stop signal")
 
-def _pool_child(queue_names, mode, burst, name):
+    def stop_worker(self, worker_data, sig=signal.SIGTERM):
+        super().stop_worker(worker_data, sig)
+
+    def all_workers_have_stopped(self) -> bool:
+        if self._stop_requested_at is not None and time.monotonic() - self._stop_requested_at > POOL_STOP_DEADLINE:
+            self._kill_workers(f"still running {POOL_STOP_DEADLINE}s after the stop")
+        return super().all_workers_have_stopped()
+
+    def _kill_workers(self, why: str) -> None:
+        # Their work horses die with them; their jobs come back as abandoned (README, Reliability).
+        for data in list(self.worker_dict.values()):
+            if data.process.is_alive():
+                log.warning("worker process %s killed: %s", data.pid, why)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(data.pid, signal.SIGKILL)
+
+
+def _pool_child(queue_names, mode, burst, name, supervisor_pid):
+    # Until its worker installs its own handlers a stop ends the process (it runs no job yet); a process
+    # forked after the supervisor installed its handlers would otherwise run the supervisor's.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    run_worker(queue_names, mode=mode, burst=burst, name=name)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A supervisor killed outright must not leave its workers running unsupervised: they stop, warm.
+    die_with_parent(supervisor_pid, signal.SIGTERM)
+    run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True)
 
 
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
