@@ -134,6 +134,17 @@ def test_from_file_takes_regular_files_of_bounded_size_read_line_by_line(redis_c
     assert redis_conn.keys("rq:job:*") == []
 
 
+@pytest.mark.parametrize("args", [["score-batch", "--ids-file"], ["batch-emails"], ["process-batch"],
+                                  ["generic-email", "--to", "a@example.com", "--subject", "Hi", "--html-file"]])
+def test_every_file_a_command_reads_has_the_same_bounds(redis_conn, tmp_path, args):
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        code, err, rss = _run_measured(["enqueue", *args, path], tmp_path / "stderr")
+        assert code == 2 and "is not a regular file" in err, (path, err)
+        assert rss < MAX_RSS_MIB, (path, rss)
+
+
 def test_from_file_reads_standard_input(redis_conn):
     result = cli("enqueue", "weekly-report-email", "--from-file", "-", input="learner-1\nlearner-2\n")
     assert result.returncode == 0 and "enqueued 2 jobs" in result.stdout, result.stderr

@@ -12,6 +12,7 @@ from ..addresses import validate_address
 from ..errors import PermanentError
 from .common import HelpGroup, UsageProblem, json_option, print_json, read_jsonl, table
 from .enqueue import enqueue, enqueue_options, run
+from .lines import LinesFile
 
 
 def _address(ctx, param, value):
@@ -53,7 +54,7 @@ def enqueue_weekly_report(user_id, **opts):
 @click.option("--to", callback=_address, help="The recipient's address.")
 @click.option("--subject", help="The subject line.")
 @click.option("--text", help="The plain-text body.")
-@click.option("--html-file", type=click.File("r", encoding="utf-8"), help="An HTML body (trusted content only).")
+@click.option("--html-file", type=LinesFile(), help="An HTML body (trusted content only).")
 @click.option("--essential", is_flag=True, help="An account or service notice: sent even to learners who opted out.")
 @enqueue_options
 def enqueue_generic(to, subject, text, html_file, essential, **opts):
@@ -82,7 +83,7 @@ def _text_from_html(html: str) -> str:
 
 
 @enqueue.command("batch-emails")
-@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE.jsonl")
+@click.argument("source", type=LinesFile(), metavar="FILE.jsonl")
 @enqueue_options
 def enqueue_batch_emails(source, **opts):
     """Send a batch: one JSON message per line, e.g. {"kind": "welcome", "email": ..., "name": ...}."""

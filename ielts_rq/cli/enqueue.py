@@ -16,7 +16,7 @@ from ..ops.registries import error_text, last_line
 from ..queueing.enqueue import check_call, enqueue_many
 from ..queueing.enqueue import enqueue as put
 from .common import HelpGroup, UsageProblem, WorkFailed, json_option, print_json
-from .lines import numbered_lines, open_lines
+from .lines import LinesFile
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
@@ -38,7 +38,7 @@ def enqueue_options(command):
         click.option("--wait", is_flag=True, help="Wait for the job and print its result or error."),
         click.option("--wait-timeout", type=click.FloatRange(min=0, max=MAX_DELAY), default=300,
                      show_default=True, callback=_finite, metavar="SECONDS", help="Give up waiting after this long."),
-        click.option("--from-file", metavar="FILE|-",
+        click.option("--from-file", type=LinesFile(), metavar="FILE|-",
                      help="Enqueue one job per line in bulk (words, or a JSON array/object); running it again "
                           "queues only the lines not queued yet."),
         json_option,
@@ -101,20 +101,19 @@ def _run_bulk(job_name, opts, validate) -> None:
     """
     if opts["wait"] or opts["at"] or opts["delay"] is not None:
         raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
-    name = opts["from_file"]
-    with open_lines(name) as source:
-        total = sum(1 for _ in _calls(job_name, source, name, validate, checked=True))
-        progress = _Progress(total)
-        try:
-            with _progressbar(total, job_name) as bar:
-                ids = enqueue_many(job_name, progress.follow(_calls(job_name, source, name, validate)),
-                                   on_chunk=progress.chunk_written(bar), resumable=True)
-        except redis.exceptions.OutOfMemoryError:
-            raise WorkFailed(f"Redis is full (over its maxmemory): {progress.written()}; free memory, then run "
-                             "the same command again: it queues only the lines not queued yet") from None
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            raise WorkFailed(f"lost Redis ({exc}): {progress.written()}; run the same command again: it queues "
-                             "only the lines not queued yet") from None
+    lines = opts["from_file"]
+    total = sum(1 for _ in _calls(job_name, lines, validate, checked=True))
+    progress = _Progress(total)
+    try:
+        with _progressbar(total, job_name) as bar:
+            ids = enqueue_many(job_name, progress.follow(_calls(job_name, lines, validate)),
+                               on_chunk=progress.chunk_written(bar), resumable=True)
+    except redis.exceptions.OutOfMemoryError:
+        raise WorkFailed(f"Redis is full (over its maxmemory): {progress.written()}; free memory, then run "
+                         "the same command again: it queues only the lines not queued yet") from None
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise WorkFailed(f"lost Redis ({exc}): {progress.written()}; run the same command again: it queues "
+                         "only the lines not queued yet") from None
     already = total - len(ids)
     if opts["as_json"]:
         print_json({"enqueued": len(ids), "already_queued": already, "job_ids": ids})
@@ -122,10 +121,11 @@ def _run_bulk(job_name, opts, validate) -> None:
         click.echo(f"enqueued {len(ids)} jobs" + (f" ({already:,} already queued)" if already else ""))
 
 
-def _calls(job_name, source, name, validate, checked=False):
-    """``(args, kwargs)`` for each job line of the file; with ``checked``, each passes the door checks."""
+def _calls(job_name, lines, validate, checked=False):
+    """``(number, (args, kwargs))`` for each job line of the file; with ``checked``, each passes the door
+    checks."""
     count = 0
-    for number, line in numbered_lines(source, name):
+    for number, line in lines.numbered():
         if line.strip() and not line.lstrip().startswith("#"):
             count += 1
             if count > MAX_BULK_JOBS:

@@ -17,11 +17,39 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import click
+
 from .common import UsageProblem
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 128 * MB  # 100,000 jobs (the most one file may hold) of over a kilobyte each
 MAX_LINE_BYTES = 4 * MB  # the longest job a line can hold: a generic email's 500,000-character HTML as JSON
+
+
+class LinesFile(click.ParamType):
+    """A file argument or option read within the bounds: its value iterates over the file's lines."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, BoundedLines) else BoundedLines(value)
+
+
+class BoundedLines:
+    """The lines of a file, or of standard input (``-``), read within the bounds as often as asked."""
+
+    def __init__(self, name: str):
+        self.name = "standard input" if name == "-" else name
+        self._source = open_lines(name)
+
+    def numbered(self) -> Iterator[tuple[int, str]]:
+        return numbered_lines(self._source, self.name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (text for _, text in self.numbered())
+
+    def read(self) -> str:
+        return "".join(self)
 
 
 def open_lines(name: str) -> BinaryIO:
