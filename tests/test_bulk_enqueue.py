@@ -28,7 +28,7 @@ def test_a_full_redis_says_what_was_queued_and_a_rerun_queues_only_the_rest(redi
         redis_conn.config_set("maxmemory", "0")
     assert stopped.returncode == 1, stopped.stderr
     assert stopped.stderr.strip().count("\n") == 0, stopped.stderr
-    written = re.search(r"lines 1-([\d,]+) are queued \(([\d,]+) new jobs\)", stopped.stderr)
+    written = re.search(r"lines 1-([\d,]+) of 20,000 are queued \(([\d,]+) new jobs\)", stopped.stderr)
     assert written, stopped.stderr
     queued = get_queue("email").count
     assert 0 < queued < LINES and int(written[2].replace(",", "")) == queued

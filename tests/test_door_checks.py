@@ -1,6 +1,8 @@
 """Both doors to the queues, ``ielts_rq.enqueue()`` and ``ielts-rq enqueue``, refuse what the job would
 refuse, with the job's own message, before anything is queued."""
 
+import re
+
 import pytest
 
 from ielts_rq import PermanentError, enqueue, enqueue_many, store
@@ -58,3 +60,23 @@ def test_the_command_line_refuses_with_the_same_message(redis_conn):
     result = cli("enqueue", "generic-email", "--to", "a@example.com", "--subject", "Hi", "--text", "x" * 100_001)
     assert result.returncode == 2 and "text is 100,001 characters; the limit is 100,000" in result.stderr
     assert _nothing_queued(redis_conn)
+
+
+@pytest.mark.parametrize("job, args, message", [
+    ("score_batch", ([],), "non-empty list"),
+    ("score_batch", ([1, 2],), "invalid submission id 1"),
+    ("cleanup_old_results", (-1,), "positive whole number of days"),
+    ("cleanup_old_results", ("30",), "positive whole number of days"),
+    ("cleanup_temp_files", (True,), "positive whole number of hours"),
+    ("cleanup_old_analytics", (0,), "positive whole number of days"),
+    ("process_user_analytics", ("u1", "8d"), "is not 7d, 30d, 90d or START..END"),
+    ("process_user_analytics", ("../u", "7d"), "invalid user id"),
+    ("process_platform_analytics", ("2026-13-01..2026-13-02",), "month must be in 1..12"),
+    ("generate_weekly_report", ("monthly",), "report kind must be one of user, platform"),
+    ("generate_weekly_report", ("user",), "a user report needs a user_id"),
+    ("generate_weekly_report", ("platform", None, "yesterday"), "today must be an ISO date"),
+])
+def test_the_api_refuses_the_values_the_command_line_refuses(redis_conn, job, args, message):
+    with pytest.raises(PermanentError, match=re.escape(message)):
+        enqueue(job, *args)
+    assert redis_conn.keys("rq:job:*") == []

@@ -21,6 +21,7 @@ from .lines import LinesFile
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
 MAX_BULK_JOBS = 100_000  # jobs per --from-file: about 100 MB in Redis; more is a mistake or a flood
+RUN_AGAIN = "run the same command again: it queues only the lines not queued yet"
 
 
 @click.group(cls=HelpGroup)
@@ -108,12 +109,12 @@ def _run_bulk(job_name, opts, validate) -> None:
         with _progressbar(total, job_name) as bar:
             ids = enqueue_many(job_name, progress.follow(_calls(job_name, lines, validate)),
                                on_chunk=progress.chunk_written(bar), resumable=True)
-    except redis.exceptions.OutOfMemoryError:
-        raise WorkFailed(f"Redis is full (over its maxmemory): {progress.written()}; free memory, then run "
-                         "the same command again: it queues only the lines not queued yet") from None
-    except (redis.ConnectionError, redis.TimeoutError) as exc:
-        raise WorkFailed(f"lost Redis ({exc}): {progress.written()}; run the same command again: it queues "
-                         "only the lines not queued yet") from None
+    except redis.exceptions.OutOfMemoryError:  # it refuses a chunk's transaction whole
+        raise WorkFailed(f"Redis is full (over its maxmemory): {progress.written()}; nothing else was written. "
+                         f"Free memory (failed delete, cleanup jobs) or raise maxmemory, then {RUN_AGAIN}") from None
+    except (redis.ConnectionError, redis.TimeoutError) as exc:  # the last chunk may or may not be written
+        raise WorkFailed(f"lost Redis ({exc}): {progress.written()}; the next chunk perhaps too. "
+                         f"Once it is back, {RUN_AGAIN}") from None
     already = total - len(ids)
     if opts["as_json"]:
         print_json({"enqueued": len(ids), "already_queued": already, "job_ids": ids})
@@ -153,9 +154,8 @@ class _Progress:
 
     def written(self) -> str:
         if not self.through:
-            return f"nothing was written (0 of {self.total:,} jobs)"
-        return (f"lines 1-{self.through:,} are queued ({self.queued:,} new jobs), nothing from line "
-                f"{self.through + 1:,} on")
+            return f"none of its {self.total:,} lines is queued"
+        return f"lines 1-{self.through:,} of {self.total:,} are queued ({self.queued:,} new jobs)"
 
 
 def _progressbar(total: int, job_name: str):
