@@ -51,19 +51,28 @@ def test_the_same_line_twice_in_a_file_is_two_jobs_and_a_rerun_adds_none(redis_c
     assert get_queue("health").count == 2
 
 
-def test_concurrent_bulk_enqueues_queue_each_submission_once(redis_conn, tmp_path):
-    ids = [f"sub_{n:06d}" for n in range(6000)]
-    listing = tmp_path / "ids.txt"
-    listing.write_text("\n".join(ids) + "\n")
-    command = [sys.executable, "-m", "ielts_rq.cli", "enqueue", "score", "--from-file", str(listing)]
-    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("command, queue, line, job_id", [
+    ("score", "scoring", "sub_{:06d}", "score_submission-sub_{:06d}"),  # one pending job per submission
+    ("welcome-email", "email", "learner{0}@example.com Learner{0}", None),  # one job per line of the file
+])
+def test_concurrent_bulk_enqueues_of_one_file_queue_each_line_once(redis_conn, tmp_path, command, queue, line,
+                                                                     job_id):
+    count = 6000 if command == "score" else 3000
+    listing = tmp_path / "lines.txt"
+    listing.write_text("".join(line.format(n) + "\n" for n in range(count)))
+    argv = [sys.executable, "-m", "ielts_rq.cli", "enqueue", command, "--from-file", str(listing)]
+    runs = [subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(3)]
     for run in runs:
         out, err = run.communicate(timeout=180)
         assert run.returncode == 0, err
-    job_ids = get_queue("scoring").job_ids
-    assert len(job_ids) == len(ids)
-    assert set(job_ids) == {f"score_submission-{sid}" for sid in ids}
+    job_ids = get_queue(queue).job_ids
+    assert len(job_ids) == count == len(set(job_ids))
+    if job_id:
+        assert set(job_ids) == {job_id.format(n) for n in range(count)}
+    else:
+        lines = [" ".join(job.args) for job in JsonJob.fetch_many(job_ids, connection=redis_conn)]
+        assert sorted(lines) == sorted(line.format(n) for n in range(count))
 
 
 def test_the_api_queues_a_pending_submission_once_however_often_it_is_asked(redis_conn):

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from ielts_rq import PermanentError, enqueue, enqueue_many, store
+from ielts_rq import JobArgumentsError, PermanentError, enqueue, enqueue_many, store
 from ielts_rq.errors import NotFound
-from ielts_rq.queueing.enqueue import JobArgumentsError
 from ielts_rq.queueing.queues import get_queue
 
 from .conftest import cli
