@@ -66,6 +66,9 @@ class JobPolicy:
     # One pending job per first argument (a submission id): asking twice while
     # it waits or runs gives back the same job.
     unique: bool = False
+    # The record the first argument names ("submission"), which must exist when the job is enqueued:
+    # ``enqueue()`` refuses a job for a missing one instead of leaving it to fail on a worker.
+    record: str | None = None
 
     @property
     def name(self) -> str:
@@ -81,13 +84,13 @@ _EMAIL_RETRIES = (10, 60, 300, 900)  # a mail server can be down for longer
 
 POLICIES: dict[str, JobPolicy] = dict([
     _policy("scoring", "score_submission", "scoring", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, unique=True),
+            retry_intervals=_TRANSIENT, unique=True, record="submission"),
     _policy("scoring", "score_submissions", "scoring", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT, describe_args=False),
     _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=(30,), describe_args=False),
     _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=_TRANSIENT, unique=True),
+            retry_intervals=_TRANSIENT, unique=True, record="submission"),
     _policy("scoring", "cleanup_old_results", "scoring", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=(60,)),
     # OCR of a 20-page PDF and a 10-minute recording both fit in these timeouts.

@@ -113,3 +113,14 @@ def run_worker(*queues: str, env: dict | None = None, timeout: float = 120, mode
     result = cli("worker", *queues, "--burst", "--mode", mode, env=env, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result
+
+
+def enqueue_past_the_door(name: str, *args, **kwargs):
+    """Put a job on its queue with its policy but none of enqueue()'s checks, as a client that bypasses
+    them could: for tests of what a worker does with input the door would have refused."""
+    from ielts_rq.policies import POLICIES
+    from ielts_rq.queueing.enqueue import job_options
+    from ielts_rq.queueing.queues import get_queue
+
+    policy = POLICIES[name]
+    return get_queue(policy.queue).enqueue_call(policy.func, args=args, kwargs=kwargs, **job_options(policy, args))

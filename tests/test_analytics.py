@@ -15,7 +15,7 @@ from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.reports import figures
 
-from .conftest import cli, run_worker
+from .conftest import cli, enqueue_past_the_door, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, MISSPELLED_ESSAY, PROMPT
 from .smtp_stub import Collector, free_port
 
@@ -121,7 +121,7 @@ def test_platform_figures_count_each_job_that_ended_whatever_rq_keeps(redis_conn
     for user in ("p1", "p2"):
         submission_id = store.create_submission(user, "writing_task_2", GOOD_ESSAY, PROMPT)
         enqueue("score_submission", submission_id)
-    enqueue("score_submission", "sub_missing")  # fails: no such submission
+    enqueue_past_the_door("score_submission", "sub_missing")  # fails: no such submission
     store.create_submission("p3", "speaking_part_1", "Well I live in a small town near the sea.")
     run_worker("scoring")
     # RQ keeps finished jobs a day and failed ones two weeks: rates from its registries drift. Empty

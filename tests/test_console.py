@@ -17,7 +17,7 @@ from ielts_rq.ops import dashboard
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
-from .conftest import HOME, ROOT, cli, run_worker
+from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker
 from .essays import HALF_ESSAY, PROMPT
 
 
@@ -55,7 +55,7 @@ def test_a_job_is_found_by_id_name_submission_learner_or_error(redis_conn, clien
 def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, client):
     for _ in range(3):
         get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("disk full",), description="fails_with")
-    missing = [enqueue("score_submission", f"sub_gone_{n}") for n in range(2)]
+    missing = [enqueue_past_the_door("score_submission", f"sub_gone_{n}") for n in range(2)]
     run_worker("scoring", "health")
     page = client.get("/failures").get_data(as_text=True)
     assert "Requeue 3" in page and "Requeue 2" in page

@@ -16,7 +16,7 @@ from ielts_rq.queueing import keys
 from ielts_rq.queueing.connection import redis_url
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import ROOT, cli, run_worker
+from .conftest import ROOT, cli, enqueue_past_the_door, run_worker
 from .essays import GOOD_ESSAY, PROMPT
 from .smtp_stub import Collector, free_port
 
@@ -112,7 +112,7 @@ def test_bad_email_input_is_refused_by_the_cli(server, args, error):
     ("send_generic_email", ("a@example.com", "", "body"), "subject must be non-empty"),
 ])
 def test_bad_email_jobs_fail_alone_with_a_reason(redis_conn, smtp, job, args, error):
-    bad = enqueue(job, *args)
+    bad = enqueue_past_the_door(job, *args)  # enqueue() refuses most of these at the door
     good = enqueue("send_welcome_email", "fine@example.com", "Fine")
     run_worker("email", env=smtp.env)
     failed = _job(bad.id, redis_conn)

@@ -14,7 +14,7 @@ from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.storage import get_storage
 
 from . import media_fixtures as mf
-from .conftest import cli, run_worker
+from .conftest import cli, enqueue_past_the_door, run_worker
 from .essays import GOOD_ESSAY, PROMPT
 
 SPOKEN = ("I usually read the newspaper in the morning because it helps me understand what is happening "
@@ -77,7 +77,7 @@ def test_bad_images_fail_their_job_only(redis_conn, data, error):
 
 def test_missing_and_hostile_keys(redis_conn):
     missing = enqueue("process_image", "uploads/nothing-here.png")
-    hostile = enqueue("process_audio", "../../etc/passwd")
+    hostile = enqueue_past_the_door("process_audio", "../../etc/passwd")  # enqueue() refuses it
     run_worker("file_processing")
     assert "not found" in _job(missing.id, redis_conn).latest_result().exc_string
     assert "invalid storage key" in _job(hostile.id, redis_conn).latest_result().exc_string

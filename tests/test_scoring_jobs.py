@@ -10,13 +10,13 @@ import time
 import pytest
 
 from ielts_rq import enqueue, store
-from ielts_rq.errors import PermanentError
+from ielts_rq.errors import NotFound, PermanentError
 from ielts_rq.jobs import scoring as scoring_jobs
 from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
-from .conftest import ROOT, cli, run_worker
+from .conftest import ROOT, cli, enqueue_past_the_door, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
 from .http_stub import StubServer
 
@@ -87,7 +87,9 @@ def test_identical_text_reuses_the_stored_result(redis_conn):
 
 
 def test_unknown_submission_fails_the_job_with_a_clear_message(redis_conn):
-    job = enqueue("score_submission", "sub_doesnotexist")
+    with pytest.raises(NotFound, match="submission sub_doesnotexist not found"):
+        enqueue("score_submission", "sub_doesnotexist")  # refused at the door; past it, the job fails alone
+    job = enqueue_past_the_door("score_submission", "sub_doesnotexist")
     run_worker("scoring")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "failed"

@@ -12,6 +12,7 @@ from ..addresses import validate_address
 from ..errors import PermanentError
 from .common import HelpGroup, UsageProblem, json_option, print_json, read_jsonl, table
 from .enqueue import enqueue, enqueue_options, run
+from .lines import LinesFile
 
 
 def _address(ctx, param, value):
@@ -50,14 +51,22 @@ def enqueue_weekly_report(user_id, **opts):
 
 
 @enqueue.command("generic-email")
-@click.option("--to", required=True, callback=_address, help="The recipient's address.")
-@click.option("--subject", required=True, help="The subject line.")
+@click.option("--to", callback=_address, help="The recipient's address.")
+@click.option("--subject", help="The subject line.")
 @click.option("--text", help="The plain-text body.")
-@click.option("--html-file", type=click.File("r", encoding="utf-8"), help="An HTML body (trusted content only).")
+@click.option("--html-file", type=LinesFile(), help="An HTML body (trusted content only).")
 @click.option("--essential", is_flag=True, help="An account or service notice: sent even to learners who opted out.")
 @enqueue_options
 def enqueue_generic(to, subject, text, html_file, essential, **opts):
-    """A one-off message: a subject and a text or HTML body."""
+    """A one-off message: a subject and a text or HTML body (or many: --from-file with one JSON object per
+    line, {"to": ..., "subject": ..., "text": ...} and optionally "html", "user_id", "essential": true).
+    """
+    if opts["from_file"] is not None:
+        if to or subject or text or html_file or essential:
+            raise UsageProblem("give --to, --subject, --text, --html-file and --essential, or --from-file, not both")
+        return run("send_generic_email", opts)
+    if not to or not subject:
+        raise UsageProblem("give --to and --subject (or --from-file)")
     if not text and not html_file:
         raise UsageProblem("give --text or --html-file (or both)")
     html = html_file.read() if html_file else None
@@ -74,7 +83,7 @@ def _text_from_html(html: str) -> str:
 
 
 @enqueue.command("batch-emails")
-@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE.jsonl")
+@click.argument("source", type=LinesFile(), metavar="FILE.jsonl")
 @enqueue_options
 def enqueue_batch_emails(source, **opts):
     """Send a batch: one JSON message per line, e.g. {"kind": "welcome", "email": ..., "name": ...}."""

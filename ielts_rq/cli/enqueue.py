@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import math
 import shlex
@@ -11,17 +9,19 @@ import time
 from datetime import datetime, timezone
 
 import click
+import redis
 
 from ..errors import PermanentError
 from ..ops.registries import error_text, last_line
-from ..policies import get_policy
+from ..queueing.enqueue import check_call, enqueue_many
 from ..queueing.enqueue import enqueue as put
-from ..queueing.enqueue import enqueue_many
 from .common import HelpGroup, UsageProblem, WorkFailed, json_option, print_json
+from .lines import LinesFile
 
 WAIT_POLL = 0.05  # seconds between looks at a job's status with --wait
 MAX_DELAY = 366 * 24 * 3600  # seconds: further off than a year is a typo, not a plan
 MAX_BULK_JOBS = 100_000  # jobs per --from-file: about 100 MB in Redis; more is a mistake or a flood
+RUN_AGAIN = "run the same command again: it queues only the lines not queued yet"
 
 
 @click.group(cls=HelpGroup)
@@ -39,8 +39,9 @@ def enqueue_options(command):
         click.option("--wait", is_flag=True, help="Wait for the job and print its result or error."),
         click.option("--wait-timeout", type=click.FloatRange(min=0, max=MAX_DELAY), default=300,
                      show_default=True, callback=_finite, metavar="SECONDS", help="Give up waiting after this long."),
-        click.option("--from-file", type=click.File("r"), metavar="FILE",
-                     help="Enqueue one job per line in bulk (words, or a JSON array/object)."),
+        click.option("--from-file", type=LinesFile(), metavar="FILE|-",
+                     help="Enqueue one job per line in bulk (words, or a JSON array/object); running it again "
+                          "queues only the lines not queued yet."),
         json_option,
     ]
     for option in reversed(options):
@@ -69,7 +70,11 @@ def _parse_at(ctx, param, value):
 
 def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None, job_id: str | None = None,
         validate=None) -> None:
-    """Enqueue one job (or a file of them) and report as the options ask."""
+    """Enqueue one job (or a file of them) and report as the options ask.
+
+    ``validate(args, kwargs)`` is the command's own check of what was typed; the job's door checks
+    (``check_call``) run in ``enqueue()`` itself, for the Python API alike.
+    """
 
     if opts["delay"] is not None and opts["at"] is not None:
         raise UsageProblem("give --in or --at, not both")
@@ -77,7 +82,8 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
         if args or kwargs:
             raise UsageProblem("give arguments or --from-file, not both")
         return _run_bulk(job_name, opts, validate)
-    door_check(job_name, args, kwargs or {}, validate)
+    if validate:
+        validate(args, kwargs or {})
     job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id, **(kwargs or {}))
     if opts["wait"]:
         return _wait(job, opts)
@@ -88,29 +94,78 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
 
 
 def _run_bulk(job_name, opts, validate) -> None:
+    """Check every line, then enqueue them chunk by chunk, each line's job with an id made from the line.
 
+    The file is read twice, a line at a time: a bad line anywhere queues nothing, and memory stays small.
+    Running the same file again queues only the lines whose jobs are not there (Redis was full half-way,
+    or the command was stopped), so the advice after a failure is simply: run it again.
+    """
     if opts["wait"] or opts["at"] or opts["delay"] is not None:
         raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
-    calls = []
+    lines = opts["from_file"]
+    total = sum(1 for _ in _calls(job_name, lines, validate, checked=True))
+    progress = _Progress(total)
     try:
-        for number, line in enumerate(opts["from_file"], 1):
-            if line.strip() and not line.lstrip().startswith("#"):
-                calls.append(_parse_line(job_name, line, number, validate))
-                if len(calls) > MAX_BULK_JOBS:
-                    raise UsageProblem(f"the file holds more than {MAX_BULK_JOBS:,} jobs; split it into "
-                                       "smaller files (nothing was enqueued)")
-    except UnicodeDecodeError:
-        raise UsageProblem(f"{opts['from_file'].name} is not UTF-8 text (nothing was enqueued)") from None
-    with click.progressbar(length=len(calls), label=f"enqueueing {job_name}", file=click.get_text_stream("stderr"),
-                           show_pos=True) as bar:
-        ids = enqueue_many(job_name, calls, on_chunk=bar.update)
+        with _progressbar(total, job_name) as bar:
+            ids = enqueue_many(job_name, progress.follow(_calls(job_name, lines, validate)),
+                               on_chunk=progress.chunk_written(bar), resumable=True)
+    except redis.exceptions.OutOfMemoryError:  # it refuses a chunk's transaction whole
+        raise WorkFailed(f"Redis is full (over its maxmemory): {progress.written()}; nothing else was written. "
+                         f"Free memory (failed delete, cleanup jobs) or raise maxmemory, then {RUN_AGAIN}") from None
+    except (redis.ConnectionError, redis.TimeoutError) as exc:  # the last chunk may or may not be written
+        raise WorkFailed(f"lost Redis ({exc}): {progress.written()}; the next chunk perhaps too. "
+                         f"Once it is back, {RUN_AGAIN}") from None
+    already = total - len(ids)
     if opts["as_json"]:
-        print_json({"enqueued": len(ids), "job_ids": ids})
+        print_json({"enqueued": len(ids), "already_queued": already, "job_ids": ids})
     else:
-        click.echo(f"enqueued {len(ids)} jobs")
+        click.echo(f"enqueued {len(ids)} jobs" + (f" ({already:,} already queued)" if already else ""))
 
 
-def _parse_line(job_name: str, line: str, number: int, validate) -> tuple[list, dict]:
+def _calls(job_name, lines, validate, checked=False):
+    """``(number, (args, kwargs))`` for each job line of the file; with ``checked``, each passes the door
+    checks."""
+    count = 0
+    for number, line in lines.numbered():
+        if line.strip() and not line.lstrip().startswith("#"):
+            count += 1
+            if count > MAX_BULK_JOBS:
+                raise UsageProblem(f"the file holds more than {MAX_BULK_JOBS:,} jobs; split it into smaller files "
+                                   "(nothing was enqueued)")
+            yield number, _parse_line(job_name, line, number, validate if checked else None, checked)
+
+
+class _Progress:
+    """Which lines of a file are written, chunk by chunk, for the message when Redis refuses the rest."""
+
+    def __init__(self, total: int):
+        self.total, self.line, self.through, self.queued = total, 0, 0, 0
+
+    def follow(self, numbered_calls):
+        for number, call in numbered_calls:
+            self.line = number
+            yield call
+
+    def chunk_written(self, bar):
+        def written(calls: int, queued: int) -> None:
+            self.through, self.queued = self.line, self.queued + queued  # the chunk ends at the line last read
+            bar.update(calls)
+        return written
+
+    def written(self) -> str:
+        if not self.through:
+            return f"none of its {self.total:,} lines is queued"
+        return f"lines 1-{self.through:,} of {self.total:,} are queued ({self.queued:,} new jobs)"
+
+
+def _progressbar(total: int, job_name: str):
+    """A progress bar on a terminal; nothing where stderr is a file, so an error stays one line."""
+    stream = click.get_text_stream("stderr")
+    return click.progressbar(length=total, label=f"enqueueing {job_name}", file=stream, show_pos=True,
+                             hidden=not stream.isatty())
+
+
+def _parse_line(job_name: str, line: str, number: int, validate, checked: bool) -> tuple[list, dict]:
     text = line.strip()
     try:
         if text.startswith("{"):
@@ -125,28 +180,16 @@ def _parse_line(job_name: str, line: str, number: int, validate) -> tuple[list, 
         raise UsageProblem(f"line {number}: cannot parse {text[:60]!r}: {exc}") from None
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         raise UsageProblem(f"line {number}: expected words, a JSON array or a JSON object")
-    try:
-        door_check(job_name, tuple(args), kwargs, validate)
-    except UsageProblem as exc:
-        raise UsageProblem(f"line {number}: {exc.message}") from None
-    except PermanentError as exc:
-        raise UsageProblem(f"line {number}: {exc}") from None
+    if checked:
+        try:
+            if validate:
+                validate(tuple(args), kwargs)
+            check_call(job_name, args, kwargs)
+        except UsageProblem as exc:
+            raise UsageProblem(f"line {number}: {exc.message}") from None
+        except PermanentError as exc:
+            raise UsageProblem(f"line {number}: {exc}") from None
     return args, kwargs
-
-
-def door_check(job_name: str, args: tuple, kwargs: dict, validate=None) -> None:
-    """Refuse at enqueue what the job would refuse: wrong arguments, or values its own checks reject."""
-    if validate:
-        validate(args, kwargs)
-    module_name, _, function_name = get_policy(job_name).func.rpartition(".")
-    module = importlib.import_module(module_name)
-    try:
-        inspect.signature(getattr(module, function_name)).bind(*args, **kwargs)
-    except TypeError as exc:
-        raise UsageProblem(f"{job_name}: {exc}") from None
-    check = getattr(module, "DOOR_CHECKS", {}).get(job_name)
-    if check:
-        check(*args, **kwargs)  # a PermanentError: the job's own message, exit status 2
 
 
 def _wait(job, opts) -> None:

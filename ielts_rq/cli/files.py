@@ -12,6 +12,7 @@ from ..policies import TEMP_FILES_KEPT_HOURS
 from ..storage import MAX_OBJECT_BYTES, check_size, get_storage, validate_key
 from .common import UsageProblem, read_jsonl
 from .enqueue import enqueue, enqueue_options, positive_int, run
+from .lines import LinesFile
 
 
 @click.command()
@@ -101,7 +102,7 @@ def enqueue_cleanup_temp(hours_old, **opts):
 
 
 @enqueue.command("process-batch")
-@click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE.jsonl")
+@click.argument("source", type=LinesFile(), metavar="FILE.jsonl")
 @enqueue_options
 def enqueue_process_batch(source, **opts):
     """Process many files as one batch: one JSON object per line, {"kind": "image", "file_key": ...}."""

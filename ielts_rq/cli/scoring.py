@@ -12,6 +12,7 @@ from ..scoring import score as score_text
 from ..scoring.rules import TASK_TYPES
 from .common import HelpGroup, UsageProblem, json_option, print_json, read_lines, table
 from .enqueue import enqueue, enqueue_options, positive_int, run
+from .lines import LinesFile
 
 task_option = click.option("--task", "task_type", type=click.Choice(TASK_TYPES), required=True,
                            help="The IELTS task the answer is for.")
@@ -152,7 +153,7 @@ def enqueue_score(submission_id, **opts):
 
 @enqueue.command("score-batch")
 @click.argument("submission_ids", nargs=-1)
-@click.option("--ids-file", type=click.File("r"), help="Read submission ids from a file, one per line.")
+@click.option("--ids-file", type=LinesFile(), help="Read submission ids from a file, one per line.")
 @enqueue_options
 def enqueue_score_batch(submission_ids, ids_file, **opts):
     """Score many submissions as one batch (follow it with: ielts-rq batch status JOB_ID)."""

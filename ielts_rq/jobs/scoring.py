@@ -141,9 +141,18 @@ def generate_feedback(submission_id: str) -> dict:
 
 def cleanup_old_results(days_old: int = RESULTS_KEPT_DAYS) -> dict:
     """Delete results stored more than ``days_old`` days ago."""
+    _check_days_old(days_old)
+    return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
+
+
+def _check_days_old(days_old) -> None:
     if not isinstance(days_old, int) or isinstance(days_old, bool) or days_old < 1:
         raise PermanentError(f"days_old must be a positive whole number of days, got {days_old!r}")
-    return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
+
+
+# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`).
+DOOR_CHECKS = {"score_batch": lambda submission_ids: _id_list(submission_ids, limit=MAX_BATCH_SUBMISSIONS),
+               "cleanup_old_results": lambda days_old=RESULTS_KEPT_DAYS: _check_days_old(days_old)}
 
 
 def _id_list(submission_ids, limit: int) -> list[str]:

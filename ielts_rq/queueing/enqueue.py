@@ -1,25 +1,40 @@
-"""The one way to put a job on a queue: its policy from ``policies.POLICIES`` applied.
+"""The one way to put a job on a queue: its door checks passed, its policy from ``policies.POLICIES`` applied.
 
 ``enqueue("score_submission", "sub_123")`` for one job; ``enqueue_many`` for
-thousands, one pipelined ``Queue.enqueue_many`` per chunk.
+thousands, one pipelined transaction per chunk. Both refuse, before anything is
+queued, what the job itself would refuse (``check_call``): arguments that do not
+fit its function, and values its own checks reject, with the job's own message.
+``ielts-rq enqueue`` goes through the same two functions.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import inspect
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
+from redis.exceptions import WatchError
 from rq import Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import JOB_ID_PATTERN, Job
 
-from ..errors import PermanentError
+from ..errors import NotFound, PermanentError
 from ..policies import JobPolicy, get_policy
 from . import keys
+from .connection import get_connection
 from .queues import JsonJob, get_queue
 
 BULK_CHUNK = 1000  # jobs per pipeline in enqueue_many
 PENDING = ("queued", "scheduled", "started", "deferred")
+RECORD_KEYS = {"submission": keys.submission, "user": keys.user}  # what a policy's ``record`` may name
+
+
+class JobArgumentsError(PermanentError, TypeError):
+    """Arguments that do not fit the job's function (it would fail with a bare TypeError on a worker)."""
 
 
 def enqueue(
@@ -35,11 +50,17 @@ def enqueue(
 
     With ``job_id`` the job is unique: while a job with that id is queued,
     scheduled or running, that job is returned and no second one is made.
+    A call the job would refuse raises instead, and nothing is queued:
+    ``JobArgumentsError`` for arguments that do not fit, ``NotFound`` for a
+    missing submission, the job's own ``PermanentError`` for a bad value.
     """
     policy = get_policy(name)
+    first = _first_argument(check_call(policy, args, kwargs))
     queue = get_queue(policy.queue, connection)
-    if job_id is None and policy.unique and args:
-        job_id = unique_job_id(policy, args[0])
+    if job_id is None and policy.unique:
+        job_id = unique_job_id(policy, first)
+    if policy.record:
+        require_record(policy, first)
     options = {**_as_enqueue_kwargs(job_options(policy, args, job_id)), "args": args, "kwargs": kwargs}
     if delay is not None:
         at = datetime.now(timezone.utc) + timedelta(seconds=delay)
@@ -65,46 +86,143 @@ def _put(queue, func: str, at: datetime | None, options: dict) -> Job:
     return queue.enqueue(func, **options)
 
 
+def check_call(policy: JobPolicy | str, args: Sequence, kwargs: dict) -> inspect.BoundArguments:
+    """Refuse a call its job would refuse, before any work. No Redis, so cheap enough for every job of a
+    bulk enqueue: the arguments must bind to the job's signature, then pass the job module's own
+    ``DOOR_CHECKS`` (the checks the job makes first, raising a ``PermanentError`` with its message)."""
+    policy = get_policy(policy) if isinstance(policy, str) else policy
+    signature, door_check = _job_signature(policy.func)
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise JobArgumentsError(f"{policy.name}: {exc}; it takes {_plain(signature)}") from None
+    if door_check:
+        door_check(*args, **kwargs)
+    return bound
+
+
+@lru_cache(maxsize=None)
+def _job_signature(func: str) -> tuple[inspect.Signature, Callable | None]:
+    """The job function's signature and its door check, from its module as a worker imports it."""
+    module_name, _, function_name = func.rpartition(".")
+    module = importlib.import_module(module_name)
+    return inspect.signature(getattr(module, function_name)), getattr(module, "DOOR_CHECKS", {}).get(function_name)
+
+
+def _plain(signature: inspect.Signature) -> str:
+    """``(email, name)``: the parameters without their annotations."""
+    return f"({', '.join(str(p.replace(annotation=p.empty)) for p in signature.parameters.values())})"
+
+
+def _first_argument(bound: inspect.BoundArguments):
+    """The value of the job's first parameter, given by position or by name (None when not given)."""
+    first = next(iter(bound.signature.parameters), None)
+    return bound.arguments.get(first) if first else None
+
+
+def require_record(policy: JobPolicy, record_id) -> None:
+    """Refuse a job for a record (the policy's ``record``, a submission) that does not exist: one round trip."""
+    if not isinstance(record_id, str) or not JOB_ID_PATTERN.fullmatch(record_id) or len(record_id) > 64:
+        raise PermanentError(f"invalid {policy.record} id {repr(record_id)[:40]}: "
+                             "use 1-64 letters, digits, '_' or '-'")
+    if not get_connection().exists(RECORD_KEYS[policy.record](record_id)):  # records live on REDIS_URL's server
+        raise NotFound(f"{policy.record} {record_id} not found")
+
+
 def enqueue_many(
     name: str,
     calls: Iterable[tuple[Sequence, dict]],
     connection=None,
-    on_chunk: Callable[[int], None] | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
+    resumable: bool = False,
 ) -> list[str]:
-    """Enqueue one job per ``(args, kwargs)`` in pipelined chunks; return the ids."""
+    """Enqueue one job per ``(args, kwargs)`` in pipelined chunks; return the ids of the jobs queued.
+
+    Every call passes ``check_call`` first. A unique job keeps its one id, and is not queued again while
+    a job with that id is pending. With ``resumable``, every other job gets an id made from its call (the
+    Nth identical call, the Nth id) and is queued only if no job has that id yet: the same calls enqueued
+    again, after a stop half-way (Redis full) or from another process at the same time, queue only what
+    is not there. Each chunk is checked and written in one transaction, all of it or none of it;
+    ``on_chunk(calls, queued)`` follows each chunk written.
+
+    Records are not looked up here (``require_record``): a round trip per job would slow the fan-outs
+    that enqueue thousands of ids they have just read (score_batch, process_batch, the weekly reports),
+    and a missing one fails its own job alone.
+    """
     policy = get_policy(name)
     queue = get_queue(policy.queue, connection)
     ids: list[str] = []
-    chunk, seen = [], set()
+    chunk, seen, copies = [], set(), {}
     shared = job_options(policy)  # one Retry object and set of TTLs for every job of the call
     for args, kwargs in calls:
-        # A unique job keeps its one id in bulk too; a repeat within the call is dropped.
-        job_id = unique_job_id(policy, args[0]) if policy.unique and args else None
-        if job_id is not None:
+        first = _first_argument(check_call(policy, args, kwargs))
+        job_id = None
+        if policy.unique:  # its one id in bulk too; a repeat within the call is dropped
+            job_id = unique_job_id(policy, first)
             if job_id in seen:
                 continue
             seen.add(job_id)
+        elif resumable:
+            job_id = call_job_id(policy, args, kwargs, copies)
         chunk.append(queue.prepare_data(policy.func, args=tuple(args), kwargs=kwargs,
                                         **{**shared, "description": describe(policy, args), "job_id": job_id}))
         if len(chunk) == BULK_CHUNK:
-            ids += _enqueue_chunk(queue, chunk, on_chunk)
+            ids += _enqueue_chunk(queue, chunk, policy.unique, on_chunk)
             chunk = []
     if chunk:
-        ids += _enqueue_chunk(queue, chunk, on_chunk)
+        ids += _enqueue_chunk(queue, chunk, policy.unique, on_chunk)
     return ids
 
 
-def _not_pending(queue, chunk: list) -> list:
-    """Drop jobs whose (unique) id is already queued, scheduled or running: RQ's bulk enqueue
-    would overwrite that job and queue its id a second time."""
-    named = [data for data in chunk if data.job_id]
-    if not named:
-        return chunk
-    with queue.connection.pipeline(transaction=False) as pipe:
-        for data in named:
-            pipe.hget(keys.rq_job(data.job_id), "status")
-        statuses = dict(zip((data.job_id for data in named), pipe.execute()))
-    return [data for data in chunk if not data.job_id or (statuses[data.job_id] or b"").decode() not in PENDING]
+def call_job_id(policy: JobPolicy, args: Sequence, kwargs: dict, copies: dict) -> str:
+    """``send_welcome_email-<hash of the call>``: the id the same call gets every time. ``copies`` counts
+    the identical calls seen so far, so a call made twice in one file is two jobs, not one."""
+    call = hashlib.sha256(json.dumps([policy.name, list(args), kwargs], sort_keys=True, default=str).encode())
+    copy = copies[call.digest()] = copies.get(call.digest(), 0) + 1
+    call.update(b"#%d" % copy)
+    return f"{policy.name}-{call.hexdigest()[:40]}"
+
+
+def _enqueue_chunk(queue, chunk: list, replace_finished: bool, on_chunk) -> list[str]:
+    """Queue the chunk's jobs whose id is free, in one transaction.
+
+    An id is free when no job has it (for a unique job: when none pending has it). The ids are WATCHed
+    before their status is read, so if another process writes one of them before EXEC, the transaction
+    is dropped and the ids still free are looked at again: the check and the write are one atomic step.
+    A full Redis refuses the whole transaction, so a chunk is written whole or not at all.
+    """
+    calls, fresh = len(chunk), chunk
+    with queue.connection.pipeline() as pipe:
+        while True:
+            named = [data.job_id for data in fresh if data.job_id]
+            try:
+                if named:
+                    pipe.watch(*(keys.rq_job(job_id) for job_id in named))
+                statuses = _statuses(queue.connection, named)
+                fresh = [data for data in fresh if _is_free(statuses.get(data.job_id), replace_finished)]
+                pipe.multi()
+                jobs = queue.enqueue_many(fresh, pipeline=pipe) if fresh else []
+                pipe.execute()
+                break
+            except WatchError:
+                continue  # another process wrote one of these ids meanwhile: look again
+    if on_chunk:
+        on_chunk(calls, len(jobs))
+    return [job.id for job in jobs]
+
+
+def _statuses(connection, job_ids: list[str]) -> dict:
+    """Each job's status (None for no such job), in one round trip."""
+    if not job_ids:
+        return {}
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hget(keys.rq_job(job_id), "status")
+        return {job_id: status.decode() if status else None for job_id, status in zip(job_ids, pipe.execute())}
+
+
+def _is_free(status: str | None, replace_finished: bool) -> bool:
+    return status is None or (replace_finished and status not in PENDING)
 
 
 def unique_job_id(policy: JobPolicy, first_arg) -> str:
@@ -151,14 +269,4 @@ def _safe_repr(value) -> str:
 def _as_enqueue_kwargs(options: dict) -> dict:
     # Queue.enqueue/enqueue_at call the timeout "job_timeout".
     return {("job_timeout" if key == "timeout" else key): value for key, value in options.items()}
-
-
-def _enqueue_chunk(queue, chunk, on_chunk) -> list[str]:
-    with queue.connection.pipeline() as pipe:
-        jobs = queue.enqueue_many(_not_pending(queue, chunk), pipeline=pipe)
-        pipe.execute()
-    if on_chunk:
-        on_chunk(len(chunk))
-    return [job.id for job in jobs]
-
 
