@@ -12,7 +12,8 @@ The errors a caller may catch are exported here too.
 
 from . import store
 from .errors import ConfigError, IeltsRqError, NotFound, PermanentError, TransientError
-from .queueing.enqueue import JobArgumentsError, enqueue, enqueue_many
+from .queueing.arguments import JobArgumentsError
+from .queueing.enqueue import enqueue, enqueue_many
 
 __version__ = "0.1.0"
 __all__ = ["ConfigError", "IeltsRqError", "JobArgumentsError", "NotFound", "PermanentError", "TransientError",

@@ -14,7 +14,7 @@ import pytest
 from ielts_rq import enqueue
 from ielts_rq.ops import dashboard
 from ielts_rq.queueing import keys
-from ielts_rq.queueing.arguments import BadArguments, check_arguments
+from ielts_rq.queueing.arguments import JobArgumentsError, check_arguments
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
@@ -182,10 +182,10 @@ def test_a_callback_name_is_refused_by_the_job_itself_too(redis_conn):
 
 @pytest.mark.parametrize("function, args, kwargs, message", [
     ("ielts_rq.jobs.health.send_alert_webhook", [], {},
-     "send_alert_webhook() missing a required argument: 'alert'"),
+     "send_alert_webhook: missing a required argument: 'alert'; it takes (alert)"),
     ("ielts_rq.jobs.health.health_check", [], {"surprise": 1},
-     "health_check() got an unexpected keyword argument 'surprise'"),
-    ("tests.fixtures.fails_with", ["one", "two"], {}, "fails_with() too many positional arguments"),
+     "health_check: got an unexpected keyword argument 'surprise'; it takes ()"),
+    ("tests.fixtures.fails_with", ["one", "two"], {}, "fails_with: too many positional arguments; it takes (message)"),
 ])
 def test_a_job_called_with_the_wrong_arguments_fails_at_once_naming_them(redis_conn, function, args, kwargs,
                                                                          message):
@@ -195,7 +195,7 @@ def test_a_job_called_with_the_wrong_arguments_fails_at_once_naming_them(redis_c
     run_worker("health")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "failed" and job.retries_left == 0
-    assert _failed_rows()[job.id]["error"] == f"ielts_rq.queueing.arguments.BadArguments: {message}"
+    assert _failed_rows()[job.id]["error"] == f"ielts_rq.queueing.arguments.JobArgumentsError: {message}"
 
 
 def test_the_argument_check_is_a_function_the_enqueue_door_can_use():
@@ -203,9 +203,9 @@ def test_the_argument_check_is_a_function_the_enqueue_door_can_use():
         return submission_id
 
     check_arguments(score, ["abc"], {"force": True})
-    with pytest.raises(BadArguments, match=r"score\(\) missing a required argument: 'submission_id'"):
+    with pytest.raises(JobArgumentsError, match=r"score: missing a required argument: 'submission_id'"):
         check_arguments(score, [], {})
-    with pytest.raises(BadArguments, match="unexpected keyword argument 'user'"):
+    with pytest.raises(JobArgumentsError, match="unexpected keyword argument 'user'"):
         check_arguments(score, ["abc"], {"user": "x"})
 
 

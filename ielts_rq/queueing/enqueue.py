@@ -25,16 +25,13 @@ from rq.job import JOB_ID_PATTERN, Job
 from ..errors import NotFound, PermanentError
 from ..policies import JobPolicy, get_policy
 from . import keys
+from .arguments import bind_arguments
 from .connection import get_connection
 from .queues import JsonJob, get_queue
 
 BULK_CHUNK = 1000  # jobs per pipeline in enqueue_many
 PENDING = ("queued", "scheduled", "started", "deferred")
 RECORD_KEYS = {"submission": keys.submission, "user": keys.user}  # what a policy's ``record`` may name
-
-
-class JobArgumentsError(PermanentError, TypeError):
-    """Arguments that do not fit the job's function (it would fail with a bare TypeError on a worker)."""
 
 
 def enqueue(
@@ -92,10 +89,7 @@ def check_call(policy: JobPolicy | str, args: Sequence, kwargs: dict) -> inspect
     ``DOOR_CHECKS`` (the checks the job makes first, raising a ``PermanentError`` with its message)."""
     policy = get_policy(policy) if isinstance(policy, str) else policy
     signature, door_check = _job_signature(policy.func)
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError as exc:
-        raise JobArgumentsError(f"{policy.name}: {exc}; it takes {_plain(signature)}") from None
+    bound = bind_arguments(policy.name, signature, args, kwargs)
     if door_check:
         door_check(*args, **kwargs)
     return bound
@@ -107,11 +101,6 @@ def _job_signature(func: str) -> tuple[inspect.Signature, Callable | None]:
     module_name, _, function_name = func.rpartition(".")
     module = importlib.import_module(module_name)
     return inspect.signature(getattr(module, function_name)), getattr(module, "DOOR_CHECKS", {}).get(function_name)
-
-
-def _plain(signature: inspect.Signature) -> str:
-    """``(email, name)``: the parameters without their annotations."""
-    return f"({', '.join(str(p.replace(annotation=p.empty)) for p in signature.parameters.values())})"
 
 
 def _first_argument(bound: inspect.BoundArguments):
