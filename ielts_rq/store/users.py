@@ -8,7 +8,10 @@ case of its letters, and with or without the learner's id.
 
 from __future__ import annotations
 
+import email.errors
 import json
+import unicodedata
+from email.headerregistry import Address
 from email.utils import parseaddr
 
 from ..addresses import validate_address
@@ -56,10 +59,25 @@ def _write(user_id: str, new_record) -> dict:
 
 
 def normal_address(address: str) -> str:
-    """The form an opt-out is kept and looked up in: the bare address (out of "Name <addr>" too), without
-    surrounding spaces, lower-cased whole. Lower-casing the part before @ may join two mailboxes a server
-    tells apart; for an opt-out, erring toward not sending is the safe side."""
-    return (parseaddr(address.strip())[1] or address).strip().lower()
+    """The form an opt-out is kept and looked up in: one form for every way of writing one mailbox.
+
+    The bare address (out of "Name <addr>" too) without surrounding spaces; the part before @ unquoted
+    (``"bob"@x`` is delivered to ``bob@x``), NFKC-normalised and case-folded; the domain in its ASCII
+    (IDNA) form, lower-cased (``bücher.de`` is ``xn--bcher-kva.de``). Folding the part before @ may join
+    two mailboxes a server tells apart; for an opt-out, erring toward not sending is the safe side."""
+    bare = (parseaddr(address.strip())[1] or address).strip()
+    if "@" not in bare:
+        return bare.casefold()
+    try:
+        parsed = Address(addr_spec=bare)
+        local, domain = parsed.username, parsed.domain
+    except (ValueError, email.errors.HeaderParseError):
+        local, _, domain = bare.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # not a domain the mail could go to either; kept as written
+    return f"{unicodedata.normalize('NFKC', local).casefold()}@{domain.lower()}"
 
 
 def address_opted_out(address: str) -> bool:
