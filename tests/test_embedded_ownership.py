@@ -142,3 +142,42 @@ def test_a_server_started_without_the_lock_is_still_never_doubled(home):
     assert stopped.returncode == 0 and "embedded server stopped" in stopped.stdout, stopped
     assert wait_for(lambda: _gone(server), 10)
     assert _run_in(home, "redis", "start").returncode == 0 and len(_servers_for(home)) == 1
+
+
+_IMPOSTOR = """
+import socket, sys, threading
+pid, path = int(sys.argv[1]), sys.argv[2]
+listener = socket.socket(socket.AF_UNIX)
+listener.bind(path)
+listener.listen(5)
+def serve(conn):
+    while data := conn.recv(4096):
+        if b"INFO" in data.upper():
+            body = f"# Server\\r\\nprocess_id:{pid}\\r\\n".encode()
+            conn.sendall(b"$%d\\r\\n" % len(body) + body + b"\\r\\n")
+        elif b"HELLO" in data.upper():
+            conn.sendall(b"%3\\r\\n+server\\r\\n+redis\\r\\n+version\\r\\n+7.0.0\\r\\n+proto\\r\\n:3\\r\\n")
+        else:
+            conn.sendall(b"+PONG\\r\\n" if b"PING" in data.upper() else b"+OK\\r\\n")
+while True:
+    threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
+"""
+
+
+def test_a_socket_that_names_a_strangers_pid_never_gets_it_signalled(home):
+    server = _start_server(home)
+    stranger = subprocess.Popen(["sleep", "1000"])
+    socket_path = embedded.paths_for(home).socket
+    socket_path.unlink()  # someone else's server in its place, reporting the stranger as the server
+    impostor = subprocess.Popen([os.sys.executable, "-c", _IMPOSTOR, str(stranger.pid), str(socket_path)])
+    try:
+        assert wait_for(socket_path.exists, 10)
+
+        _run_in(home, "redis", "stop")
+
+        assert stranger.poll() is None, "redis stop signalled the PID a stranger's socket reported"
+        assert wait_for(lambda: _gone(server), 15), "the real server was not the one stopped"
+    finally:
+        for process in (stranger, impostor):
+            process.kill()
+            process.wait()

@@ -123,7 +123,11 @@ def server_pid(paths: ServerPaths) -> int | None:
     if not holds_data(paths):
         return None
     reported = _reported_pid(paths)
-    return reported if reported is not None else _pid_working_in(paths)
+    # Whatever listens on the socket may say any PID (a stranger's socket put in its place): with /proc
+    # the PID must also be a valkey-server working in the data folder; without, the socket's word is all.
+    if reported is not None and (_is_server_of(reported, paths.root) or not _HAS_PROC):
+        return reported
+    return _pid_working_in(paths)
 
 
 def stop(home: Path) -> bool:
@@ -247,7 +251,7 @@ def _reported_pid(paths: ServerPaths) -> int | None:
                              retry=Retry(NoBackoff(), 0))  # one look: a silent server is not waited for
         with client:
             return int(client.info("server")["process_id"])
-    except (redis.RedisError, OSError, KeyError, ValueError):
+    except Exception:  # noqa: BLE001  anything that is not a clean answer from a server is no PID to trust
         return None
 
 
@@ -276,6 +280,9 @@ def _pidfile_pid(paths: ServerPaths) -> int | None:
         return int(paths.pidfile.read_text().strip())
     except (OSError, ValueError):
         return None
+
+
+_HAS_PROC = Path("/proc/self/exe").exists()
 
 
 def _is_server_of(pid: int, root: Path) -> bool:
