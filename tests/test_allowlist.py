@@ -19,6 +19,9 @@ EVIL = "import pathlib; pathlib.Path({path!r}).write_text('imported')\ndef run(*
     ("builtins.eval", ["open({marker!r}, 'w').write('x')"]),
     ("shutil.copyfile", ["/etc/hostname", "{marker}"]),  # the standard library's
     ("numpy.savetxt", ["{marker}", [1, 2, 3]]),  # an installed package's
+    # Names a listed job module (EXTRA_JOB_MODULES: tests.fixtures) imports, not functions it defines.
+    ("tests.fixtures.Path.touch", ["{marker}"]),
+    ("tests.fixtures.Path", ["{marker}"]),
 ])
 def test_a_message_naming_another_function_fails_as_not_registered(redis_conn, tmp_path, function, args):
     marker = tmp_path / "marker"
@@ -46,4 +49,5 @@ def test_registered_jobs_and_listed_modules_are_allowed():
     assert is_registered("tests.fixtures.fails_with")  # EXTRA_JOB_MODULES, set by the test suite
     assert not is_registered("ielts_rq.jobs.scoring.store")  # a name inside a job module is not a job
     assert not is_registered("ielts_rq.queueing.worker.run_worker")
+    assert not is_registered("tests.fixtures.Path")  # imported by a listed module: not its job
     assert not is_registered(None)

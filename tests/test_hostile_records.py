@@ -161,14 +161,18 @@ def test_a_callback_outside_the_registered_jobs_is_refused_before_any_import(red
     redis_conn.hset(imported.key, field, "callback_module.run")
     flies = enqueue("health_check")
     redis_conn.hset(flies.key, field, "antigravity.fly")
+    a_job = enqueue("health_check")  # a registered job is no callback either: it would be called as one
+    redis_conn.hset(a_job.key, field, "tests.fixtures.writes_marks")
     after = enqueue("health_check")
     worker = run_worker("health", env=env)
     assert "JsonJob" not in worker.stdout + worker.stderr  # print(job, connection, result) never ran
     assert not marker.exists()
-    assert "antigravity" not in worker.stderr.replace("'antigravity.fly' is not a registered job", "")
+    assert "antigravity" not in worker.stderr.replace("'antigravity.fly' is not a callback", "")
     rows = _failed_rows()
-    for job, name in ((printed, "builtins.print"), (imported, "callback_module.run"), (flies, "antigravity.fly")):
-        assert f"{field}: '{name}' is not a registered job: refused without importing it" in rows[job.id]["error"]
+    for job, name in ((printed, "builtins.print"), (imported, "callback_module.run"), (flies, "antigravity.fly"),
+                      (a_job, "tests.fixtures.writes_marks")):
+        assert f"{field}: '{name}' is not a callback ielts-rq sets (it sets none): refused without importing it" in (
+            rows[job.id]["error"])
     assert JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished"
 
 
@@ -176,7 +180,7 @@ def test_a_callback_name_is_refused_by_the_job_itself_too(redis_conn):
     job = enqueue("health_check")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     job._success_callback_name = "os.system"  # as if the hash changed after the record was checked
-    with pytest.raises(Exception, match="is not a registered job: refused without importing it"):
+    with pytest.raises(Exception, match="is not a callback ielts-rq sets"):
         job.success_callback
 
 

@@ -26,7 +26,7 @@ from . import keys, records
 from .arguments import check_arguments
 from .connection import get_connection, queue_connection, queue_servers
 from .dequeue import move_next
-from .records import is_registered, printable
+from .records import callback_problem, is_registered, printable
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -38,7 +38,7 @@ class JsonJob(Job):
     names a function by a dotted path that a worker imports only if it is a
     job of the policy table (or of a module listed in ``EXTRA_JOB_MODULES``).
     ``os.system`` is refused as "not a registered job" before anything is
-    imported; so is a callback naming anything but a registered job. rq-scheduler
+    imported; so is any callback a record names (ielts-rq sets none). rq-scheduler
     creates jobs with RQ's default (pickle) serializer and has no serializer
     option; handing it this class makes its jobs JSON too.
 
@@ -125,7 +125,7 @@ class JsonJob(Job):
         return super()._execute()
 
     # RQ imports and calls a callback named in the record; ielts-rq sets none. Refused before any import
-    # unless it names a registered job (the record check refuses the job first; this is the last door).
+    # (the record check refuses the job first; this is the last door).
     @property
     def success_callback(self):
         _only_registered(self._success_callback_name)
@@ -157,8 +157,9 @@ class MalformedJob(PermanentError):
 
 
 def _only_registered(callback_name) -> None:
-    if callback_name and not is_registered(callback_name):
-        raise NotRegistered(f"callback {printable(callback_name)} is not a registered job: refused without importing it")
+    problem = callback_name and callback_problem(callback_name)
+    if problem:
+        raise NotRegistered(f"callback {problem}")
 
 
 def _job_part(job_id: str) -> str:

@@ -9,11 +9,13 @@ callback names any function to import and call, a webhook any address to send a 
 
 Here each field is checked on its own. A bad one is left out, so RQ falls back to its default, and named in
 the record's problems; a job with problems is refused by the worker (failed, never run) and shown as it is
-by the triage tools. Only the registered jobs may be named as callbacks, checked before anything is imported.
+by the triage tools. No callback may be named (ielts-rq sets none), checked before anything is imported.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import re
 import zlib
@@ -34,14 +36,35 @@ MAX_INTERVAL = 365 * 86400  # seconds before a retry or a repeat
 
 
 def is_registered(func_name) -> bool:
-    """Whether ``func_name`` is one of the jobs of the policy table (or of a module in EXTRA_JOB_MODULES)."""
+    """Whether ``func_name`` is one of the jobs of the policy table, or a function defined in a module of
+    EXTRA_JOB_MODULES (not any name it imports: ``tests.fixtures.Path`` is a class it uses, no job)."""
     if not isinstance(func_name, str):
         return False
-    module = func_name.rpartition(".")[0]
-    return func_name in _REGISTERED or module in get_settings().extra_job_modules
+    if func_name in _REGISTERED:
+        return True
+    module, _, name = func_name.rpartition(".")
+    return module in get_settings().extra_job_modules and _defined_in(module, name)
+
+
+def _defined_in(module_name: str, name: str) -> bool:
+    # The module is the operator's own configuration, so importing it is safe; the name comes from Redis.
+    function = getattr(importlib.import_module(module_name), name, None)
+    return inspect.isfunction(function) and function.__module__ == module_name
 
 
 _REGISTERED = frozenset(policy.func for policy in POLICIES.values())
+
+# The functions a job record may name as a callback (RQ imports and calls it with the job, the connection
+# and the result). ielts-rq sets none, so a record naming one, a registered job included, was written by
+# something else: it is refused before anything is imported.
+CALLBACKS: frozenset[str] = frozenset()
+
+
+def callback_problem(name) -> str | None:
+    """What is wrong with a callback named in a job record, or None."""
+    if name in CALLBACKS:
+        return None
+    return f"{printable(name)} is not a callback ielts-rq sets (it sets none): refused without importing it"
 
 
 def id_problem(job_id: str) -> str | None:
@@ -222,10 +245,7 @@ def _json_object(value: bytes):
 
 def _callback(value: bytes) -> str | None:
     """a callback"""
-    name = value.decode("utf-8")
-    if not is_registered(name):
-        return f"{printable(name)} is not a registered job: refused without importing it"
-    return None
+    return callback_problem(value.decode("utf-8"))
 
 
 def _unused(value: bytes) -> str:
