@@ -49,6 +49,8 @@ POISONS = {
     "data-not-a-call": (zlib.compress(b"{\"a\": 1}"), "data: not a call"),
     "data-bomb": (BOMB, "data: inflates to more than 16 MB: refused"),
     "data-missing": (DELETE, "data: missing"),
+    "data-uncompressed-huge": (json.dumps(["ielts_rq.jobs.health.health_check", None, ["x" * (17 * 1024 * 1024)], {}]
+                                          ).encode(), "data: more than 16 MB: refused"),
     "description": (b"\xff\xfe\xfd", "description:"),
     "worker_name": (b"\xc3", "worker_name:"),
     "dependency_ids": (b"[\"../../etc\"]", "dependency_ids:"),

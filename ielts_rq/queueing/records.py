@@ -153,6 +153,8 @@ def _call_data(raw: bytes | None) -> tuple[bytes, str | None]:
         data = inflate(raw, MAX_DATA_BYTES)
     except ValueError as exc:
         return b"", str(exc)
+    if len(data) > MAX_DATA_BYTES:  # stored uncompressed: as large once saved again, and unreadable then
+        return b"", f"more than {MAX_DATA_BYTES // (1024 * 1024)} MB: refused"
     try:
         call = json.loads(data)
     except (ValueError, UnicodeDecodeError):
