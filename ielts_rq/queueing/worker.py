@@ -35,7 +35,7 @@ from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
-from .connection import get_connection, say_redis_is_full, server_of, wait_while_full
+from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
@@ -373,6 +373,7 @@ def _wait_until_writable(connection) -> None:
 
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None) -> bool:
     """Run one worker in this process until stopped (or the queues empty, with burst)."""
+    wait_for_redis()  # a Redis down or hung, now or later, is waited for instead of quitting
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
