@@ -174,14 +174,19 @@ def test_a_worker_started_while_redis_is_down_waits_says_so_once_and_starts_when
             hole.close()
 
 
-@pytest.mark.parametrize("dead", ["refused", "black hole"])
+@pytest.mark.parametrize("dead", ["refused", "black hole", "killed mid-run"])
 def test_sigterm_stops_a_worker_waiting_for_redis_at_once(tmp_path, dead, black_hole):
     port = black_hole.port if dead == "black hole" else free_port()
+    server = _valkey(tmp_path, port) if dead == "killed mid-run" else None
     worker, log = _start(tmp_path, "worker", "worker", "health", env={"REDIS_URL": f"redis://127.0.0.1:{port}"})
+    if server:
+        _runs_a_job(tmp_path, port, log)  # RQ's signal handlers are in place, its pubsub thread listens
+        server.kill()
+        server.wait()
     assert wait_for(lambda: "waiting for Redis" in log.read_text(), 30), log.read_text()
     status, took = _stop(worker)
     assert status == 0 and took < 3, (status, took, log.read_text())
-    assert "Traceback" not in log.read_text()
+    assert "Traceback" not in log.read_text() and "told to stop while waiting" in log.read_text()
 
 
 def test_a_worker_whose_redis_dies_mid_run_waits_and_carries_on_when_it_is_back(tmp_path):

@@ -58,7 +58,8 @@ class IeltsGroup(HelpGroup):
         except StopRequested:  # told to stop (SIGTERM, Ctrl-C) while waiting for Redis: a clean stop
             return None
         except RedisUnavailable as exc:  # it names the server (a queue's own, or a sentinel URL) and what it did
-            raise WorkFailed(f"{exc}: check that the server runs and that REDIS_URL names it") from None
+            raise WorkFailed(f"cannot reach Redis at {exc.url}: it {exc.reason}; check that the server runs and "
+                             "that REDIS_URL names it") from None
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: it {what_happened(exc)}; check "
                              "that the server runs and that REDIS_URL names it, with the right password and TLS"

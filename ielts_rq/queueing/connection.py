@@ -81,7 +81,11 @@ def wait_for_redis() -> None:
 
 
 class RedisUnavailable(redis.ConnectionError):
-    """The server did not answer for as long as this process waits: the message says which and how."""
+    """The server did not answer for as long as this process waits: which server (password masked), and how."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"Redis at {hide_password(url)} {reason}")
+        self.url, self.reason = hide_password(url), reason
 
 
 @functools.cache
@@ -236,7 +240,7 @@ class _Outage:
             self._stopping()
         waited = time.monotonic() - self.since
         if patience.give_up_after is not None and waited + pause > patience.give_up_after:
-            raise RedisUnavailable(f"Redis at {hide_password(self.url)} {what_happened(error)}") from error
+            raise RedisUnavailable(self.url, what_happened(error)) from error
         if patience.give_up_after is None and main:
             self._listen_for_stop()
         if not main:  # a helper thread (RQ's pubsub, a heartbeat) waits on; the main thread decides to stop
