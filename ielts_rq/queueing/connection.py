@@ -326,7 +326,7 @@ def what_happened(error: BaseException) -> str:
         if isinstance(cause, socket.gaierror):
             return "has a host name that does not resolve"
         if isinstance(cause, ssl.SSLError):
-            return f"failed the TLS handshake ({cause.reason or cause})"
+            return f"failed the TLS handshake ({cause})"
         if isinstance(cause, ConnectionResetError) or "closed by server" in str(cause):
             return "closed the connection"
         cause = cause.__cause__ or cause.__context__
