@@ -291,7 +291,10 @@ _threads = threading.local()
 
 
 def _outage_of(url: str) -> _Outage:
-    return _outages.setdefault((os.getpid(), url), _Outage(url))  # a forked horse starts with none
+    key = (os.getpid(), url)  # a forked horse starts with no outage of its own
+    if key not in _outages:
+        _outages[key] = _Outage(url)
+    return _outages[key]
 
 
 def _calls_under_way() -> dict[str, int]:
