@@ -6,6 +6,7 @@ where nothing listens (the connection is refused). Real CLI commands, real
 worker and scheduler processes, and a real Valkey started on the port later.
 """
 
+import json
 import os
 import signal
 import socket
@@ -253,3 +254,26 @@ def test_the_scheduler_started_while_redis_is_down_waits_and_syncs_when_it_is_ba
         if server:
             server.kill()
             server.wait()
+
+
+# The dashboard's probe and pages, ours and rq-dashboard's, each timed.
+DASHBOARD = """
+import json, sys, time
+from ielts_rq.ops.dashboard import create_app
+client = create_app().test_client()
+answers = {}
+for path in sys.argv[1:]:
+    started = time.monotonic()
+    status = client.get(path).status_code
+    answers[path] = [status, time.monotonic() - started]
+print(json.dumps(answers))
+"""
+
+
+def test_the_dashboard_answers_within_seconds_when_redis_never_does(black_hole):
+    paths = ["/healthz", "/overview", "/rq/0/data/queues.json"]
+    result = subprocess.run([sys.executable, "-c", DASHBOARD, *paths], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "REDIS_URL": f"redis://127.0.0.1:{black_hole.port}"})
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["/healthz"][0] == 503, answers
+    assert all(status >= 500 and took < 8 for status, took in answers.values()), answers

@@ -106,6 +106,11 @@ def queue_connection(queue: str) -> redis.Redis:
     return _connection_for(url, os.getpid(), _patience) if url else get_connection()
 
 
+def client_for(url: str) -> redis.Redis:
+    """This process's client of the server at ``url``, with the timeouts, retries and Sentinel look-up above."""
+    return _connection_for(url, os.getpid(), _patience)
+
+
 def queue_server_urls() -> list[str]:
     """The URL of each server that holds queues, REDIS_URL's first (one unless queues are split)."""
     return list(dict.fromkeys([redis_url(), *get_settings().queue_redis_urls.values()]))
@@ -458,7 +463,8 @@ class _Sentinels(Sentinel):
             if state and self.check_master_state(state, service_name):
                 self.sentinels[0], self.sentinels[number] = sentinel, self.sentinels[0]
                 return (self._force_master_ip if self._force_master_ip is not None else state["ip"]), state["port"]
-            problems.append(f"sentinel {address} knows no primary for {service_name!r}")
+            problems.append(f"sentinel {address} " + (f"sees the primary of {service_name!r} down" if state
+                                                      else f"watches no service {service_name!r}"))
         raise MasterNotFoundError(f"could not be found: no sentinel named its primary ({'; '.join(problems)})")
 
 

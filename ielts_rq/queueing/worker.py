@@ -416,4 +416,5 @@ def _pool_child(queue_names, mode, burst, name):
 
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
     """Run ``processes`` workers under one supervisor that restarts any that die."""
+    wait_for_redis()
     _Pool(queue_names, processes, mode).start(burst=burst, logging_level="WARNING")
