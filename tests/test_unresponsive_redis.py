@@ -277,3 +277,17 @@ def test_the_dashboard_answers_within_seconds_when_redis_never_does(black_hole):
     answers = json.loads(result.stdout.strip().splitlines()[-1])
     assert answers["/healthz"][0] == 503, answers
     assert all(status >= 500 and took < 8 for status, took in answers.values()), answers
+
+
+def test_a_blocking_command_gets_its_own_wait_on_top_of_the_read_timeout(server, monkeypatch):
+    # Read timeouts find a hung server; a BLMOVE or XREAD BLOCK that waits longer by design must not be cut.
+    from ielts_rq.queueing import connection
+
+    monkeypatch.setitem(connection.PATIENCE, "short reads",
+                        connection.Patience(connect_timeout=2.0, read_timeout=0.5, give_up_after=3.0))
+    client = connection._connection_for(server, os.getpid(), "short reads")
+    started = time.monotonic()
+    assert client.blmove("never-filled", "elsewhere", 1.5) is None
+    assert client.blpop(["never-filled"], timeout=1.5) is None
+    assert not client.xread({"never-written": "0-0"}, block=1500)
+    assert time.monotonic() - started >= 4.5
