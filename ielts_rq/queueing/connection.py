@@ -8,10 +8,10 @@ A server that refuses connections, or accepts them and never answers, is
 found within seconds: every socket has a connect and a read timeout, and the
 handshake of a new connection gets the connect timeout. What a process does
 then depends on its patience: the CLI gives up within seconds with one line
-naming the server and what it did; workers and the scheduler wait as long as
-it takes, saying so once and again when the server answers; anything else
-(the dashboard, code that imports ielts-rq) rides out about 30 s, a restart
-or a failover.
+naming the server and what it did, and the dashboard answers its pages as
+fast; workers and the scheduler wait as long as it takes, saying so once and
+again when the server answers; code that imports ielts-rq (the platform's
+API) rides out about 30 s, a restart or a failover.
 """
 
 from __future__ import annotations
@@ -53,10 +53,11 @@ class Patience:
 
 
 PATIENCE = {
-    # The CLI: a hung server is reported in about 5 s (two 2 s attempts), a refused connection in under 2 s.
+    # The CLI and the dashboard: a hung server is reported in about 4 s (two 2 s attempts), a refused
+    # connection in under 2 s.
     "command": Patience(connect_timeout=2.0, read_timeout=5.0, give_up_after=3.0),
-    # The dashboard and code importing ielts-rq: a restart or a Sentinel failover is ridden out.
-    "process": Patience(connect_timeout=5.0, read_timeout=10.0, give_up_after=30.0),
+    # Code importing ielts-rq, `ielts-rq up`: a restart or a Sentinel failover is ridden out.
+    "process": Patience(connect_timeout=5.0, read_timeout=5.0, give_up_after=30.0),
     # Workers and the scheduler wait it out. RQ raises a worker's read timeout to 15 s (its dequeue
     # timeout + 10 s) in any case; its blocking dequeue waits 0.05 s at a time (dequeue.py).
     "worker": Patience(connect_timeout=2.0, read_timeout=15.0, give_up_after=None, say_so=True),
