@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import ConfigError, NotFound, PermanentError
-from ..queueing.connection import get_connection, redis_url
+from ..queueing.connection import RedisUnavailable, get_connection, redis_url, what_happened
 from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import locate_jobs
 from ..settings import hide_password
@@ -43,6 +43,7 @@ class IeltsGroup(HelpGroup):
 
     def invoke(self, ctx):
         import redis
+        from rq.exceptions import StopRequested
 
         try:
             return super().invoke(ctx)
@@ -54,9 +55,15 @@ class IeltsGroup(HelpGroup):
             raise UsageProblem(str(exc)) from None
         except EmbeddedServerError as exc:  # stalled, or would not start: its log says why
             raise WorkFailed(str(exc)) from None
+        except StopRequested:  # told to stop (SIGTERM, Ctrl-C) while waiting for Redis: a clean stop
+            return None
+        except RedisUnavailable as exc:  # it names the server (a queue's own, or a sentinel URL) and what it did
+            raise WorkFailed(f"cannot reach Redis at {exc.url}: it {exc.reason}; check that the server runs and "
+                             "that REDIS_URL names it") from None
         except (redis.ConnectionError, redis.TimeoutError) as exc:
-            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())} ({exc}): check that the server "
-                             "runs and that REDIS_URL names it, with the right password and TLS") from None
+            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: it {what_happened(exc)}; check "
+                             "that the server runs and that REDIS_URL names it, with the right password and TLS"
+                             ) from None
         except redis.exceptions.OutOfMemoryError:
             raise WorkFailed(f"Redis at {hide_password(redis_url())} is full (over its maxmemory) and refuses new "
                              "data: nothing was written. Free memory (ielts-rq failed delete, cleanup jobs) or "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..logs import setup_logging
-from ..queueing.connection import get_connection
+from ..queueing.connection import get_connection, wait_for_redis
 from ..queueing.enqueue import enqueue
 from ..queueing.schedule import CronScheduler, clear, entries, entry_named, last_runs, pause, resume, sync
 from .common import HelpGroup, json_option, print_json, table
@@ -19,6 +19,7 @@ def scheduler(interval, burst):
     """Register the cron table and run the scheduler (a second one waits rather than duplicates)."""
 
     setup_logging()
+    wait_for_redis()  # a Redis down or hung is waited for, as by workers
     changes = sync(get_connection())
     click.echo(f"schedule synced: {changes}", err=True)
     CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)

@@ -28,7 +28,7 @@ from .. import store
 from ..assets import templates_dir
 from ..errors import PermanentError
 from ..queueing import schedule
-from ..queueing.connection import get_connection, queue_server_urls
+from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
 from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, locate_jobs
@@ -49,6 +49,7 @@ pages = Blueprint("ielts", __name__, template_folder=str(templates_dir() / "dash
 
 def create_app() -> Flask:
     """The WSGI app (gunicorn: ``ielts_rq.ops.dashboard:create_app()``)."""
+    impatient()  # a page, and the load balancer's /healthz, answers within seconds when Redis does not
     app = Flask(__name__)
     # One rq-dashboard instance per server that holds queues (its instance menu switches between them).
     app.config.update(RQ_DASHBOARD_REDIS_URL=queue_server_urls(), RQ_DASHBOARD_POLL_INTERVAL=2500,
@@ -117,6 +118,7 @@ def _json_only(dashboard) -> None:
     dashboard.Job = JsonJob
     dashboard.Worker = JsonWorkers
     dashboard.requeue_job = functools.partial(requeue_job, serializer=JSONSerializer)
+    dashboard.from_url = lambda url, **options: (None, client_for(url))  # our timeouts and retries
 
 
 def _authenticate():

@@ -38,7 +38,7 @@ from rq.worker_pool import WorkerPool
 
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
-from .connection import get_connection, say_redis_is_full, server_of, wait_while_full
+from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
 from .due import enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
@@ -481,6 +481,7 @@ def _wait_until_writable(connection) -> None:
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None,
                supervised: bool = False) -> bool:
     """Run one worker in this process until stopped (or the queues empty, with burst); ``supervised``: in a pool."""
+    wait_for_redis()  # a Redis down or hung, now or later, is waited for instead of quitting
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
@@ -565,4 +566,5 @@ def _pool_child(queue_names, mode, burst, name, supervisor_pid):
 
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
     """Run ``processes`` workers under one supervisor that restarts any that die."""
+    wait_for_redis()
     _Pool(queue_names, processes, mode).start(burst=burst, logging_level="WARNING")
