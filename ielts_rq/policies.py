@@ -20,7 +20,6 @@ WEEK = 7 * DAY
 class QueueSettings:
     """What belongs to a queue, whatever job runs on it."""
 
-    rate_limit: int | None  # the platform's jobs per minute across all workers; over it a job waits
     depth_alert: int  # waiting jobs before an alert (QUEUE_DEPTH_THRESHOLDS overrides)
     wait_alert: int  # seconds the oldest waiting job may wait before an alert (QUEUE_WAIT_THRESHOLDS)
     # Megabytes of heap a forked work horse may allocate (MEMORY_LIMITS overrides): past it the job
@@ -34,14 +33,29 @@ class QueueSettings:
 
 # In priority order: a worker on several queues takes from the first non-empty one.
 QUEUE_SETTINGS: dict[str, QueueSettings] = {
-    "scoring": QueueSettings(rate_limit=60, depth_alert=1000, wait_alert=300,
+    "scoring": QueueSettings(depth_alert=1000, wait_alert=300,
                              preload="ielts_rq.scoring.warm_up"),
-    "file_processing": QueueSettings(rate_limit=30, depth_alert=200, wait_alert=900, memory_limit=2048),
-    "email": QueueSettings(rate_limit=100, depth_alert=2000, wait_alert=600, memory_limit=512),
-    "analytics": QueueSettings(rate_limit=None, depth_alert=200, wait_alert=1800),
-    "health": QueueSettings(rate_limit=None, depth_alert=20, wait_alert=300, memory_limit=512),
+    "file_processing": QueueSettings(depth_alert=200, wait_alert=900, memory_limit=2048),
+    "email": QueueSettings(depth_alert=2000, wait_alert=600, memory_limit=512),
+    "analytics": QueueSettings(depth_alert=200, wait_alert=1800),
+    "health": QueueSettings(depth_alert=20, wait_alert=300, memory_limit=512),
 }
 QUEUES = tuple(QUEUE_SETTINGS)
+
+# Rate limits protect the outside providers a job may call, not the queues: jobs per minute the whole
+# platform (all workers) sends each provider; over it a job waits for a slot, it does not fail.
+# RATE_LIMITS overrides them (``scoring-service=30,sendgrid=600``). The embedded engines (the built-in
+# scorer, Tesseract, PocketSphinx, the local outbox) run on the platform's own machines: no limit.
+PROVIDER_RATE_LIMITS: dict[str, int] = {
+    "scoring-service": 60,  # SCORING_SERVICE_URL
+    "ocr-service": 30,  # OCR_SERVICE_URL
+    "speech-service": 30,  # SPEECH_SERVICE_URL
+    "sendgrid": 100,  # EMAIL_BACKEND=sendgrid
+    "smtp": 100,  # EMAIL_BACKEND=smtp
+}
+PROVIDERS = tuple(PROVIDER_RATE_LIMITS)
+# What a job may call, and which provider that is for each setting (ratelimit.provider_of picks one).
+BACKENDS = ("scorer", "ocr", "speech", "mail")
 
 # How long records are kept: the cleanup jobs' defaults, which the cron table and the CLI use.
 RESULTS_KEPT_DAYS = 30
@@ -69,6 +83,9 @@ class JobPolicy:
     # The record the first argument names ("submission"), which must exist when the job is enqueued:
     # ``enqueue()`` refuses a job for a missing one instead of leaving it to fail on a worker.
     record: str | None = None
+    # The backend the job calls once per run (BACKENDS): when an outside provider is configured for
+    # it, each run takes a slot of that provider's rate limit before it starts.
+    calls: str | None = None
 
     @property
     def name(self) -> str:
@@ -84,20 +101,20 @@ _EMAIL_RETRIES = (10, 60, 300, 900)  # a mail server can be down for longer
 
 POLICIES: dict[str, JobPolicy] = dict([
     _policy("scoring", "score_submission", "scoring", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, unique=True, record="submission"),
+            retry_intervals=_TRANSIENT, unique=True, record="submission", calls="scorer"),
     _policy("scoring", "score_submissions", "scoring", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, describe_args=False),
+            retry_intervals=_TRANSIENT, describe_args=False, calls="scorer"),
     _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=(30,), describe_args=False),
     _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=_TRANSIENT, unique=True, record="submission"),
+            retry_intervals=_TRANSIENT, unique=True, record="submission", calls="scorer"),
     _policy("scoring", "cleanup_old_results", "scoring", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=(60,)),
     # OCR of a 20-page PDF and a 10-minute recording both fit in these timeouts.
     _policy("files", "process_image", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT),
+            retry_intervals=_TRANSIENT, calls="ocr"),
     _policy("files", "process_audio", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT),
+            retry_intervals=_TRANSIENT, calls="speech"),
     _policy("files", "upload_to_s3", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT, describe_args=False),
     _policy("files", "cleanup_temp_files", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=WEEK,
@@ -105,18 +122,18 @@ POLICIES: dict[str, JobPolicy] = dict([
     _policy("files", "process_batch", "file_processing", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=(30,), describe_args=False),
     _policy("email", "send_welcome_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
     _policy("email", "send_scoring_complete", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, unique=True),
+            retry_intervals=_EMAIL_RETRIES, unique=True, calls="mail"),
     _policy("email", "send_weekly_report", "email", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, unique=True),
+            retry_intervals=_EMAIL_RETRIES, unique=True, calls="mail"),
     _policy("email", "send_generic_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
     # Ten minutes of sending at 100 a minute, and room to spare.
     _policy("email", "send_batch_emails", "email", timeout=1200, result_ttl=WEEK, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
     _policy("email", "send_platform_report", "email", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES),
+            retry_intervals=_EMAIL_RETRIES, calls="mail"),
     _policy("email", "send_weekly_reports", "email", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT),
     _policy("analytics", "process_user_analytics", "analytics", timeout=120, result_ttl=DAY, failure_ttl=WEEK,

@@ -20,7 +20,7 @@ from redis_sentinel_url import parse_sentinel_url
 
 from .addresses import address_problem
 from .errors import ConfigError
-from .policies import POLICIES, QUEUE_SETTINGS
+from .policies import POLICIES, PROVIDER_RATE_LIMITS, QUEUE_SETTINGS
 
 EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -83,7 +83,7 @@ class Settings:
     queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
     queue_wait_thresholds: dict[str, int] = field(default_factory=dict)
     alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
-    rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute; a queue not named has no limit
+    rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute per outside provider (policies)
     memory_limits: dict[str, int] = field(default_factory=dict)  # megabytes per forked work horse
     # Queues that live on a Redis server of their own (REDIS_URL_<QUEUE>); the rest, and every record, on REDIS_URL.
     queue_redis_urls: dict[str, str] = field(default_factory=dict)
@@ -128,6 +128,7 @@ def load_settings(env) -> Settings:
     read = _Reader(env)
     redis_url, warnings = _redis_url(read)
     email_backend, email_warnings = _email_backend(read)
+    rate_limits, rate_warnings = _rate_limits(read)
     settings = Settings(
         home=read.path("IELTS_RQ_HOME", _default_home()),
         redis_url=redis_url,
@@ -169,15 +170,14 @@ def load_settings(env) -> Settings:
         queue_wait_thresholds={**{q: s.wait_alert for q, s in QUEUE_SETTINGS.items()},
                                **read.per_queue("QUEUE_WAIT_THRESHOLDS")},
         alert_cooldown=int(read.positive_float("ALERT_COOLDOWN", 1800)),
-        rate_limits={**{q: s.rate_limit for q, s in QUEUE_SETTINGS.items() if s.rate_limit},
-                     **read.per_queue("RATE_LIMITS")},
+        rate_limits=rate_limits,
         memory_limits={**{q: s.memory_limit for q, s in QUEUE_SETTINGS.items()}, **read.per_queue("MEMORY_LIMITS")},
         queue_redis_urls=_queue_redis_urls(read, redis_url),
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
         dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
         extra_job_modules=read.names("EXTRA_JOB_MODULES"),
-        warnings=warnings + email_warnings,
+        warnings=warnings + email_warnings + rate_warnings,
     )
     _check_backends(settings)
     return settings
@@ -195,6 +195,38 @@ def _redis_url(read) -> tuple[str | None, tuple[str, ...]]:
         return url, (f"using {name} as the Redis URL ({hide_password(url)}); set REDIS_URL instead: "
                      f"{name} is read only to ease the move from the old job system",)
     return None, ()
+
+
+# RATE_LIMITS once named queues; each queue's limit now belongs to the providers its jobs call.
+_QUEUE_PROVIDERS = {"scoring": ("scoring-service",), "file_processing": ("ocr-service", "speech-service"),
+                    "email": ("smtp", "sendgrid"), "analytics": (), "health": ()}
+
+
+def _rate_limits(read) -> tuple[dict[str, int], tuple[str, ...]]:
+    """``scoring-service=30,sendgrid=600``: jobs per minute per outside provider, over the policy table's.
+
+    The old per-queue form (``scoring=30``) still works: each queue's limit goes to the providers its
+    jobs call, with a warning naming the new keys. A queue and one of its providers both named is refused.
+    """
+    given = read.per_key("RATE_LIMITS", (*PROVIDER_RATE_LIMITS, *_QUEUE_PROVIDERS),
+                         f"the keys are the providers {', '.join(PROVIDER_RATE_LIMITS)}")
+    name = "RATE_LIMITS"
+    limits, warnings = dict(PROVIDER_RATE_LIMITS), []
+    limits.update({key: number for key, number in given.items() if key in PROVIDER_RATE_LIMITS})
+    for queue in (key for key in given if key in _QUEUE_PROVIDERS):
+        providers = _QUEUE_PROVIDERS[queue]
+        both = [provider for provider in providers if provider in given]
+        if both:
+            raise ConfigError(name, f"names both the queue {queue!r} (the old form) and the provider "
+                                    f"{both[0]!r}: name the providers ({', '.join(providers)}) instead of the queue")
+        if not providers:
+            warnings.append(f"{name}: {queue}={given[queue]} has no effect: rate limits are per outside provider "
+                            f"now ({', '.join(PROVIDER_RATE_LIMITS)}) and {queue} jobs call none")
+            continue
+        limits.update(dict.fromkeys(providers, given[queue]))
+        warnings.append(f"{name}: {queue}={given[queue]} is the old per-queue form, applied to "
+                        f"{', '.join(f'{p}={given[queue]}' for p in providers)}: name those instead")
+    return limits, tuple(warnings)
 
 
 def _queue_redis_urls(read, redis_url: str | None) -> dict[str, str]:
@@ -396,6 +428,21 @@ class _Reader:
             if not number.isdigit() or int(number) < 1:
                 raise ConfigError(name, f"value for {queue} must be a positive integer, got {number!r}")
             result[queue] = int(number)
+        return result
+
+    def per_key(self, name: str, known: tuple[str, ...], keys_are: str) -> dict[str, int]:
+        """``key=500,other=1000``: a positive whole number per known key (``keys_are`` says which)."""
+        result = {}
+        for item in (self.raw(name) or "").split(","):
+            if not item.strip():
+                continue
+            key, _, number = item.partition("=")
+            key, number = key.strip(), number.strip()
+            if key not in known:
+                raise ConfigError(name, f"unknown key {key[:40]!r} in {item.strip()[:80]!r}: {keys_are}")
+            if not number.isdigit() or int(number) < 1:
+                raise ConfigError(name, f"value for {key} must be a positive integer, got {number[:40]!r}")
+            result[key] = int(number)
         return result
 
 

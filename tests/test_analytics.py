@@ -184,7 +184,7 @@ def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
         next_week = date.fromordinal(figures.parse_day(None).toordinal() + 1).isoformat()
         enqueue("send_weekly_reports", next_week)
         env = {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
-               "SMTP_SECURITY": "none", "ADMIN_EMAILS": "ops@example.com", "RATE_LIMITS": "email=10000"}
+               "SMTP_SECURITY": "none", "ADMIN_EMAILS": "ops@example.com", "RATE_LIMITS": "smtp=10000"}
         run_worker("email", env=env)
     finally:
         controller.stop()

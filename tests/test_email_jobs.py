@@ -13,10 +13,9 @@ from aiosmtpd.controller import Controller
 from ielts_rq import PermanentError, enqueue, store
 from ielts_rq.jobs import scoring as scoring_jobs
 from ielts_rq.queueing import keys
-from ielts_rq.queueing.connection import redis_url
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import ROOT, cli, enqueue_past_the_door, run_worker
+from .conftest import ROOT, cli, enqueue_past_the_door, run_worker, wait_for
 from .essays import GOOD_ESSAY, PROMPT
 from .smtp_stub import Collector, free_port
 
@@ -30,7 +29,7 @@ def smtp():
     controller.start()
     handler.env = {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
                    "SMTP_SECURITY": "none", "APP_URL": APP_URL, "FROM_EMAIL": "coach@practice.example.org",
-                   "FROM_NAME": "IELTS Coach", "RATE_LIMITS": "email=100000"}
+                   "FROM_NAME": "IELTS Coach", "RATE_LIMITS": "smtp=100000"}
     yield handler
     controller.stop()
 
@@ -177,21 +176,31 @@ def test_bulk_enqueue_never_queues_a_pending_unique_job_twice(redis_conn):
     assert get_queue("email").job_ids == [first.id, "send_scoring_complete-sub_other"]
 
 
-def test_the_platform_report_to_many_admins_keeps_to_the_email_rate_limit(redis_conn, tmp_path):
-    home = tmp_path / "home"
+def test_the_platform_report_to_many_admins_keeps_to_the_mail_relays_rate_limit(redis_conn, smtp):
     admins = ",".join(f"admin{n}@example.com" for n in range(8))
-    env = {**os.environ, "ADMIN_EMAILS": admins, "RATE_LIMITS": "email=3", "IELTS_RQ_HOME": str(home),
-           "REDIS_URL": redis_url()}  # the suite's server, its own outbox
-    enqueue("send_platform_report")
+    env = {**os.environ, **smtp.env, "ADMIN_EMAILS": admins, "RATE_LIMITS": "smtp=3"}
+    job = enqueue("send_platform_report")
     worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", "email"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        time.sleep(8)  # long enough to send all eight without a limit
-        sent = len(list((home / "outbox").glob("*.eml")))
+        assert wait_for(lambda: len(smtp.envelopes) >= 3, 30)
+        time.sleep(1)  # a fourth message would follow the third at once without a limit
+        sent = len(smtp.envelopes)
+        assert _job(job.id, redis_conn).get_status() == "started"  # the rest wait their turn in the job
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
-    assert sent == 3  # three a minute, the rest waiting their turn in the job
+    assert sent == 3  # three a minute
+
+
+def test_emails_to_the_local_outbox_are_not_rate_limited(redis_conn):
+    jobs = [enqueue("send_generic_email", f"learner{n}@example.com", "Practice", f"Hello {n}") for n in range(12)]
+    admins = ",".join(f"admin{n}@example.com" for n in range(8))
+    report = enqueue("send_platform_report")
+    result = run_worker("email", env={"RATE_LIMITS": "email=3", "ADMIN_EMAILS": admins})  # the old form too
+    assert "deferred" not in result.stderr
+    assert all(_job(job.id, redis_conn).get_status() == "finished" for job in [*jobs, report])
+    assert _job(report.id, redis_conn).return_value()["sent"] == 8
 
 
 def _delivered_to(address: str) -> list[dict]:

@@ -68,7 +68,7 @@ def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, aws_access_key_id="AKIAFAKE",
                       aws_secret_access_key=SECRETS["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
     s3.create_bucket(Bucket="secret-scan")
-    base = {**SECRETS, "LOG_LEVEL": "DEBUG", "DASHBOARD_USERNAME": "ops", "RATE_LIMITS": "email=10000",
+    base = {**SECRETS, "LOG_LEVEL": "DEBUG", "DASHBOARD_USERNAME": "ops", "RATE_LIMITS": "sendgrid=10000,smtp=10000",
             "S3_BUCKET_NAME": "secret-scan", "S3_ENDPOINT_URL": moto_endpoint, "AWS_ACCESS_KEY_ID": "AKIAFAKE"}
     try:
         local = file_jobs.temp_dir() / "upload.txt"

@@ -26,7 +26,7 @@ from ..errors import IeltsRqError, NotFound, PermanentError, TransientError
 from ..queueing import keys
 from ..queueing.connection import get_connection
 from ..queueing.enqueue import enqueue, enqueue_many
-from ..queueing.ratelimit import wait_for_slot
+from ..queueing.ratelimit import backend_provider, wait_for_slot
 from ..reports.figures import parse_day
 from ..reports.weekly import charts_for, weekly_report
 from ..settings import get_settings
@@ -66,8 +66,8 @@ def send_platform_report(today: str | None = None) -> dict:
     sent = []
     with mail.get_mailer() as mailer:
         for index, to in enumerate(admins):
-            if index:  # the job's own start counted the first message against the email rate limit
-                wait_for_slot("email", connection)
+            if index:  # the job's own start counted the first message against the mail provider's limit
+                wait_for_slot(backend_provider("mail"), connection)
             sent.append(_send_once(f"{marker}:{to}" if marker else None, to, "platform_report", context, images,
                                    mailer))
     return {"sent": len(sent), "messages": sent}
@@ -93,7 +93,7 @@ def send_generic_email(to: str, subject: str, text: str, html: str | None = None
 
 
 def send_batch_emails(messages: list) -> dict:
-    """Send many messages over one connection, within the email rate limit.
+    """Send many messages over one connection, within the mail provider's rate limit.
 
     Each message is ``{"kind": ..., **arguments}`` for one of the jobs above.
     A bad message fails alone; the result lists what was sent and what failed
@@ -106,7 +106,8 @@ def send_batch_emails(messages: list) -> dict:
     with mail.get_mailer() as mailer:
         for index, message in enumerate(messages):
             try:
-                wait_for_slot("email", connection)
+                if index:  # the job's own start counted the first message against the mail provider's limit
+                    wait_for_slot(backend_provider("mail"), connection)
                 outcome = _send_batch_message(message, f"{marker}:{index}" if marker else None, mailer)
                 sent.append({"index": index, **outcome})
             except TransientError as exc:

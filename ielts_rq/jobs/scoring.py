@@ -21,7 +21,9 @@ from rq import get_current_job
 from .. import store
 from ..errors import PermanentError, TransientError
 from ..policies import RESULTS_KEPT_DAYS
+from ..queueing.connection import get_connection
 from ..queueing.enqueue import enqueue, enqueue_many
+from ..queueing.ratelimit import backend_provider, wait_for_slot
 from ..scoring import ScoringInputError, score
 from ..scoring.model import MODEL_PATH
 from ..scoring.scorer import MODEL_NAME
@@ -78,8 +80,13 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
         retry_later.append(busy["id"])
         failed.append({"submission_id": busy["id"], "error": "being scored by another job", "will_retry": True})
     version = _scorer_version()
+    calls = 0
     for submission, reused in zip(pending, store.results_for_same_content(pending, version)):
         try:
+            if not reused:
+                if calls:  # the job's own start counted its first call against the scoring service's limit
+                    wait_for_slot(backend_provider("scorer"), get_connection())
+                calls += 1
             scored.append((submission, *(_reused(reused, version) if reused else _score(submission))))
         except TransientError as exc:
             retry_later.append(submission["id"])

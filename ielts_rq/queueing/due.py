@@ -19,8 +19,11 @@ from ..policies import QUEUES
 from .queues import get_queue
 
 BATCH = 500
+# A field of a job's hash while the job waits for a rate-limit slot (worker._defer sets it).
+RATE_LIMITED = "rate_limited"
 
-# KEYS: scheduled registry, queue list. ARGV: now (epoch s), batch size, job key prefix, enqueued_at text.
+# KEYS: scheduled registry, queue list. ARGV: now (epoch s), batch size, job key prefix, enqueued_at text,
+# the rate-limit mark.
 _MOVE_DUE = """
 local moved = 0
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -28,7 +31,13 @@ for _, job_id in ipairs(due) do
     if redis.call('ZREM', KEYS[1], job_id) == 1 then
         local job_key = ARGV[3] .. job_id
         if redis.call('EXISTS', job_key) == 1 then
-            redis.call('HSET', job_key, 'status', 'queued', 'enqueued_at', ARGV[4])
+            -- A job put back by a rate limit keeps its first enqueued_at: its wait counts from then.
+            local deferred = redis.call('HDEL', job_key, ARGV[5]) == 1
+            if deferred and (redis.call('HGET', job_key, 'enqueued_at') or '') ~= '' then
+                redis.call('HSET', job_key, 'status', 'queued')
+            else
+                redis.call('HSET', job_key, 'status', 'queued', 'enqueued_at', ARGV[4])
+            end
             redis.call('RPUSH', KEYS[2], job_id)
             moved = moved + 1
         end
@@ -46,7 +55,7 @@ def enqueue_due_jobs(connection, queue_names=QUEUES) -> int:
         queue = get_queue(name, connection)
         while True:
             count = script(keys=[queue.scheduled_job_registry.key, queue.key],
-                           args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now())],
+                           args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now()), RATE_LIMITED],
                            client=queue.connection)  # the queue's own server, if queues are split
             moved += count
             if count < BATCH:

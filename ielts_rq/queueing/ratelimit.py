@@ -1,9 +1,11 @@
-"""Per-queue rate limits shared by every worker through Redis (the ``limits`` library).
+"""Per-provider rate limits shared by every worker through Redis (the ``limits`` library).
 
-A moving window of one minute per queue (``policies.QUEUE_SETTINGS``,
-``RATE_LIMITS`` overrides). A worker
-asks before it runs a job; over the limit, the job is put back on the
-queue's schedule for when the window frees, not failed.
+A limit protects an outside provider a job calls (a scoring service, SendGrid, an SMTP relay, an OCR
+or speech service), not a queue: a moving window of one minute per provider
+(``policies.PROVIDER_RATE_LIMITS``, ``RATE_LIMITS`` overrides). Which provider a job would call
+follows from its policy (``JobPolicy.calls``) and the configured backends; the embedded engines
+(built-in scorer, Tesseract, PocketSphinx, the outbox) have none. A worker asks before it runs a job;
+over the limit, the job is put back on its queue's schedule for when the window frees, not failed.
 """
 
 from __future__ import annotations
@@ -15,30 +17,51 @@ from limits import RateLimitItemPerMinute
 from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from ..settings import get_settings
+from ..policies import POLICIES
+from ..settings import Settings, get_settings
 from . import keys
 
 
-def per_minute(queue_name: str) -> int | None:
-    """The queue's limit: RATE_LIMITS from the environment, else the table's; None for none."""
-    return get_settings().rate_limits.get(queue_name)
+def provider_of(job_name: str, settings: Settings | None = None) -> str | None:
+    """The outside provider a run of this job calls with the configured backends; None for none."""
+    policy = POLICIES.get(job_name)
+    return backend_provider(policy.calls, settings) if policy else None
 
 
-def seconds_until_allowed(queue_name: str, connection) -> float:
-    """0 when one more unit of this queue's work may run now (and counts it); else how long to wait."""
-    limit = per_minute(queue_name)
+def backend_provider(backend: str | None, settings: Settings | None = None) -> str | None:
+    """The outside provider configured for a backend (``policies.BACKENDS``); None for an embedded engine."""
+    settings = settings or get_settings()
+    if backend == "scorer":
+        return "scoring-service" if settings.scoring_service_url else None
+    if backend == "ocr":
+        return "ocr-service" if settings.ocr_service_url else None
+    if backend == "speech":
+        return "speech-service" if settings.speech_service_url else None
+    if backend == "mail":
+        return settings.email_backend if settings.email_backend != "outbox" else None
+    return None
+
+
+def per_minute(provider: str | None) -> int | None:
+    """The provider's limit: RATE_LIMITS from the environment, else the table's; None for none."""
+    return get_settings().rate_limits.get(provider) if provider else None
+
+
+def seconds_until_allowed(provider: str | None, connection) -> float:
+    """0 when one more call to this provider may go now (and counts it); else how long to wait."""
+    limit = per_minute(provider)
     if limit is None:
         return 0.0
     limiter, item = _limiter(connection, limit)
-    if limiter.hit(item, queue_name):
+    if limiter.hit(item, provider):
         return 0.0
-    reset_at = limiter.get_window_stats(item, queue_name).reset_time
+    reset_at = limiter.get_window_stats(item, provider).reset_time
     return max(reset_at - time.time(), 0.05)
 
 
-def wait_for_slot(queue_name: str, connection) -> None:
-    """Block until one more unit of this queue's work is allowed (a batch job sending many emails)."""
-    while wait := seconds_until_allowed(queue_name, connection):
+def wait_for_slot(provider: str | None, connection) -> None:
+    """Block until one more call to this provider is allowed (a batch job sending many emails)."""
+    while wait := seconds_until_allowed(provider, connection):
         time.sleep(wait)
 
 

@@ -39,10 +39,10 @@ from rq.worker_pool import WorkerPool
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
 from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
-from .due import enqueue_due_jobs
+from .due import RATE_LIMITED, enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
-from .ratelimit import seconds_until_allowed
+from .ratelimit import provider_of, seconds_until_allowed
 from .tally import JobTally, receive, send
 
 log = logging.getLogger("ielts_rq.worker")
@@ -130,9 +130,11 @@ class _IeltsWorkerMixin:
         super().prepare_job_execution(job, remove_from_intermediate_queue=True)
 
     def execute_job(self, job, queue):
-        wait = seconds_until_allowed(queue.name, self.connection)
+        # The slot is counted on the records' server, shared by every worker whatever queue it serves.
+        provider = provider_of(job_name(job))
+        wait = seconds_until_allowed(provider, get_connection())
         if wait:
-            self._defer(job, queue, wait)
+            self._defer(job, queue, wait, provider)
             return
         log.info("job started %s %s queue=%s", job_name(job), job.id, queue.name,
                  extra={"job": job_name(job), "job_id": job.id, "queue": queue.name, "outcome": "started"})
@@ -233,14 +235,25 @@ class _IeltsWorkerMixin:
         super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
                                    exc_string=redact(exc_string), execution=execution)
 
-    def _defer(self, job, queue, wait: float) -> None:
-        """Over the queue's rate limit: back on its schedule, not failed."""
+    def _defer(self, job, queue, wait: float, provider: str) -> None:
+        """Over the provider's rate limit: back on its queue's schedule, not failed.
+
+        The job keeps its first ``enqueued_at`` (the mark below tells ``enqueue_due_jobs`` not to
+        re-stamp it), so its wait counts from when it was asked for; its meta counts the deferrals,
+        and only the first is logged: a busy limit would otherwise fill the log with them.
+        """
+        deferrals = int(job.meta.get("deferrals") or 0) + 1
+        job.meta["deferrals"] = deferrals
         when = datetime.now(timezone.utc) + timedelta(seconds=wait)
         with self.connection.pipeline() as pipe:
             pipe.lrem(queue.intermediate_queue_key, 1, job.id)
-            queue.schedule_job(job, when, pipeline=pipe)
+            queue.schedule_job(job, when, pipeline=pipe)  # saves the job, its meta too
+            pipe.hset(job.key, RATE_LIMITED, "1")
             pipe.execute()
-        log.info("job deferred %s %s by %.1fs (rate limit of queue %s)", job_name(job), job.id, wait, queue.name)
+        level = logging.INFO if deferrals == 1 else logging.DEBUG
+        log.log(level, "job deferred %s %s by %.1fs (rate limit of %s; deferral %d)", job_name(job), job.id, wait,
+                provider, deferrals, extra={"job": job_name(job), "job_id": job.id, "queue": queue.name,
+                                            "outcome": "deferred", "provider": provider, "deferrals": deferrals})
 
 
 _DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled",
