@@ -135,6 +135,19 @@ def test_a_job_id_rq_refuses_fails_alone_and_can_be_deleted(redis_conn, name):
     assert bad_id not in _failed_rows() and not redis_conn.exists(f"rq:job:{bad_id}")
 
 
+@pytest.mark.parametrize("mode", ["fork", "simple"])
+def test_a_queue_entry_that_is_not_text_is_dropped_and_the_worker_goes_on(redis_conn, mode):
+    after = enqueue("health_check")
+    redis_conn.delete(get_queue("health").key)
+    redis_conn.hset(b"rq:job:\xff\xfe", mapping=redis_conn.hgetall(after.key))  # a record under it changes nothing
+    redis_conn.rpush(get_queue("health").key, b"\xff\xfe", after.id)
+    worker = run_worker("health", mode=mode)
+    assert _queue_is_empty(redis_conn)
+    assert JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished"
+    assert worker.stderr.count("not a job id (not UTF-8)") == 1, worker.stderr
+    assert cli("failed", "list").returncode == 0
+
+
 def test_a_key_that_is_not_a_hash_fails_alone(redis_conn):
     poison = enqueue("health_check")
     redis_conn.delete(poison.key)

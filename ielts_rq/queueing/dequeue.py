@@ -18,12 +18,15 @@ idle worker.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 
 from rq.exceptions import DequeueTimeout
 from rq.intermediate_queue import IntermediateQueue
 
 POLL_SECONDS = 0.05
+
+log = logging.getLogger("ielts_rq.worker")
 
 # KEYS: queue lists in order of priority, then their intermediate lists. Returns {queue key, job id} or nil.
 _MOVE_FIRST = """
@@ -48,15 +51,31 @@ def move_next(connection, queue_keys: list[str], timeout: float | None) -> tuple
     while True:
         found = _script(connection)(keys=[*queue_keys, *intermediate])
         if found:
-            return found[0].decode(), found[1].decode()
-        if deadline is None:
-            return None
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise DequeueTimeout(timeout, queue_keys)
-        job_id = connection.blmove(queue_keys[0], intermediate[0], min(POLL_SECONDS, remaining))
+            queue_key = found[0].decode()
+            job_id = _text_or_drop(connection, queue_key, found[1])
+        else:
+            if deadline is None:
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DequeueTimeout(timeout, queue_keys)
+            queue_key = queue_keys[0]
+            raw = connection.blmove(queue_key, intermediate[0], min(POLL_SECONDS, remaining))
+            job_id = None if raw is None else _text_or_drop(connection, queue_key, raw)
         if job_id is not None:
-            return queue_keys[0], job_id.decode()
+            return queue_key, job_id
+
+
+def _text_or_drop(connection, queue_key: str, raw: bytes) -> str | None:
+    """The job id as text; None, with the id dropped from the intermediate list and logged once, when it is
+    not UTF-8. RQ never writes such an id, and every reader of it (RQ's cleanup, the triage tools) would
+    raise on it in turn: it names no job that could be run, so there is nothing to keep but the log line."""
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        connection.lrem(IntermediateQueue.get_intermediate_queue_key(queue_key), 1, raw)
+        log.warning("dropped an entry of %s that is not a job id (not UTF-8): %r", queue_key, raw[:120])
+        return None
 
 
 @functools.cache
