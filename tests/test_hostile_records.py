@@ -303,3 +303,14 @@ def test_the_failures_search_and_workers_pages_show_spoiled_records(redis_conn, 
         assert "malformed record" in found.get_data(as_text=True), field
     assert client.get("/search", query_string={"q": "broke"}).status_code == 200
     assert client.get("/workers").status_code == 200
+
+
+def test_job_show_prints_one_line_per_field_whatever_a_record_holds(redis_conn):
+    forged = "boom\nstatus         finished\x1b[2J\x1b[31m"
+    job = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=[forged], description="fails_with")
+    redis_conn.hset(job.key, "description", "fails_with\nstatus         finished\x1b[2J")
+    run_worker("health")
+    shown = cli("job", "show", job.id)
+    assert shown.returncode == 0, shown.stderr
+    assert "\x1b" not in shown.stdout
+    assert [line for line in shown.stdout.splitlines() if line.startswith("status ")] == ["status         failed"]

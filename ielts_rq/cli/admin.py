@@ -6,6 +6,7 @@ import time
 
 import click
 
+from ..logs import escape_controls
 from ..ops import readiness, registries, search
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
@@ -200,7 +201,8 @@ def _print_details(details: dict) -> None:
     print_fields({name: value for name, value in details.items() if name != "traceback"})
     if details.get("traceback"):
         click.echo("traceback:")
-        click.echo(details["traceback"].rstrip())
+        for line in details["traceback"].rstrip().splitlines():  # its own lines kept, a terminal code escaped
+            click.echo(escape_controls(line))
 
 
 @click.command()

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..errors import ConfigError, NotFound, PermanentError
+from ..logs import escape_controls
 from ..queueing.connection import RedisUnavailable, get_connection, redis_url, what_happened
 from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import locate_jobs
@@ -100,8 +101,8 @@ def print_fields(fields: dict) -> None:
         if isinstance(value, (dict, list)) and len(text) > 80:
             click.echo(f"{name}:")
             click.echo("  " + json.dumps(value, default=str, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-        else:
-            click.echo(f"{name:14} {text}")
+        else:  # one line each: a newline or a terminal code in a record's text must not forge another field
+            click.echo(f"{name:14} {escape_controls(text)}")
 
 
 def console():
