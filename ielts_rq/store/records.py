@@ -34,6 +34,18 @@ def now() -> float:
     return time.time()
 
 
+def scan_in_batches(connection, pattern: str, size: int = 500):
+    """The keys matching ``pattern``, ``size`` at a time: SCAN, so a large keyspace never blocks the server."""
+    batch = []
+    for key in connection.scan_iter(match=pattern, count=size):
+        batch.append(key)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def read(record_key: str) -> dict | None:
     payload = get_connection().get(record_key)
     return json.loads(payload) if payload else None

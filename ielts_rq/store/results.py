@@ -177,13 +177,8 @@ def _delete_unversioned_reuse_entries(connection) -> None:
     lookup reads them any more, and nothing else would ever remove them."""
     if connection.exists(keys.reuse_entries_versioned()):
         return
-    batch = []
-    for key in connection.scan_iter(match=keys.result_by_content("*"), count=DELETE_CHUNK):
-        batch.append(key)
-        if len(batch) == DELETE_CHUNK:
-            _delete_without_lifetime(connection, batch)
-            batch = []
-    _delete_without_lifetime(connection, batch)
+    for batch in records.scan_in_batches(connection, keys.result_by_content("*"), DELETE_CHUNK):
+        _delete_without_lifetime(connection, batch)
     connection.set(keys.reuse_entries_versioned(), 1)
 
 

@@ -17,7 +17,7 @@ from email.utils import parseaddr
 from ..addresses import validate_address
 from ..queueing import keys
 from ..queueing.connection import get_connection
-from .records import check_id, clean_text, read, read_many
+from .records import check_id, clean_text, read, read_many, scan_in_batches
 
 SCAN_BATCH = 500
 
@@ -90,13 +90,8 @@ def address_opted_out(address: str) -> bool:
 
 def _index_earlier_opt_outs(connection) -> None:
     """Index the opt-outs of learner records written before the index existed (once; repeating is harmless)."""
-    batch = []
-    for key in connection.scan_iter(match=keys.user("*"), count=SCAN_BATCH):
-        batch.append(key)
-        if len(batch) == SCAN_BATCH:
-            _index_records(connection, batch)
-            batch = []
-    _index_records(connection, batch)
+    for batch in scan_in_batches(connection, keys.user("*"), SCAN_BATCH):
+        _index_records(connection, batch)
     connection.set(keys.email_opt_outs_indexed(), 1)
 
 
