@@ -130,6 +130,9 @@ def test_a_running_scheduler_sets_aside_an_entry_without_origin_and_keeps_tickin
         _, stderr = process.communicate(timeout=30)
     assert len([line for line in stderr.splitlines() if "'evilsched' set aside" in line]) == 1, stderr
     assert "origin: missing" in stderr
+    # Requeued by an operator, it would go to a queue named after its missing origin: it stays failed.
+    assert "1 left failed" in cli("requeue-failed", "--job-id", "evilsched").stdout
+    assert not redis_conn.exists("rq:queue:")
 
 
 @pytest.mark.timeout(180)

@@ -281,8 +281,8 @@ def meta_problems(meta: dict) -> list[str]:
     """What is wrong with the fields of a scheduled job's meta that the scheduler reads."""
     problems = []
     cron = meta.get("cron_string")
-    if cron is not None and cron_problem(cron):
-        problems.append(f"meta.cron_string: {cron_problem(cron)}")
+    if cron is not None and (problem := cron_problem(cron)):
+        problems.append(f"meta.cron_string: {problem}")
     interval = meta.get("interval")
     if interval is not None and not (type(interval) is int and 1 <= interval <= MAX_INTERVAL):
         problems.append(f"meta.interval: {printable(interval)} is not a whole number of seconds from 1 to "
@@ -443,6 +443,7 @@ class CronScheduler(Scheduler):
     @contextmanager
     def _one_entry(self, member: bytes):
         """An error while handling one entry is that entry's: logged with its id, and the cycle goes on."""
+        self.connection.expire(self.scheduler_lock_key, self._lock_ttl())  # a long cycle keeps its lock
         try:
             yield
         except _NOT_THE_ENTRY:
