@@ -39,6 +39,9 @@ RECORDS = {
     "meta-a-list": {"data": CALL, "status": "scheduled", "meta": "[1, 2]", "origin": "health"},
     "name-not-text": {"data": CALL, "status": "scheduled", "origin": "health",
                       "meta": '{"cron_string":"* * * * *","schedule_name":{"a":1}}'},
+    "health-check": {"data": CALL, "status": "scheduled", "meta": CRON, "origin": "health"},  # a table name
+    "takes-a-name": {"data": CALL, "status": "scheduled", "origin": "health",
+                     "meta": '{"cron_string":"* * * * *","schedule_name":"monitor-queue-depth"}'},
     "queue-class": {"data": CALL, "status": "scheduled", "origin": "health",
                     "meta": '{"cron_string":"* * * * *","queue_class_name":"os.system"}'},
     "bad-timeout": {"data": CALL, "status": "scheduled", "meta": CRON, "origin": "health", "timeout": "soon"},

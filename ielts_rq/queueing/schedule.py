@@ -259,8 +259,17 @@ def entry_problems(job) -> list[str]:
     if not _about("data", problems):
         problems += _call_problems(job)
     if not _about("meta", problems):
-        problems += meta_problems(job.meta)
+        problems += meta_problems(job.meta) or _name_problems(job)
     return problems
+
+
+def _name_problems(job) -> list[str]:
+    """An entry's runs are written and paused under its name: only the table's own entry has a table name."""
+    name = job.meta.get("schedule_name", job.id)
+    owner = next((entry for entry in CRON_TABLE if entry.name == name), None)
+    if owner is not None and owner.job_id != job.id:
+        return [f"meta.schedule_name: {printable(name)} is the name of the table's entry {owner.job_id}"]
+    return []
 
 
 def _about(field: str, problems: list[str]) -> bool:
