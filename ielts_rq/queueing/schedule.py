@@ -233,6 +233,7 @@ def _registered_ids(scheduler) -> list[str]:
 def _unregister(scheduler, job_id: str) -> None:
     scheduler.connection.zrem(scheduler.scheduled_jobs_key, job_id)
     scheduler.connection.hdel(keys.schedule_claimed(), job_id)
+    scheduler.connection.hdel(keys.schedule_claim_failures(), job_id)
     scheduler.connection.delete(keys.rq_job(job_id))
 
 
