@@ -109,11 +109,12 @@ def requeue(connection, rows: list[dict]) -> int:
 
 def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     """Requeue failed jobs of one queue; one that is no longer failed is left alone, and so is a malformed
-    record (a worker would only refuse it again: it can be looked at and deleted)."""
+    record (a worker would only refuse it again: it can be looked at and deleted) or one whose origin is not
+    this queue (a schedule entry set aside for naming no queue would go to a queue of that name)."""
     registry = get_queue(queue, connection).failed_job_registry
     requeued = 0
     for job in JsonJob.fetch_many(job_ids, connection=registry.connection, exact=True):
-        if job is None or job.problems:
+        if job is None or job.problems or job.origin != queue:
             continue
         try:
             registry.requeue(job)

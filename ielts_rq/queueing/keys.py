@@ -114,6 +114,11 @@ def schedule_claimed() -> str:
     return key("schedule", "claimed")
 
 
+def schedule_claim_failures() -> str:
+    """Hash: job id -> how often the enqueue of its claimed tick failed in a way no retry mends soon."""
+    return key("schedule", "claim_failures")
+
+
 def metrics_bucket(resolution: str, bucket: int) -> str:
     """Hash per minute or hour: ``<queue>:finished|failed|run_seconds|wait_seconds`` (the dashboard's graphs)."""
     return key("metrics", resolution, str(bucket))

@@ -280,14 +280,19 @@ def set_aside(job, queue, problems: list[str]) -> None:
     reason = redact(f"MalformedJob: refused without running it: {'; '.join(problems)}")
     with queue.connection.pipeline() as pipe:
         pipe.lrem(queue.intermediate_queue_key, 1, job.id)
-        if job.readable:
-            pipe.hset(job.key, mapping={"status": "failed", "ended_at": utcformat(now())})
-        pipe.expire(job.key, REFUSED_KEPT)
-        pipe.zadd(queue.failed_job_registry.key, {job.id: time.time() + REFUSED_KEPT})
-        Result.create_failure(job, REFUSED_KEPT, reason, pipeline=pipe)
+        fail_unrun(job, queue, reason, pipe)
         pipe.execute()
     log.error("job refused %s queue=%s: %s", printable(job.id), queue.name, reason,
               extra={"job": "<malformed>", "job_id": printable(job.id), "queue": queue.name, "outcome": "failed"})
+
+
+def fail_unrun(job, queue, reason: str, pipe) -> None:
+    """Into ``queue``'s failed registry with ``reason``, never run (``pipe`` executes it), kept as found."""
+    if job.readable:
+        pipe.hset(job.key, mapping={"status": "failed", "ended_at": utcformat(now())})
+    pipe.expire(job.key, REFUSED_KEPT)
+    pipe.zadd(queue.failed_job_registry.key, {job.id: time.time() + REFUSED_KEPT})
+    Result.create_failure(job, REFUSED_KEPT, reason, pipeline=pipe)
 
 
 def get_queue(name: str, connection=None) -> Queue:

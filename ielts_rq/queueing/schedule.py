@@ -8,35 +8,51 @@ before it is enqueued so two schedulers can never enqueue it twice (the claim
 stays marked until the enqueue, so a scheduler stopped in between loses no
 tick: the next cycle completes it), and the lock is extended while a slow
 cycle runs.
+
+Every entry of rq-scheduler's schedule, and every claim, is judged before the
+scheduler acts on it (``entry_problems``): whatever can write to Redis can add
+one. One it cannot trust is set aside with its reason, its record failed as a
+worker refuses one; an error while handling one entry is that entry's alone.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import crontab
 import redis
+from rq.serializers import JSONSerializer
 from rq_scheduler import Scheduler
 
 from ..clock import iso
 from ..errors import PermanentError
-from ..policies import DAY, HOUR, WEEK, get_policy
+from ..policies import DAY, HOUR, QUEUES, WEEK, get_policy
+from ..settings import redact
 from . import keys
 from .connection import say_redis_is_full
 from .due import enqueue_due_jobs
 from .enqueue import describe
-from .queues import JsonJob, get_queue, locate_jobs
+from .queues import IeltsQueue, JsonJob, fail_unrun, get_queue, locate_jobs
+from .records import MAX_INTERVAL, is_registered, printable
 
 log = logging.getLogger("ielts_rq.schedule")
 
 ID_PREFIX = "cron-"
 RUNS_KEPT = 50
 PAUSED = "paused by an operator"  # a skipped tick an operator asked for: recorded, not alerted
+CLAIM_ATTEMPTS = 3  # a claimed tick whose enqueue fails this often, other than by a refusing server, is set aside
+MAX_CRON_LENGTH = 200
+SCHEDULE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+# Where a set-aside record whose origin is no queue is failed: the queue of the platform's own checks.
+SET_ASIDE_QUEUE = "health"
 
 
 @dataclass(frozen=True)
@@ -143,7 +159,10 @@ def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
     policy = get_policy(entry.job)
     connection = scheduler.connection
     if connection.zscore(scheduler.scheduled_jobs_key, entry.job_id) is not None:
-        existing = JsonJob.fetch_many([entry.job_id], connection=connection)[0]
+        existing = JsonJob.fetch_many([entry.job_id], connection=connection, exact=True)[0]
+        if existing is not None and entry_problems(existing):
+            _write_definition(connection, entry, replace=True)
+            return True
         if existing is not None and _same_definition(existing, entry, policy):
             return False
         if existing is None:  # only its record was deleted: restore it and keep the tick already set
@@ -154,32 +173,48 @@ def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
     return True
 
 
-def _write_definition(connection, entry: CronEntry) -> None:
-    """The job hash rq-scheduler enqueues at each tick, built from the table (the table is the truth)."""
+def _write_definition(connection, entry: CronEntry, replace: bool = False) -> None:
+    """The job hash rq-scheduler enqueues at each tick, built from the table (the table is the truth).
+    With ``replace``, whatever the key held is dropped first: no spoiled field outlives the rewrite."""
     policy = get_policy(entry.job)
     job = JsonJob.create(policy.func, args=entry.args, connection=connection, id=entry.job_id,
                          result_ttl=entry.result_ttl, timeout=policy.timeout, status="scheduled",
                          description=describe(policy, entry.args))
     job.origin = policy.queue
     job.meta.update(cron_string=entry.cron, schedule_name=entry.name)
-    job.save()
+    with connection.pipeline() as pipe:
+        if replace:
+            pipe.delete(keys.rq_job(entry.job_id))
+        job.save(pipeline=pipe)
+        pipe.execute()
 
 
 def restore_deleted_definitions(connection) -> list[str]:
-    """Rewrite the job hash of any entry still scheduled whose hash someone deleted.
+    """Rewrite the job hash of any entry still scheduled (or claimed) whose hash someone deleted or spoiled.
 
     The hash doubles as the last run's record, so deleting a finished run in
     rq-dashboard deleted it, and rq-scheduler then dropped the entry: the next
-    tick never ran, silently. Restored before each cycle, the tick runs.
+    tick never ran, silently. Restored before each cycle, the tick runs. A
+    record that cannot be trusted is rewritten whole from the table.
     """
     restored = []
+    claimed = connection.hgetall(keys.schedule_claimed())
     for entry in CRON_TABLE:
         scheduled = connection.zscore(CronScheduler.scheduled_jobs_key, entry.job_id) is not None
-        if scheduled and not connection.exists(keys.rq_job(entry.job_id)):
+        if not (scheduled or entry.job_id.encode() in claimed):
+            continue
+        job = JsonJob.fetch_many([entry.job_id], connection=connection, exact=True)[0]
+        if job is None:
             _write_definition(connection, entry)
-            restored.append(entry.name)
             log.warning("schedule %s: its job record had been deleted; restored from the table, so the next tick "
                         "runs", entry.name)
+        elif problems := entry_problems(job):
+            _write_definition(connection, entry, replace=True)
+            log.warning("schedule %s: its job record could not be trusted (%s); rewritten from the table",
+                        entry.name, redact("; ".join(problems)))
+        else:
+            continue
+        restored.append(entry.name)
     return restored
 
 
@@ -191,18 +226,135 @@ def _same_definition(job, entry: CronEntry, policy) -> bool:
 
 def _registered_ids(scheduler) -> list[str]:
     members = scheduler.connection.zrange(scheduler.scheduled_jobs_key, 0, -1)
-    return [m.decode() for m in members if m.decode().startswith(ID_PREFIX)]
+    ids = [_decoded(m) for m in members]  # one that is not text is the scheduler's to set aside
+    return [job_id for job_id in ids if job_id and job_id.startswith(ID_PREFIX)]
 
 
 def _unregister(scheduler, job_id: str) -> None:
     scheduler.connection.zrem(scheduler.scheduled_jobs_key, job_id)
     scheduler.connection.hdel(keys.schedule_claimed(), job_id)
+    scheduler.connection.hdel(keys.schedule_claim_failures(), job_id)
     scheduler.connection.delete(keys.rq_job(job_id))
 
 
 def _outcome(connection, entry: CronEntry) -> str:
     job = locate_jobs([entry.job_id], connection)[0]  # the run on its queue's server, if that is another
     return job.get_status() if job is not None else "expired"
+
+
+# Judging an entry before acting on it --------------------------------------------
+
+def entry_problems(job) -> list[str]:
+    """Why the scheduler must not act on this record of the schedule (None: it has none), or [].
+
+    The record's own fields are checked as a worker checks them (``records``); on top, what the scheduler
+    reads: a queue to enqueue on, a registered job to run, and the meta that says when to run it next.
+    """
+    if job is None:
+        return ["record: none; there is nothing to run"]
+    problems = list(job.problems)
+    if not job.readable:
+        return problems
+    if not job.origin and not _about("origin", problems):
+        problems.append("origin: missing; the entry names no queue")
+    if not _about("data", problems):
+        problems += _call_problems(job)
+    if not _about("meta", problems):
+        problems += meta_problems(job.meta) or _name_problems(job)
+    return problems
+
+
+def _name_problems(job) -> list[str]:
+    """An entry's runs are written and paused under its name: only the table's own entry has a table name."""
+    name = job.meta.get("schedule_name", job.id)
+    owner = next((entry for entry in CRON_TABLE if entry.name == name), None)
+    if owner is not None and owner.job_id != job.id:
+        return [f"meta.schedule_name: {printable(name)} is the name of the table's entry {owner.job_id}"]
+    return []
+
+
+def _about(field: str, problems: list[str]) -> bool:
+    return any(problem.startswith(field + ":") for problem in problems)
+
+
+def _call_problems(job) -> list[str]:
+    try:
+        name = job.func_name
+    except Exception:  # RQ's reader of a call that is not JSON (a pickle, say): refused, never unpickled
+        return ["data: not a JSON call; refused, never unpickled"]
+    if not is_registered(name):
+        return [f"data: {printable(name)} is not a registered job: refused without importing it"]
+    return []
+
+
+def meta_problems(meta: dict) -> list[str]:
+    """What is wrong with the fields of a scheduled job's meta that the scheduler reads."""
+    problems = []
+    cron = meta.get("cron_string")
+    if cron is not None and (problem := cron_problem(cron)):
+        problems.append(f"meta.cron_string: {problem}")
+    interval = meta.get("interval")
+    if interval is not None and not (type(interval) is int and 1 <= interval <= MAX_INTERVAL):
+        problems.append(f"meta.interval: {printable(interval)} is not a whole number of seconds from 1 to "
+                        f"{MAX_INTERVAL}")
+    name = meta.get("schedule_name")
+    if name is not None and not (isinstance(name, str) and SCHEDULE_NAME.fullmatch(name)):
+        problems.append(f"meta.schedule_name: {printable(name)} is not a name (letters, digits, '_.-')")
+    if meta.get("queue_class_name") is not None:  # rq-scheduler imports it: ielts-rq sets none
+        problems.append(f"meta.queue_class_name: {printable(meta['queue_class_name'])}: refused without "
+                        "importing it")
+    return problems
+
+
+def cron_problem(cron) -> str | None:
+    """What is wrong with a cron line, or None: it must read as one and fire again."""
+    if not isinstance(cron, str) or len(cron) > MAX_CRON_LENGTH:
+        return f"{printable(cron)} is not a cron line"
+    try:
+        upcoming = next_run(cron, datetime.now(timezone.utc))
+    except Exception:  # crontab's parser raises ValueError, or worse, on what it cannot read
+        return f"{printable(cron)} is not a cron line (minute hour day-of-month month day-of-week)"
+    if upcoming is None:
+        return f"{printable(cron)} never fires again"
+    return None
+
+
+def tick_problem(tick: bytes) -> str | None:
+    """What is wrong with a claim's tick (epoch seconds, as the claim wrote it), or None."""
+    try:
+        moment = float(tick.decode("ascii"))
+        if math.isfinite(moment):
+            datetime.fromtimestamp(moment, timezone.utc)
+            return None
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
+        pass
+    return f"claim: its tick {printable(tick)} is not a time"
+
+
+def _decoded(member: bytes) -> str | None:
+    """A member of the schedule or of the claims as text; None if it is not UTF-8 (no job id is)."""
+    try:
+        return member.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _next_tick(meta: dict, tick: float) -> datetime | None:
+    """The tick after ``tick`` (never in the past): by the cron line, else by the interval; None for a one-off."""
+    after = max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc))
+    if meta.get("cron_string"):
+        return next_run(meta["cron_string"], after)
+    if meta.get("interval"):
+        return datetime.fromtimestamp(after.timestamp() + meta["interval"], timezone.utc)
+    return None
+
+
+# Errors that say the server refused or could not be reached, not that the entry is at fault: the claim stays,
+# uncounted, for the next cycle (a full or read-only Redis, a failover, an ACL, a dropped connection).
+_SERVER_REFUSED = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, redis.exceptions.ReadOnlyError,
+                   redis.exceptions.NoPermissionError, redis.exceptions.ExecAbortError)
+# Errors that are not one entry's: they stop the cycle as they always did.
+_NOT_THE_ENTRY = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 # The scheduler loop ------------------------------------------------------------
@@ -235,7 +387,7 @@ class CronScheduler(Scheduler):
     def enqueue_jobs(self):
         restore_deleted_definitions(self.connection)
         self._complete_claimed_ticks()  # first: ticks a scheduler claimed and was stopped before enqueueing
-        jobs = super().enqueue_jobs()
+        jobs = self._enqueue_due_entries()
         heal_missing_entries(self.connection)
         enqueue_due_jobs(self.connection)  # delayed retries and --in/--at jobs too
         return jobs
@@ -253,37 +405,120 @@ class CronScheduler(Scheduler):
         tick = self.connection.zscore(self.scheduled_jobs_key, job.id)
         if tick is None:
             return
-        cron = job.meta.get("cron_string")
-        upcoming = next_run(cron, max(datetime.now(timezone.utc), datetime.fromtimestamp(tick, timezone.utc))) \
-            if cron else None
+        upcoming = _next_tick(job.meta, tick)
         claim = self.connection.register_script(_CLAIM_TICK)
         if not claim(keys=[self.scheduled_jobs_key, keys.schedule_claimed()],
                      args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
             return  # another scheduler took this tick
         self._complete_tick(job, repr(tick))
 
+    def _enqueue_due_entries(self) -> list:
+        """rq-scheduler's loop over the due entries, each judged first and each on its own."""
+        jobs = []
+        for member in self.connection.zrangebyscore(self.scheduled_jobs_key, 0, time.time()):
+            with self._one_entry(member):
+                job = self._trusted_entry(member)
+                if job is not None:
+                    self.enqueue_job(job)
+                    jobs.append(job)
+        return jobs
+
+    def _trusted_entry(self, member: bytes):
+        """The entry's job if it can be trusted; otherwise it is set aside and None is returned."""
+        job_id = _decoded(member)
+        if job_id is None:
+            self._set_aside(member, None, ["job id: not UTF-8 text"])
+            return None
+        job = JsonJob.fetch_many([job_id], connection=self.connection, exact=True)[0]
+        problems = entry_problems(job)
+        if problems:
+            self._set_aside(member, job, problems)
+            return None
+        return job
+
     def _complete_claimed_ticks(self) -> None:
-        for job_id, tick in self.connection.hgetall(keys.schedule_claimed()).items():
-            job_id, tick = job_id.decode(), tick.decode()
-            job = JsonJob.fetch_many([job_id], connection=self.connection)[0]
-            if job is None:  # its entry left the table meanwhile: nothing to run
-                self.connection.hdel(keys.schedule_claimed(), job_id)
-                continue
-            log.warning("schedule %s: the tick of %s was claimed but not enqueued (a scheduler stopped, or the "
-                        "enqueue was refused); enqueueing it now", job.meta.get("schedule_name", job_id),
-                        _moment(tick))
-            self._complete_tick(job, tick)
+        for member, tick in self.connection.hgetall(keys.schedule_claimed()).items():
+            with self._one_entry(member):
+                problem = tick_problem(tick)
+                job = self._trusted_entry(member) if not problem else None
+                if problem:
+                    self._set_aside(member, None, [problem], tick=tick)
+                elif job is not None:
+                    tick = tick.decode()
+                    log.warning("schedule %s: the tick of %s was claimed but not enqueued (a scheduler stopped, or "
+                                "the enqueue was refused); enqueueing it now", job.meta.get("schedule_name", job.id),
+                                _moment(tick))
+                    self._complete_tick(job, tick)
+
+    @contextmanager
+    def _one_entry(self, member: bytes):
+        """An error while handling one entry is that entry's: logged with its id, and the cycle goes on."""
+        self.connection.expire(self.scheduler_lock_key, self._lock_ttl())  # a long cycle keeps its lock
+        try:
+            yield
+        except _NOT_THE_ENTRY:
+            raise
+        except redis.exceptions.OutOfMemoryError:
+            say_redis_is_full()
+        except Exception as exc:
+            log.error("schedule entry %s: could not be handled (%s: %s); the other entries go on",
+                      printable(member), type(exc).__name__, redact(printable(str(exc), 300)))
 
     def _complete_tick(self, job, tick: str) -> None:
-        """Enqueue (or skip, recorded) a claimed tick; on a Redis error the claim stays for the next cycle."""
+        """Enqueue (or skip, recorded) a claimed tick. When the server refuses, the claim stays for the next
+        cycle; any other failure is counted, and after ``CLAIM_ATTEMPTS`` the claim is set aside."""
         name = job.meta.get("schedule_name", job.id)
         try:
             self._enqueue_claimed(job, tick, name, _moment(tick))
         except redis.exceptions.OutOfMemoryError:
             say_redis_is_full()
-        except redis.exceptions.RedisError as exc:
+        except _SERVER_REFUSED as exc:
             log.warning("schedule %s: the tick of %s could not be enqueued (%s); it stays claimed and the next "
                         "cycle tries again", name, _moment(tick), exc)
+        except Exception as exc:
+            self._claim_failed(job, tick, exc)
+
+    def _claim_failed(self, job, tick: str, exc: Exception) -> None:
+        reason = f"the tick of {_moment(tick)} could not be enqueued ({type(exc).__name__}: {printable(str(exc))})"
+        failures = self.connection.hincrby(keys.schedule_claim_failures(), job.id, 1)
+        if failures >= CLAIM_ATTEMPTS:
+            self._set_aside(job.id.encode(), job, [f"{reason}, {failures} times"], tick=tick.encode())
+            return
+        log.error("schedule entry %s: %s, failure %d of %d; it stays claimed for the next cycle",
+                  printable(job.id), redact(reason), failures, CLAIM_ATTEMPTS)
+
+    def _set_aside(self, member: bytes, job, problems: list[str], tick: bytes | None = None) -> None:
+        """Take an entry the scheduler cannot trust (or whose claim keeps failing) out of the schedule and the
+        claims, its record into the failed registry with the reason, and say so in one line.
+
+        A table entry stays scheduled, its record the table's (rewritten at the next cycle if spoiled): only
+        its claim is dropped, and the skipped tick is written in its history with the reason.
+        """
+        reason = redact("; ".join(problems))
+        job_id = _decoded(member)
+        entry = next((e for e in CRON_TABLE if e.job_id == job_id), None)
+        with self.connection.pipeline() as pipe:
+            pipe.hdel(keys.schedule_claimed(), member)
+            pipe.hdel(keys.schedule_claim_failures(), member)
+            if entry is not None:
+                if tick is not None:
+                    moment = _moment(tick.decode()) if not tick_problem(tick) else printable(tick)
+                    run = {"tick": moment, "skipped": reason, "at": time.time()}
+                    pipe.lpush(keys.schedule_runs(entry.name), json.dumps(run))
+                    pipe.ltrim(keys.schedule_runs(entry.name), 0, RUNS_KEPT - 1)
+            else:
+                pipe.zrem(self.scheduled_jobs_key, member)
+                if job is not None:
+                    fail_unrun(job, self._failed_queue(job), f"MalformedJob: scheduled entry refused without "
+                               f"running it: {reason}", pipe)
+            pipe.execute()
+        log.error("schedule entry %s set aside: %s", printable(member), reason)
+
+    def _failed_queue(self, job):
+        """The queue whose failed registry takes a set-aside record: its origin, if that is a queue. Built on
+        the scheduler's server, where the record is (with queues split, ``failed list`` looks elsewhere)."""
+        name = job.origin if job.readable and job.origin in QUEUES else SET_ASIDE_QUEUE
+        return IeltsQueue(name, connection=self.connection, serializer=JSONSerializer, job_class=JsonJob)
 
     def _enqueue_claimed(self, job, tick: str, name: str, moment: str) -> None:
         if self.connection.sismember(keys.schedule_paused(), name):
@@ -328,6 +563,7 @@ class CronScheduler(Scheduler):
                     if enqueue is not None:
                         enqueue(pipe)
                     pipe.hdel(claimed, job_id)
+                    pipe.hdel(keys.schedule_claim_failures(), job_id)
                     pipe.lpush(keys.schedule_runs(name), json.dumps(run))
                     pipe.ltrim(keys.schedule_runs(name), 0, RUNS_KEPT - 1)
                     pipe.execute()
