@@ -74,6 +74,71 @@ def test_a_horse_dies_with_its_worker_killed_with_sigkill(redis_conn, tmp_path):
             os.kill(horse, signal.SIGKILL)
 
 
+def _child_of_job(pidfile: Path, seconds: float, timeout: int = 600):
+    """A job that starts a `sleep` child, then waits ``seconds`` itself; the child's pid once it runs."""
+    job = get_queue("analytics").enqueue_call("tests.fixtures.starts_a_child", args=(str(pidfile), seconds),
+                                              timeout=timeout, description="starts_a_child")
+    assert wait_for(lambda: pidfile.exists() and pidfile.read_text(), 30), "the job did not start its child"
+    return job, int(pidfile.read_text())
+
+
+def _ignored_signals(pid: int) -> set[int]:
+    mask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("SigIgn:"))
+    bits = int(mask.split()[1], 16)
+    return {number for number in range(1, 65) if bits & (1 << (number - 1))}
+
+
+@pytest.mark.timeout(120)
+def test_what_a_job_started_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            _, child = _child_of_job(tmp_path / "child", 300)
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker's group only: the horse and its child are in another
+            worker.wait(timeout=10)
+            assert wait_for(lambda: not _running(child), 10), "the job's child outlived its worker and horse"
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+def test_what_a_job_starts_can_be_stopped_with_a_plain_kill(redis_conn, tmp_path):
+    # The horse ignores SIGTERM and SIGINT through the grace; what its job starts must not inherit that.
+    child = None
+    try:
+        with _worker(tmp_path, "analytics"):
+            _, child = _child_of_job(tmp_path / "child", 300)
+            assert not _ignored_signals(child) & {signal.SIGTERM, signal.SIGINT, signal.SIGQUIT}
+            os.kill(child, signal.SIGTERM)
+            assert wait_for(lambda: not _running(child), 10), "SIGTERM left the job's child running"
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("end", ["returns", "times out", "is stopped"])
+def test_a_job_s_end_leaves_none_of_its_processes_running(redis_conn, tmp_path, end):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            if end == "returns":
+                job, child = _child_of_job(tmp_path / "child", 0)
+            elif end == "times out":
+                job, child = _child_of_job(tmp_path / "child", 300, timeout=3)
+            else:
+                job, child = _child_of_job(tmp_path / "child", 300)
+                stopped = cli("job", "stop", job.id)
+                assert stopped.returncode == 0, stopped.stderr
+            assert wait_for(lambda: not _running(child), 30), f"the job's child outlived a job that {end}"
+            assert _status(job) != "started"
+            assert worker.poll() is None
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("mode", ["fork", "simple"])
 def test_job_stop_stops_a_running_job_and_the_worker_goes_on(redis_conn, tmp_path, mode):
