@@ -60,3 +60,12 @@ def starts_a_child(pidfile: str, seconds: float) -> str:
     Path(pidfile).write_text(str(child.pid))
     time.sleep(seconds)
     return "started"
+
+
+def starts_a_child_then_blocks_in_native_code(pidfile: str) -> str:
+    """Starts a `sleep` of its own, writes its pid to ``pidfile``, then spends minutes in one C call (see above)."""
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "300"])
+    Path(pidfile).write_text(str(child.pid))
+    return blocks_in_native_code()

@@ -74,10 +74,15 @@ def test_a_horse_dies_with_its_worker_killed_with_sigkill(redis_conn, tmp_path):
             os.kill(horse, signal.SIGKILL)
 
 
-def _child_of_job(pidfile: Path, seconds: float, timeout: int = 600):
-    """A job that starts a `sleep` child, then waits ``seconds`` itself; the child's pid once it runs."""
-    job = get_queue("analytics").enqueue_call("tests.fixtures.starts_a_child", args=(str(pidfile), seconds),
-                                              timeout=timeout, description="starts_a_child")
+def _child_of_job(pidfile: Path, seconds: float | None, timeout: int = 600):
+    """A job that starts a `sleep` child, then waits ``seconds`` itself (None: in a C call that ignores
+    signals); the child's pid once it runs."""
+    if seconds is None:
+        function, args = "starts_a_child_then_blocks_in_native_code", (str(pidfile),)
+    else:
+        function, args = "starts_a_child", (str(pidfile), seconds)
+    job = get_queue("analytics").enqueue_call(f"tests.fixtures.{function}", args=args, timeout=timeout,
+                                              description=function)
     assert wait_for(lambda: pidfile.exists() and pidfile.read_text(), 30), "the job did not start its child"
     return job, int(pidfile.read_text())
 
@@ -89,11 +94,12 @@ def _ignored_signals(pid: int) -> set[int]:
 
 
 @pytest.mark.timeout(120)
-def test_what_a_job_started_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path):
+@pytest.mark.parametrize("waiting", ["in Python", "in native code"])
+def test_what_a_job_started_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path, waiting):
     child = None
     try:
         with _worker(tmp_path, "analytics") as worker:
-            _, child = _child_of_job(tmp_path / "child", 300)
+            _, child = _child_of_job(tmp_path / "child", 300 if waiting == "in Python" else None)
             os.killpg(worker.pid, signal.SIGKILL)  # the worker's group only: the horse and its child are in another
             worker.wait(timeout=10)
             assert wait_for(lambda: not _running(child), 10), "the job's child outlived its worker and horse"
@@ -115,6 +121,51 @@ def test_what_a_job_starts_can_be_stopped_with_a_plain_kill(redis_conn, tmp_path
     finally:
         if child and _running(child):
             os.kill(child, signal.SIGKILL)
+
+
+def _processes_of_job(job_id: str, *command: str) -> list[int]:
+    """The running processes of job ``job_id`` (RQ puts RQ_JOB_ID in the horse's environment) whose command
+    line has the words ``command`` in a row."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and "\0".join(command).encode() in (entry / "cmdline").read_bytes()
+                    and f"RQ_JOB_ID={job_id}".encode() in (entry / "environ").read_bytes().split(b"\0")):
+                found.append(int(entry.name))
+        except OSError:  # ended meanwhile, or not ours
+            continue
+    return [pid for pid in found if _running(pid)]
+
+
+def _cpu_seconds(pid: int) -> float:
+    user, system = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[11:13]
+    return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.timeout(180)
+def test_tesseract_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path):
+    from . import media_fixtures as mf
+
+    page = tmp_path / "long.png"  # 23 megapixels of small text: Tesseract reads it for 20 s or more
+    page.write_bytes(mf.image_bytes(mf.text_page(" ".join([mf.ESSAY] * 30), width=3000, font_size=24)))
+    key = cli("upload", str(page)).stdout.strip()
+    job_id = cli("enqueue", "process-image", key).stdout.strip()
+    engines = []
+    try:
+        with _worker(tmp_path, "file_processing") as worker:
+            reading = lambda: _processes_of_job(job_id, "--psm", "3")  # the recognition, after orientation  # noqa: E731
+            assert wait_for(reading, 60), (tmp_path / "worker.log").read_text()
+            engines = reading()
+            # Well into the page: past the line it writes on starting, which a dead horse's pipe would answer
+            # with SIGPIPE, killing it for another reason.
+            assert wait_for(lambda: _cpu_seconds(engines[0]) > 3, 60, ignoring=(FileNotFoundError,))
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            assert wait_for(lambda: not any(_running(pid) for pid in engines), 10), "Tesseract outlived its worker"
+    finally:
+        for pid in engines:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.timeout(120)
