@@ -13,6 +13,7 @@ import pytest
 from rq import Retry
 
 from ielts_rq.queueing.queues import JsonJob, get_queue
+from ielts_rq.queueing.worker import SHUTDOWN_GRACE
 
 from .conftest import ROOT, cli, wait_for
 
@@ -185,6 +186,23 @@ def test_a_job_s_end_leaves_none_of_its_processes_running(redis_conn, tmp_path, 
             assert wait_for(lambda: not _running(child), 30), f"the job's child outlived a job that {end}"
             assert _status(job) != "started"
             assert worker.poll() is None
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+def test_what_a_job_started_keeps_the_grace_of_a_stopped_worker_then_ends_with_its_job(redis_conn, tmp_path):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            job, child = _child_of_job(tmp_path / "child", 300)
+            os.kill(worker.pid, signal.SIGTERM)  # the worker alone: a pool passing the stop on, a plain kill
+            time.sleep(1)
+            assert _running(child), "the job's child was ended at the start of the grace, not at its end"
+            assert _status(job) == "started"
+            worker.wait(timeout=SHUTDOWN_GRACE + 15)  # the job is interrupted at the end of the grace
+            assert wait_for(lambda: not _running(child), 10), "the job's child outlived its interrupted job"
     finally:
         if child and _running(child):
             os.kill(child, signal.SIGKILL)

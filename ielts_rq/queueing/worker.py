@@ -264,7 +264,12 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     def handle_warm_shutdown_request(self):
         self._stop_requested_at = time.monotonic()
         if self.horse_pid:  # RQ warns "no horse found" when an idle worker is stopped: nothing to say then
-            super().handle_warm_shutdown_request()
+            # RQ sends SIGRTMIN to the horse's whole process group, and that signal's default action ended
+            # what the job had started (Tesseract) at once, so the job lost its grace. The horse alone is
+            # told; its group goes once it has ended (wait_for_horse).
+            log.info("warm shutdown requested: the job has %ds to finish", SHUTDOWN_GRACE)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.horse_pid, signal.SIGRTMIN)
 
     def kill_horse(self, sig=signal.SIGKILL):
         # RQ kills the horse's process group; with no horse (a stop-job command arriving just as a job
