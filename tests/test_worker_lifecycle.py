@@ -154,7 +154,9 @@ def test_tesseract_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path):
     engines = []
     try:
         with _worker(tmp_path, "file_processing") as worker:
-            reading = lambda: _processes_of_job(job_id, "--psm", "3")  # the recognition, after orientation  # noqa: E731
+            def reading():  # the recognition, after the orientation check
+                return _processes_of_job(job_id, "--psm", "3")
+
             assert wait_for(reading, 60), (tmp_path / "worker.log").read_text()
             engines = reading()
             # Well into the page: past the line it writes on starting, which a dead horse's pipe would answer
