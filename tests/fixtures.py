@@ -48,3 +48,24 @@ def writes_marks(path: str, seconds: float) -> str:
             marks.write(f"{os.getpid()}\n")
         time.sleep(0.2)
     return "marked"
+
+
+def starts_a_child(pidfile: str, seconds: float) -> str:
+    """Starts a `sleep` of its own, writes that child's pid to ``pidfile``, then waits ``seconds`` itself:
+    whether the processes a job starts outlive it."""
+    import subprocess
+    import time
+
+    child = subprocess.Popen(["sleep", "300"])
+    Path(pidfile).write_text(str(child.pid))
+    time.sleep(seconds)
+    return "started"
+
+
+def starts_a_child_then_blocks_in_native_code(pidfile: str) -> str:
+    """Starts a `sleep` of its own, writes its pid to ``pidfile``, then spends minutes in one C call (see above)."""
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "300"])
+    Path(pidfile).write_text(str(child.pid))
+    return blocks_in_native_code()

@@ -13,6 +13,7 @@ import pytest
 from rq import Retry
 
 from ielts_rq.queueing.queues import JsonJob, get_queue
+from ielts_rq.queueing.worker import SHUTDOWN_GRACE
 
 from .conftest import ROOT, cli, wait_for
 
@@ -72,6 +73,141 @@ def test_a_horse_dies_with_its_worker_killed_with_sigkill(redis_conn, tmp_path):
     finally:
         if horse and _running(horse):
             os.kill(horse, signal.SIGKILL)
+
+
+def _child_of_job(pidfile: Path, seconds: float | None, timeout: int = 600):
+    """A job that starts a `sleep` child, then waits ``seconds`` itself (None: in a C call that ignores
+    signals); the child's pid once it runs."""
+    if seconds is None:
+        function, args = "starts_a_child_then_blocks_in_native_code", (str(pidfile),)
+    else:
+        function, args = "starts_a_child", (str(pidfile), seconds)
+    job = get_queue("analytics").enqueue_call(f"tests.fixtures.{function}", args=args, timeout=timeout,
+                                              description=function)
+    assert wait_for(lambda: pidfile.exists() and pidfile.read_text(), 30), "the job did not start its child"
+    return job, int(pidfile.read_text())
+
+
+def _ignored_signals(pid: int) -> set[int]:
+    mask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("SigIgn:"))
+    bits = int(mask.split()[1], 16)
+    return {number for number in range(1, 65) if bits & (1 << (number - 1))}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("waiting", ["in Python", "in native code"])
+def test_what_a_job_started_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path, waiting):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            _, child = _child_of_job(tmp_path / "child", 300 if waiting == "in Python" else None)
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker's group only: the horse and its child are in another
+            worker.wait(timeout=10)
+            assert wait_for(lambda: not _running(child), 10), "the job's child outlived its worker and horse"
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+def test_what_a_job_starts_can_be_stopped_with_a_plain_kill(redis_conn, tmp_path):
+    # The horse ignores SIGTERM and SIGINT through the grace; what its job starts must not inherit that.
+    child = None
+    try:
+        with _worker(tmp_path, "analytics"):
+            _, child = _child_of_job(tmp_path / "child", 300)
+            assert not _ignored_signals(child) & {signal.SIGTERM, signal.SIGINT, signal.SIGQUIT}
+            os.kill(child, signal.SIGTERM)
+            assert wait_for(lambda: not _running(child), 10), "SIGTERM left the job's child running"
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def _processes_of_job(job_id: str, *command: str) -> list[int]:
+    """The running processes of job ``job_id`` (RQ puts RQ_JOB_ID in the horse's environment) whose command
+    line has the words ``command`` in a row."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and "\0".join(command).encode() in (entry / "cmdline").read_bytes()
+                    and f"RQ_JOB_ID={job_id}".encode() in (entry / "environ").read_bytes().split(b"\0")):
+                found.append(int(entry.name))
+        except OSError:  # ended meanwhile, or not ours
+            continue
+    return [pid for pid in found if _running(pid)]
+
+
+def _cpu_seconds(pid: int) -> float:
+    user, system = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[11:13]
+    return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.timeout(180)
+def test_tesseract_dies_with_a_worker_killed_with_sigkill(redis_conn, tmp_path):
+    from . import media_fixtures as mf
+
+    page = tmp_path / "long.png"  # 23 megapixels of small text: Tesseract reads it for 20 s or more
+    page.write_bytes(mf.image_bytes(mf.text_page(" ".join([mf.ESSAY] * 30), width=3000, font_size=24)))
+    key = cli("upload", str(page)).stdout.strip()
+    job_id = cli("enqueue", "process-image", key).stdout.strip()
+    engines = []
+    try:
+        with _worker(tmp_path, "file_processing") as worker:
+            def reading():  # the recognition, after the orientation check
+                return _processes_of_job(job_id, "--psm", "3")
+
+            assert wait_for(reading, 60), (tmp_path / "worker.log").read_text()
+            engines = reading()
+            # Well into the page: past the line it writes on starting, which a dead horse's pipe would answer
+            # with SIGPIPE, killing it for another reason.
+            assert wait_for(lambda: _cpu_seconds(engines[0]) > 3, 60, ignoring=(FileNotFoundError,))
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            assert wait_for(lambda: not any(_running(pid) for pid in engines), 10), "Tesseract outlived its worker"
+    finally:
+        for pid in engines:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("end", ["returns", "times out", "is stopped"])
+def test_a_job_s_end_leaves_none_of_its_processes_running(redis_conn, tmp_path, end):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            if end == "returns":
+                job, child = _child_of_job(tmp_path / "child", 0)
+            elif end == "times out":
+                job, child = _child_of_job(tmp_path / "child", 300, timeout=3)
+            else:
+                job, child = _child_of_job(tmp_path / "child", 300)
+                stopped = cli("job", "stop", job.id)
+                assert stopped.returncode == 0, stopped.stderr
+            assert wait_for(lambda: not _running(child), 30), f"the job's child outlived a job that {end}"
+            assert _status(job) != "started"
+            assert worker.poll() is None
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.timeout(120)
+def test_what_a_job_started_keeps_the_grace_of_a_stopped_worker_then_ends_with_its_job(redis_conn, tmp_path):
+    child = None
+    try:
+        with _worker(tmp_path, "analytics") as worker:
+            job, child = _child_of_job(tmp_path / "child", 300)
+            os.kill(worker.pid, signal.SIGTERM)  # the worker alone: a pool passing the stop on, a plain kill
+            time.sleep(1)
+            assert _running(child), "the job's child was ended at the start of the grace, not at its end"
+            assert _status(job) == "started"
+            worker.wait(timeout=SHUTDOWN_GRACE + 15)  # the job is interrupted at the end of the grace
+            assert wait_for(lambda: not _running(child), 10), "the job's child outlived its interrupted job"
+    finally:
+        if child and _running(child):
+            os.kill(child, signal.SIGKILL)
 
 
 @pytest.mark.timeout(120)

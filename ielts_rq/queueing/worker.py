@@ -277,7 +277,12 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     def handle_warm_shutdown_request(self):
         self._stop_requested_at = time.monotonic()
         if self.horse_pid:  # RQ warns "no horse found" when an idle worker is stopped: nothing to say then
-            super().handle_warm_shutdown_request()
+            # RQ sends SIGRTMIN to the horse's whole process group, and that signal's default action ended
+            # what the job had started (Tesseract) at once, so the job lost its grace. The horse alone is
+            # told; its group goes once it has ended (wait_for_horse).
+            log.info("warm shutdown requested: the job has %ds to finish", SHUTDOWN_GRACE)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.horse_pid, signal.SIGRTMIN)
 
     def kill_horse(self, sig=signal.SIGKILL):
         # RQ kills the horse's process group; with no horse (a stop-job command arriving just as a job
@@ -286,21 +291,36 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
             super().kill_horse(sig)
 
     def wait_for_horse(self):
-        # RQ waits for the horse without limit. After a stop request, wait only until the grace
-        # and margin are spent, then kill the horse: its job is retried by its policy.
-        if self._stop_requested_at is None or not self.horse_pid:
+        if not self.horse_pid:
             return super().wait_for_horse()
-        deadline = self._stop_requested_at + SHUTDOWN_GRACE + HORSE_KILL_MARGIN
-        while time.monotonic() < deadline:
-            pid, status, rusage = os.wait4(self.horse_pid, os.WNOHANG)
-            if pid:
-                return pid, status, rusage
-            time.sleep(0.05)
-        log.warning("work horse %s still busy %ds after the stop request: killing it", self.horse_pid,
-                    SHUTDOWN_GRACE + HORSE_KILL_MARGIN)
-        self._killed_at_shutdown = True
-        self.kill_horse(signal.SIGKILL)
-        return super().wait_for_horse()
+        if self._stop_requested_at is None:
+            self._horse_ended(block=True)
+        else:
+            # RQ waits for the horse without limit. After a stop request, wait only until the grace
+            # and margin are spent, then kill the horse: its job is retried by its policy.
+            deadline = self._stop_requested_at + SHUTDOWN_GRACE + HORSE_KILL_MARGIN
+            while not self._horse_ended(block=False):
+                if time.monotonic() >= deadline:
+                    log.warning("work horse %s still busy %ds after the stop request: killing it", self.horse_pid,
+                                SHUTDOWN_GRACE + HORSE_KILL_MARGIN)
+                    self._killed_at_shutdown = True
+                    self.kill_horse(signal.SIGKILL)
+                    self._horse_ended(block=True)
+                    break
+                time.sleep(0.05)
+        # What the job started (Tesseract, a subprocess of its own) is in the horse's process group and
+        # would outlive a job that returned or timed out, running with nothing to wait for it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.horse_pid, signal.SIGKILL)
+        return super().wait_for_horse()  # reaps the horse: only now may its pid, the group's id, be reused
+
+    def _horse_ended(self, block: bool) -> bool:
+        """Whether the horse has ended, leaving it unreaped so that its pid still names its process group."""
+        flags = os.WEXITED | os.WNOWAIT | (0 if block else os.WNOHANG)
+        try:
+            return os.waitid(os.P_PID, self.horse_pid, flags) is not None
+        except ChildProcessError:  # already reaped
+            return True
 
     def fork_work_horse(self, job, queue):
         # The horse exits right after its job: its counts come back to the worker through a pipe.
@@ -332,8 +352,9 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
     def main_work_horse(self, job, queue):
         # First thing in the horse: RQ puts it in a process group of its own, so a SIGKILL sent to the
         # worker's group (an OOM kill, a lost container) would leave it running the job unwatched while
-        # the job is also retried as abandoned. It dies with its worker instead.
-        die_with_parent(self._worker_pid, signal.SIGKILL)
+        # the job is also retried as abandoned. It dies with its worker instead, and so does everything
+        # its job started (Tesseract, a subprocess of the job's own), which is in the horse's group.
+        kill_own_group_with_parent(self._worker_pid)
         # In the horse, before the job: a ceiling on its heap, so one oversized input fails its own job
         # with MemoryError rather than taking the machine's memory (and the other workers) with it.
         megabytes = get_settings().memory_limits.get(queue.name)
@@ -342,6 +363,16 @@ class ForkingWorker(_IeltsWorkerMixin, HerokuWorker):
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
         self.tally = JobTally()  # the worker's unwritten counts are its own: the horse sends only its job's
         super().main_work_horse(job, queue)
+
+    def setup_work_horse_signals(self):  # in the horse
+        super().setup_work_horse_signals()
+        # HerokuWorker's horse ignores SIGTERM and SIGINT for its grace (the platform signals every
+        # process), and the worker may have been started with SIGQUIT ignored. An ignored signal stays
+        # ignored across exec, so every program the job started would ignore it too and outlive a
+        # plain kill. A handler that does nothing keeps the horse's grace, and exec resets it.
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            if signal.getsignal(signum) == signal.SIG_IGN:
+                signal.signal(signum, _ignore_signal)
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
@@ -442,6 +473,35 @@ WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_INTERVAL = 1.0  # seconds between looks at the parent where the kernel cannot be asked
+PARENT_DIED_SIGNAL = signal.SIGRTMIN + 3  # the kernel's word to a horse that its worker died
+
+
+def _ignore_signal(signum, frame) -> None:
+    pass
+
+
+def kill_own_group_with_parent(parent_pid: int) -> None:
+    """In a process just forked from ``parent_pid`` that leads a process group of its own: SIGKILL that
+    whole group, itself and everything it started, when the parent dies.
+
+    The kernel sends PARENT_DIED_SIGNAL, whose handler kills the group. A handler runs only between
+    Python instructions of the main thread; a thread looking at the parent every PARENT_CHECK_INTERVAL
+    kills the group too when the main thread is held in a C call (a native decoder, a wait that
+    ignores signals), as threads run while such calls release the interpreter.
+    """
+    signal.signal(PARENT_DIED_SIGNAL, lambda signum, frame: kill_own_group())
+    _kernel_signals_on_parent_death(PARENT_DIED_SIGNAL)
+    threading.Thread(target=_watch_parent, args=(parent_pid, kill_own_group), daemon=True,
+                     name="parent watch").start()
+    if os.getppid() != parent_pid:  # already an orphan: the parent died between the fork and the lines above
+        kill_own_group()
+
+
+def kill_own_group() -> None:
+    """SIGKILL this process and, if it leads its own process group, everything else in that group."""
+    if os.getpgrp() == os.getpid():  # never the group it was forked from: the worker's, the platform's
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def die_with_parent(parent_pid: int, death_signal: int) -> None:
@@ -452,8 +512,8 @@ def die_with_parent(parent_pid: int, death_signal: int) -> None:
     the check that follows it.
     """
     if not _kernel_signals_on_parent_death(death_signal):
-        threading.Thread(target=_watch_parent, args=(parent_pid, death_signal), daemon=True,
-                         name="parent watch").start()
+        threading.Thread(target=_watch_parent, args=(parent_pid, lambda: os.kill(os.getpid(), death_signal)),
+                         daemon=True, name="parent watch").start()
     if os.getppid() != parent_pid:  # already an orphan: the parent died between the fork and the line above
         os.kill(os.getpid(), death_signal)
 
@@ -468,10 +528,10 @@ def _kernel_signals_on_parent_death(death_signal: int) -> bool:
         return False
 
 
-def _watch_parent(parent_pid: int, death_signal: int) -> None:
+def _watch_parent(parent_pid: int, on_death) -> None:
     while os.getppid() == parent_pid:
         time.sleep(PARENT_CHECK_INTERVAL)
-    os.kill(os.getpid(), death_signal)
+    on_death()
 
 
 def prepare(connection, queue_names) -> None:
