@@ -48,7 +48,7 @@ def _corpus(tmp_path) -> list[tuple[str, tuple, dict, str]]:
         ("score_submission", ({"$gt": ""},), {}, "invalid submission id"),
         ("score_submission", ("\x00\xff\xfe",), {}, "invalid submission id"),
         ("score_submission", (), {}, MISSING_ARG),
-        ("score_submission", ("a", "b"), {}, "score_submission() too many positional arguments"),
+        ("score_submission", ("a", "b"), {}, "score_submission: too many positional arguments"),
         ("score_submission", ("a",), {"force": True}, "unexpected keyword argument 'force'"),
         ("score_batch", ([],), {}, "non-empty list"),
         ("score_batch", ("sub_1",), {}, "non-empty list"),
@@ -123,7 +123,7 @@ def _corpus(tmp_path) -> list[tuple[str, tuple, dict, str]]:
         ("generate_weekly_report", ("platform", None, "yesterday"), {}, "today must be an ISO date"),
         ("cleanup_old_analytics", (0,), {}, "positive whole number of days"),
         # health
-        ("health_check", ("unexpected",), {}, "health_check() too many positional arguments"),
+        ("health_check", ("unexpected",), {}, "health_check: too many positional arguments"),
         ("monitor_queue_depth", (), {"queue": "scoring"}, "unexpected keyword argument 'queue'"),
     ]
 
