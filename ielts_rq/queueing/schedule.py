@@ -1,16 +1,14 @@
-"""The cron table (UTC, whatever the host's time zone), registered with rq-scheduler.
+"""The cron table (``crontable``) registered with rq-scheduler, and the scheduler that runs it.
 
-``CRON_TABLE`` is plain data and ``next_run`` a plain function of a datetime,
-so both are tested without Redis or a clock. ``sync`` registers the table
-idempotently; ``CronScheduler`` is rq-scheduler's loop with three changes:
-times are computed in UTC, a tick is claimed and rescheduled in one Lua step
-before it is enqueued so two schedulers can never enqueue it twice (the claim
-stays marked until the enqueue, so a scheduler stopped in between loses no
-tick: the next cycle completes it), and the lock is extended while a slow
-cycle runs.
+``sync`` registers the table idempotently; ``CronScheduler`` is rq-scheduler's
+loop with three changes: times are computed in UTC, a tick is claimed and
+rescheduled in one Lua step before it is enqueued so two schedulers can never
+enqueue it twice (the claim stays marked until the enqueue, so a scheduler
+stopped in between loses no tick: the next cycle completes it), and the lock
+is extended while a slow cycle runs.
 
 Every entry of rq-scheduler's schedule, and every claim, is judged before the
-scheduler acts on it (``entry_problems``): whatever can write to Redis can add
+scheduler acts on it (``schedule_checks``): whatever can write to Redis can add
 one. One it cannot trust is set aside with its reason, its record failed as a
 worker refuses one; an error while handling one entry is that entry's alone.
 """
@@ -19,82 +17,34 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import re
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import crontab
 import redis
 from rq.serializers import JSONSerializer
 from rq_scheduler import Scheduler
 
 from ..clock import iso
-from ..errors import PermanentError
-from ..policies import DAY, HOUR, QUEUES, WEEK, get_policy
+from ..policies import QUEUES, get_policy
 from ..settings import redact
 from . import keys
 from .connection import say_redis_is_full
+from .crontable import CRON_TABLE, ID_PREFIX, CronEntry, entry_named, next_run
 from .due import enqueue_due_jobs
 from .enqueue import describe
 from .queues import IeltsQueue, JsonJob, fail_unrun, get_queue, locate_jobs
-from .records import MAX_INTERVAL, is_registered, printable
+from .records import printable
+from .schedule_checks import entry_problems, member_text, tick_problem
 
 log = logging.getLogger("ielts_rq.schedule")
 
-ID_PREFIX = "cron-"
 RUNS_KEPT = 50
 PAUSED = "paused by an operator"  # a skipped tick an operator asked for: recorded, not alerted
 CLAIM_ATTEMPTS = 3  # a claimed tick whose enqueue fails this often, other than by a refusing server, is set aside
-MAX_CRON_LENGTH = 200
-SCHEDULE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 # Where a set-aside record whose origin is no queue is failed: the queue of the platform's own checks.
 SET_ASIDE_QUEUE = "health"
-
-
-@dataclass(frozen=True)
-class CronEntry:
-    name: str  # stable: the job id is cron-<name>
-    cron: str  # minute hour day-of-month month day-of-week, in UTC
-    job: str  # a job of policies.POLICIES
-    args: tuple = ()
-    # Longer than the interval: rq-scheduler drops an entry whose job hash has expired.
-    result_ttl: int = DAY
-
-    @property
-    def job_id(self) -> str:
-        return ID_PREFIX + self.name
-
-
-CRON_TABLE: tuple[CronEntry, ...] = (
-    # The cleanups keep what policies.py says (their jobs' defaults).
-    CronEntry("cleanup-old-results", "0 2 * * *", "cleanup_old_results", result_ttl=3 * DAY),
-    CronEntry("cleanup-temp-files", "0 3 * * *", "cleanup_temp_files", result_ttl=3 * DAY),
-    CronEntry("cleanup-old-analytics", "0 4 * * *", "cleanup_old_analytics", result_ttl=3 * DAY),
-    CronEntry("weekly-platform-report", "0 6 * * 1", "generate_weekly_report", ("platform",), result_ttl=3 * WEEK),
-    CronEntry("weekly-report-emails", "0 8 * * 1", "send_weekly_reports", (), result_ttl=3 * WEEK),
-    CronEntry("health-check", "0 * * * *", "health_check", (), result_ttl=DAY),
-    # Not in the platform's old table: the dashboard's queue-depth history and alerts need samples.
-    # Every minute: the dashboard's depth and wait graphs are drawn from these samples.
-    CronEntry("monitor-queue-depth", "* * * * *", "monitor_queue_depth", (), result_ttl=HOUR),
-)
-
-
-def next_run(cron: str, after: datetime) -> datetime:
-    """The first time strictly after ``after`` that matches ``cron``, read in UTC."""
-    if after.tzinfo is None:
-        raise ValueError("next_run needs an aware datetime")
-    return crontab.CronTab(cron).next(now=after.astimezone(timezone.utc), return_datetime=True)
-
-
-def entry_named(name: str) -> CronEntry:
-    for entry in CRON_TABLE:
-        if entry.name == name:
-            return entry
-    raise PermanentError(f"no schedule entry {name!r}; entries are {', '.join(e.name for e in CRON_TABLE)}")
 
 
 # Registration ---------------------------------------------------------------
@@ -226,7 +176,7 @@ def _same_definition(job, entry: CronEntry, policy) -> bool:
 
 def _registered_ids(scheduler) -> list[str]:
     members = scheduler.connection.zrange(scheduler.scheduled_jobs_key, 0, -1)
-    ids = [_decoded(m) for m in members]  # one that is not text is the scheduler's to set aside
+    ids = [member_text(m) for m in members]  # one that is not text is the scheduler's to set aside
     return [job_id for job_id in ids if job_id and job_id.startswith(ID_PREFIX)]
 
 
@@ -240,103 +190,6 @@ def _unregister(scheduler, job_id: str) -> None:
 def _outcome(connection, entry: CronEntry) -> str:
     job = locate_jobs([entry.job_id], connection)[0]  # the run on its queue's server, if that is another
     return job.get_status() if job is not None else "expired"
-
-
-# Judging an entry before acting on it --------------------------------------------
-
-def entry_problems(job) -> list[str]:
-    """Why the scheduler must not act on this record of the schedule (None: it has none), or [].
-
-    The record's own fields are checked as a worker checks them (``records``); on top, what the scheduler
-    reads: a queue to enqueue on, a registered job to run, and the meta that says when to run it next.
-    """
-    if job is None:
-        return ["record: none; there is nothing to run"]
-    problems = list(job.problems)
-    if not job.readable:
-        return problems
-    if not job.origin and not _about("origin", problems):
-        problems.append("origin: missing; the entry names no queue")
-    if not _about("data", problems):
-        problems += _call_problems(job)
-    if not _about("meta", problems):
-        problems += meta_problems(job.meta) or _name_problems(job)
-    return problems
-
-
-def _name_problems(job) -> list[str]:
-    """An entry's runs are written and paused under its name: only the table's own entry has a table name."""
-    name = job.meta.get("schedule_name", job.id)
-    owner = next((entry for entry in CRON_TABLE if entry.name == name), None)
-    if owner is not None and owner.job_id != job.id:
-        return [f"meta.schedule_name: {printable(name)} is the name of the table's entry {owner.job_id}"]
-    return []
-
-
-def _about(field: str, problems: list[str]) -> bool:
-    return any(problem.startswith(field + ":") for problem in problems)
-
-
-def _call_problems(job) -> list[str]:
-    try:
-        name = job.func_name
-    except Exception:  # RQ's reader of a call that is not JSON (a pickle, say): refused, never unpickled
-        return ["data: not a JSON call; refused, never unpickled"]
-    if not is_registered(name):
-        return [f"data: {printable(name)} is not a registered job: refused without importing it"]
-    return []
-
-
-def meta_problems(meta: dict) -> list[str]:
-    """What is wrong with the fields of a scheduled job's meta that the scheduler reads."""
-    problems = []
-    cron = meta.get("cron_string")
-    if cron is not None and (problem := cron_problem(cron)):
-        problems.append(f"meta.cron_string: {problem}")
-    interval = meta.get("interval")
-    if interval is not None and not (type(interval) is int and 1 <= interval <= MAX_INTERVAL):
-        problems.append(f"meta.interval: {printable(interval)} is not a whole number of seconds from 1 to "
-                        f"{MAX_INTERVAL}")
-    name = meta.get("schedule_name")
-    if name is not None and not (isinstance(name, str) and SCHEDULE_NAME.fullmatch(name)):
-        problems.append(f"meta.schedule_name: {printable(name)} is not a name (letters, digits, '_.-')")
-    if meta.get("queue_class_name") is not None:  # rq-scheduler imports it: ielts-rq sets none
-        problems.append(f"meta.queue_class_name: {printable(meta['queue_class_name'])}: refused without "
-                        "importing it")
-    return problems
-
-
-def cron_problem(cron) -> str | None:
-    """What is wrong with a cron line, or None: it must read as one and fire again."""
-    if not isinstance(cron, str) or len(cron) > MAX_CRON_LENGTH:
-        return f"{printable(cron)} is not a cron line"
-    try:
-        upcoming = next_run(cron, datetime.now(timezone.utc))
-    except Exception:  # crontab's parser raises ValueError, or worse, on what it cannot read
-        return f"{printable(cron)} is not a cron line (minute hour day-of-month month day-of-week)"
-    if upcoming is None:
-        return f"{printable(cron)} never fires again"
-    return None
-
-
-def tick_problem(tick: bytes) -> str | None:
-    """What is wrong with a claim's tick (epoch seconds, as the claim wrote it), or None."""
-    try:
-        moment = float(tick.decode("ascii"))
-        if math.isfinite(moment):
-            datetime.fromtimestamp(moment, timezone.utc)
-            return None
-    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
-        pass
-    return f"claim: its tick {printable(tick)} is not a time"
-
-
-def _decoded(member: bytes) -> str | None:
-    """A member of the schedule or of the claims as text; None if it is not UTF-8 (no job id is)."""
-    try:
-        return member.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def _next_tick(meta: dict, tick: float) -> datetime | None:
@@ -425,7 +278,7 @@ class CronScheduler(Scheduler):
 
     def _trusted_entry(self, member: bytes):
         """The entry's job if it can be trusted; otherwise it is set aside and None is returned."""
-        job_id = _decoded(member)
+        job_id = member_text(member)
         if job_id is None:
             self._set_aside(member, None, ["job id: not UTF-8 text"])
             return None
@@ -495,7 +348,7 @@ class CronScheduler(Scheduler):
         its claim is dropped, and the skipped tick is written in its history with the reason.
         """
         reason = redact("; ".join(problems))
-        job_id = _decoded(member)
+        job_id = member_text(member)
         entry = next((e for e in CRON_TABLE if e.job_id == job_id), None)
         with self.connection.pipeline() as pipe:
             pipe.hdel(keys.schedule_claimed(), member)
