@@ -156,3 +156,12 @@ def test_pauses_and_rate_from_word_times():
              for w, s, e in [("one", 0.5, 0.9), ("two", 1.0, 1.3), ("three", 2.1, 2.5), ("four", 2.9, 3.5)]]
     assert speech_result.pauses(words) == [{"start": 1.3, "end": 2.1, "duration": 0.8}]
     assert speech_result.speech_rate(words) == 80.0
+
+
+def test_a_file_worker_loads_the_speech_model_once_before_its_first_job(redis_conn):
+    # Its forked horses inherit the model instead of each spending a second or two loading it again.
+    from ielts_rq.queueing.worker import prepare
+
+    sphinx.decoder.cache_clear()
+    prepare(redis_conn, ["file_processing"])
+    assert sphinx.decoder.cache_info().currsize == 1
