@@ -550,9 +550,9 @@ def prepare(connection, queue_names) -> None:
 def preload(queue_names) -> None:
     """Load what jobs on ``queue_names`` need, once: processes forked from this one inherit it."""
     # E.g. the scorer's word lists and model, loaded once here: every forked horse inherits them.
-    for preload in dict.fromkeys(QUEUE_SETTINGS[name].preload for name in queue_names):
-        if preload:
-            import_attribute(preload)()
+    for loader in dict.fromkeys(QUEUE_SETTINGS[name].preload for name in queue_names):
+        if loader:
+            import_attribute(loader)()
     # Keep the garbage collector off the objects loaded so far, so forked horses do not
     # copy their memory pages just to scan them.
     gc.freeze()
