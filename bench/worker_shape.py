@@ -144,18 +144,19 @@ def _alone(results: _Results, essays) -> list[float]:
     return sorted(waits)
 
 
-def _queue_at_once(essays) -> list[str]:
+def _queue_at_once(essays) -> tuple[list[str], float]:
+    """The essays stored, then their jobs queued in one bulk enqueue: their ids, and when that began."""
     from ielts_rq import store
     from ielts_rq.queueing.enqueue import enqueue_many
 
     ids = [store.create_submission("bench-learner", "writing_task_2", text, prompt) for prompt, text in essays]
+    started = time.monotonic()
     enqueue_many("score_submission", [((sid,), {}) for sid in ids])
-    return ids
+    return ids, started
 
 
 def _drain(results: _Results, essays) -> float:
-    started = time.monotonic()
-    ids = _queue_at_once(essays)
+    ids, started = _queue_at_once(essays)
     assert results.wait(ids, 1800), "the backlog was not drained"
     return len(ids) / (max(results.arrived[sid] for sid in ids) - started)
 
@@ -189,7 +190,7 @@ def _media_start(results: _Results, essays, uploads) -> tuple[float, float]:
     """Seconds until a page and a spoken answer start, each submitted behind ``essays`` queued."""
     from ielts_rq.queueing.enqueue import enqueue
 
-    ids = _queue_at_once(essays)
+    ids, _ = _queue_at_once(essays)
     submitted = time.monotonic()
     jobs = [enqueue("process_image", uploads[0], create_submission={"task_type": "writing_task_2",
                                                                      "user_id": "bench-learner"}),
