@@ -80,14 +80,15 @@ def url():
 @click.option("--processes", "-n", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes under one supervisor.")
 @click.option("--mode", type=click.Choice(["fork", "simple"]), default="fork", show_default=True,
-              help="fork: a process per job (isolation, hard timeouts); simple: in-process (faster).")
+              help="fork: a process per job (isolation, hard timeouts; long native jobs); simple: in-process, warm "
+                   "from job to job, each job within its memory limit and timeout (short jobs).")
 @click.option("--name", help="Worker name (default: RQ's random name).")
 @click.option("--max-jobs", type=click.IntRange(0), default=None,
               help=f"Replace a worker process after this many jobs (0: never; default with --processes and "
                    f"--mode simple: {RECYCLE_AFTER_JOBS}).")
 @click.option("--max-memory", type=click.IntRange(0), default=None, metavar="MB",
               help=f"Replace an in-process worker after a job that leaves it over MB of resident memory "
-                   f"(0: never; default with --processes: {RECYCLE_ABOVE_MB}).")
+                   f"(0: never; default with --processes: {RECYCLE_ABOVE_MB}). In-process workers only.")
 def worker(queues, burst, processes, mode, name, max_jobs, max_memory):
     """Run a worker on QUEUES (default: all five queues, in priority order)."""
 
