@@ -2,6 +2,7 @@
 replaced after their jobs, and `up` running the short jobs on them apart from the long file jobs."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -133,5 +134,9 @@ def test_up_runs_file_jobs_on_a_forking_worker_of_their_own_beside_busy_in_proce
         except subprocess.TimeoutExpired:
             os.killpg(up.pid, signal.SIGKILL)
             err = up.communicate()[1]
+        # `up` leaves its server to workers it counts alive (its killed in-process workers, until reaped).
+        subprocess.run([sys.executable, "-m", "ielts_rq.cli", "redis", "stop"], cwd=ROOT, env=env,
+                       capture_output=True, timeout=60)
+        shutil.rmtree(home, ignore_errors=True)
     assert "worker (health, scoring, email): in-process, 2 processes" in err, err
     assert "worker (file_processing, analytics): forking" in err, err
