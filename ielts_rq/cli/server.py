@@ -8,7 +8,7 @@ from ..logs import setup_logging
 from ..policies import QUEUES
 from ..queueing import embedded
 from ..queueing.connection import redis_url
-from ..queueing.worker import run_pool, run_worker
+from ..queueing.worker import RECYCLE_ABOVE_MB, RECYCLE_AFTER_JOBS, run_pool, run_worker
 from ..settings import get_settings
 from .common import HelpGroup, UsageProblem, json_option, print_json
 
@@ -80,17 +80,29 @@ def url():
 @click.option("--processes", "-n", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes under one supervisor.")
 @click.option("--mode", type=click.Choice(["fork", "simple"]), default="fork", show_default=True,
-              help="fork: a process per job (isolation, hard timeouts); simple: in-process (faster).")
+              help="fork: a process per job (isolation, hard timeouts; long native jobs); simple: in-process, warm "
+                   "from job to job, each job within its memory limit and timeout (short jobs).")
 @click.option("--name", help="Worker name (default: RQ's random name).")
-def worker(queues, burst, processes, mode, name):
+@click.option("--max-jobs", type=click.IntRange(0), default=None,
+              help=f"Replace a worker process after this many jobs (0: never; default with --processes and "
+                   f"--mode simple: {RECYCLE_AFTER_JOBS}).")
+@click.option("--max-memory", type=click.IntRange(0), default=None, metavar="MB",
+              help=f"Replace an in-process worker after a job that leaves it over MB of resident memory "
+                   f"(0: never; default with --processes: {RECYCLE_ABOVE_MB}). In-process workers only.")
+def worker(queues, burst, processes, mode, name, max_jobs, max_memory):
     """Run a worker on QUEUES (default: all five queues, in priority order)."""
 
     setup_logging()
     queues = queues or QUEUES
-    if processes > 1:
+    recycling = max_jobs is not None or max_memory is not None
+    if max_memory is not None and mode != "simple":
+        raise UsageProblem("--max-memory is for --mode simple: a forking worker's memory goes with each job's horse")
+    # A worker replaced after its jobs needs a supervisor to start its replacement: a pool, of one if need be.
+    if processes > 1 or recycling:
         if name:
-            raise UsageProblem("--name names one worker; it cannot be used with --processes")
-        run_pool(queues, processes=processes, mode=mode, burst=burst)
+            raise UsageProblem("--name names one worker; it cannot be used with --processes, --max-jobs or "
+                               "--max-memory")
+        run_pool(queues, processes=processes, mode=mode, burst=burst, max_jobs=max_jobs, max_memory_mb=max_memory)
         return
     run_worker(queues, mode=mode, burst=burst, name=name)
 

@@ -17,11 +17,11 @@ import click
 
 from .. import store
 from ..logs import setup_logging
-from ..policies import QUEUES
 from ..queueing import embedded
 from ..queueing.connection import queues_by_server
 from ..queueing.enqueue import enqueue
 from ..queueing.queues import all_workers
+from ..queueing.worker import RECYCLE_ABOVE_MB, RECYCLE_AFTER_JOBS
 from ..scoring.samples import SAMPLE_ANSWERS
 from ..settings import get_settings
 from .common import UsageProblem, WorkFailed
@@ -70,10 +70,20 @@ def dashboard(host, port, threads, access_log):
     Server().run()
 
 
+# The workers `up` runs (README, "Workers"). Short jobs run in long-lived in-process workers (no fork per
+# job, caches kept warm; each job still has its memory ceiling and timeout, and the processes are
+# replaced regularly); health goes first there, as its checks are what notices a backlog. The long,
+# native, memory-hungry file jobs keep a forking worker of their own, so a photographed page or a
+# recording never waits behind queued essays; analytics, long too and rare, share it.
+SHORT_JOBS = ("health", "scoring", "email")
+LONG_JOBS = ("file_processing", "analytics")
+
+
 @click.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True)
 @click.option("--processes", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Worker processes over all five queues.")
+              help=f"In-process worker processes for {', '.join(SHORT_JOBS)} (one forking worker takes "
+                   f"{', '.join(LONG_JOBS)}).")
 @click.option("--demo", is_flag=True, help="Store a few sample answers and score them, so there is activity at once.")
 def up(port, processes, demo):
     """Everything on a laptop: Valkey, workers, the scheduler and the dashboard; Ctrl-C stops it all."""
@@ -84,9 +94,9 @@ def up(port, processes, demo):
     if not settings.redis_url and not embedded.is_running(embedded.paths_for(settings.home)):
         embedded.ensure_running(settings.home)
         _up_marker(settings.home).touch()
-    groups = queues_by_server(QUEUES)
-    children = [_Child("worker" if len(groups) == 1 else f"worker ({', '.join(queues)})",
-                       ["worker", *queues, "--processes", str(processes)]) for queues in groups]
+    children = _workers(processes)
+    for child in children:
+        click.echo(f"{child.name}: {child.shape}", err=True)
     children += [_Child("scheduler", ["scheduler"]), _Child("dashboard", ["dashboard", "--port", str(port)])]
     failure = None
     try:
@@ -118,6 +128,23 @@ def up(port, processes, demo):
         raise WorkFailed(failure)
 
 
+def _workers(processes: int) -> list["_Child"]:
+    """The worker processes `up` starts: SHORT_JOBS in-process, LONG_JOBS forking, one worker per server."""
+    children = []
+    for queues, mode, count in ((SHORT_JOBS, "simple", processes), (LONG_JOBS, "fork", 1)):
+        for group in queues_by_server(queues):
+            args = ["worker", *group, "--mode", mode]
+            if mode == "simple":  # under a supervisor that replaces each process after its jobs
+                args += ["--processes", str(count), "--max-jobs", str(RECYCLE_AFTER_JOBS),
+                         "--max-memory", str(RECYCLE_ABOVE_MB)]
+                shape = (f"in-process, {count} process{'es' if count > 1 else ''}, each replaced after "
+                         f"{RECYCLE_AFTER_JOBS} jobs or past {RECYCLE_ABOVE_MB} MB")
+            else:
+                shape = "forking, a process per job"
+            children.append(_Child(f"worker ({', '.join(group)})", args, shape))
+    return children
+
+
 class _StackFailed(Exception):
     """A part of the stack cannot be kept running: `up` stops it all and exits non-zero."""
 
@@ -125,9 +152,10 @@ class _StackFailed(Exception):
 class _Child:
     """One process `up` runs: a worker pool, the scheduler or the dashboard, in its own process group."""
 
-    def __init__(self, name: str, args: list[str]):
+    def __init__(self, name: str, args: list[str], shape: str = ""):
         self.name = name
         self.args = args
+        self.shape = shape  # for a worker: its mode and processes, printed as `up` starts
         self.exits: list[float] = []
         self.process = self._spawn()
 

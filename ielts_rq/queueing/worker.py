@@ -8,7 +8,10 @@ Two modes (README, "Workers"):
   working for up to ``SHUTDOWN_GRACE`` seconds (Heroku kills at 30); a job
   still running then is interrupted and retried later by its policy.
 - ``simple``: jobs run in the worker process itself, about 3.4 times the
-  throughput for tiny jobs (README, Performance), without the isolation.
+  throughput for tiny jobs (README, Performance), warm caches from one job to
+  the next. Each job still has its queue's memory ceiling and its timeout;
+  under a pool the process is replaced after RECYCLE_AFTER_JOBS jobs, past
+  RECYCLE_ABOVE_MB of memory, or after a job that ran out of memory.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+import multiprocessing.connection
 import os
 import resource
 import signal
@@ -393,9 +397,13 @@ class JobStopped(BaseException):
 
 
 class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
-    """Jobs in the worker's own process: a heartbeat thread, SIGTERM's grace and `job stop` enforced in-process."""
+    """Jobs in the worker's own process: a heartbeat thread, SIGTERM's grace and `job stop` enforced in-process,
+    and each job held to its queue's memory ceiling."""
 
     _job_in_progress: str | None = None  # the job whose own code the main thread may be running now
+    # Set under a pool, whose supervisor starts a fresh process when this one exits: the memory (in MB)
+    # past which the worker exits after its job. A job that ran out of memory ends the process too.
+    recycle_above_mb: int | None = None
 
     def perform_job(self, job, queue, execution) -> bool:
         # RQ's in-process worker sends no heartbeat while a job runs, so a killed worker's job came
@@ -404,7 +412,8 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
         beat = threading.Thread(target=self._keep_heartbeat, args=(job, execution, stop), daemon=True)
         beat.start()
         try:
-            return super().perform_job(job, queue, execution)
+            with heap_ceiling(get_settings().memory_limits.get(queue.name)):
+                return super().perform_job(job, queue, execution)
         except JobStopped:  # the stop landed between the job's end and RQ's recording of it: record the stop
             self._finalize_failure(job, queue, execution, sys.exc_info())
             return False
@@ -442,6 +451,23 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
         if self._job_in_progress is not None and self._stopped_job_id == self._job_in_progress:
             raise JobStopped("stopped on request (ielts-rq job stop)")
 
+    def handle_exception(self, job, *exc_info):
+        super().handle_exception(job, *exc_info)
+        if exc_info[0] is MemoryError and self.supervised:
+            # What the job left behind (a fragmented heap, a half-built cache) is not to be trusted.
+            self._recycle("a job ran out of memory")
+
+    def execute_job(self, job, queue):
+        super().execute_job(job, queue)
+        if self.recycle_above_mb and rss_mb() > self.recycle_above_mb:
+            self._recycle(f"its memory passed {self.recycle_above_mb} MB")
+
+    def _recycle(self, why: str) -> None:
+        # Between jobs: the loop stops before its next dequeue, the process exits and its pool starts another.
+        if not self._stop_requested:
+            log.info("worker %s exits after its job to be replaced: %s", self.name, why)
+            self._stop_requested = True
+
     def _keep_heartbeat(self, job, execution, stop: threading.Event) -> None:
         while not stop.wait(self.job_monitoring_interval):
             try:
@@ -470,6 +496,47 @@ class InProcessWorker(_IeltsWorkerMixin, SimpleWorker):
 
 
 WORKER_CLASSES = {"fork": ForkingWorker, "simple": InProcessWorker}
+
+# An in-process worker of a pool is replaced after this many jobs, or after a job that left it over this
+# much memory (resident, MB): whatever slowly accumulates in a long-lived process is dropped regularly.
+RECYCLE_AFTER_JOBS = 2000
+RECYCLE_ABOVE_MB = 600
+
+
+@contextlib.contextmanager
+def heap_ceiling(megabytes: int | None):
+    """Within the block, this process may allocate at most ``megabytes`` more than it holds now (RLIMIT_DATA):
+    past it an allocation fails with MemoryError, which fails the job in the block instead of the machine."""
+    if not megabytes:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    ceiling = _data_bytes() + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _data_bytes() -> int:
+    """What RLIMIT_DATA counts for this process now (its VmData)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def rss_mb() -> float:
+    """This process's resident memory, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_INTERVAL = 1.0  # seconds between looks at the parent where the kernel cannot be asked
@@ -537,10 +604,15 @@ def _watch_parent(parent_pid: int, on_death) -> None:
 def prepare(connection, queue_names) -> None:
     """What a worker process does once before its first job."""
     register_queues(connection)
+    preload(queue_names)
+
+
+def preload(queue_names) -> None:
+    """Load what jobs on ``queue_names`` need, once: processes forked from this one inherit it."""
     # E.g. the scorer's word lists and model, loaded once here: every forked horse inherits them.
-    for preload in dict.fromkeys(QUEUE_SETTINGS[name].preload for name in queue_names):
-        if preload:
-            import_attribute(preload)()
+    for loader in dict.fromkeys(QUEUE_SETTINGS[name].preload for name in queue_names):
+        if loader:
+            import_attribute(loader)()
     # Keep the garbage collector off the objects loaded so far, so forked horses do not
     # copy their memory pages just to scan them.
     gc.freeze()
@@ -552,8 +624,12 @@ def _wait_until_writable(connection) -> None:
 
 
 def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name: str | None = None,
-               supervised: bool = False) -> bool:
-    """Run one worker in this process until stopped (or the queues empty, with burst); ``supervised``: in a pool."""
+               supervised: bool = False, max_jobs: int | None = None, max_memory_mb: int | None = None) -> bool:
+    """Run one worker in this process until stopped (or the queues empty, with burst); ``supervised``: in a pool.
+
+    ``max_jobs`` and ``max_memory_mb`` (in-process mode): the worker exits after that many jobs, or after
+    a job that left it over that much memory, for its pool to replace it.
+    """
     wait_for_redis()  # a Redis down or hung, now or later, is waited for instead of quitting
     connection = server_of(queue_names)
     _wait_until_writable(connection)
@@ -561,11 +637,13 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     worker.supervised = supervised
+    if mode == "simple":
+        worker.recycle_above_mb = max_memory_mb or None
     log.info("worker %s started pid=%d mode=%s queues=%s", worker.name, os.getpid(), mode, ",".join(queue_names))
     # RQ's own scheduler process is not started: due jobs are moved by every worker (due.py).
     while True:
         try:
-            worked = worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+            worked = worker.work(burst=burst, with_scheduler=False, logging_level="WARNING", max_jobs=max_jobs or None)
             break
         except redis.exceptions.OutOfMemoryError:
             # Redis filled up between the check above and the worker's registration (the scorer's
@@ -594,14 +672,40 @@ class _Pool(WorkerPool):
 
     _stop_requested_at: float | None = None
 
-    def __init__(self, queue_names, processes: int, mode: str):
+    def __init__(self, queue_names, processes: int, mode: str, max_jobs: int | None = None,
+                 max_memory_mb: int | None = None):
         super().__init__(list(queue_names), connection=server_of(queue_names), num_workers=processes,
                          worker_class=WORKER_CLASSES[mode], serializer=JSONSerializer, job_class=JsonJob)
         self.mode = mode
+        self.recycling = (max_jobs, max_memory_mb)
 
     def get_worker_process(self, name, burst, _sleep=0, logging_level="INFO"):
-        return ForkProcess(target=_pool_child, args=(self._queue_names, self.mode, burst, name, os.getpid()),
+        return ForkProcess(target=_pool_child,
+                           args=(self._queue_names, self.mode, burst, name, os.getpid(), *self.recycling),
                            name=f"ielts-rq worker {name}")
+
+    def start(self, burst: bool = False, logging_level: str = "INFO"):
+        # RQ's loop looks at its workers once a second. Here a worker that exits (one recycled after its
+        # jobs, one killed) is noticed at once: the wait below ends when any worker process ends.
+        self._burst = burst
+        self.status = self.Status.STARTED
+        self.start_workers(burst=burst, logging_level=logging_level)
+        self._install_signal_handlers()
+        while True:
+            if self.status == self.Status.STOPPED:
+                if self.all_workers_have_stopped():
+                    break
+            else:
+                self.check_workers(respawn=not burst)
+                if burst and self.number_of_active_workers == 0:
+                    break
+            multiprocessing.connection.wait([data.process.sentinel for data in self.worker_dict.values()], timeout=1)
+
+    def reap_workers(self):
+        for data in list(self.worker_dict.values()):
+            if not data.process.is_alive():  # RQ's own joins each worker for 0.1 s, alive or not
+                data.process.join()
+                self.handle_dead_worker(data)
 
     def request_stop(self, signum=None, frame=None):
         if self._stop_requested_at is None:
@@ -627,17 +731,25 @@ class _Pool(WorkerPool):
                     os.kill(data.pid, signal.SIGKILL)
 
 
-def _pool_child(queue_names, mode, burst, name, supervisor_pid):
+def _pool_child(queue_names, mode, burst, name, supervisor_pid, max_jobs=None, max_memory_mb=None):
     # Until its worker installs its own handlers a stop ends the process (it runs no job yet); a process
     # forked after the supervisor installed its handlers would otherwise run the supervisor's.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A supervisor killed outright must not leave its workers running unsupervised: they stop, warm.
     die_with_parent(supervisor_pid, signal.SIGTERM)
-    run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True)
+    run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True, max_jobs=max_jobs,
+               max_memory_mb=max_memory_mb)
 
 
-def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False) -> None:
-    """Run ``processes`` workers under one supervisor that restarts any that die."""
+def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False,
+             max_jobs: int | None = None, max_memory_mb: int | None = None) -> None:
+    """Run ``processes`` workers under one supervisor that restarts any that die (or that exit recycled:
+    in-process workers by default after RECYCLE_AFTER_JOBS jobs or past RECYCLE_ABOVE_MB; 0 turns either off)."""
+    if mode == "simple":
+        max_jobs = RECYCLE_AFTER_JOBS if max_jobs is None else max_jobs
+        max_memory_mb = RECYCLE_ABOVE_MB if max_memory_mb is None else max_memory_mb
     wait_for_redis()
-    _Pool(queue_names, processes, mode).start(burst=burst, logging_level="WARNING")
+    # Loaded once in the supervisor: each worker process it forks, a replacement too, starts warm.
+    preload(queue_names)
+    _Pool(queue_names, processes, mode, max_jobs, max_memory_mb).start(burst=burst, logging_level="WARNING")

@@ -41,13 +41,20 @@ DEADLINE = 240  # seconds for the whole run
 # worker queues, worker mode, and the fault at the middle kill: a restart of Redis, or Redis full for a while
 SHAPES = {"one queue": (("scoring",), "fork", "restart"), "two queues": (("scoring", "email"), "fork", "restart"),
           "simple mode": (("scoring", "email"), "simple", "restart"),
+          "recycled in-process pool": (("health", "scoring", "email"), "simple pool", "restart"),
           "full Redis": (("scoring", "email"), "fork", "full")}
 FULL_SECONDS = 5  # how long Redis refuses writes (over its maxmemory) in the "full Redis" shape
 
 
+# The worker command's options for each mode; "simple pool": the shape `up` runs the short jobs on, in-process
+# workers under a supervisor that replaces each after a few jobs (its workers are killed as its "horses").
+MODE_ARGS = {"fork": ("--mode", "fork"), "simple": ("--mode", "simple"),
+             "simple pool": ("--mode", "simple", "--processes", "2", "--max-jobs", "40")}
+
+
 def _start_worker(queues, mode):
     # Its own session, so a SIGKILL of its group cannot reach the test; its horses are killed by pid.
-    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, "--mode", mode], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, *MODE_ARGS[mode]], cwd=ROOT,
                             env={**os.environ, "RATE_LIMITS": "scoring=1000000"}, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=open(LOGS, "a"))
 
@@ -67,15 +74,13 @@ def _kill_quietly(pid: int) -> None:
 
 
 def _running_jobs(connection, pid: int) -> list[str]:
-    """The job the worker with this pid is running, if any."""
+    """The jobs the worker with this pid is running, if any (or the workers of the pool it supervises)."""
     from rq.serializers import JSONSerializer
     from rq.worker import Worker
 
-    for worker in Worker.all(connection=connection, serializer=JSONSerializer):
-        if worker.pid == pid:
-            job_id = worker.get_current_job_id()
-            return [job_id] if job_id else []
-    return []
+    pids = {pid, *_children(pid)}
+    return [job_id for worker in Worker.all(connection=connection, serializer=JSONSerializer)
+            if worker.pid in pids and (job_id := worker.get_current_job_id())]
 
 
 def _busy_worker(connection, workers, rng) -> int:
