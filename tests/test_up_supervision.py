@@ -199,3 +199,23 @@ def test_an_embedded_server_that_keeps_dying_stops_up_with_a_failure(home):
     assert up.process.returncode != 0
     assert "embedded server" in err.strip().splitlines()[-1], err
     assert wait_for(lambda: _processes_mentioning(home) == [], 20)
+
+
+def test_a_worker_that_exited_unreaped_does_not_keep_the_server_for_others(redis_conn):
+    # A pool worker killed with its supervisor stays a zombie where nothing reaps orphans: `up` must not
+    # count it as a user of the embedded server and leave the server running at Ctrl-C.
+    from rq.worker import Worker
+
+    from ielts_rq.cli.web import _live_workers
+    from ielts_rq.queueing.queues import get_queue
+
+    exited = subprocess.Popen(["true"])
+    assert wait_for(lambda: Path(f"/proc/{exited.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z", 10)
+    worker = Worker([get_queue("health", redis_conn)], connection=redis_conn, name="exited-unreaped")
+    worker.pid = exited.pid
+    worker.register_birth()
+    try:
+        assert _live_workers() == 0
+    finally:
+        worker.register_death()
+        exited.wait()

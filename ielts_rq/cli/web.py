@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import click
 
@@ -298,9 +299,18 @@ def _live_workers() -> int:
             return False
         except PermissionError:
             return True
-        return True
+        return not _zombie(worker.pid)
 
     return sum(alive(worker) for worker in all_workers())
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has exited and waits to be reaped: a worker killed with its supervisor stays so where
+    nothing reaps orphans (a container whose first process does not), and is no user of the server."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _demo() -> None:
