@@ -523,20 +523,21 @@ def heap_ceiling(megabytes: int | None):
 
 def _data_bytes() -> int:
     """What RLIMIT_DATA counts for this process now (its VmData)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmData:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    return _status_kb("VmData") * 1024
 
 
 def rss_mb() -> float:
     """This process's resident memory, in MB."""
+    return _status_kb("VmRSS") / 1024
+
+
+def _status_kb(field: str) -> int:
+    """A size from /proc/self/status, in kB (0 where there is none)."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_INTERVAL = 1.0  # seconds between looks at the parent where the kernel cannot be asked
