@@ -139,3 +139,13 @@ def test_a_skipped_schedule_tick_alerts_once_and_a_paused_one_does_not(redis_con
     assert "did not run (the previous run had not finished)" in raised[0]["message"]
     assert "schedule weekly-report-emails: the tick of" in caplog.text
     assert health.monitor_queue_depth()["alerts"] == []  # the cool-down: one alert, not one a minute
+
+
+def test_a_long_alert_still_reaches_every_channel(redis_conn, monkeypatch, stub):
+    _use_settings(monkeypatch, ALERT_EMAILS="oncall@example.com", ALERT_WEBHOOK_URL=f"{stub.url}/hooks/alerts")
+    message = "queue scoring: " + "a service said something long\n" * 12
+    health._notify({"message": message, "at": "2026-12-07T12:00:00Z"}, health.get_settings())
+    [email] = _queued_calls(redis_conn, "email")
+    assert len(email[2][1]) <= 200 and "\n" not in email[2][1] and message in email[2][2]
+    [webhook] = _queued_calls(redis_conn, "health")
+    assert webhook[2][0]["message"] == message

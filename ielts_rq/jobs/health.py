@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 
 import requests
@@ -83,8 +84,11 @@ def send_alert_webhook(alert: dict) -> dict:
 
 def _notify(alert: dict, settings) -> None:
     """Each channel in a job of its own, so one that is down delays only itself."""
+    # A subject is one line within the email job's 200 characters, however long the alert's message is
+    # (the whole message is in the body): refused at the door, it would also keep the webhook from being sent.
+    subject = textwrap.shorten(f"[ielts-rq alert] {alert['message']}", 200, placeholder="...")
     for address in settings.alert_emails:
-        enqueue("send_generic_email", address, f"[ielts-rq alert] {alert['message']}",
+        enqueue("send_generic_email", address, subject,
                 f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page.", essential=True)
     if settings.alert_webhook_url:
         enqueue("send_alert_webhook", alert)
