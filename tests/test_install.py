@@ -110,8 +110,8 @@ def test_requirements_txt_alone_runs_every_procfile_line(tmp_path):
         try:
             base = f"http://127.0.0.1:{port}"
             assert _eventually(lambda: requests.get(f"{base}/healthz", timeout=1).ok, 60), "web never answered"
-            # Four workers (the scoring dyno runs two processes) and the scheduler.
-            assert _eventually(lambda: _workers(env, source) == 4, 90)
+            # Three workers (the short jobs' dyno runs two in-process workers, the files' one) and the scheduler.
+            assert _eventually(lambda: _workers(env, source) == 3, 90)
             assert _eventually(lambda: json.loads(_run(["ielts-rq", "status", "--json"], env, source).stdout)
                                ["schedulers"]["rq_scheduler"], 30), "the scheduler never reported alive"
             done = _run(["ielts-rq", "enqueue", "health-check", "--wait", "--wait-timeout", "60"], env, source)
