@@ -166,11 +166,12 @@ def test_a_file_whose_pages_outlast_the_job_fails_fast_naming_why(settings, monk
     # Twenty pages of a few seconds each would outlast the job's 600 s: the file has a deadline of its own,
     # shorter than the job's, so the job fails saying so instead of timing out (and being retried).
     monkeypatch.setattr(tesseract, "FILE_TIMEOUT", file_timeout)
-    data = mf.pdf_bytes([mf.text_page(mf.ESSAY)] * 4)
+    # Twelve pages: on a quick machine a page takes a few tenths of a second, and all of them must not fit.
+    data = mf.pdf_bytes([mf.text_page(mf.ESSAY)] * 12)
     started = time.monotonic()
     with pytest.raises(PermanentError, match=f"OCR of this file took longer than {file_timeout} s"):
         ocr.extract_text(data, settings=settings)
-    assert time.monotonic() - started < file_timeout + 20  # stopped near its deadline, not after four pages
+    assert time.monotonic() - started < file_timeout + 20  # stopped near its deadline, not after every page
 
 
 def test_corrupt_pdf(settings):
