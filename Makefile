@@ -22,7 +22,7 @@ run: setup
 	$(BIN)/ielts-rq up --demo
 
 test: setup system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 chaos: setup
 	$(BIN)/python -m pytest tests/chaos -s
