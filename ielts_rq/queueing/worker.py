@@ -208,8 +208,9 @@ class _IeltsWorkerMixin:
 
     def handle_exception(self, job, *exc_info):
         # Runs just before RQ decides on a retry: only transient failures keep
-        # their retries. One log line instead of RQ's multi-line traceback;
-        # the traceback stays on the job for `ielts-rq failed show`.
+        # their retries. One log line instead of RQ's multi-line traceback; in
+        # JSON (for log aggregators) the event carries the traceback as a field.
+        # It stays on the job too, for `ielts-rq failed show`.
         exc_type, exc, _ = exc_info
         if self._stopped_job_id == job.id:  # `ielts-rq job stop`: RQ marks it stopped, never retried
             log.warning("job stopped %s %s on request", job_name(job), job.id,
@@ -223,8 +224,9 @@ class _IeltsWorkerMixin:
             job.retry_intervals = [max(interval, exc.seconds) for interval in job.retry_intervals or [0]]
         will_retry = bool(job.retries_left)
         error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
+        traceback = exc_info if get_settings().log_format == "json" else None
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
-                " (will retry)" if will_retry else "", error,
+                " (will retry)" if will_retry else "", error, exc_info=traceback,
                 extra={"job": job_name(job), "job_id": job.id, "queue": job.origin,
                        "outcome": "retrying" if will_retry else "failed"})
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
