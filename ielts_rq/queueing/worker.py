@@ -40,6 +40,7 @@ from rq.utils import import_attribute
 from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
+from .. import observability
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
 from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
@@ -197,7 +198,8 @@ class _IeltsWorkerMixin:
 
     def perform_job(self, job, queue, execution) -> bool:
         started = time.monotonic()
-        ok = super().perform_job(job, queue, execution)
+        with observability.job_span(job, queue.name, job_name(job), flush=self.is_horse):
+            ok = super().perform_job(job, queue, execution)
         if ok:
             seconds = time.monotonic() - started
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
@@ -229,6 +231,7 @@ class _IeltsWorkerMixin:
                 " (will retry)" if will_retry else "", error, exc_info=traceback,
                 extra={"job": job_name(job), "job_id": job.id, "queue": job.origin,
                        "outcome": "retrying" if will_retry else "failed"})
+        observability.job_failed(exc_info, final=not will_retry)
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
@@ -637,6 +640,7 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
+    observability.start()  # error tracking and tracing, when configured
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     worker.supervised = supervised
@@ -655,6 +659,7 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
                 raise
             _wait_until_writable(connection)
             worker.register_death()
+    observability.flush_now()  # a pool's worker process exits without running atexit handlers
     log.info("worker %s stopped", worker.name)
     return worked
 
