@@ -32,9 +32,11 @@ from multiprocessing.context import ForkProcess
 
 import redis
 import requests
+from rq.command import parse_payload
 from rq.exceptions import ShutDownImminentException
 from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
+from rq.suspension import WORKERS_SUSPENDED
 from rq.timeouts import JobTimeoutException
 from rq.utils import import_attribute
 from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
@@ -98,6 +100,16 @@ class _IeltsWorkerMixin:
             self._write_tally()  # a worker stopped right after a job has not sent its next heartbeat
 
     supervised = False  # a worker process of a pool: its supervisor bounds the shutdown
+
+    def handle_payload(self, message):
+        # RQ's shutdown command (`ielts-rq workers stop NAME`) signals the worker as a platform's SIGTERM would,
+        # which gives a running job only SHUTDOWN_GRACE. Asked by an operator, a busy worker lets its job end.
+        if _command_of(message) == "shutdown" and self.get_state() == WorkerStatus.BUSY:
+            log.info("worker %s stops after its current job, as requested", self.name)
+            self._stop_requested = True
+            if self.get_state() == WorkerStatus.BUSY:  # else the job ended meanwhile: stop it idle, below
+                return
+        super().handle_payload(message)
 
     def request_force_stop(self, signum, frame):
         # RQ takes a second stop signal for a cold shutdown that kills the job at once. A pool's worker
@@ -166,12 +178,23 @@ class _IeltsWorkerMixin:
                 super().heartbeat(timeout, pipe)
                 if counting:
                     self.tally.write(pipe)
-                pipe.execute()
+                pipe.exists(WORKERS_SUSPENDED)
+                suspended = pipe.execute()[-1]
             if counting:
                 self.tally.clear()
+            self._show_suspension(bool(suspended))
         except redis.exceptions.OutOfMemoryError:
             # RQ's loop quits on any error here; a refused heartbeat is only a late one (the counts wait too).
             say_redis_is_full()
+
+    def _show_suspension(self, suspended: bool) -> None:
+        # RQ shows a worker suspended only once it looks between jobs; one suspended while it waits for a job
+        # (and takes none: dequeue.py) shows it from its next beat, a few seconds later.
+        state = self.get_state()
+        if suspended and state == WorkerStatus.IDLE:
+            self.set_state(WorkerStatus.SUSPENDED)
+        elif not suspended and state == WorkerStatus.SUSPENDED:
+            self.set_state(WorkerStatus.IDLE)
 
     def _write_tally(self) -> None:
         if not self.tally:
@@ -263,6 +286,15 @@ class _IeltsWorkerMixin:
         log.log(level, "job deferred %s %s by %.1fs (rate limit of %s; deferral %d)", job_name(job), job.id, wait,
                 provider, deferrals, extra={"job": job_name(job), "job_id": job.id, "queue": queue.name,
                                             "outcome": "deferred", "provider": provider, "deferrals": deferrals})
+
+
+def _command_of(message) -> str | None:
+    """The command a worker's pubsub message carries, None for anything unreadable (RQ then reports it)."""
+    try:
+        payload = parse_payload(message)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return payload.get("command") if isinstance(payload, dict) else None
 
 
 _DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled",
