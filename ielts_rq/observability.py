@@ -21,7 +21,7 @@ import contextlib
 import logging
 import re
 
-from .settings import get_settings
+from .settings import get_settings, redact
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -107,7 +107,7 @@ def _scrub(value, key: str | None = None):
     if isinstance(value, (list, tuple)):
         return [_scrub(item) for item in value]
     if isinstance(value, str):
-        return EMAIL_ADDRESS.sub(EMAIL_SHOWN_AS, value)
+        return redact(EMAIL_ADDRESS.sub(EMAIL_SHOWN_AS, value))  # configured secrets and URL passwords too
     return value
 
 
@@ -155,11 +155,15 @@ def carry_trace(meta: dict, job_name: str) -> None:
     from opentelemetry import propagate
     from opentelemetry.trace import SpanKind
 
-    with tracer.start_as_current_span(f"enqueue {job_name}", kind=SpanKind.PRODUCER,
-                                      attributes={"messaging.system": "rq", "messaging.operation": "publish",
-                                                  "ielts_rq.job": job_name}):
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
+    try:
+        with tracer.start_as_current_span(f"enqueue {job_name}", kind=SpanKind.PRODUCER,
+                                          attributes={"messaging.system": "rq", "messaging.operation": "publish",
+                                                      "ielts_rq.job": job_name}):
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+    except Exception as exc:  # noqa: BLE001 -- a trace is never worth a lost enqueue
+        log.warning("job enqueued without its trace context: %s", exc)
+        return
     meta.update({name: carrier[name] for name in (TRACEPARENT, TRACESTATE) if name in carrier})
 
 
@@ -192,15 +196,18 @@ def job_span(job, queue_name: str, job_name: str, flush: bool = False):
 
 def job_failed(exc_info, final: bool) -> None:
     """From the worker's failure handling: the exception on the job's span, and, for good, to Sentry."""
-    if _tracer is not None:
-        from opentelemetry import trace
-        from opentelemetry.trace import Status, StatusCode
+    try:
+        if _tracer is not None:
+            from opentelemetry import trace
+            from opentelemetry.trace import Status, StatusCode
 
-        span = trace.get_current_span()
-        span.record_exception(exc_info[1])
-        span.set_status(Status(StatusCode.ERROR, exc_info[0].__name__))
-    if final:
-        report_failure(exc_info)
+            span = trace.get_current_span()
+            span.record_exception(exc_info[1])
+            span.set_status(Status(StatusCode.ERROR, exc_info[0].__name__))
+        if final:
+            report_failure(exc_info)
+    except Exception as exc:  # noqa: BLE001 -- the worker's own failure handling goes on regardless
+        log.warning("failure not reported to error tracking or tracing: %s", exc)
 
 
 def flush_now(timeout: float = 5.0) -> None:
