@@ -44,6 +44,9 @@ class MaskSecrets(logging.Filter):
         masked = redact(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: the traceback is masked once, here.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 
@@ -84,8 +87,10 @@ class JsonLines(logging.Formatter):
         entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         entry.update({field: getattr(record, field) for field in self.FIELDS if hasattr(record, field)})
-        if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["traceback"] = record.exc_text
         # ensure_ascii (the default) writes every control character, C1 and U+2028 included, as an escape.
         return json.dumps(entry, default=str)
 

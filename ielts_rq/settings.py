@@ -93,6 +93,11 @@ class Settings:
     dashboard_allowed_hosts: tuple[str, ...] = ()
     # Modules whose functions workers may run besides the registered jobs (tests and tools only).
     extra_job_modules: tuple[str, ...] = ()
+    # Error tracking: Sentry's SDK in every worker when set (observability.py); its key is a secret.
+    sentry_dsn: Secret = Secret("")
+    # Tracing: the OTLP/HTTP collector that gets one span per job (the exporter reads the OTEL_* variables).
+    otel_endpoint: str | None = None
+    otel_header_values: tuple[Secret, ...] = ()  # OTEL_EXPORTER_OTLP_HEADERS' values: a vendor's API key
 
     # What the operator should know but that does not stop the system (printed once at start).
     warnings: tuple[str, ...] = ()
@@ -101,10 +106,11 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value that is set, for masking in logs and job views: passwords in URLs too."""
         values = [self.smtp_password, self.sendgrid_api_key, self.aws_secret_access_key,
-                  self.dashboard_password, self.redis_sentinel_password]
+                  self.dashboard_password, self.redis_sentinel_password, *self.otel_header_values,
+                  Secret(dsn_key(self.sentry_dsn.reveal()) or "")]
         urls = [self.redis_url, *self.queue_redis_urls.values(), self.api_gateway_url, self.scoring_service_url,
                 self.ocr_service_url, self.speech_service_url, self.sendgrid_base_url, self.s3_endpoint_url,
-                self.alert_webhook_url, self.app_url]
+                self.alert_webhook_url, self.app_url, self.sentry_dsn.reveal()]
         return [v.reveal() for v in values if v] + [p for p in map(url_password, urls) if p]
 
     def home_folder(self, *parts: str) -> Path:
@@ -129,6 +135,8 @@ def load_settings(env) -> Settings:
     redis_url, warnings = _redis_url(read)
     email_backend, email_warnings = _email_backend(read)
     rate_limits, rate_warnings = _rate_limits(read)
+    sentry_dsn, sentry_warnings = _sentry_dsn(read)
+    otel_endpoint, otel_warnings = _otel_endpoint(read)
     settings = Settings(
         home=read.path("IELTS_RQ_HOME", _default_home()),
         redis_url=redis_url,
@@ -177,7 +185,10 @@ def load_settings(env) -> Settings:
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
         dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
         extra_job_modules=read.names("EXTRA_JOB_MODULES"),
-        warnings=warnings + email_warnings + rate_warnings,
+        sentry_dsn=sentry_dsn,
+        otel_endpoint=otel_endpoint,
+        otel_header_values=_otel_header_values(read) if otel_endpoint else (),
+        warnings=warnings + email_warnings + rate_warnings + sentry_warnings + otel_warnings,
     )
     _check_backends(settings)
     return settings
@@ -227,6 +238,76 @@ def _rate_limits(read) -> tuple[dict[str, int], tuple[str, ...]]:
         warnings.append(f"{name}: {queue}={given[queue]} is the old per-queue form, applied to "
                         f"{', '.join(f'{p}={given[queue]}' for p in providers)}: name those instead")
     return limits, tuple(warnings)
+
+
+# Error tracking and tracing are never worth a worker that will not start (a restart loop on the platform):
+# a value that cannot be used turns the feature off with a one-line warning at start instead.
+
+def _sentry_dsn(read) -> tuple[Secret, tuple[str, ...]]:
+    """SENTRY_DSN, ``https://KEY@HOST/PROJECT_ID``; the warning for a malformed one never shows its key."""
+    value = read.raw("SENTRY_DSN")
+    if value is None:
+        return Secret(""), ()
+    problem = dsn_problem(value)
+    if problem:
+        return Secret(""), (f"SENTRY_DSN is not a Sentry DSN (https://KEY@HOST/PROJECT_ID): {problem}; "
+                            "error tracking is off until it is fixed",)
+    return Secret(value), ()
+
+
+def dsn_problem(value: str) -> str | None:
+    """What is wrong with a Sentry DSN, in words that never repeat its key; None when it is usable."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        return "it cannot be parsed as a URL"
+    if parts.scheme not in ("http", "https"):
+        return "its scheme must be https or http"
+    if not parts.hostname:
+        return "it names no host"
+    if not parts.username:
+        return "it has no key before the @"
+    if not parts.path.rstrip("/").rpartition("/")[2].isdigit():
+        return "it does not end in a numeric project id"
+    return None
+
+
+def dsn_key(dsn: str) -> str | None:
+    """The key inside a Sentry DSN (what lets anyone send events to the project): masked like a password."""
+    try:
+        key = urlsplit(dsn).username
+    except ValueError:
+        return None
+    return key if key and len(key) >= 4 else None
+
+
+def _otel_endpoint(read) -> tuple[str | None, tuple[str, ...]]:
+    """OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form): where spans go; unset, nothing is traced."""
+    if (read.raw("OTEL_SDK_DISABLED") or "").lower() == "true":
+        return None, ()
+    try:
+        url = read.http_url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or read.http_url("OTEL_EXPORTER_OTLP_ENDPOINT")
+    except ConfigError as exc:
+        return None, (f"{exc}; tracing is off until it is fixed",)
+    if url and not _tracing_installed():
+        return None, ("OTEL_EXPORTER_OTLP_ENDPOINT is set but tracing needs OpenTelemetry's SDK, which is not "
+                      "installed: pip install 'ielts-rq[tracing]'; tracing is off until then",)
+    return url, ()
+
+
+def _otel_header_values(read) -> tuple[Secret, ...]:
+    """The values of OTEL_EXPORTER_OTLP_HEADERS (``api-key=...,x-team=...``), kept out of every log line."""
+    items = (read.raw("OTEL_EXPORTER_OTLP_HEADERS") or "").split(",")
+    return tuple(Secret(value) for value in (item.partition("=")[2].strip() for item in items) if value)
+
+
+def _tracing_installed() -> bool:
+    try:
+        return all(importlib.util.find_spec(name) for name in ("opentelemetry.sdk.trace",
+                                                              "opentelemetry.exporter.otlp.proto.http"))
+    except ImportError:  # a parent package missing
+        return False
 
 
 def _queue_redis_urls(read, redis_url: str | None) -> dict[str, str]:

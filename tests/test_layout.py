@@ -16,7 +16,7 @@ LAYERS = [
     {"errors", "clock", "assets"},  # the ground: no imports of the project's own
     {"addresses", "media", "policies"},
     {"settings"},
-    {"logs"},
+    {"logs", "observability"},
     {"queueing"},
     {"scoring", "services", "storage"},
     {"store", "ocr", "speech", "mail"},

@@ -53,8 +53,10 @@ def _status_view(info: dict):
     for column in ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed"):
         queues.add_column(column, justify="left" if column == "queue" else "right")
     for name, counts in info["queues"].items():
-        queues.add_row(name, *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred", "finished", "failed")))
-    workers = Table(title=f"Workers ({len(info['workers'])})", title_justify="left")
+        shown = f"{name} (paused)" if name in info.get("paused_queues", ()) else name
+        queues.add_row(shown, *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred", "finished", "failed")))
+    suspended = " - SUSPENDED: no job is taken until `ielts-rq workers resume`" if info.get("workers_suspended") else ""
+    workers = Table(title=f"Workers ({len(info['workers'])}){suspended}", title_justify="left")
     for column in ("name", "state", "queues", "current job", "pid", "host"):
         workers.add_column(column)
     for w in info["workers"]:

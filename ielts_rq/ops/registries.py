@@ -21,6 +21,7 @@ from rq.scheduler import RQScheduler
 from ..clock import iso
 from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
+from ..queueing import control
 from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
@@ -37,6 +38,8 @@ def system_status(connection) -> dict:
         "redis": hide_password(redis_url()),
         "queues": queue_counts(connection),
         "workers": [worker_summary(w) for w in all_workers(connection)],
+        "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
+        "paused_queues": control.paused_queues(),
         "schedulers": {
             "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
             "rq_scheduler": scheduler_alive(connection),

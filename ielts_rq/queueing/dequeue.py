@@ -13,6 +13,12 @@ intermediate list. When every queue is empty the worker blocks with
 ``BLMOVE`` on its first queue for at most ``POLL_SECONDS`` and then looks at
 all of them again, so a job on another queue waits at most that long for an
 idle worker.
+
+A paused queue (``ielts-rq workers suspend --queue Q``: its mark set on the
+queue's server) is passed over by the same script, and while the workers are
+suspended (RQ's ``rq:suspended``) it takes nothing at all: an idle worker
+waiting here takes no job after a suspension, where RQ looks only between jobs.
+Neither costs the busy path an extra round trip.
 """
 
 from __future__ import annotations
@@ -23,18 +29,28 @@ import time
 
 from rq.exceptions import DequeueTimeout
 from rq.intermediate_queue import IntermediateQueue
+from rq.queue import Queue
+from rq.suspension import WORKERS_SUSPENDED
+
+from . import keys
 
 POLL_SECONDS = 0.05
 
 log = logging.getLogger("ielts_rq.worker")
 
-# KEYS: queue lists in order of priority, then their intermediate lists. Returns {queue key, job id} or nil.
+# KEYS: queue lists in order of priority, then their intermediate lists, then their paused marks, then RQ's
+# suspension key. Returns {queue key, job id} or nil.
 _MOVE_FIRST = """
-local count = #KEYS / 2
+if redis.call('EXISTS', KEYS[#KEYS]) == 1 then
+    return nil
+end
+local count = (#KEYS - 1) / 3
 for i = 1, count do
-    local job_id = redis.call('LMOVE', KEYS[i], KEYS[count + i], 'LEFT', 'RIGHT')
-    if job_id then
-        return {KEYS[i], job_id}
+    if redis.call('EXISTS', KEYS[2 * count + i]) == 0 then
+        local job_id = redis.call('LMOVE', KEYS[i], KEYS[count + i], 'LEFT', 'RIGHT')
+        if job_id then
+            return {KEYS[i], job_id}
+        end
     end
 end
 return nil
@@ -45,11 +61,13 @@ def move_next(connection, queue_keys: list[str], timeout: float | None) -> tuple
 
     ``timeout`` None returns None at once when every queue is empty; otherwise
     this waits up to ``timeout`` seconds and then raises ``DequeueTimeout``.
+    A paused queue is passed over as if it were empty.
     """
     intermediate = [IntermediateQueue.get_intermediate_queue_key(key) for key in queue_keys]
+    paused_keys = [keys.queue_paused(key.removeprefix(Queue.redis_queue_namespace_prefix)) for key in queue_keys]
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        found = _script(connection)(keys=[*queue_keys, *intermediate])
+        found = _script(connection)(keys=[*queue_keys, *intermediate, *paused_keys, WORKERS_SUSPENDED])
         if found:
             queue_key = found[0].decode()
             job_id = _text_or_drop(connection, queue_key, found[1])
@@ -59,11 +77,23 @@ def move_next(connection, queue_keys: list[str], timeout: float | None) -> tuple
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DequeueTimeout(timeout, queue_keys)
-            queue_key = queue_keys[0]
-            raw = connection.blmove(queue_key, intermediate[0], min(POLL_SECONDS, remaining))
-            job_id = None if raw is None else _text_or_drop(connection, queue_key, raw)
+            job_id, queue_key = _wait_on_first_open(connection, queue_keys, intermediate, paused_keys,
+                                                    min(POLL_SECONDS, remaining))
         if job_id is not None:
             return queue_key, job_id
+
+
+def _wait_on_first_open(connection, queue_keys, intermediate, paused_keys, seconds: float):
+    """Block up to ``seconds`` on the first queue not paused (all paused, or the workers suspended: just wait);
+    (job id or None, queue key)."""
+    *marks, suspended = connection.mget([*paused_keys, WORKERS_SUSPENDED])
+    open_queues = [i for i, mark in enumerate(marks) if mark is None]
+    if suspended is not None or not open_queues:
+        time.sleep(seconds)
+        return None, queue_keys[0]
+    first = open_queues[0]
+    raw = connection.blmove(queue_keys[first], intermediate[first], seconds)
+    return (None if raw is None else _text_or_drop(connection, queue_keys[first], raw)), queue_keys[first]
 
 
 def _text_or_drop(connection, queue_key: str, raw: bytes) -> str | None:

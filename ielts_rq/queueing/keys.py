@@ -104,6 +104,11 @@ def batch_jobs(batch_id: str) -> str:
     return key("batch", batch_id, "jobs")
 
 
+def queue_paused(queue: str) -> str:
+    """String, on the queue's own server: set while an operator has paused the queue (no worker takes its jobs)."""
+    return key("queue", queue, "paused")
+
+
 def schedule_paused() -> str:
     """Set: names of the cron entries an operator paused (their ticks are skipped and recorded)."""
     return key("schedule", "paused")

@@ -19,6 +19,7 @@ from rq.results import Result
 from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
 
+from .. import observability
 from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..settings import get_settings, redact
@@ -230,6 +231,11 @@ class IeltsQueue(Queue):
 
     def acquire_maintenance_lock(self) -> bool:
         return bool(self.connection.set(self.registry_cleaning_key, 1, nx=True, ex=CLEANING_LOCK_SECONDS))
+
+    def create_job(self, *args, **kwargs) -> Job:
+        job = super().create_job(*args, **kwargs)
+        observability.carry_trace(job.meta, job_name(job))  # the enqueuer's trace, continued by the job's span
+        return job
 
     @property
     def intermediate_queue(self) -> IntermediateQueue:

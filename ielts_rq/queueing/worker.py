@@ -32,14 +32,17 @@ from multiprocessing.context import ForkProcess
 
 import redis
 import requests
+from rq.command import parse_payload
 from rq.exceptions import ShutDownImminentException
 from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
+from rq.suspension import WORKERS_SUSPENDED
 from rq.timeouts import JobTimeoutException
 from rq.utils import import_attribute
 from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
+from .. import observability
 from ..errors import RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
 from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
@@ -97,6 +100,16 @@ class _IeltsWorkerMixin:
             self._write_tally()  # a worker stopped right after a job has not sent its next heartbeat
 
     supervised = False  # a worker process of a pool: its supervisor bounds the shutdown
+
+    def handle_payload(self, message):
+        # RQ's shutdown command (`ielts-rq workers stop NAME`) signals the worker as a platform's SIGTERM would,
+        # which gives a running job only SHUTDOWN_GRACE. Asked by an operator, a busy worker lets its job end.
+        if _command_of(message) == "shutdown" and self.get_state() == WorkerStatus.BUSY:
+            log.info("worker %s stops after its current job, as requested", self.name)
+            self._stop_requested = True
+            if self.get_state() == WorkerStatus.BUSY:  # else the job ended meanwhile: stop it idle, below
+                return
+        super().handle_payload(message)
 
     def request_force_stop(self, signum, frame):
         # RQ takes a second stop signal for a cold shutdown that kills the job at once. A pool's worker
@@ -165,12 +178,23 @@ class _IeltsWorkerMixin:
                 super().heartbeat(timeout, pipe)
                 if counting:
                     self.tally.write(pipe)
-                pipe.execute()
+                pipe.exists(WORKERS_SUSPENDED)
+                suspended = pipe.execute()[-1]
             if counting:
                 self.tally.clear()
+            self._show_suspension(bool(suspended))
         except redis.exceptions.OutOfMemoryError:
             # RQ's loop quits on any error here; a refused heartbeat is only a late one (the counts wait too).
             say_redis_is_full()
+
+    def _show_suspension(self, suspended: bool) -> None:
+        # RQ shows a worker suspended only once it looks between jobs; one suspended while it waits for a job
+        # (and takes none: dequeue.py) shows it from its next beat, a few seconds later.
+        state = self.get_state()
+        if suspended and state == WorkerStatus.IDLE:
+            self.set_state(WorkerStatus.SUSPENDED)
+        elif not suspended and state == WorkerStatus.SUSPENDED:
+            self.set_state(WorkerStatus.IDLE)
 
     def _write_tally(self) -> None:
         if not self.tally:
@@ -197,7 +221,8 @@ class _IeltsWorkerMixin:
 
     def perform_job(self, job, queue, execution) -> bool:
         started = time.monotonic()
-        ok = super().perform_job(job, queue, execution)
+        with observability.job_span(job, queue.name, job_name(job), flush=self.is_horse):
+            ok = super().perform_job(job, queue, execution)
         if ok:
             seconds = time.monotonic() - started
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
@@ -208,8 +233,9 @@ class _IeltsWorkerMixin:
 
     def handle_exception(self, job, *exc_info):
         # Runs just before RQ decides on a retry: only transient failures keep
-        # their retries. One log line instead of RQ's multi-line traceback;
-        # the traceback stays on the job for `ielts-rq failed show`.
+        # their retries. One log line instead of RQ's multi-line traceback; in
+        # JSON (for log aggregators) the event carries the traceback as a field.
+        # It stays on the job too, for `ielts-rq failed show`.
         exc_type, exc, _ = exc_info
         if self._stopped_job_id == job.id:  # `ielts-rq job stop`: RQ marks it stopped, never retried
             log.warning("job stopped %s %s on request", job_name(job), job.id,
@@ -223,10 +249,12 @@ class _IeltsWorkerMixin:
             job.retry_intervals = [max(interval, exc.seconds) for interval in job.retry_intervals or [0]]
         will_retry = bool(job.retries_left)
         error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
+        traceback = exc_info if get_settings().log_format == "json" else None
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,
-                " (will retry)" if will_retry else "", error,
+                " (will retry)" if will_retry else "", error, exc_info=traceback,
                 extra={"job": job_name(job), "job_id": job.id, "queue": job.origin,
                        "outcome": "retrying" if will_retry else "failed"})
+        observability.job_failed(exc_info, final=not will_retry)
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
@@ -258,6 +286,15 @@ class _IeltsWorkerMixin:
         log.log(level, "job deferred %s %s by %.1fs (rate limit of %s; deferral %d)", job_name(job), job.id, wait,
                 provider, deferrals, extra={"job": job_name(job), "job_id": job.id, "queue": queue.name,
                                             "outcome": "deferred", "provider": provider, "deferrals": deferrals})
+
+
+def _command_of(message) -> str | None:
+    """The command a worker's pubsub message carries, None for anything unreadable (RQ then reports it)."""
+    try:
+        payload = parse_payload(message)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return payload.get("command") if isinstance(payload, dict) else None
 
 
 _DEFAULT_REASONS = {"DeserializationError": "job data is not JSON; it was refused, never unpickled",
@@ -635,6 +672,7 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
     connection = server_of(queue_names)
     _wait_until_writable(connection)
     prepare(connection, queue_names)
+    observability.start()  # error tracking and tracing, when configured
     queues = [get_queue(q, connection) for q in queue_names]
     worker = WORKER_CLASSES[mode](queues, connection=connection, name=name)
     worker.supervised = supervised
@@ -653,6 +691,7 @@ def run_worker(queue_names=QUEUES, mode: str = "fork", burst: bool = False, name
                 raise
             _wait_until_writable(connection)
             worker.register_death()
+    observability.flush_now()  # a pool's worker process exits without running atexit handlers
     log.info("worker %s stopped", worker.name)
     return worked
 

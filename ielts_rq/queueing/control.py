@@ -1,0 +1,61 @@
+"""Operators' control of the workers: suspend and resume them all, pause and resume one queue, stop one worker.
+
+- Suspension is RQ's own (the ``rq:suspended`` key that ``rq suspend`` sets): every
+  worker finishes its current job and takes no other until resumed. It is set on
+  each server that holds queues, since each worker reads its own.
+- A paused queue keeps its jobs; no worker takes one from it (dequeue.py passes it
+  over) while the worker's other queues go on. The mark lives on the queue's server.
+- A stopped worker finishes its current job and exits (RQ's shutdown command).
+"""
+
+from __future__ import annotations
+
+from rq.command import send_shutdown_command
+from rq.suspension import is_suspended, resume, suspend
+
+from ..policies import QUEUES
+from . import keys
+from .connection import get_connection, queue_connection, queue_servers
+from .queues import all_workers
+from ..settings import get_settings
+
+
+def _servers() -> list:
+    return queue_servers() if get_settings().queue_redis_urls else [get_connection()]
+
+
+def suspend_workers() -> None:
+    for server in _servers():
+        suspend(server)
+
+
+def resume_workers() -> None:
+    for server in _servers():
+        resume(server)
+
+
+def workers_suspended() -> bool:
+    return any(is_suspended(server) for server in _servers())
+
+
+def pause_queues(names) -> None:
+    for name in names:
+        queue_connection(name).set(keys.queue_paused(name), 1)
+
+
+def resume_queues(names) -> None:
+    for name in names:
+        queue_connection(name).delete(keys.queue_paused(name))
+
+
+def paused_queues() -> list[str]:
+    return [name for name in QUEUES if queue_connection(name).exists(keys.queue_paused(name))]
+
+
+def stop_worker(name: str) -> bool:
+    """Tell worker ``name`` to exit after its current job; False when no such worker is registered."""
+    for worker in all_workers():
+        if worker.name == name:
+            send_shutdown_command(worker.connection, name)
+            return True
+    return False
