@@ -21,7 +21,7 @@ OVERRIDES = {
     "JsonJob": {"__init__", "_execute", "failure_callback", "fetch", "fetch_many", "func", "get_status", "restore",
                 "send_webhooks", "stopped_callback", "success_callback"},
     "_IntermediateQueue": {"cleanup", "should_be_cleaned_up"},
-    "IeltsQueue": {"acquire_maintenance_lock", "dequeue_any", "intermediate_queue"},
+    "IeltsQueue": {"acquire_maintenance_lock", "create_job", "dequeue_any", "intermediate_queue"},
     "_IeltsWorkerMixin": {"__init__", "dequeue_job_and_maintain_ttl", "execute_job", "get_heartbeat_ttl",
                           "handle_exception", "handle_job_failure", "heartbeat", "maintain_heartbeats", "perform_job",
                           "prepare_job_execution", "request_force_stop", "run_maintenance_tasks", "work"},
