@@ -23,7 +23,7 @@ OVERRIDES = {
     "_IntermediateQueue": {"cleanup", "should_be_cleaned_up"},
     "IeltsQueue": {"acquire_maintenance_lock", "create_job", "dequeue_any", "intermediate_queue"},
     "_IeltsWorkerMixin": {"__init__", "dequeue_job_and_maintain_ttl", "execute_job", "get_heartbeat_ttl",
-                          "handle_exception", "handle_job_failure", "heartbeat", "maintain_heartbeats", "perform_job",
+                          "handle_exception", "handle_job_failure", "handle_payload", "heartbeat", "maintain_heartbeats", "perform_job",
                           "prepare_job_execution", "request_force_stop", "run_maintenance_tasks", "work"},
     "ForkingWorker": {"fork_work_horse", "handle_warm_shutdown_request", "handle_work_horse_killed",
                       "imminent_shutdown_delay", "kill_horse", "main_work_horse", "monitor_work_horse", "perform_job",
