@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,10 @@ def test_the_wheel_alone_gives_a_working_command(tmp_path):
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(source)],
          env=PLAIN_ENV, cwd=tmp_path, timeout=300)
     wheel = next((tmp_path / "dist").glob("ielts_rq-*.whl"))
+    # The email templates live at the top of the repository and ship inside the package.
+    templates = {f"ielts_rq/templates/emails/{path.relative_to(source / 'templates' / 'emails')}"
+                 for path in (source / "templates" / "emails").rglob("*") if path.is_file()}
+    assert len(templates) >= 18 and templates <= set(zipfile.ZipFile(wheel).namelist())
     bin_dir = _fresh_venv(tmp_path / "venv")
     _run([str(bin_dir / "pip"), "install", "-q", str(wheel)], env=PLAIN_ENV, cwd=tmp_path, timeout=600)
     env = _clean_env(bin_dir, tmp_path / "home")
@@ -74,6 +79,8 @@ def test_the_wheel_alone_gives_a_working_command(tmp_path):
         assert shown["status"] == "finished"
         outbox = list((tmp_path / "home" / "outbox").glob("*.eml"))  # the email templates ship in the wheel
         assert len(outbox) == 1 and "Ann" in outbox[0].read_text()
+        preview = _run(["ielts-rq", "email", "preview", "scoring_complete", "--text"], env, elsewhere).stdout
+        assert "band" in preview.lower()
         essay = tmp_path / "essay.txt"
         essay.write_text("Some people believe that children should learn a foreign language at primary school. "
                          "In my opinion, the advantages of this outweigh the disadvantages. " * 6)
