@@ -18,6 +18,7 @@ system-packages:
 	bash scripts/system-packages.sh
 
 # Everything on its embedded defaults: Valkey, workers, scheduler, dashboard.
+# `make run PORT=8000 IELTS_RQ_HOME=/tmp/irq`: the dashboard's port (default 9181) and the home folder.
 run: setup
 	$(BIN)/ielts-rq up --demo
 

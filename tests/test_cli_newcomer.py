@@ -83,3 +83,15 @@ def test_the_scheduler_says_what_it_synced_and_that_it_runs_in_words(redis_conn)
 def test_a_wheel_built_in_the_checkout_is_ignored_by_git():
     ignored = subprocess.run(["git", "check-ignore", "-q", "ielts_rq-0.1.0-py3-none-any.whl"], cwd=ROOT)
     assert ignored.returncode == 0
+
+
+def test_up_takes_its_port_from_PORT(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("up", env={"PORT": str(port), "IELTS_RQ_HOME": str(tmp_path / "home")}, timeout=60)
+    assert result.returncode != 0 and str(port) in result.stderr  # it went for PORT's port, not 9181
+    assert "env var: PORT" in cli("up", "--help").stdout
