@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-packages chaos bench lock clean
+.PHONY: run test setup system-packages chaos bench docs lock clean
 
 $(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ chaos: setup
 bench: setup
 	$(BIN)/python -m bench
 
+# The docs site in site/ (reference pages generated from the code); the test suite builds it too.
+docs: setup
+	$(BIN)/mkdocs build --strict
+
 # requirements.txt: every package pinned, generated from pyproject.toml, plus the project itself
 # (Heroku's buildpack runs `pip install -r requirements.txt` and nothing else).
 lock: setup
@@ -40,4 +44,4 @@ lock: setup
 	printf '\n# The project itself: installs the ielts-rq command.\n.\n' >> requirements.txt
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache site build dist
