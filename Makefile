@@ -39,9 +39,9 @@ docs: setup
 # (Heroku's buildpack runs `pip install -r requirements.txt` and nothing else).
 lock: setup
 	$(BIN)/pip install -q pip-tools==7.6.2
-	$(BIN)/pip-compile -q --extra s3 --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile -q --extra engines --extra s3 --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements.txt pyproject.toml
-	printf '\n# The project itself: installs the ielts-rq command.\n.\n' >> requirements.txt
+	printf '\n# The project itself, with its engines: installs the ielts-rq command.\n.[engines]\n' >> requirements.txt
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache site build dist
