@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-packages chaos bench lock clean
+.PHONY: run test setup system-packages chaos bench docs lock clean
 
 $(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ system-packages:
 	bash scripts/system-packages.sh
 
 # Everything on its embedded defaults: Valkey, workers, scheduler, dashboard.
+# `make run PORT=8000 IELTS_RQ_HOME=/tmp/irq`: the dashboard's port (default 9181) and the home folder.
 run: setup
 	$(BIN)/ielts-rq up --demo
 
@@ -30,13 +31,17 @@ chaos: setup
 bench: setup
 	$(BIN)/python -m bench
 
+# The docs site in site/ (reference pages generated from the code); the test suite builds it too.
+docs: setup
+	$(BIN)/mkdocs build --strict
+
 # requirements.txt: every package pinned, generated from pyproject.toml, plus the project itself
 # (Heroku's buildpack runs `pip install -r requirements.txt` and nothing else).
 lock: setup
 	$(BIN)/pip install -q pip-tools==7.6.2
-	$(BIN)/pip-compile -q --extra s3 --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile -q --extra engines --extra s3 --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements.txt pyproject.toml
-	printf '\n# The project itself: installs the ielts-rq command.\n.\n' >> requirements.txt
+	printf '\n# The project itself, with its engines: installs the ielts-rq command.\n.[engines]\n' >> requirements.txt
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache site build dist

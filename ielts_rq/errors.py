@@ -36,5 +36,35 @@ class RetryLater(TransientError):
         self.seconds = seconds
 
 
+class EngineMissing(PermanentError):
+    """A local engine (the built-in scorer, Tesseract's or PocketSphinx's bindings, the charts) is not
+    installed: the core install (``pip install ielts-rq``) leaves them out."""
+
+
+# The packages of the ``engines`` extra, by the name they are imported under.
+ENGINE_MODULES = frozenset({"numpy", "matplotlib", "lemminflect", "marisa_trie", "wordfreq", "PIL", "pytesseract",
+                            "pypdfium2", "av", "pocketsphinx"})
+ENGINES_EXTRA = "pip install 'ielts-rq[engines]'"
+
+
+class needs_engines:
+    """``with needs_engines("the built-in scorer", "set SCORING_SERVICE_URL"):`` turns a missing engine
+    package into an ``EngineMissing`` that names the extra to install (and the alternative, if any)."""
+
+    def __init__(self, what: str, otherwise: str | None = None):
+        self.what, self.otherwise = what, otherwise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None and issubclass(kind, ModuleNotFoundError) and \
+                (error.name or "").split(".")[0] in ENGINE_MODULES:
+            alternative = f", or {self.otherwise}" if self.otherwise else ""
+            raise EngineMissing(f"{self.what} needs {error.name}, which this install leaves out: "
+                                f"{ENGINES_EXTRA}{alternative}") from None
+        return False
+
+
 class NotFound(PermanentError):
     """A record (submission, user, job, file) does not exist."""

@@ -111,5 +111,6 @@ def setup_logging(level: str | None = None) -> None:
     root.setLevel(level or settings.log_level)
     # RQ logs each job twice over and tracebacks on many lines; ielts-rq logs
     # one line per job event itself (worker.py), so keep RQ to warnings.
-    for name in ("rq.worker", "rq.scheduler", "rq.queue", "rq.job"):
+    # rq-scheduler's "Registering birth" says nothing to an operator: `ielts-rq scheduler` says it in words.
+    for name in ("rq.worker", "rq.scheduler", "rq.queue", "rq.job", "rq_scheduler.scheduler"):
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

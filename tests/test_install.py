@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -60,8 +61,13 @@ def test_the_wheel_alone_gives_a_working_command(tmp_path):
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(source)],
          env=PLAIN_ENV, cwd=tmp_path, timeout=300)
     wheel = next((tmp_path / "dist").glob("ielts_rq-*.whl"))
+    # The email templates live at the top of the repository and ship inside the package.
+    templates = {f"ielts_rq/templates/emails/{path.relative_to(source / 'templates' / 'emails')}"
+                 for path in (source / "templates" / "emails").rglob("*") if path.is_file()}
+    assert len(templates) >= 18 and templates <= set(zipfile.ZipFile(wheel).namelist())
     bin_dir = _fresh_venv(tmp_path / "venv")
-    _run([str(bin_dir / "pip"), "install", "-q", str(wheel)], env=PLAIN_ENV, cwd=tmp_path, timeout=600)
+    _run([str(bin_dir / "pip"), "install", "-q", f"{wheel}[engines]"], env=PLAIN_ENV, cwd=tmp_path, timeout=600)
+    print(f"\nthe wheel with its engines: {_site_packages_mb(tmp_path / 'venv')} MB installed")
     env = _clean_env(bin_dir, tmp_path / "home")
     elsewhere = tmp_path  # not the checkout: the installed package must stand alone
     try:
@@ -74,6 +80,8 @@ def test_the_wheel_alone_gives_a_working_command(tmp_path):
         assert shown["status"] == "finished"
         outbox = list((tmp_path / "home" / "outbox").glob("*.eml"))  # the email templates ship in the wheel
         assert len(outbox) == 1 and "Ann" in outbox[0].read_text()
+        preview = _run(["ielts-rq", "email", "preview", "scoring_complete", "--text"], env, elsewhere).stdout
+        assert "band" in preview.lower()
         essay = tmp_path / "essay.txt"
         essay.write_text("Some people believe that children should learn a foreign language at primary school. "
                          "In my opinion, the advantages of this outweigh the disadvantages. " * 6)
@@ -83,6 +91,53 @@ def test_the_wheel_alone_gives_a_working_command(tmp_path):
         # S3 is the one optional part: asking for it without the extra names the extra.
         refused = _run(["ielts-rq", "status"], {**env, "S3_BUCKET_NAME": "uploads"}, elsewhere, check=False)
         assert refused.returncode == 2 and "pip install 'ielts-rq[s3]'" in refused.stderr
+    finally:
+        _run(["ielts-rq", "redis", "stop"], env, elsewhere, check=False)
+
+
+def _site_packages_mb(venv: Path) -> int:
+    """What an install put in the venv's site-packages (pip itself included, about 10 MB)."""
+    [site] = venv.glob("lib/python*/site-packages")
+    return round(sum(f.stat().st_size for f in site.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20)
+
+
+ENGINE_MODULES = ("numpy", "matplotlib", "lemminflect", "marisa_trie", "wordfreq", "PIL", "pytesseract", "pypdfium2",
+                  "av", "pocketsphinx")
+
+
+def test_the_core_install_runs_queues_cli_emails_and_dashboard_without_the_engines(tmp_path):
+    source = _checkout_copy(tmp_path / "source")
+    bin_dir = _fresh_venv(tmp_path / "venv")
+    _run([str(bin_dir / "pip"), "install", "-q", str(source)], env=PLAIN_ENV, cwd=tmp_path, timeout=600)
+    size = _site_packages_mb(tmp_path / "venv")
+    print(f"\nthe core install: {size} MB installed")
+    found = _run([str(bin_dir / "python"), "-c", "import importlib.util as u, sys; "
+                  f"print([m for m in {ENGINE_MODULES!r} if u.find_spec(m)])"], PLAIN_ENV, tmp_path).stdout
+    assert found.strip() == "[]", found
+    assert size < 150, size  # the full install is over 400 MB
+    port = free_port()
+    env = _clean_env(bin_dir, tmp_path / "home")
+    elsewhere = tmp_path
+    try:
+        assert "enqueue" in _run(["ielts-rq", "--help"], env, elsewhere).stdout
+        _run(["ielts-rq", "enqueue", "welcome-email", "--email", "ann@example.com", "--name", "Ann"], env, elsewhere)
+        essay = tmp_path / "essay.txt"
+        essay.write_text((source / "examples" / "essay.txt").read_text())
+        submission = _run(["ielts-rq", "submit", str(essay), "--task", "writing_task_2"], env, elsewhere).stdout.strip()
+        scoring = _run(["ielts-rq", "enqueue", "score", submission], env, elsewhere).stdout.strip()
+        _run(["ielts-rq", "worker", "health", "scoring", "email", "--burst"], env, elsewhere)  # it keeps running
+        assert len(list((tmp_path / "home" / "outbox").glob("*.eml"))) == 1
+        failed = json.loads(_run(["ielts-rq", "job", "show", scoring, "--json"], env, elsewhere).stdout)
+        assert failed["status"] == "failed" and "pip install 'ielts-rq[engines]'" in json.dumps(failed)
+        here = _run(["ielts-rq", "score", str(essay), "--task", "writing_task_2"], env, elsewhere, check=False)
+        assert here.returncode == 2 and "pip install 'ielts-rq[engines]'" in here.stderr, here.stderr
+        dashboard = subprocess.Popen(["ielts-rq", "dashboard", "--port", str(port)], env=env, cwd=elsewhere,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert _eventually(lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok, 60)
+        finally:
+            dashboard.terminate()
+            dashboard.communicate(timeout=30)
     finally:
         _run(["ielts-rq", "redis", "stop"], env, elsewhere, check=False)
 

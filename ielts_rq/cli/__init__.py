@@ -1,13 +1,14 @@
 """``ielts-rq``: enqueue work, run workers, watch queues and triage failures.
 
-Exit status: 0 on success, 1 when the work failed, 2 on bad usage or configuration.
+Exit status: 0 on success, 1 when the work failed or what a command names does not exist, 2 on bad usage or
+configuration, 3 when a result is not there yet (`result` of a submission not scored yet).
 """
 
 from __future__ import annotations
 
 import click
 
-from ..queueing import connection
+from ..queueing import connection, embedded
 from ..settings import get_settings
 from .common import IeltsGroup
 
@@ -25,6 +26,13 @@ def main(ctx):
         click.echo(f"warning: {warning}", err=True)
     if ctx.invoked_subcommand not in LONG_RUNNING:
         connection.impatient()
+        embedded.START_LISTENERS.append(_say_server_started)
+
+
+def _say_server_started(paths) -> None:
+    """A one-off command that starts the embedded server leaves it running for the next ones: say so."""
+    click.echo(f"note: started the embedded Valkey server in {paths.root}; it keeps running for the next "
+               "commands (ielts-rq redis stop stops it)", err=True)
 
 
 def _register() -> None:

@@ -7,7 +7,7 @@ import base64
 import click
 
 from .. import store
-from ..errors import PermanentError
+from ..errors import NotFound, PermanentError
 from ..policies import ANALYTICS_KEPT_DAYS
 from ..reports import figures
 from ..reports.weekly import chart_title, platform_charts, platform_report, user_charts, user_report
@@ -37,6 +37,8 @@ def report_user(user_id, date_range, today, out, as_json):
     store.check_id(user_id, "user")
     day = figures.parse_day(today)
     start, end = figures.parse_range(date_range, day)
+    if not store.user_known(user_id):
+        raise NotFound(f"no learner {user_id}: no record, submission or result has that id")
     numbers = user_report(user_id, start, end, day)
     if as_json:
         print_json(numbers)

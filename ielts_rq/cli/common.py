@@ -32,11 +32,18 @@ class HelpGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
-        rows = [(name, command.get_short_help_str(limit=500)) for name, command in commands
-                if command is not None and not command.hidden]
+        rows = [(name, summary(command)) for name, command in commands if command is not None and not command.hidden]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def summary(command: click.Command) -> str:
+    """A command's first paragraph, whole: click's own summary stops at the first ". ", as in "e.g. "."""
+    if command.short_help:
+        return command.short_help
+    text = (command.help or "").split("\f")[0].strip()
+    return " ".join(text.split("\n\n")[0].split())
 
 
 class IeltsGroup(HelpGroup):

@@ -95,14 +95,13 @@ def email():
     """Look at the email templates."""
 
 
-@email.command()
+@email.command(help=f"Render template NAME ({', '.join(mail.MESSAGES)}) with realistic sample data, for a "
+                    "browser.")
 @click.argument("name")
 @click.option("--data", help="JSON that overrides the sample data.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write the HTML here.")
 @click.option("--text", "show_text", is_flag=True, help="Print the plain-text part instead of HTML.")
 def preview(name, data, out, show_text):
-    """Render template NAME with realistic sample data, for a browser."""
-
     if name not in mail.MESSAGES:
         raise UsageProblem(f"unknown template {name!r}; templates are {', '.join(mail.MESSAGES)}")
     try:

@@ -69,11 +69,12 @@ def _parse_at(ctx, param, value):
 
 
 def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None, job_id: str | None = None,
-        validate=None) -> None:
+        validate=None, show_finished=None) -> None:
     """Enqueue one job (or a file of them) and report as the options ask.
 
     ``validate(args, kwargs)`` is the command's own check of what was typed; the job's door checks
-    (``check_call``) run in ``enqueue()`` itself, for the Python API alike.
+    (``check_call``) run in ``enqueue()`` itself, for the Python API alike. ``show_finished(as_json)``
+    prints what a finished job made, where that is not its return value (a submission's stored result).
     """
 
     if opts["delay"] is not None and opts["at"] is not None:
@@ -86,7 +87,7 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
         validate(args, kwargs or {})
     job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id, **(kwargs or {}))
     if opts["wait"]:
-        return _wait(job, opts)
+        return _wait(job, opts, show_finished)
     if opts["as_json"]:
         print_json({"job_id": job.id, "queue": job.origin, "status": job.get_status()})
     else:
@@ -192,7 +193,7 @@ def _parse_line(job_name: str, line: str, number: int, validate, checked: bool) 
     return args, kwargs
 
 
-def _wait(job, opts) -> None:
+def _wait(job, opts, show_finished=None) -> None:
     deadline = time.monotonic() + opts["wait_timeout"]
     status = job.get_status()
     while status not in ("finished", "failed", "stopped", "canceled"):
@@ -200,6 +201,8 @@ def _wait(job, opts) -> None:
             raise WorkFailed(f"job {job.id} still {status} after {opts['wait_timeout']:.0f}s")
         time.sleep(WAIT_POLL)
         status = job.get_status()
+    if status == "finished" and show_finished:
+        return show_finished(opts["as_json"])
     if status == "finished":
         result = job.return_value()
         print_json(result) if opts["as_json"] or not isinstance(result, str) else click.echo(result)

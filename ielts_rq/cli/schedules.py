@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
 import click
 
 from ..logs import setup_logging
@@ -9,6 +12,8 @@ from ..queueing.connection import get_connection, wait_for_redis
 from ..queueing.enqueue import enqueue
 from ..queueing.schedule import CronScheduler, clear, entries, entry_named, last_runs, pause, resume, sync
 from .common import HelpGroup, json_option, print_json, table
+
+log = logging.getLogger("ielts_rq.scheduler")
 
 
 @click.command()
@@ -21,8 +26,12 @@ def scheduler(interval, burst):
     setup_logging()
     wait_for_redis()  # a Redis down or hung is waited for, as by workers
     changes = sync(get_connection())
-    click.echo(f"schedule synced: {changes}", err=True)
-    CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)
+    click.echo(f"schedule synced: {_changes(changes)}", err=True)
+    log.info("scheduler started pid=%d, looking at the schedule every %d s", os.getpid(), interval)
+    try:
+        CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)
+    finally:
+        log.info("scheduler stopped pid=%d", os.getpid())
 
 
 @click.group(cls=HelpGroup)
@@ -49,9 +58,12 @@ def schedule_list(as_json):
 def schedule_sync():
     """Register the table in Redis: add and update entries, remove those no longer in it."""
 
-    changes = sync(get_connection())
-    click.echo(f"added or updated: {', '.join(changes['added_or_updated']) or 'none'}; "
-               f"removed: {', '.join(changes['removed']) or 'none'}")
+    click.echo(_changes(sync(get_connection())))
+
+
+def _changes(changes: dict) -> str:
+    return (f"added or updated: {', '.join(changes['added_or_updated']) or 'none'}; "
+            f"removed: {', '.join(changes['removed']) or 'none'}")
 
 
 @schedule.command("clear")

@@ -79,11 +79,22 @@ def score(source, task_type, prompt, prompt_file, as_json):
 def result(submission_id, as_json):
     """Show a submission's bands per criterion, overall band and feedback."""
 
+    _show_stored_result(submission_id, as_json)
+
+
+def _show_stored_result(submission_id: str, as_json: bool) -> None:
+    """What `result` prints, and `enqueue score --wait` once the job is done: one shape for one result."""
     stored = store.get_result(submission_id)
     if stored is None:
         store.require_submission(submission_id)
-        raise UsageProblem(f"submission {submission_id} is not scored yet: ielts-rq enqueue score {submission_id}")
+        raise NotScoredYet(f"submission {submission_id} is not scored yet: ielts-rq enqueue score {submission_id}")
     print_json(stored) if as_json else show_result(stored)
+
+
+class NotScoredYet(click.ClickException):
+    """The submission exists and has no result yet: exit status 3, so a script can tell it from a failure."""
+
+    exit_code = 3
 
 
 def show_result(response: dict) -> None:
@@ -148,7 +159,8 @@ def _existing_submission(submission_id, opts) -> None:
 def enqueue_score(submission_id, **opts):
     """Score a submission on a worker (one pending job per submission)."""
     _existing_submission(submission_id, opts)
-    run("score_submission", opts, (submission_id,) if submission_id else (), validate=_one_id)
+    run("score_submission", opts, (submission_id,) if submission_id else (), validate=_one_id,
+        show_finished=lambda as_json: _show_stored_result(submission_id, as_json))
 
 
 @enqueue.command("score-batch")

@@ -81,7 +81,8 @@ LONG_JOBS = ("file_processing", "analytics")
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=9181, show_default=True, envvar="PORT",
+              show_envvar=True, help="The dashboard's port.")
 @click.option("--processes", type=click.IntRange(1, 16), default=2, show_default=True,
               help=f"In-process worker processes for {', '.join(SHORT_JOBS)} (one forking worker takes "
                    f"{', '.join(LONG_JOBS)}).")
@@ -92,6 +93,7 @@ def up(port, processes, demo):
     settings = get_settings()
     setup_logging()
     _check_port_free(port)
+    click.echo(f"home: {settings.home} (IELTS_RQ_HOME): the embedded Valkey's data, the outbox, local files", err=True)
     if not settings.redis_url and not embedded.is_running(embedded.paths_for(settings.home)):
         embedded.ensure_running(settings.home)
         _up_marker(settings.home).touch()

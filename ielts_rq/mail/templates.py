@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from ..assets import templates_dir
+from ..assets import email_templates_dir
 from ..errors import PermanentError
 from ..settings import Settings, get_settings
 
@@ -30,7 +30,7 @@ class Rendered:
 
 
 def emails_dir():
-    return templates_dir() / "emails"
+    return email_templates_dir()
 
 
 @functools.cache

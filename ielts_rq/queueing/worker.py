@@ -43,7 +43,7 @@ from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
 from .. import observability
-from ..errors import RetryLater, TransientError
+from ..errors import EngineMissing, RetryLater, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
 from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
 from .due import RATE_LIMITED, enqueue_due_jobs
@@ -650,7 +650,10 @@ def preload(queue_names) -> None:
     # E.g. the scorer's word lists and model, loaded once here: every forked horse inherits them.
     for loader in dict.fromkeys(QUEUE_SETTINGS[name].preload for name in queue_names):
         if loader:
-            import_attribute(loader)()
+            try:
+                import_attribute(loader)()
+            except EngineMissing as exc:  # a core install: jobs that need the engine fail saying so, others run
+                log.warning("not preloaded: %s", exc)
     # Keep the garbage collector off the objects loaded so far, so forked horses do not
     # copy their memory pages just to scan them.
     gc.freeze()

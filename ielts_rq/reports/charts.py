@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from ..errors import needs_engines
 from ..scoring import criterion_name
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.6, 100
@@ -16,7 +17,8 @@ WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.6, 100
 def _pyplot():
     # matplotlib is imported on the first chart, not with this module: an email worker that
     # never draws one stays small.
-    import matplotlib
+    with needs_engines("charts"):
+        import matplotlib
 
     matplotlib.use("Agg")  # no display: render to PNG only
     from matplotlib import pyplot

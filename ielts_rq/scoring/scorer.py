@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+
+from ..errors import needs_engines
 from datetime import UTC, datetime
 
 from . import fixed, language
@@ -27,14 +29,15 @@ def score(task_type: str, text: str, prompt: str | None = None, *, audio: dict |
     """
     started = time.perf_counter()
     validate_request(task_type, text, prompt, audio)
-    text = normalise(text)  # typed, pasted, OCR'd or wrapped: the same paragraphs
-    result = _rule_based_result(task_type, text)
-    if result is None:
-        if task_type in SPEAKING_TASKS:
-            result = score_speaking(task_type, text, prompt, audio)
-        else:
-            result = score_writing(task_type, text, prompt)
-        result["feature_analysis"].setdefault("rejected", None)
+    with needs_engines("the built-in scorer", "set SCORING_SERVICE_URL to score with a service"):
+        text = normalise(text)  # typed, pasted, OCR'd or wrapped: the same paragraphs
+        result = _rule_based_result(task_type, text)
+        if result is None:
+            if task_type in SPEAKING_TASKS:
+                result = score_speaking(task_type, text, prompt, audio)
+            else:
+                result = score_writing(task_type, text, prompt)
+            result["feature_analysis"].setdefault("rejected", None)
     return {
         "overall_band_score": result["overall_band_score"],
         "confidence": result["confidence"],

@@ -13,6 +13,7 @@ When ``SPEECH_SERVICE_URL`` is set the recording goes to the service
 from __future__ import annotations
 
 from .. import media
+from ..errors import needs_engines
 from ..settings import get_settings
 from . import service, sphinx
 from .sphinx import MAX_BYTES
@@ -25,7 +26,9 @@ def transcribe(data: bytes, language: str = "en", settings=None) -> dict:
     if settings.speech_service_url:
         return service.transcribe(data, language=language, settings=settings,
                                   content_type=media.AUDIO_KINDS[kind])
-    return sphinx.transcribe_local(data, language=language)
+    with needs_engines("speech to text on this machine (PocketSphinx)",
+                       "set SPEECH_SERVICE_URL to use a speech service"):
+        return sphinx.transcribe_local(data, language=language)
 
 
 def warm_up() -> None:

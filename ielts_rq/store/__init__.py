@@ -33,7 +33,8 @@ from .submissions import (
                       require_submission,
                       submissions_for_user,
 )
-from .users import address_opted_out, get_user, get_users, normal_address, save_user, update_user
+from .users import address_opted_out, get_user, get_users, normal_address, save_user, update_user, user_known
+from .waiting import ResultTimeout, ScoringFailed, listen_for_results, wait_for_result
 
 __all__ = [
     "address_opted_out", "claim_scoring", "normal_address", "release_scoring", "remember_service_model",
@@ -43,4 +44,6 @@ __all__ = [
     "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",
     "result_for_same_content", "results_for_same_content", "results_for_user", "save_analytics", "save_batch",
     "record_item_failures", "save_result", "save_results", "save_user", "submissions_for_user", "update_user",
+    "user_known",
+    "ResultTimeout", "ScoringFailed", "listen_for_results", "wait_for_result",
 ]

@@ -111,6 +111,15 @@ def get_user(user_id: str) -> dict | None:
     return read(keys.user(check_id(user_id, "user")))
 
 
+def user_known(user_id: str) -> bool:
+    """Whether ielts-rq has heard of this learner: a record of their own, or any submission or result."""
+    connection = get_connection()
+    user_id = check_id(user_id, "user")
+    with connection.pipeline(transaction=False) as pipe:
+        pipe.exists(keys.user(user_id), keys.submissions_by_user(user_id), keys.results_by_user(user_id))
+        return bool(pipe.execute()[0])
+
+
 def get_users(user_ids: list[str]) -> dict[str, dict]:
     """The users that exist among ``user_ids``, by id, in one round trip."""
     unique = list(dict.fromkeys(user_ids))

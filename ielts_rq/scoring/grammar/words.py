@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 
-import lemminflect
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z]+)*|\d+(?:[.,]\d+)*%?|[^\sA-Za-z\d]")
 
@@ -36,9 +35,9 @@ def tokenize(sentence):
 def tags(word: str) -> frozenset:
     """Penn tags a lower-case word can have, from lemminflect's tables."""
     out = set()
-    for pos, lemmas in lemminflect.getAllLemmas(word).items():
+    for pos, lemmas in _lemminflect().getAllLemmas(word).items():
         for lemma in lemmas:
-            for tag, forms in lemminflect.getAllInflections(lemma, upos=pos).items():
+            for tag, forms in _lemminflect().getAllInflections(lemma, upos=pos).items():
                 if word in forms:
                     out.add(tag)
     return frozenset(out)
@@ -202,7 +201,7 @@ def is_singular_count(w: str) -> bool:
     t = tags(w)
     if "NN" not in t or w.endswith("s"):
         return False
-    plural = lemminflect.getInflection(w, "NNS")
+    plural = _lemminflect().getInflection(w, "NNS")
     return bool(plural) and plural[0] != w
 
 
@@ -258,3 +257,11 @@ def subjunctive_context(toks, i) -> bool:
 
 def next_word(toks, j):
     return toks[j] if j < len(toks) and is_word(toks[j]) else None
+
+
+def _lemminflect():
+    # Imported on first use, not with the module: the core install (no engines) imports the scorer's
+    # modules to name its task types and criteria without scoring anything.
+    import lemminflect
+
+    return lemminflect
