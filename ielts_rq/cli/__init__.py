@@ -28,9 +28,9 @@ def main(ctx):
 
 
 def _register() -> None:
-    from . import admin, analytics, email, enqueue, files, schedules, scoring, server, web
+    from . import admin, analytics, email, enqueue, files, learners, schedules, scoring, server, web
 
-    for module in (server, enqueue, admin, scoring, email, files, analytics, schedules, web):
+    for module in (server, enqueue, admin, scoring, email, files, analytics, schedules, web, learners):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -239,7 +239,7 @@ def _delete_jobs(jobs: list, unique_ids: set[str]) -> int:
 def _delete_learner_indexes(connection, learner: Learner) -> int:
     """The learner's own indexes, their id in the per-day active-learner sets, their address's opt-out and
     their submissions named in batches' failed items."""
-    today = date.fromtimestamp(records.now())
+    today = datetime.fromtimestamp(records.now(), timezone.utc).date()  # the counters' days are UTC
     days = [(today - timedelta(days=n)).isoformat() for n in range(-1, COUNTERS_KEPT_DAYS + 1)]
     batch_ids = [b.decode() for b in connection.zrange(keys.batches_by_time(), 0, -1)]
     with connection.pipeline(transaction=False) as pipe:
