@@ -385,3 +385,37 @@ def test_every_record_kind_has_a_retention_no_shorter_than_what_rq_keeps():
     assert max(p.failure_ttl for p in POLICIES.values()) <= RETENTION["failed_job"].seconds
     assert RETENTION["erasure_tombstone"].seconds >= max(p.timeout + sum(p.retry_intervals)
                                                          for p in POLICIES.values())
+
+
+def test_erase_export_and_retention_reach_uploads_in_s3(redis_conn, moto_endpoint, tmp_path):
+    import boto3
+
+    bucket = f"learners-{os.getpid()}-{int(time.time())}"
+    env = {"S3_BUCKET_NAME": bucket, "S3_ENDPOINT_URL": moto_endpoint, "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing-secret-key", "AWS_REGION": "us-east-1"}
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, aws_access_key_id="testing",
+                      aws_secret_access_key="testing-secret-key", region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    page = tmp_path / "page.png"
+    page.write_bytes(mf.image_bytes(mf.text_page("A page.")))
+    for user_id in (ADA, BEA):
+        key = cli("upload", str(page), "--key", f"uploads/{user_id}-page.png", env=env).stdout.strip()
+        store.save_user(user_id, email=f"{user_id}@example.org")
+        store.create_submission(user_id, "writing_task_1", f"The chart of {user_id} shows growth over ten years.",
+                                file_key=key)
+    s3.put_object(Bucket=bucket, Key=f"reports/user/{ADA}/2026-01-05/bands-week.png", Body=b"png")
+    s3.put_object(Bucket=bucket, Key=f"reports/user/{BEA}/2026-01-05/bands-week.png", Body=b"png")
+
+    out = tmp_path / "export"
+    assert cli("learner", "export", ADA, "--out", str(out), env=env).returncode == 0
+    assert sorted(p.name for p in (out / "files").rglob("*") if p.is_file()) == ["bands-week.png", f"{ADA}-page.png"]
+    result = cli("learner", "erase", ADA, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "removed      2 files" in result.stdout
+    left = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+    assert left == [f"reports/user/{BEA}/2026-01-05/bands-week.png", f"uploads/{BEA}-page.png"]
+
+    # Retention lists the bucket: nothing is old enough yet, so nothing goes.
+    assert cli("enqueue", "cleanup-results", env=env).returncode == 0
+    run_worker("scoring", env=env)
+    assert len(s3.list_objects_v2(Bucket=bucket)["Contents"]) == 2
