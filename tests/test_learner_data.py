@@ -419,3 +419,16 @@ def test_erase_export_and_retention_reach_uploads_in_s3(redis_conn, moto_endpoin
     assert cli("enqueue", "cleanup-results", env=env).returncode == 0
     run_worker("scoring", env=env)
     assert len(s3.list_objects_v2(Bucket=bucket)["Contents"]) == 2
+
+
+def test_an_address_the_record_no_longer_holds_is_erased_when_named(redis_conn):
+    store.save_user(ADA, email="old-ada@example.org")
+    enqueue_past_the_door("send_welcome_email", "Old-Ada@Example.org", "Ada")  # queued before she changed it
+    store.update_user(ADA, email=ADA_EMAIL)
+    enqueue_past_the_door("send_welcome_email", "someone-else@example.org", "Sam")
+    assert cli("learner", "erase", ADA, "--address", "not an address").returncode == 2
+    assert get_queue("email", redis_conn).count == 2, "a bad address stops the erase before anything goes"
+    result = cli("learner", "erase", ADA, "--address", "old-ada@example.org")
+    assert result.returncode == 0, result.stderr
+    assert "removed      1 jobs" in result.stdout and get_queue("email", redis_conn).count == 1
+    assert b"old-ada" not in b"".join(redis_contents(redis_conn)).lower()

@@ -24,14 +24,20 @@ def learner():
     """Erase or export everything held about one learner."""
 
 
+address_option = click.option("--address", "addresses", multiple=True, metavar="EMAIL",
+                              help="Another address of the learner's (an earlier one, or when their record is "
+                                   "gone); may be repeated. The address in their record is always included.")
+
+
 @learner.command("erase")
 @click.argument("user_id")
+@address_option
 @json_option
-def learner_erase(user_id, as_json):
+def learner_erase(user_id, addresses, as_json):
     """Remove everything held about learner USER_ID (records, indexes, files, outbox messages, jobs).
 
     USER_ID is matched exactly, never as a pattern. Safe to run again."""
-    outcome = erase_learner(user_id)
+    outcome = erase_learner(user_id, addresses)
     if as_json:
         print_json(outcome)
     else:
@@ -59,14 +65,15 @@ def learner_erase(user_id, as_json):
 @click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write learner.json and the learner's files (under files/) into this folder; without it the "
                    "JSON document is printed and the files are only listed.")
-def learner_export(user_id, folder):
+@address_option
+def learner_export(user_id, folder, addresses):
     """Everything held about learner USER_ID: one JSON document (and their files, with --out)."""
     if folder is None:
-        click.echo(json.dumps(export_learner(user_id), indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(export_learner(user_id, addresses), indent=2, ensure_ascii=False, default=str))
         return
     if (folder / "learner.json").exists():
         raise WorkFailed(f"{folder / 'learner.json'} exists already: choose an empty folder")
-    document = write_export(user_id, folder)
+    document = write_export(user_id, folder, addresses)
     click.echo(f"wrote {folder / 'learner.json'} and {len(document['files'])} file(s) under {folder / 'files'}")
 
 

@@ -33,6 +33,7 @@ from rq.job import Job
 from rq.results import Result
 
 from .. import store
+from ..addresses import validate_address
 from ..clock import iso
 from ..errors import IeltsRqError, NotFound
 from ..mail.transports import outbox_folder
@@ -54,11 +55,12 @@ RUNNING = "started"
 class Learner:
     """What identifies a learner's data: their id, address, submission ids, file keys and answers."""
 
-    def __init__(self, user_id: str):
+    def __init__(self, user_id: str, addresses: tuple[str, ...] = ()):
         self.id = store.check_id(user_id, "learner")
         connection = get_connection()
         self.user = store.get_user(user_id)
-        self.address = normal_address(self.user["email"]) if self.user and self.user.get("email") else None
+        known = [self.user["email"]] if self.user and self.user.get("email") else []
+        self.addresses = {normal_address(validate_address(a)) for a in [*known, *addresses]}
         owned = {sid.decode() for sid in connection.zrange(keys.submissions_by_user(user_id), 0, -1)}
         owned |= {sid.decode() for sid in connection.zrange(keys.results_by_user(user_id), 0, -1)}
         self.submission_ids = sorted(owned)
@@ -71,7 +73,7 @@ class Learner:
         """Whether a value (a job's argument or result, at any depth) is, or holds, this learner's data."""
         if isinstance(value, str):
             return (value == self.id or value in self.submission_ids or value in self.file_keys
-                    or (self.address is not None and "@" in value and normal_address(value) == self.address)
+                    or ("@" in value and normal_address(value) in self.addresses)
                     or any(text in value for text in self.texts))
         if isinstance(value, dict):
             return any(self.owns(k) or self.owns(v) for k, v in value.items())
@@ -85,12 +87,15 @@ class Learner:
                 for subject in (self.id, *self.submission_ids)}
 
 
-def erase_learner(user_id: str) -> dict:
-    """Remove everything held about the learner; see the module's text. Returns what was removed, per kind,
-    the jobs left running (their writes are refused) and the errors met (nothing else is skipped)."""
+def erase_learner(user_id: str, addresses: tuple[str, ...] = ()) -> dict:
+    """Remove everything held about the learner; see the module's text. ``addresses`` adds addresses of theirs
+    the learner record does not hold (an earlier one, or a record already gone). Returns what was removed, per
+    kind, the jobs left running (their writes are refused) and the errors met (nothing else is skipped)."""
     store.check_id(user_id, "learner")
+    for address in addresses:
+        validate_address(address)  # before anything is removed
     previous = store.mark_erased(user_id)  # first: a job running now finds it before it writes
-    learner = Learner(user_id)
+    learner = Learner(user_id, addresses)
     connection = get_connection()
     removed: dict[str, int] = {}
     errors: list[str] = []
@@ -115,9 +120,9 @@ def erase_learner(user_id: str) -> dict:
             "erased_before": previous}
 
 
-def export_learner(user_id: str) -> dict:
+def export_learner(user_id: str, addresses: tuple[str, ...] = ()) -> dict:
     """Everything held about the learner, as one JSON-ready document (shape: README, 'Learners' data')."""
-    learner = Learner(user_id)
+    learner = Learner(user_id, addresses)
     analytics = store.learner_analytics_keys(user_id)
     analytics_records = [r for r in records.read_many(analytics) if r]
     jobs, _ = _learner_jobs(learner)
@@ -143,9 +148,9 @@ def export_learner(user_id: str) -> dict:
     return document
 
 
-def write_export(user_id: str, folder: Path) -> dict:
+def write_export(user_id: str, folder: Path, addresses: tuple[str, ...] = ()) -> dict:
     """Write ``learner.json`` and the learner's files (under ``files/``, by storage key) into ``folder``."""
-    document = export_learner(user_id)
+    document = export_learner(user_id, addresses)
     folder.mkdir(parents=True, exist_ok=True)
     storage = get_storage()
     for entry in document["files"]:
@@ -246,8 +251,8 @@ def _delete_learner_indexes(connection, learner: Learner) -> int:
         pipe.delete(keys.submissions_by_user(learner.id), keys.results_by_user(learner.id))
         for day in days:
             pipe.srem(keys.day_learners(day), learner.id)
-        if learner.address:
-            pipe.srem(keys.email_opted_out(learner.address), learner.id)
+        for address in learner.addresses:
+            pipe.srem(keys.email_opted_out(address), learner.id)
         for batch_id in batch_ids if learner.submission_ids else ():
             pipe.hdel(keys.batch_failed_items(batch_id), *learner.submission_ids)
         return sum(int(reply) for reply in pipe.execute() if isinstance(reply, int))
@@ -299,7 +304,7 @@ def _file_entry(key: str) -> dict | None:
 def _outbox_messages(learner: Learner, read_body: bool = False) -> list[dict]:
     """The outbox's messages to the learner's address, oldest first."""
     folder = outbox_folder(get_settings())
-    if learner.address is None or not folder.is_dir():
+    if not learner.addresses or not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.glob("*.eml")):
@@ -308,7 +313,7 @@ def _outbox_messages(learner: Learner, read_body: bool = False) -> list[dict]:
                 message = BytesParser(policy=policy.default).parse(file, headersonly=not read_body)
         except FileNotFoundError:
             continue  # removed meanwhile
-        if normal_address(str(message["To"] or "")) != learner.address:
+        if normal_address(str(message["To"] or "")) not in learner.addresses:
             continue
         entry = {"id": path.stem, "to": str(message["To"]), "subject": str(message["Subject"]),
                  "date": str(message["Date"]), "path": path}
