@@ -29,7 +29,7 @@ from ielts_rq.storage import get_storage
 from ielts_rq.store import records
 
 from . import media_fixtures as mf
-from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker, wait_for
+from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
 
 ADA, ADA_EMAIL = "learner-ada-7", "Ada.Lovelace@Example.org"
