@@ -60,11 +60,55 @@ BACKENDS = ("scorer", "ocr", "speech", "mail")
 
 # How long records are kept: the cleanup jobs' defaults, which the cron table and the CLI use.
 RESULTS_KEPT_DAYS = 30
+SUBMISSIONS_KEPT_DAYS = 30  # after the submission was made: as long as its result, so no result outlives it
 COUNTERS_KEPT_DAYS = 400  # per-day platform counters: a year of history, and a margin
 # The dashboard's time series: per-minute buckets for the last hour, per-hour buckets for the week.
 METRICS_BUCKETS = {"minute": (60, 2 * HOUR), "hour": (3600, 8 * DAY)}  # seconds per bucket, kept for
 ANALYTICS_KEPT_DAYS = 90
 TEMP_FILES_KEPT_HOURS = 24
+STORED_FILES_KEPT_DAYS = 30  # uploads (images, PDFs, recordings) and report charts in storage
+OUTBOX_KEPT_DAYS = 30  # messages in the outbox folder (EMAIL_BACKEND=outbox)
+EMAIL_MARKERS_KEPT_DAYS = 30  # "already sent" markers of the email jobs
+ERASURE_TOMBSTONE_SECONDS = DAY  # longer than any job for an erased learner may still run (timeouts, retries)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long one kind of record stays, where it lives, and what removes it."""
+
+    seconds: int
+    where: str
+    counted_from: str
+    removed_by: str
+
+
+# Every kind of record that holds a learner's data. ``cleanup_old_results`` (the nightly cron entry)
+# enforces the rows it names; the others expire by a Redis TTL set when they are written.
+RETENTION: dict[str, Retention] = {
+    "submission": Retention(SUBMISSIONS_KEPT_DAYS * DAY, "Redis: submission, submissions by learner and time",
+                            "submitted", "cleanup_old_results"),
+    "result": Retention(RESULTS_KEPT_DAYS * DAY, "Redis: result, results by learner, day and time",
+                        "scored", "cleanup_old_results"),
+    "reuse_entry": Retention(RESULTS_KEPT_DAYS * DAY, "Redis: result by content fingerprint", "scored",
+                             "cleanup_old_results (with its result), and a TTL"),
+    "analytics": Retention(ANALYTICS_KEPT_DAYS * DAY, "Redis: analytics records and their time index",
+                           "computed", "cleanup_old_results and cleanup_old_analytics"),
+    "stored_file": Retention(STORED_FILES_KEPT_DAYS * DAY, "storage: uploads and report charts (files/ or S3)",
+                             "stored", "cleanup_old_results"),
+    "outbox_message": Retention(OUTBOX_KEPT_DAYS * DAY, "the outbox folder ($IELTS_RQ_HOME/outbox)", "sent",
+                                "cleanup_old_results"),
+    "email_marker": Retention(EMAIL_MARKERS_KEPT_DAYS * DAY, "Redis: email sent markers", "sent", "a TTL"),
+    "daily_learners": Retention(COUNTERS_KEPT_DAYS * DAY, "Redis: per-day counters and active-learner sets",
+                                "the day", "a TTL"),
+    "finished_job": Retention(WEEK, "Redis: RQ job hashes and results (each job's result_ttl, at most)",
+                              "finished", "RQ (a TTL), cleanup_old_results tidies the registries"),
+    "failed_job": Retention(2 * WEEK, "Redis: RQ failed registries (each job's failure_ttl, at most)", "failed",
+                            "RQ (a TTL), cleanup_old_results tidies the registries"),
+    "temp_file": Retention(TEMP_FILES_KEPT_HOURS * HOUR, "the temp folder ($IELTS_RQ_HOME/tmp)", "written",
+                           "cleanup_temp_files"),
+    "erasure_tombstone": Retention(ERASURE_TOMBSTONE_SECONDS, "Redis: erased learner (a digest, not the id)",
+                                   "erased", "a TTL"),
+}
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,8 @@ def test_cleanup_old_results_deletes_only_old_ones(redis_conn):
     scoring_jobs.score_submission(old)
     scoring_jobs.score_submission(new)
     redis_conn.zadd(key("results", "by_time"), {old: 1_000_000})  # stored long ago
-    assert scoring_jobs.cleanup_old_results(30) == {"deleted": 1, "days_old": 30}
+    outcome = scoring_jobs.cleanup_old_results(30)
+    assert (outcome["deleted"], outcome["days_old"], outcome["removed"]["results"]) == (1, 30, 1)
     assert store.get_result(old) is None and store.get_result(new) is not None
     assert redis_conn.zscore(key("results", "by_user", "learner-6"), old) is None
     with pytest.raises(PermanentError, match="positive whole number"):

@@ -36,9 +36,9 @@ def _say_server_started(paths) -> None:
 
 
 def _register() -> None:
-    from . import admin, analytics, email, enqueue, files, schedules, scoring, server, web, workers
+    from . import admin, analytics, email, enqueue, files, learners, schedules, scoring, server, web, workers
 
-    for module in (server, enqueue, admin, scoring, email, files, analytics, schedules, web, workers):
+    for module in (server, enqueue, admin, scoring, email, files, analytics, schedules, web, workers, learners):
         for command in module.COMMANDS:
             main.add_command(command)
 

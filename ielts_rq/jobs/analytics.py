@@ -22,7 +22,10 @@ def process_user_analytics(user_id: str, date_range: str = "7d", today: str | No
     """A learner's progress over the range: averages, trend, weakest criterion, streak."""
     start, end = _check_user_analytics(user_id, date_range, today)
     report = user_report(user_id, start, end, parse_day(today))
-    store.save_analytics("user", user_id, report["range"]["start"], report["range"]["end"], report)
+    try:
+        store.save_analytics("user", user_id, report["range"]["start"], report["range"]["end"], report)
+    except store.LearnerErased as exc:
+        return _erased(exc)
     return report
 
 
@@ -38,9 +41,23 @@ def generate_weekly_report(kind: str, user_id: str | None = None, today: str | N
     """The week's analytics, the change against the week before, and its charts (stored as PNG files)."""
     _check_weekly_report(kind, user_id, today)
     report = weekly_report(kind, user_id, parse_day(today))
+    if kind == "user" and store.is_erased(user_id):
+        return _erased(store.LearnerErased())
     report["charts"] = _store_charts(kind, user_id or "platform", report)
-    store.save_analytics(f"weekly_{kind}", user_id or "all", report["week"]["start"], report["week"]["end"], report)
+    try:
+        store.save_analytics(f"weekly_{kind}", user_id or "all", report["week"]["start"], report["week"]["end"],
+                             report)
+    except store.LearnerErased as exc:  # erased after the check: the charts just stored go too
+        for key in report["charts"].values():
+            get_storage().delete(key)
+        return _erased(exc)
     return report
+
+
+def _erased(exc) -> dict:
+    """A learner erased while their report was made: nothing is kept, not even this job's record."""
+    store.forget_current_job()
+    return {"skipped": str(exc)}
 
 
 def cleanup_old_analytics(days_old: int = ANALYTICS_KEPT_DAYS) -> dict:

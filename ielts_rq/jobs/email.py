@@ -164,6 +164,9 @@ def _scoring_complete_message(submission_id):
 
 
 def _weekly_report_message(user_id, today=None):
+    if store.is_erased(user_id):  # erased after the fan-out queued this: no report, no record of the job
+        store.forget_current_job()
+        return None, str(store.LearnerErased())
     user = _learner(user_id)
     if _opted_out(user):
         return None, OPTED_OUT

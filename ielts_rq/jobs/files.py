@@ -166,8 +166,12 @@ def _submission_request(request, task_types) -> dict | None:
 
 
 def _submit(request: dict, text: str, file_key: str, source: str, **extra) -> dict:
-    submission_id = store.create_submission(request.get("user_id"), request["task_type"], text,
-                                            request.get("prompt"), file_key=file_key, source=source, **extra)
+    try:
+        submission_id = store.create_submission(request.get("user_id"), request["task_type"], text,
+                                                request.get("prompt"), file_key=file_key, source=source, **extra)
+    except store.LearnerErased as exc:  # erased while the file was read: nothing of theirs is kept
+        store.forget_current_job()
+        return {"created": False, "reason": str(exc)}
     job = enqueue("score_submission", submission_id)
     return {"created": True, "submission_id": submission_id, "score_job_id": job.id}
 

@@ -20,6 +20,7 @@ from rq import get_current_job
 
 from .. import store
 from ..errors import PermanentError, TransientError
+from ..ops.retention import apply_retention
 from ..policies import RESULTS_KEPT_DAYS
 from ..queueing.connection import get_connection
 from ..queueing.enqueue import enqueue, enqueue_many
@@ -47,6 +48,9 @@ def score_submission(submission_id: str) -> dict:
                                  "this one will find its result")
         try:
             result = store.get_result(submission_id) or _score_and_save(submission)
+        except store.LearnerErased as exc:  # erased while this job scored: nothing of theirs is kept
+            store.forget_current_job()
+            return {"submission_id": submission_id, "skipped": str(exc)}
         finally:
             store.release_scoring([submission_id], holder)
     _notify([submission])
@@ -147,9 +151,11 @@ def generate_feedback(submission_id: str) -> dict:
 
 
 def cleanup_old_results(days_old: int = RESULTS_KEPT_DAYS) -> dict:
-    """Delete results stored more than ``days_old`` days ago."""
+    """Apply the retention of every kind of record (``policies.RETENTION``): results stored more than
+    ``days_old`` days ago, and submissions, analytics, stored files and outbox messages past their own."""
     _check_days_old(days_old)
-    return {"deleted": store.delete_results_older_than(days_old), "days_old": days_old}
+    removed = apply_retention(days_old)
+    return {"deleted": removed["results"], "days_old": days_old, "removed": removed}
 
 
 def _check_days_old(days_old) -> None:

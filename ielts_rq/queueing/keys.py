@@ -46,6 +46,21 @@ def submissions_by_user(user_id: str) -> str:
     return key("submissions", "by_user", user_id)
 
 
+def submissions_by_time() -> str:
+    """Sorted set: submission id -> when it was made (its retention is counted from then)."""
+    return key("submissions", "by_time")
+
+
+def submissions_indexed_by_time() -> str:
+    """Set once the submissions written before ``submissions_by_time`` existed have been indexed."""
+    return key("submissions", "by_time_indexed")
+
+
+def erased_learner(digest: str) -> str:
+    """String, with a TTL: a learner erased lately, by a digest of their id (the id itself is not kept)."""
+    return key("erased", digest)
+
+
 def result(submission_id: str) -> str:
     return key("result", submission_id)
 

@@ -6,6 +6,7 @@ Both backends offer the same small interface::
     get(key) -> bytes                     # NotFound("file <key> not found")
     exists(key) -> bool
     delete(key) -> bool                   # True if there was a file to delete
+    list(prefix="") -> iterator of {key, size, modified}   # modified in epoch seconds
     url(key) -> str                       # file:// locally, presigned for S3
     stat(key) -> {size, sha256, etag, content_type, modified}
 

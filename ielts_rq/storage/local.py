@@ -86,6 +86,21 @@ class LocalStorage:
             return False
         return True
 
+    def list(self, prefix: str = ""):
+        """Every stored file whose key starts with ``prefix``: {key, size, modified (epoch seconds)}.
+        Links are not followed, and the temp files of writes under way are not files yet."""
+        for directory, _, names in os.walk(self.root, followlinks=False):
+            for name in names:
+                path = Path(directory) / name
+                key = path.relative_to(self.root).as_posix()
+                if name.startswith(".tmp-") or not key.startswith(prefix) or path.is_symlink():
+                    continue
+                try:
+                    info = path.stat()
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                yield {"key": key, "size": info.st_size, "modified": info.st_mtime}
+
     def url(self, key: str) -> str:
         return self.path(key).as_uri()
 

@@ -45,6 +45,13 @@ class S3Storage:
             self._call("delete", key, self.client.delete_object, Bucket=self.bucket, Key=key)
         return existed
 
+    def list(self, prefix: str = ""):
+        """Every object whose key starts with ``prefix``: {key, size, modified (epoch seconds)}, page by page."""
+        pages = iter(self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix))
+        while (page := self._call("list", prefix or "/", next, pages, None)) is not None:
+            for item in page.get("Contents", []):
+                yield {"key": item["Key"], "size": item["Size"], "modified": item["LastModified"].timestamp()}
+
     def url(self, key: str) -> str:
         validate_key(key)
         return self._call("sign", key, self.client.generate_presigned_url, "get_object",

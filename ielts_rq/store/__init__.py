@@ -7,12 +7,20 @@ so ``store.create_submission(...)`` and ``store.get_result(...)`` work::
     submission_id = store.create_submission("user-42", "writing_task_2", essay, prompt=question)
 """
 
-from .analytics import delete_analytics_older_than, get_analytics, save_analytics
+from .analytics import (
+                        delete_analytics,
+                        delete_analytics_older_than,
+                        get_analytics,
+                        learner_analytics_keys,
+                        save_analytics,
+)
 from .batches import batch_progress, recent_batches, record_item_failures, save_batch
+from .erasures import LearnerErased, forget_current_job, is_erased, mark_erased
 from .records import check_id, new_id
 from .results import (
                       claim_scoring,
                       content_fingerprint,
+                      delete_results,
                       delete_results_older_than,
                       get_result,
                       get_results,
@@ -28,6 +36,8 @@ from .results import (
 from .submissions import (
                       MAX_PROMPT_CHARS,
                       create_submission,
+                      delete_submissions,
+                      delete_submissions_older_than,
                       get_submission,
                       get_submissions,
                       require_submission,
@@ -46,4 +56,6 @@ __all__ = [
     "record_item_failures", "save_result", "save_results", "save_user", "submissions_for_user", "update_user",
     "user_known",
     "ResultTimeout", "ScoringFailed", "listen_for_results", "wait_for_result",
+    "LearnerErased", "delete_analytics", "delete_results", "delete_submissions", "delete_submissions_older_than",
+    "forget_current_job", "is_erased", "learner_analytics_keys", "mark_erased",
 ]

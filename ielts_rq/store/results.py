@@ -23,6 +23,7 @@ from ..policies import DAY, RESULTS_KEPT_DAYS
 from ..queueing import keys
 from ..queueing.connection import get_connection
 from . import counters, records
+from .erasures import LearnerErased, tombstone_key
 from .records import check_id, read, read_many
 
 DELETE_CHUNK = 500
@@ -37,17 +38,29 @@ def content_fingerprint(submission: dict, scorer_version: str) -> str:
 
 
 def save_result(submission: dict, response: dict, scorer: str, scorer_version: str | None = None) -> dict:
-    """Store the scoring response for a submission, index it, and publish it."""
-    return save_results([(submission, response, scorer, scorer_version)])[0]
+    """Store the scoring response for a submission, index it, and publish it (LearnerErased if the learner
+    was erased meanwhile: nothing is stored)."""
+    saved = save_results([(submission, response, scorer, scorer_version)])
+    if not saved:
+        raise LearnerErased()
+    return saved[0]
 
 
 def save_results(scored: list[tuple[dict, dict, str, str | None]]) -> list[dict]:
-    """Store many (submission, response, scorer, scorer version) in one round trip; each is indexed and
-    published. With a scorer version, identical content scored by that version reuses the result."""
+    """Store many (submission, response, scorer, scorer version) in one transaction; each is indexed and
+    published. With a scorer version, identical content scored by that version reuses the result. Those of a
+    learner erased lately are left out of the list returned: nothing of theirs is written."""
     stored_at = records.now()
-    saved = []
-    with get_connection().pipeline() as pipe:
+    tombstones = {uid: tombstone_key(uid) for uid in {s.get("user_id") for s, *_ in scored} if uid}
+
+    def write(pipe) -> list[dict]:  # under WATCH of the tombstones: an erase meanwhile makes this run again
+        erased = {uid for uid, mark in zip(tombstones, pipe.mget(list(tombstones.values())) if tombstones else [])
+                  if mark}
+        pipe.multi()
+        saved = []
         for submission, response, scorer, scorer_version in scored:
+            if submission.get("user_id") in erased:
+                continue  # erased while it was being scored: their data is not written back
             record = {**response, "submission_id": submission["id"], "user_id": submission.get("user_id"),
                       "task_type": submission["task_type"], "scorer": scorer,
                       "submitted_at": submission["created_at"], "scored_at": iso(stored_at)}
@@ -55,8 +68,9 @@ def save_results(scored: list[tuple[dict, dict, str, str | None]]) -> list[dict]
                 record["content_fingerprint"] = content_fingerprint(submission, scorer_version)
             _write_result(pipe, submission, record, stored_at)
             saved.append(record)
-        pipe.execute()
-    return saved
+        return saved
+
+    return get_connection().transaction(write, *tombstones.values(), value_from_callable=True)
 
 
 def _checked_json(record: dict) -> str:
@@ -167,7 +181,7 @@ def delete_results_older_than(days: int) -> int:
     cutoff = records.now() - days * DAY
     old = [sid.decode() for sid in connection.zrangebyscore(keys.results_by_time(), "-inf", cutoff)]
     for start in range(0, len(old), DELETE_CHUNK):
-        _delete_results(connection, old[start:start + DELETE_CHUNK])
+        delete_results(connection, old[start:start + DELETE_CHUNK])
     _delete_unversioned_reuse_entries(connection)
     return len(old)
 
@@ -191,7 +205,10 @@ def _delete_without_lifetime(connection, reuse_keys: list) -> None:
         connection.delete(*unbounded)
 
 
-def _delete_results(connection, submission_ids: list[str]) -> None:
+def delete_results(connection, submission_ids: list[str]) -> list[dict]:
+    """Delete the results of these submissions with their index and reuse entries; return those there were."""
+    if not submission_ids:
+        return []
     stored = connection.mget([keys.result(sid) for sid in submission_ids])
     with connection.pipeline() as pipe:
         for sid, payload in zip(submission_ids, stored):
@@ -205,6 +222,7 @@ def _delete_results(connection, submission_ids: list[str]) -> None:
                 if record.get("content_fingerprint"):  # unless a newer identical result took the entry over
                     pipe.eval(_DELETE_IF_VALUE, 1, keys.result_by_content(record["content_fingerprint"]), sid)
         pipe.execute()
+    return [json.loads(payload) for payload in stored if payload]
 
 
 _DELETE_IF_VALUE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
