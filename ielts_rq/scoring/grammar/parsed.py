@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 import lemminflect
 
@@ -70,7 +71,12 @@ def check(doc) -> list:
     for rule in (subject_verb_agreement, modal_verb_form, infinitive_form, be_base_form, have_base_form,
                  missing_article, quantity_number, singular_determiner_number, word_class):
         found.extend(rule(doc))
-    return found
+    # A misspelt word misleads the tagger ("thier" read as an adjective): its neighbourhood is not judged.
+    return [f for f in found if all(spelling.is_spelled_right(word.lower()) or not word.islower()
+                                    for word in _WORD.findall(doc.text[f[2]:f[3]]))]
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 # ------------------------------------------------------------------ agreement
@@ -437,8 +443,8 @@ def missing_article(doc) -> list:
                                                                     "each", "no", "any", "another", "one"}
                                    or opener.tag_ in {"PRP$", "POS", "DT", "CD", "WDT", "HYPH"}):
             continue
-        if opener is not None and opener.is_alpha and not spelling.is_spelled_right(opener.lower_):
-            continue     # a misspelt determiner: "thier only option"
+        if any(t.is_alpha and not spelling.is_spelled_right(t.lower_) for t in doc[max(0, start - 1):noun.i]):
+            continue     # a misspelt determiner: "is thier only option"
         first = doc[start]
         found.append(("parsed_missing_article", "article", first.idx, noun.idx + len(noun.text),
                       f"{'an' if first.lower_[:1] in 'aeiou' else 'a'} {doc[start:noun.i + 1].text}"))
