@@ -141,3 +141,10 @@ def test_the_parser_loads_lazily_and_once_per_process():
             "print(parsed.pipeline.cache_info().misses, parsed.available())\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["1", "True"]
+
+
+def test_parsing_only_the_sentences_that_need_it_finds_the_same(monkeypatch):
+    texts = [record["text"] for record in dev.records()] + dev.TRAPS
+    selective = [grammar.find_errors(text) for text in texts]
+    monkeypatch.setattr(grammar.parsed, "needs_parse", lambda doc: True)
+    assert [grammar.find_errors(text) for text in texts] == selective
