@@ -54,6 +54,8 @@ def _found_in(sentence: str, kind: str, words: str) -> bool:
     # word class
     ("It is very importance for their health.", "word_class", "importance"),
     ("There is a big different between the two cities.", "word_class", "different"),
+    ("The develop of technology has changed our lives.", "word_class", "develop"),
+    ("Every student wants to success in life.", "word_class", "success"),
     # number after quantifiers and determiners
     ("There are many disadvantage of working at home.", "number", "many disadvantage"),
     ("Tourism is one of the most important industry in Spain.", "number", "industry"),
@@ -85,6 +87,9 @@ def test_each_kind_is_found_where_it_is(sentence, kind, words):
     '"Is it worth it?" many parents ask.',
     "In conclusion, it promotes equal opportunity and social mobility.",
     "Brazil have won the cup five times, and the public are delighted.",
+    "He is married with two children, and she arrived on the morning of 5 May.",
+    "Prices rose in the same time period, and the key to success is hard work.",
+    "Technologies that develop quickly can improve our lives; the road to success is long.",
     "If it were up to me, I would suggest that he go to university.",
 ])
 def test_correct_sentences_are_left_alone(sentence):

@@ -21,7 +21,6 @@ _PREPOSITIONS = [
     (r"\bfocus(?:es|ed|ing|sed|sing)? (?:in|to)\b(?! on)", "focus on"),
     (r"\b[Ii]n the other hand\b", "on the other hand"),
     (r"\b[Dd]espite of\b", "despite"),
-    (r"\bmarried with\b", "married to"),
     (r"\bresponsible of\b", "responsible for"),
     (r"\bfamous of\b", "famous for"),
     (r"\bafraid from\b", "afraid of"),
@@ -31,19 +30,16 @@ _PREPOSITIONS = [
     (r"\b(?:an?|the|negative|positive|big|great|huge|significant|serious|bad|good) (?:impact|effect)s? to\b",
      "an impact on / an effect on"),
     (r"\bparticipat(?:e|es|ed|ing) on\b", "participate in"),
-    (r"\bsucce(?:ed|eds|eded|eding) on\b", "succeed in"),
     (r"\bbelieve on\b", "believe in"),
     (r"\brel(?:y|ies|ied|ying) in\b", "rely on"),
     (r"\b(?:pay|pays|paid|paying) attention for\b", "pay attention to"),
-    (r"\b[Ii]n the same time\b", "at the same time"),
+    (r"\b[Ii]n the same time\b(?! (?:period|frame|span|zone|slot|as))", "at the same time"),
     (r"\bcontribut(?:e|es|ed|ing) for\b", "contribute to"),
     (r"\blisten(?:s|ed|ing)? (?:music|songs|the radio|podcasts)\b", "listen to"),
     (r"\bconsist(?:s|ed|ing)? from\b", "consist of"),
     (r"\bproud for\b", "proud of"),
     (r"\bsimilar with\b", "similar to"),
     (r"\bdifferent of\b", "different from"),
-    (r"\binvest(?:s|ed|ing)? on\b(?! behalf)", "invest in"),
-    (r"\b(?:at|on) the (?:morning|afternoon|evening)\b", "in the morning"),
 ]
 _PREPOSITION_PATTERNS = [(re.compile(p), fix) for p, fix in _PREPOSITIONS]
 
@@ -57,15 +53,12 @@ OVER_REGULAR_PAST = {
     "standed": "stood", "falled": "fell", "flyed": "flew", "sayed": "said", "finded": "found", "getted": "got",
     "keeped": "kept", "meaned": "meant", "meeted": "met", "selled": "sold", "builded": "built", "losed": "lost",
     "becomed": "became", "beginned": "began", "breaked": "broke", "comed": "came", "drinked": "drank",
-    "forgetted": "forgot", "holded": "held", "leaded": "led", "rided": "rode", "rised": "rose",
+    "forgetted": "forgot", "holded": "held", "rided": "rode", "rised": "rose",
     "shaked": "shook", "sleeped": "slept", "stealed": "stole", "swimmed": "swam", "throwed": "threw",
-    "weared": "wore", "seed": "saw", "putted": "put", "readed": "read", "teached": "taught", "hurted": "hurt",
+    "weared": "wore", "readed": "read", "hurted": "hurt",
     "feeded": "fed", "fighted": "fought", "freezed": "froze", "hided": "hid", "lended": "lent",
-    "shooted": "shot", "singed": "sang", "spreaded": "spread", "striked": "struck", "wined": "won",
-}
-OVER_REGULAR_PAST.pop("seed")     # a noun
-OVER_REGULAR_PAST.pop("singed")   # past of "singe"
-OVER_REGULAR_PAST.pop("putted")   # golf
+    "shooted": "shot", "spreaded": "spread", "striked": "struck",
+}   # not "seed", "singed", "putted", "wined", "leaded": words in their own right
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -80,6 +73,31 @@ def prepositions(sentence: str) -> list:
 def over_regular_past(sentence: str) -> list:
     return [("over_regular_past", "tense", m.start(), m.end(), OVER_REGULAR_PAST[m.group(0).lower()])
             for m in _WORD.finditer(sentence) if m.group(0).lower() in OVER_REGULAR_PAST]
+
+
+# A verb where the noun belongs ("the develop of", "their believe is"), and back ("can success").
+NOUN_OF_VERB = {
+    "choose": "choice", "advise": "advice", "succeed": "success", "believe": "belief", "complain": "complaint",
+    "describe": "description", "lose": "loss", "prove": "proof", "behave": "behaviour", "die": "death",
+    "decide": "decision", "solve": "solution", "achieve": "achievement", "arrive": "arrival",
+    "analyse": "analysis", "develop": "development", "improve": "improvement", "pollute": "pollution",
+    "educate": "education", "compete": "competition", "perform": "performance", "exist": "existence",
+}
+VERB_OF_NOUN = {noun: verb for verb, noun in NOUN_OF_VERB.items() if noun not in {"pollution", "education"}}
+_POSSESSIVE = r"(?:the|a|an|their|his|her|my|our|its|your)"
+_VERB_AS_NOUN = re.compile(rf"\b{_POSSESSIVE} ({'|'.join(NOUN_OF_VERB)})(?= (?:of|is|was|are|were)\b|[.,;])",
+                           re.IGNORECASE)
+_NOUN_AS_VERB = re.compile(
+    rf"\b(?:can|could|will|would|should|must|may|might|(?:want|wants|need|needs|how|able|try|hope) to)"
+    rf"(?: not)? ({'|'.join(VERB_OF_NOUN)})\b(?! of\b)", re.IGNORECASE)
+
+
+def word_class(sentence: str) -> list:
+    found = [("verb_for_noun", "word_class", m.start(1), m.end(1), NOUN_OF_VERB[m.group(1).lower()])
+             for m in _VERB_AS_NOUN.finditer(sentence)]
+    found += [("noun_for_verb", "word_class", m.start(1), m.end(1), VERB_OF_NOUN[m.group(1).lower()])
+              for m in _NOUN_AS_VERB.finditer(sentence)]
+    return found
 
 
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|al|no|mr|mrs|ms|dr|st|p|pp)|\b[A-Za-z])\.$",
