@@ -42,6 +42,9 @@ def _found_in(sentence: str, kind: str, words: str) -> bool:
     ("I wanted to went there with my family.", "verb_form", "to went"),
     ("Some advertisements make children to want expensive toys.", "verb_form", "to want"),
     ("I am think that this is a serious problem.", "verb_form", "am think"),
+    ("These roads can be use by cyclists too.", "verb_form", "be use"),
+    ("In my city there have many parks.", "verb_form", "there have"),
+    ("Next year we going to build a new school.", "verb_form", "we going"),
     # tense forms
     ("My friend buyed a second-hand car last year.", "tense", "buyed"),
     ("He has went to the office only twice this month.", "tense", "has went"),
@@ -90,6 +93,8 @@ def test_each_kind_is_found_where_it_is(sentence, kind, words):
     "He is married with two children, and she arrived on the morning of 5 May.",
     "Prices rose in the same time period, and the key to success is hard work.",
     "Technologies that develop quickly can improve our lives; the road to success is long.",
+    "There have been many changes, and we saw them going home; being honest matters.",
+    "They should be aware of the risks and be ready to help.",
     "If it were up to me, I would suggest that he go to university.",
 ])
 def test_correct_sentences_are_left_alone(sentence):

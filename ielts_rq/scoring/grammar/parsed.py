@@ -118,7 +118,7 @@ def needs_parse(doc) -> bool:
 
 def check(doc) -> list:
     found = []
-    rules = [modal_verb_form, infinitive_form, be_base_form]     # tags are enough for these
+    rules = [modal_verb_form, infinitive_form, be_base_form, missing_be]     # tags are enough for these
     if doc.has_annotation("DEP"):
         rules += [subject_verb_agreement, have_base_form, missing_article, quantity_number,
                   singular_determiner_number, word_class]
@@ -397,7 +397,7 @@ def be_base_form(doc) -> list:
     """'I am think', 'she was fail': be followed by a bare verb."""
     found = []
     for token in doc[:-1]:
-        if token.lower_ not in {"am", "is", "are", "was", "were", "'m"}:
+        if token.lower_ not in {"am", "is", "are", "was", "were", "'m", "be", "been", "being"}:
             continue
         if any(t.lower_ in {"do", "does", "did", "done"} for t in doc[:token.i]):
             continue     # "all we can do is wait"
@@ -408,7 +408,25 @@ def be_base_form(doc) -> list:
         forms = tags(low)
         if verb.tag_ in {"VB", "VBP"} and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
                 low not in {"be", "have", "do", "agree", "disagree"} and not verb.text[:1].isupper():
-            found.append(("be_base_form", "verb_form", token.idx, verb.idx + len(verb.text), low))
+            participle = lemminflect.getInflection(low, "VBN")
+            passive = token.lower_ in {"be", "been", "being"}   # "can be use": the participle is missing
+            found.append(("be_base_form", "verb_form", token.idx, verb.idx + len(verb.text),
+                          f"{token.text} {participle[0]}" if passive and participle else low))
+    return found
+
+
+def missing_be(doc) -> list:
+    """'we going to', 'they living in': a subject pronoun and an -ing form with no 'be'."""
+    found = []
+    for token in doc[:-1]:
+        verb = doc[token.i + 1]
+        # These pronouns are subjects wherever they stand (only "than we", "as they" leave out a verb).
+        after_comparison = token.i > 0 and doc[token.i - 1].lower_ in {"than", "as"}
+        if token.lower_ in {"i", "we", "they", "he", "she"} and not after_comparison and verb.tag_ == "VBG" \
+                and verb.lower_ != "being":
+            be = {"i": "am", "we": "are", "they": "are"}.get(token.lower_, "is")
+            found.append(("missing_be", "verb_form", token.idx, verb.idx + len(verb.text),
+                          f"{token.text} {be} {verb.text}"))
     return found
 
 

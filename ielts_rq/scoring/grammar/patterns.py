@@ -41,6 +41,14 @@ _PREPOSITIONS = [
     (r"\bsimilar with\b", "similar to"),
     (r"\bdifferent of\b", "different from"),
 ]
+# "there have many people" (the 'have' of Chinese and Vietnamese 'there is').
+_THERE_HAVE = re.compile(r"\b[Tt]here (?:have|has|had)(?= (?:many|much|a lot|lots|some|several|no|a|an|\d))")
+
+
+def there_have(sentence: str) -> list:
+    return [("there_have", "verb_form", m.start(), m.end(), "there are / there is") for m in _THERE_HAVE.finditer(sentence)]
+
+
 _PREPOSITION_PATTERNS = [(re.compile(p), fix) for p, fix in _PREPOSITIONS]
 
 # Past forms made regular by analogy: always wrong.
