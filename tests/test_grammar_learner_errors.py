@@ -35,6 +35,7 @@ def _found_in(sentence: str, kind: str, words: str) -> bool:
     ("The people is generally happy with the new park.", "agreement", "people is"),
     ("Nowadays, there is many students who want to study abroad.", "agreement", "is many"),
     ("Everybody have to understand that nature is in danger.", "agreement", "Everybody have"),
+    ("The students in my class has finished the project.", "agreement", "has"),
     # verb forms after to, modals and auxiliaries
     ("Parents should to control the time their children spend online.", "verb_form", "should to control"),
     ("The company can saves money on electricity.", "verb_form", "can saves"),
