@@ -273,8 +273,8 @@ def subject_verb_agreement(doc) -> list:
         if number is None:
             continue
         wrong = ((number == "sg" and verb_number == "pl") or (number == "pl" and verb_number == "sg")
-                 or (number == "i" and verb.lower_ in {"is", "are", "has", "does"} | {"was"} - {"was"})
-                 or (number == "i" and verb_number == "sg" and verb.lower_ not in {"was"})
+                 or (number == "i" and verb.lower_ in {"is", "are", "has", "does"})
+                 or (number == "i" and verb_number == "sg" and verb.lower_ != "was")
                  or (number == "pl" and verb.lower_ == "was") or (number != "i" and verb.lower_ == "am"))
         if not wrong:
             continue
@@ -552,8 +552,6 @@ def quantity_number(doc) -> list:
         quantifier = next((c for c in modifiers if c.lower_ in _PLURAL_QUANTIFIERS), None)
         if quantifier is not None and all(doc[k].tag_ in {"JJ", "JJR", "JJS", "RB", "RBS"} or k == quantifier.i
                                           for k in range(quantifier.i, noun.i)):
-            if quantifier.lower_ == "few" and not (quantifier.i > 0 and doc[quantifier.i - 1].lower_ == "a"):
-                pass
             found.append(("quantity_number", "number", quantifier.idx, noun.idx + len(noun.text),
                           _plural(low)))
             continue
