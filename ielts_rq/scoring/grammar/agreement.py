@@ -289,6 +289,8 @@ def r_noun_agreement(toks, out):
                 start = None
             if start is not None and i + 2 < n and toks[i + 2].low in {"'s"}:
                 start = None
+            if start is not None and toks[start].low in {"what", "whatever", "which"}:
+                start = None     # "What matters is": a verb, not a plural noun
         elif ((is_singular_count(w) or w in UNCOUNTABLE_MASS)
               and not (i > 0 and toks[i - 1].low == "the" and "JJ" in tags(w))   # "the elderly"
               and "RB" not in tags(w) and w not in {"what", "who", "which", "why", "how", "where", "when"}
