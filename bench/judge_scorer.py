@@ -144,7 +144,15 @@ def judge_grammar() -> dict | str:
         from bench import grammar_recall
     except ImportError:
         return "bench/grammar_recall.py is not there"
-    return grammar_recall.measure(CORPUS / "learner_errors.jsonl")
+    counts = grammar_recall.measure(rows("learner_errors.jsonl"))
+    annotated, found = sum(counts["annotated"].values()), sum(counts["found"].values())
+    reported, correct = sum(counts["reported"].values()), sum(counts["correct"].values())
+    return {"essays": counts["records"], "errors": annotated, "found": found,
+            "recall": round(found / annotated, 3) if annotated else None, "flags": reported, "right": correct,
+            "precision": round(correct / reported, 3) if reported else None,
+            "recall_by_kind": {kind: f"{counts['found'][kind]}/{n}" for kind, n in sorted(counts["annotated"].items())},
+            "precision_by_kind": {kind: f"{counts['correct'][kind]}/{n}"
+                                  for kind, n in sorted(counts["reported"].items())}}
 
 
 def main(argv=None) -> int:
