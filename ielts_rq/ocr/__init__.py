@@ -25,3 +25,9 @@ def extract_text(data: bytes, language: str = "en", settings=None) -> dict:
         return service.extract(data, language=language, settings=settings,
                                content_type=media.IMAGE_KINDS[kind])
     return tesseract.extract_local(data, language=language, kind=kind)
+
+
+def warm_up() -> None:
+    """Load Tesseract's Python side into this process when pages are read here (see tesseract.warm_up)."""
+    if not get_settings().ocr_service_url:
+        tesseract.warm_up()
