@@ -35,4 +35,4 @@ def warm_up() -> None:
     loaded model instead of loading it again for every recording.
     """
     if not get_settings().speech_service_url:
-        sphinx.decoder()
+        sphinx.warm_up()
