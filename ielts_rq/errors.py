@@ -43,7 +43,7 @@ class EngineMissing(PermanentError):
 
 # The packages of the ``engines`` extra, by the name they are imported under.
 ENGINE_MODULES = frozenset({"numpy", "matplotlib", "lemminflect", "marisa_trie", "wordfreq", "PIL", "pytesseract",
-                            "pypdfium2", "av", "pocketsphinx"})
+                            "pypdfium2", "av", "pocketsphinx", "spacy", "en_core_web_sm"})
 ENGINES_EXTRA = "pip install 'ielts-rq[engines]'"
 
 

@@ -36,7 +36,7 @@ QUEUE_SETTINGS: dict[str, QueueSettings] = {
     "scoring": QueueSettings(depth_alert=1000, wait_alert=300,
                              preload="ielts_rq.scoring.warm_up"),
     "file_processing": QueueSettings(depth_alert=200, wait_alert=900, memory_limit=2048,
-                                     preload="ielts_rq.speech.warm_up"),
+                                     preload="ielts_rq.jobs.files.warm_up"),
     "email": QueueSettings(depth_alert=2000, wait_alert=600, memory_limit=512),
     "analytics": QueueSettings(depth_alert=200, wait_alert=1800),
     "health": QueueSettings(depth_alert=20, wait_alert=300, memory_limit=512),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rq import get_current_job
 
-from .. import media, store
+from .. import media, ocr, speech, store
 from ..errors import NotFound, PermanentError, TransientError
 from ..ocr import extract_text
 from ..policies import TEMP_FILES_KEPT_HOURS
@@ -26,6 +26,12 @@ from ..storage import get_storage, validate_key
 WRITING_TASKS = ("writing_task_1", "writing_task_2")
 SPEAKING_TASKS = ("speaking_part_1", "speaking_part_2", "speaking_part_3")
 MAX_BATCH_FILES = 10_000
+
+
+def warm_up() -> None:
+    """What a file worker loads once before its first job, for its forked horses to inherit."""
+    ocr.warm_up()
+    speech.warm_up()
 
 
 def process_image(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:

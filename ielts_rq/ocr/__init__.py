@@ -27,3 +27,10 @@ def extract_text(data: bytes, language: str = "en", settings=None) -> dict:
                                content_type=media.IMAGE_KINDS[kind])
     with needs_engines("OCR on this machine (Tesseract)", "set OCR_SERVICE_URL to use an OCR service"):
         return tesseract.extract_local(data, language=language, kind=kind)
+
+
+def warm_up() -> None:
+    """Load Tesseract's Python side into this process when pages are read here (see tesseract.warm_up)."""
+    if not get_settings().ocr_service_url:
+        with needs_engines("OCR on this machine (Tesseract)", "set OCR_SERVICE_URL to use an OCR service"):
+            tesseract.warm_up()

@@ -43,6 +43,20 @@ FILE_TIMEOUT = 480               # seconds for all the pages of a file: under th
 LANGUAGES = {"en": "eng", "eng": "eng"}
 
 
+def warm_up() -> None:
+    """Load what reading a page needs into this process once (about 0.15 s of CPU): Pillow's image
+    plugins, NumPy, pytesseract (which imports more) and its check of Tesseract's version, a
+    process of its own. A file worker calls this before its first job, so each forked horse inherits
+    them instead of paying for them again on every file."""
+    import numpy  # noqa: F401  skew_angle's arithmetic
+    import pytesseract
+    from PIL import Image
+
+    Image.init()
+    with contextlib.suppress(pytesseract.TesseractNotFoundError):  # a job then says so, retried
+        pytesseract.get_tesseract_version(cached=True)
+
+
 def extract_local(data: bytes, language: str = "en", kind: str | None = None) -> dict:
     """Run Tesseract on every page of ``data`` and summarise the words it found."""
     kind = kind or media.require_kind(data, media.IMAGE_KINDS, max_bytes=MAX_BYTES)
@@ -260,25 +274,33 @@ def skew_angle(image) -> float:
 
     Rows of text give the sharpest row-by-row ink profile when they are level;
     a coarse 1-degree search over +-MAX_DESKEW then a 0.2-degree refinement,
-    on a copy at most 800 px across (about 30-80 ms a page).
+    on a copy at most 800 px across. Each angle's profile is counted from the
+    coordinates of the ink pixels sheared by that angle, not from a rotated copy
+    of the image: a tenth of the CPU (under 10 ms a page).
     """
     import numpy as np
-    from PIL import Image, ImageOps
 
     small = image.convert("L")
-    scale = 800 / max(small.size)
-    if scale < 1:
-        small = small.resize((max(1, int(small.width * scale)), max(1, int(small.height * scale))),
-                             Image.BILINEAR)
-    ink = ImageOps.invert(small).point(lambda v: 255 if v > 96 else 0)
+    factor = -(-max(small.size) // 800)  # ceiling: at most 800 px across
+    if factor > 1:
+        small = small.reduce(factor)  # a box average: a fraction of a bilinear resize's CPU
+    ys, xs = np.nonzero(np.asarray(small) < 159)  # ink: darker than the 96 of 255 an inverted page shows
+    if len(xs) < MIN_INK_SHARE * small.width * small.height:
+        return 0.0  # a blank page has no lines to level: every angle would tie
+    xs = xs - small.width // 2
+    reach = small.height + small.width  # no shear within MAX_DESKEW moves a pixel further
+    scores: dict[float, float] = {}
 
     def sharpness(angle: float) -> float:
-        rotated = ink.rotate(float(angle), resample=Image.NEAREST)
-        rows = np.asarray(rotated, dtype=np.float32).sum(axis=1)
-        return float(np.var(np.diff(rows)))
+        angle = round(float(angle), 1)
+        if angle not in scores:
+            # Each column shifted by a whole number of rows (a shear, the rotation's effect on the rows
+            # for these small angles): every ink pixel lands in exactly one row, no rounding between rows.
+            shift = np.rint(xs * -np.tan(np.deg2rad(angle))).astype(np.int64)
+            profile = np.bincount(ys + shift + reach, minlength=2 * reach + small.height).astype(np.float32)
+            scores[angle] = float(np.var(np.diff(profile)))
+        return scores[angle]
 
-    if np.count_nonzero(np.asarray(ink)) < MIN_INK_SHARE * ink.width * ink.height:
-        return 0.0  # a blank page has no lines to level: every angle would tie
     best = max(np.arange(-MAX_DESKEW, MAX_DESKEW + 0.01, 1.0), key=sharpness)
     best = max(np.arange(best - 1.0, best + 1.01, 0.2), key=sharpness)
     if sharpness(best) <= sharpness(0.0) * 1.05:
@@ -309,10 +331,10 @@ def recognise(image, lang: str, deadline: float | None = None) -> dict:
 
 
 def uncompressed(image):
-    """The page marked for pytesseract to hand to Tesseract as a plain PGM/PPM file. Unmarked, it writes a
-    PNG, and compressing a 300-dpi page costs about as much CPU as Tesseract reading it; Tesseract reads
-    the file once, so its size does not matter."""
-    image.format = "PPM"  # Pillow writes PGM for a grayscale page; Tesseract tells the kind from its bytes
+    """The page marked for pytesseract to hand to Tesseract as an uncompressed TIFF file. Unmarked, it
+    writes a PNG, and compressing a 300-dpi page costs about as much CPU as Tesseract reading it; a PGM
+    is as quick to write but Tesseract reads it byte by byte (about 60 ms more CPU an A4 page than a TIFF)."""
+    image.format = "TIFF"  # Pillow's TIFF is uncompressed unless asked otherwise
     return image
 
 

@@ -38,4 +38,6 @@ def warm_up() -> None:
     loaded model instead of loading it again for every recording.
     """
     if not get_settings().speech_service_url:
-        sphinx.decoder()
+        with needs_engines("speech to text on this machine (PocketSphinx)",
+                           "set SPEECH_SERVICE_URL to use a speech service"):
+            sphinx.warm_up()

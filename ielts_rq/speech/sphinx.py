@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import os
 import re
 import threading
+import time
 
 from .. import media
 from ..errors import PermanentError, TransientError
@@ -27,6 +30,7 @@ SILENCE_PEAK = 64               # of 32767: quieter than this throughout is sile
 _NOT_WORDS = re.compile(r"^(<.*>|\[.*\]|\+\+?.*\+\+?)$")   # <s>, <sil>, [NOISE], ++UM++
 _ALTERNATE = re.compile(r"\(\d+\)$")                     # "read(2)": an alternate pronunciation
 _decoder_lock = threading.Lock()
+log = logging.getLogger("ielts_rq.speech")
 
 
 def transcribe_local(data: bytes, language: str = "en") -> dict:
@@ -93,6 +97,16 @@ def check_length(seconds: float | None, limit: float) -> None:
             f"audio is too long: {seconds / 60:.1f} minutes (the limit is {limit / 60:g} minutes)")
 
 
+def warm_up() -> None:
+    """Load the model and the decoding libraries into this process once (PyAV imports FFmpeg's
+    libraries, about 0.1 s of CPU): a file worker's forked horses inherit them instead of each
+    loading them again for every recording."""
+    import av  # noqa: F401
+    import numpy  # noqa: F401  is_silent's arithmetic
+
+    decoder()
+
+
 @functools.cache
 def decoder():
     """The PocketSphinx decoder of this process (loading the model takes a while)."""
@@ -100,7 +114,11 @@ def decoder():
         from pocketsphinx import Decoder
     except ImportError:
         raise TransientError("speech engine unavailable: pocketsphinx is not installed on this worker") from None
-    return Decoder(loglevel="ERROR")
+    started = time.process_time()
+    engine = Decoder(loglevel="ERROR")
+    # Once per process: a second line from one worker's jobs means each job loads the model again.
+    log.info("speech model loaded pid=%d cpu=%.2fs", os.getpid(), time.process_time() - started)
+    return engine
 
 
 def recognise(pcm: bytes) -> list[dict]:

@@ -33,14 +33,57 @@ def tokenize(sentence):
 
 @functools.lru_cache(maxsize=100_000)
 def tags(word: str) -> frozenset:
-    """Penn tags a lower-case word can have, from lemminflect's tables."""
+    """Penn tags a lower-case word can have, from lemminflect's tables.
+
+    What ``getAllLemmas(word)`` then ``getAllInflections(lemma, upos=pos)`` give, read from the same
+    tables without the deep copy each of those calls makes of its entries (about 0.3 ms a new word,
+    most of the grammar rules' time on an essay of new words). A test checks the two agree.
+    """
+    from lemminflect.core.Lemmatizer import Lemmatizer
+    from lemminflect.core.LexicalUtils import getCapsStyle
+
+    style = getCapsStyle(word)
     out = set()
-    for pos, lemmas in _lemminflect().getAllLemmas(word).items():
-        for lemma in lemmas:
-            for tag, forms in _lemminflect().getAllInflections(lemma, upos=pos).items():
+    for pos, lemmas in _table_entry(Lemmatizer(), word.lower()).items():
+        for lemma in _in_style(lemmas, style):
+            for tag, forms in _inflections(lemma, pos).items():
                 if word in forms:
                     out.add(tag)
     return frozenset(out)
+
+
+def _inflections(lemma: str, upos: str) -> dict:
+    """``lemminflect.getAllInflections(lemma, upos)``, read without copying (see ``tags``)."""
+    from lemminflect.core.Inflections import Inflections
+    from lemminflect.core.LexicalUtils import applyCapsStyle, getCapsStyle, uposToTags
+
+    if upos not in Inflections.DICT_UPOS_TYPES:
+        return {}
+    style = getCapsStyle(lemma)
+    lemma = lemma.lower()
+    if upos == "PROPN":
+        lemma, upos = applyCapsStyle(lemma, "first_upper"), "NOUN"
+    wanted = uposToTags(upos)
+    return {tag: _in_style(forms, style) for tag, forms in _table_entry(Inflections(), lemma).items()
+            if tag in wanted}
+
+
+def _table_entry(table, key: str) -> dict:
+    """A key's entry in a lemminflect table with its overrides applied: the library's own tables, read,
+    never changed here."""
+    from lemminflect.core.Inflections import Inflections
+
+    main = table._getInflDict() if isinstance(table, Inflections) else table._getLemmaDict()
+    return {**main.get(key, {}), **table._getOverridesDict().get(key, {})}
+
+
+def _in_style(words, style: str):
+    """lemminflect's ``applyCapsStyleToDict`` for one entry: a tuple of forms, or one form."""
+    from lemminflect.core.LexicalUtils import applyCapsStyle
+
+    if isinstance(words, (list, tuple)):
+        return tuple(applyCapsStyle(word, style) for word in words)
+    return applyCapsStyle(words, style)
 
 
 def is_word(t):
