@@ -218,6 +218,8 @@ def jobs_page() -> str:
                 f"{'yes' if p.unique else ''} | {p.calls or ''} | {_summary(p.func)} |"
                 for name, p in policies.POLICIES.items()]
     provider_rows = [f"| `{name}` | {limit} |" for name, limit in policies.PROVIDER_RATE_LIMITS.items()]
+    retention_rows = [f"| {kind.replace('_', ' ')} | {r.where} | {_seconds(r.seconds)} from {r.counted_from} | "
+                      f"{r.removed_by} |" for kind, r in policies.RETENTION.items()]
     return "\n".join([
         "# Jobs and policies", "",
         "Generated from `ielts_rq/policies.py`, the one table workers, `enqueue()`, the scheduler, the alerts",
@@ -237,10 +239,8 @@ def jobs_page() -> str:
         "Jobs per minute across all workers, only when the provider is configured (`RATE_LIMITS` overrides):", "",
         "| provider | per minute |", "|---|---|", *provider_rows, "",
         "## How long records are kept", "",
-        f"- results: {policies.RESULTS_KEPT_DAYS} days (`cleanup_old_results`)",
-        f"- analytics: {policies.ANALYTICS_KEPT_DAYS} days (`cleanup_old_analytics`)",
-        f"- per-day platform counters: {policies.COUNTERS_KEPT_DAYS} days",
-        f"- temporary files: {policies.TEMP_FILES_KEPT_HOURS} hours (`cleanup_temp_files`)", "",
+        "Every record that holds a learner's data (`RETENTION`); `ielts-rq learner erase` removes them sooner.", "",
+        "| record | where | kept | removed by |", "|---|---|---|---|", *retention_rows, "",
     ])
 
 
