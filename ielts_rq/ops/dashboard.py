@@ -210,7 +210,8 @@ def _security_headers(response: Response) -> Response:
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it Chromium posts "Origin: null", and the same-origin check cannot tell this page.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
@@ -351,14 +352,28 @@ def requeue_failure_group():
 
 
 def _same_origin_only() -> None:
-    """A form POST must come from this dashboard's own page: browsers send Origin on every POST.
+    """A form POST must come from this dashboard's own page (basic-auth credentials go with any site's post: CSRF).
 
-    Basic-auth credentials are sent by the browser to any page that posts here,
-    so without this check another site could requeue jobs (CSRF).
+    A browser says where a post comes from: Sec-Fetch-Site (which a page
+    cannot set) and Origin. Either may be missing (an older browser, plain HTTP
+    to a name not on loopback), and Origin is "null" where privacy settings
+    hide it; a post is accepted when what is sent says "this origin" and
+    nothing sent says another. Behind a TLS-terminating proxy the origin is
+    https only when the proxy is trusted (FORWARDED_ALLOW_IPS).
     """
-    origin = request.headers.get("Origin") or ""
-    if origin != request.host_url.rstrip("/"):
-        abort(403)
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    own = request.host_url.rstrip("/")
+    if fetch_site is not None and fetch_site != "same-origin":
+        abort(403, f"A post from another site ({fetch_site}) is refused.")
+    if origin not in (None, "null") and origin != own:
+        hint = ""
+        if origin.partition("://")[2] == own.partition("://")[2]:
+            hint = (" This server sees plain http: behind a TLS-terminating proxy, set FORWARDED_ALLOW_IPS to the "
+                    "proxy's address so its X-Forwarded-Proto is believed.")
+        abort(403, f"A post from {origin} is refused: this dashboard is {own}.{hint}")
+    if fetch_site is None and origin in (None, "null"):
+        abort(403, "A post that does not say where it comes from (no Origin, no Sec-Fetch-Site) is refused.")
 
 
 @pages.route("/metrics")
