@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -259,3 +260,129 @@ def test_a_page_on_another_site_cannot_act_through_the_operators_browser(redis_c
         # Then the dashboard refuses it, and the job still waits
         assert answer.value.status == 403
         assert status_of(redis_conn, waiting.id) == "scheduled"
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of a CSS ``rgb(...)``/``rgba(...)`` colour drawn over an opaque one."""
+    def channels(colour: str) -> list[float]:
+        return [float(part) for part in colour[colour.index("(") + 1:colour.index(")")].split(",")]
+
+    def luminance(rgb: list[float]) -> float:
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    under, over = channels(background)[:3], channels(foreground)
+    alpha = over[3] if len(over) > 3 else 1.0
+    shown = [alpha * o + (1 - alpha) * u for o, u in zip(over[:3], under)]
+    light, dark = sorted((luminance(shown), luminance(under)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# What the browser shows under each nav link: its colour and the first opaque background behind it.
+NAV_LINK_COLOURS = """() => [...document.querySelectorAll("nav a")].map(link => {
+    const box = link.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    const shown = x >= 0 && x <= window.innerWidth && y >= 0 && y <= window.innerHeight && link.contains(hit);
+    let under = link, background = "rgb(255, 255, 255)";
+    for (; under; under = under.parentElement) {
+        const colour = getComputedStyle(under).backgroundColor;
+        if (colour.startsWith("rgb(") || (colour.startsWith("rgba(") && !colour.endsWith(", 0)"))) {
+            const box2 = under.getBoundingClientRect();  // the element's painted area must hold the link
+            if (box2.left <= box.left && box2.right >= box.right && box2.top <= box.top && box2.bottom >= box.bottom) {
+                background = colour; break;
+            }
+        }
+    }
+    return {text: link.textContent.trim(), shown, colour: getComputedStyle(link).color, background};
+})"""
+
+
+def test_every_page_is_usable_on_a_phone(redis_conn, browser, tmp_path):
+    # Given a real run to show: a failure with a long error, a waiting job, a batch, a depth sample
+    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("SendGrid answered 503 " * 12,),
+                                     description="fails_with")
+    enqueue("monitor_queue_depth")
+    run_worker("health")
+    waiting = enqueue("health_check", delay=3600)
+    enqueue("score_batch", ["sub_gone"])
+    run_worker("scoring")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with console(browser, behind_proxy=False, viewport=PHONE) as (page, _, base):
+        for path in OWN_PAGES:
+            page.goto(base + (f"{path}?q={waiting.id}" if path == "/search" else path))
+            # Then nothing is wider than the phone: no sideways scrolling of the whole page
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], (path, width)
+            # and every nav link is on screen, legible against what is behind it
+            for link in page.evaluate(NAV_LINK_COLOURS):
+                assert link["shown"], (path, link)
+                assert contrast(link["colour"], link["background"]) >= 3, (path, link)
+            # and every button can be reached and pressed
+            for button in page.get_by_role("button").all():
+                box = button.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (path, button.inner_text())
+            page.screenshot(path=SCREENSHOTS / f"{path.strip('/')}-390px.png", full_page=True)
+
+
+def tick_now(redis_conn, name: str) -> None:
+    """Make an entry's next tick due and let the cron scheduler take it, as its loop does each cycle."""
+    from ielts_rq.queueing import schedule
+
+    redis_conn.zadd("rq:scheduler:scheduled_jobs", {schedule.entry_named(name).job_id: time.time() - 1})
+    schedule.CronScheduler(connection=redis_conn).enqueue_jobs()
+
+
+def test_the_schedule_page_tells_each_run_its_outcome_and_run_now_runs_once(redis_conn, browser):
+    from ielts_rq.queueing import schedule
+
+    schedule.sync(redis_conn)
+    entry = schedule.entry_named("health-check")
+    # Given a tick that ran and finished
+    tick_now(redis_conn, "health-check")
+    run_worker("health")
+    assert status_of(redis_conn, entry.job_id) == "finished"
+    with console(browser, behind_proxy=False) as (page, dialogs, base):
+        page.goto(f"{base}/schedule")
+        row = lambda: page.locator("tr", has_text="health-check")  # noqa: E731  (the page is reloaded by clicks)
+
+        def history() -> list[str]:  # opened as an operator opens it
+            row().locator("summary").click()
+            return row().locator("details li").all_inner_texts()
+
+        # When the operator pauses the entry (and confirms), and its next tick comes
+        assert click(page, row().get_by_role("button", name="Pause")) == 200
+        assert dialogs[-1].startswith("Pause health-check?")
+        tick_now(redis_conn, "health-check")
+        page.reload()
+        # Then its last outcome is the skipped tick, not the finished run before it
+        cells = row().locator("td")
+        assert cells.nth(6).inner_text() == "skipped (paused by an operator)"
+        runs = history()
+        assert "skipped (paused by an operator)" in runs[0]
+        assert re.search(r"enqueued\s*,\s*finished in \d+\.\d s", runs[1]), runs
+
+        # When it is resumed and runs again, the first run keeps its outcome
+        assert click(page, row().get_by_role("button", name="Resume")) == 200
+        tick_now(redis_conn, "health-check")
+        run_worker("health")
+        page.reload()
+        runs = history()
+        assert len(runs) == 3
+        for newest_first in (0, 2):
+            assert re.search(r"finished in \d+\.\d s", runs[newest_first]), runs
+
+        # When Run now is clicked, confirmed, and clicked again a moment later (confirmed again): one job
+        before = redis_conn.lrange("rq:queue:health", 0, -1)
+        assert click(page, row().get_by_role("button", name="Run now")) == 200
+        assert "health-check: enqueued job" in page.inner_text("main")
+        assert click(page, row().get_by_role("button", name="Run now")) == 200
+        assert "already enqueued moments ago" in page.inner_text("main")
+        assert sum(message.startswith("Run health-check now") for message in dialogs) == 2
+        added = [job_id for job_id in redis_conn.lrange("rq:queue:health", 0, -1) if job_id not in before]
+        assert len(added) == 1
+        run_worker("health")
+        page.goto(f"{base}/schedule")
+        runs = history()
+        assert len(runs) == 4
+        assert "run now" in runs[0] and added[0].decode() in runs[0] and re.search(r"finished in \d+\.\d s", runs[0])
