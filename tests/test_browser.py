@@ -386,3 +386,35 @@ def test_the_schedule_page_tells_each_run_its_outcome_and_run_now_runs_once(redi
         runs = history()
         assert len(runs) == 4
         assert "run now" in runs[0] and added[0].decode() in runs[0] and re.search(r"finished in \d+\.\d s", runs[0])
+
+
+def test_a_stopped_job_is_counted_in_metrics_and_graphs_and_pages_refresh_themselves(redis_conn, browser, tmp_path):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from ielts_rq.ops import timeseries
+
+    with console(browser, behind_proxy=False) as (page, _, base):
+        # Given a job stopped from the search page
+        with worker_running_a_sleeper(tmp_path, 60) as running:
+            page.goto(f"{base}/search?q={running.id}")
+            assert click(page, page.get_by_role("button", name="Stop")) == 200
+            assert wait_for(lambda: status_of(redis_conn, running.id) == "stopped", 20)
+        # Then /metrics counts it, and the graph of failed and stopped jobs shows it
+        def stopped_total() -> float:
+            text = requests.get(f"{base}/metrics", auth=(USER, PASSWORD), timeout=10).text
+            return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+                       if sample.name == "ielts_rq_jobs_total" and sample.labels == {"job": "sleep_then_write",
+                                                                                     "outcome": "stopped"})
+        assert wait_for(lambda: stopped_total() == 1, 10)
+        assert sum(timeseries.job_series(redis_conn, "hour")["failed"]["analytics"]) == 1
+
+        # And every page that shows state reloads itself, to itself without the message a click left
+        for path in OWN_PAGES:
+            page.goto(base + (f"{path}?q={running.id}&stopped={running.id}" if path == "/search" else path))
+            refresh = page.locator('meta[http-equiv="refresh"]').get_attribute("content")
+            seconds, _, target = refresh.partition(";url=")
+            assert 15 <= int(seconds) <= 60, (path, refresh)
+            assert target.startswith(path) and "stopped=" not in target, (path, refresh)
+        # and the browser finds the dashboard's icon
+        assert page.request.get(f"{base}/favicon.ico").status == 200
+        assert page.request.get(base + page.locator('link[rel="icon"]').get_attribute("href")).status == 200

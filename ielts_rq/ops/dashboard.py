@@ -264,7 +264,7 @@ def _charts(connection, span: str) -> list:
     window = (jobs["times"][0], jobs["times"][-1])
     return [
         svgchart.line_chart(f"Jobs finished per {per}", jobs["times"], jobs["finished"], "jobs", span, window),
-        svgchart.line_chart(f"Jobs failed per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
+        svgchart.line_chart(f"Jobs failed or stopped per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
         svgchart.line_chart("Jobs waiting in each queue", depth["times"], depth["queued"], "jobs", span, window),
         svgchart.line_chart("Oldest waiting job's wait", depth["times"], depth["oldest_wait"], "seconds", span,
                             window),
