@@ -1,5 +1,6 @@
 """The command line's tables print what jobs and emails say as written: their text is never Rich markup."""
 
+import json
 import re
 
 from ielts_rq import enqueue
@@ -48,3 +49,16 @@ def test_status_prints_a_worker_record_as_written(redis_conn):
     result = cli("status")
     assert result.returncode == 0, result.stderr
     assert MARKUP in shown(result.stdout), result.stdout
+
+
+def test_a_job_that_finished_after_a_retry_shows_no_old_error_in_search(redis_conn, tmp_path):
+    from rq import Retry
+
+    job = get_queue("health").enqueue_call("tests.fixtures.unreachable_until_file_exists",
+                                           args=(str(tmp_path / "retried"),), description="unreachable_until_file_exists",
+                                           retry=Retry(max=1))
+    run_worker("health")
+    job.refresh()
+    assert job.get_status() == "finished" and job.meta.get("last_error")  # it failed once, then ran
+    [row] = json.loads(cli("job", "find", job.id, "--json").stdout)
+    assert row["status"] == "finished" and not row["error"], row
