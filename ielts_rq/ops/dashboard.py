@@ -28,7 +28,6 @@ from rq.worker import Worker
 
 from .. import store
 from ..assets import templates_dir
-from ..clock import iso
 from ..errors import PermanentError
 from ..queueing import schedule
 from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
@@ -292,7 +291,7 @@ def _runs_with_outcomes(connection, entry) -> list[dict]:
     own_ids = [run["job_id"] for run in runs if run.get("job_id")]
     jobs = dict(zip(own_ids, locate_jobs(own_ids, connection))) if own_ids else {}
     current = locate_jobs([entry.job_id], connection)[0]
-    current_tick = current.meta.get("tick") if current is not None else None
+    current_run = schedule.current_run(current) if current is not None else None
     for run in runs:
         if run.get("skipped"):
             run.update(outcome="skipped", seconds=None)
@@ -301,8 +300,8 @@ def _runs_with_outcomes(connection, entry) -> list[dict]:
             run.update(schedule.run_outcome(job) if job is not None else {"outcome": "expired", "seconds": None})
         elif run["tick"] in recorded:
             run.update(outcome=recorded[run["tick"]]["outcome"], seconds=recorded[run["tick"]]["seconds"])
-        elif current_tick and iso(float(current_tick)) == run["tick"]:
-            run.update(schedule.run_outcome(current))
+        elif current_run and current_run["tick"] == run["tick"]:
+            run.update(outcome=current_run["outcome"], seconds=current_run["seconds"])
         else:
             run.update(outcome="not kept", seconds=None)
     return runs

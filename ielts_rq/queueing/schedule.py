@@ -138,6 +138,21 @@ def run_outcome(job) -> dict:
     return {"outcome": job.get_status(), "seconds": seconds}
 
 
+def current_run(job) -> dict | None:
+    """The run an entry's job holds now: its tick, status and duration; None if its tick is unreadable."""
+    try:
+        tick = _moment(job.meta["tick"])
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None
+    return {"tick": tick, **run_outcome(job)}
+
+
+def _previous_run(job) -> dict | None:
+    """The ended run an entry's job holds, kept with the next tick's record (each tick reuses the job id)."""
+    run = current_run(job)
+    return run if run is not None and run["outcome"] in ENDED else None
+
+
 def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
     """Write the entry unless Redis already holds the same definition; True if written."""
     policy = get_policy(entry.job)
@@ -417,9 +432,8 @@ class CronScheduler(Scheduler):
         # The last run: this job, or its copy on the queue's own server when queues are split across servers.
         last = job if same_server else JsonJob.fetch_many([job.id], queue.connection)[0]
         run = {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}
-        if last is not None and last.meta.get("tick") and last.get_status() in ENDED:
-            # Each tick reuses the entry's job id: the run before this one is kept here, or it is lost.
-            run["previous"] = {"tick": _moment(last.meta["tick"]), **run_outcome(last)}
+        if last is not None and (previous := _previous_run(last)):
+            run["previous"] = previous
         if last is not None and last.meta.get("tick") == tick:
             # Enqueued on the queue's own server by a scheduler stopped before it could write the history.
             self._finish_tick(job.id, tick, name, run)
