@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -91,6 +92,9 @@ class Settings:
     dashboard_password: Secret = Secret("")
     # Host names the dashboard answers to besides 127.0.0.1, localhost and ::1 (its Host-header check).
     dashboard_allowed_hosts: tuple[str, ...] = ()
+    # Addresses or networks of the reverse proxy whose X-Forwarded-Proto the dashboard believes ("*": any peer,
+    # for a platform whose router is the only way in, as Heroku's). Without it a proxy's https is not seen.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     # Modules whose functions workers may run besides the registered jobs (tests and tools only).
     extra_job_modules: tuple[str, ...] = ()
     # Error tracking: Sentry's SDK in every worker when set (observability.py); its key is a secret.
@@ -184,6 +188,7 @@ def load_settings(env) -> Settings:
         dashboard_username=read.text("DASHBOARD_USERNAME"),
         dashboard_password=read.secret("DASHBOARD_PASSWORD"),
         dashboard_allowed_hosts=read.host_names("DASHBOARD_ALLOWED_HOSTS"),
+        forwarded_allow_ips=read.networks("FORWARDED_ALLOW_IPS") or ("127.0.0.1", "::1"),
         extra_job_modules=read.names("EXTRA_JOB_MODULES"),
         sentry_dsn=sentry_dsn,
         otel_endpoint=otel_endpoint,
@@ -494,6 +499,16 @@ class _Reader:
         for item in items:
             if item != "*" and not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[?[0-9a-f:]+\]?", item):
                 raise ConfigError(name, f"{item!r} is not a host name (no scheme, port or path)")
+        return items
+
+    def networks(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list of IP addresses or networks (``10.0.0.0/8``), or ``*``."""
+        items = tuple(item.strip() for item in (self.raw(name) or "").split(",") if item.strip())
+        for item in (item for item in items if item != "*"):
+            try:
+                ipaddress.ip_network(item)
+            except ValueError:
+                raise ConfigError(name, f"{item!r} is not an IP address or network (as 10.0.0.0/8), nor *") from None
         return items
 
     def per_queue(self, name: str) -> dict[str, int]:

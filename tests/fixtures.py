@@ -10,6 +10,14 @@ def fails_until_file_exists(path: str) -> str:
     return "ran"
 
 
+def unreachable_until_file_exists(path: str) -> str:
+    """A lost connection (worth a retry) until ``path`` exists, then succeeds."""
+    if not Path(path).exists():
+        Path(path).touch()  # the retry finds it
+        raise ConnectionError("the scoring service reset the connection")
+    return "ran"
+
+
 def sleep_then_write(seconds: float, path: str) -> str:
     import time
 

@@ -1,15 +1,21 @@
-"""A TLS front for the test Valkey, as managed Redis services put one before theirs.
+"""TLS fronts on loopback, with certificates from trustme.
 
-The embedded Valkey binary is built without TLS, so ``rediss://`` is tested
-through this proxy: real TLS on loopback (certificates from trustme), plain
-RESP to the server's unix socket behind it.
+``TlsProxy`` stands before the test Valkey, as managed Redis services put one
+before theirs: the embedded Valkey binary is built without TLS, so
+``rediss://`` is tested through it (plain RESP to the server's unix socket
+behind it). ``HttpsFront`` stands before the dashboard as a platform's router
+does: https on an address of its own, plain HTTP to the dashboard with
+X-Forwarded-Proto, -Host and -For.
 """
 
 from __future__ import annotations
 
 import asyncio
+import http.client
+import http.server
 import ssl
 import threading
+from urllib.parse import urlsplit
 
 
 class TlsProxy:
@@ -54,3 +60,69 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         pass
     finally:
         writer.close()
+
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+class HttpsFront:
+    """A reverse proxy terminating TLS on ``address`` (any free port) for the HTTP server at ``upstream``.
+
+    It connects to the upstream from ``address`` too, so the upstream sees the
+    proxy's own address as the peer, as it would a router on another host.
+    """
+
+    def __init__(self, upstream: str, address: str):
+        import trustme
+
+        authority = trustme.CA()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        authority.issue_cert(address).configure_cert(context)
+        target = urlsplit(upstream)
+        handler = type("Handler", (_Forward,), {"upstream": (target.hostname, target.port), "source": address})
+        self.server = http.server.ThreadingHTTPServer((address, 0), handler)
+        self.server.daemon_threads = True
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+class _Forward(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    upstream: tuple[str, int]
+    source: str
+
+    def do_GET(self):
+        self._forward()
+
+    do_POST = do_HEAD = do_PUT = do_DELETE = do_GET
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
+        headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-Host": self.headers.get("Host", ""),
+                        "X-Forwarded-For": self.client_address[0]})
+        upstream = http.client.HTTPConnection(*self.upstream, timeout=60, source_address=(self.source, 0))
+        try:
+            upstream.request(self.command, self.path, body=body or None, headers=headers)
+            answer = upstream.getresponse()
+            content = answer.read()
+        finally:
+            upstream.close()
+        self.send_response(answer.status, answer.reason)
+        for name, value in answer.getheaders():
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(content)
+
+    def log_message(self, format, *args):  # quiet: the tests read the pages, not a log
+        pass

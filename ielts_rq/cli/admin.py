@@ -12,8 +12,8 @@ from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
 from ..queueing.records import id_problem, printable
-from .common import (HelpGroup, UsageProblem, WorkFailed, console, fetch_job, json_option, print_fields, print_json,
-                     table)
+from .common import (HelpGroup, UsageProblem, WorkFailed, console, fetch_job, json_option, plain, print_fields,
+                     print_json, table)
 
 queue_option = click.option("--queue", "-q", type=click.Choice(QUEUES), help="Only this queue.")
 
@@ -49,22 +49,25 @@ def _status_view(info: dict):
     from rich.console import Group
     from rich.table import Table
 
-    queues = Table(title=f"Queues on {info['redis']}", title_justify="left")
+    # Names and descriptions come from Redis, written by any client: printed as text, never as Rich markup.
+    queues = Table(title=plain(f"Queues on {info['redis']}"), title_justify="left")
     for column in ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed"):
         queues.add_column(column, justify="left" if column == "queue" else "right")
     for name, counts in info["queues"].items():
         shown = f"{name} (paused)" if name in info.get("paused_queues", ()) else name
-        queues.add_row(shown, *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred", "finished", "failed")))
+        queues.add_row(plain(shown), *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred",
+                                                                "finished", "failed")))
     suspended = " - SUSPENDED: no job is taken until `ielts-rq workers resume`" if info.get("workers_suspended") else ""
     workers = Table(title=f"Workers ({len(info['workers'])}){suspended}", title_justify="left")
     for column in ("name", "state", "queues", "current job", "pid", "host"):
         workers.add_column(column)
     for w in info["workers"]:
-        workers.add_row(w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "", str(w["pid"]), w["hostname"])
+        workers.add_row(*(plain(cell) for cell in (w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "",
+                                                   str(w["pid"]), w["hostname"])))
     # Delayed jobs and retries are moved by every worker; only the cron table needs a scheduler process.
     cron = info["schedulers"]["rq_scheduler"]
-    schedulers = (f"cron scheduler: {cron} (running)" if cron else
-                  "cron scheduler: none running: cron jobs will not be enqueued (start: ielts-rq scheduler)")
+    schedulers = plain(f"cron scheduler: {cron} (running)" if cron else
+                       "cron scheduler: none running: cron jobs will not be enqueued (start: ielts-rq scheduler)")
     return Group(queues, workers, schedulers)
 
 

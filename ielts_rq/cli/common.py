@@ -118,14 +118,22 @@ def console():
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 
 
+def plain(value) -> "Text":
+    """A value as Rich prints it literally: an error's or a subject's ``[red]`` is text, never a style, and a
+    terminal code in it is shown escaped (a cell keeps its line breaks)."""
+    from rich.text import Text
+
+    return Text("\n".join(escape_controls(line) for line in human(value).split("\n")))
+
+
 def table(title: str | None, columns: list[str], rows: list[list]) -> None:
     from rich.table import Table
 
-    view = Table(title=title, title_justify="left", show_lines=False)
+    view = Table(title=plain(title) if title is not None else None, title_justify="left", show_lines=False)
     for column in columns:
-        view.add_column(column)
+        view.add_column(plain(column))
     for row in rows:
-        view.add_row(*(human(cell) for cell in row))
+        view.add_row(*(plain(cell) for cell in row))
     console().print(view)
 
 

@@ -61,6 +61,9 @@ def dashboard(host, port, threads, access_log):
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-" if access_log else None)
+            # Whose X-Forwarded-Proto is believed (FORWARDED_ALLOW_IPS): a TLS-terminating proxy on another
+            # host (Heroku's router) makes the request https; the same-origin check of every button needs it.
+            self.cfg.set("forwarded_allow_ips", ",".join(get_settings().forwarded_allow_ips))
             # gunicorn's control socket defaults to one path per user (~/.gunicorn): a second dashboard
             # would share it and stopping either removes it; ielts-rq never uses it.
             self.cfg.set("control_socket_disable", True)

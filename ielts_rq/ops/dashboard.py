@@ -16,9 +16,11 @@ import hmac
 import html
 import json
 import secrets
+from pathlib import Path
 
 import rq_dashboard
-from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from flask import (Blueprint, Flask, Response, abort, redirect, render_template, request, send_from_directory,
+                   url_for)
 from rq import Queue, requeue_job
 from rq.exceptions import NoSuchJobError
 from rq.serializers import JSONSerializer
@@ -29,7 +31,6 @@ from ..assets import templates_dir
 from ..errors import PermanentError
 from ..queueing import schedule
 from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
-from ..queueing.enqueue import enqueue
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, locate_jobs
 from ..settings import get_settings
@@ -39,7 +40,17 @@ from . import registries
 from .registries import requeue_ids
 
 RQ_PREFIX = "/rq"
-REFRESH_SECONDS = 15  # the project's own pages reload themselves (a meta refresh: no script needed)
+# Every page that shows state reloads itself (a meta refresh: no script needed); the pages that read whole
+# registries less often, so an open tab does not keep Redis busy.
+REFRESH_SECONDS = {"ielts.overview": 15, "ielts.workers_page": 15, "ielts.schedule_page": 15, "ielts.batches_page": 30,
+                   "ielts.health_page": 30, "ielts.depth_page": 30, "ielts.failures_page": 60, "ielts.search_page": 60}
+ONE_TIME_ARGS = ("done", "requeued", "stopped", "cancelled", "refused")  # what a click said: not shown again
+# Asks before a form posts (data-confirm on the form): the pages carry no inline script (the CSP forbids it).
+CONFIRM_SCRIPT = """document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+"""
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 OPEN_PATHS = ("/healthz",)
 DESTRUCTIVE_ENDPOINTS = {f"rq_dashboard.{name}" for name in
@@ -58,6 +69,7 @@ def create_app() -> Flask:
     rq_dashboard.web.setup_rq_connection(app)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
     app.register_blueprint(pages)
+    app.context_processor(_refresh)
     app.register_error_handler(NoSuchJobError, _job_gone)
     app.before_request(_check_host)
     app.before_request(_authenticate)
@@ -78,6 +90,15 @@ def trusted_hosts(settings) -> list[str] | None:
     if "*" in configured or (settings.dashboard_username and not configured):
         return None
     return [*LOCAL_HOSTS, *configured]
+
+
+def _refresh() -> dict:
+    """The page's reload: every so many seconds, to itself without the message a click left."""
+    seconds = REFRESH_SECONDS.get(request.endpoint)
+    if not seconds or (request.endpoint == "ielts.search_page" and not request.args.get("q")):
+        return {"refresh": None}
+    kept = {name: value for name, value in request.args.items() if name not in ONE_TIME_ARGS}
+    return {"refresh": {"seconds": seconds, "url": url_for(request.endpoint, **kept)}}
 
 
 def _job_gone(error):
@@ -210,7 +231,8 @@ def _security_headers(response: Response) -> Response:
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it Chromium posts "Origin: null", and the same-origin check cannot tell this page.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
@@ -232,7 +254,7 @@ def overview():
     return render_template("overview.html", queues=queue_counts(connection),
                            thresholds=get_settings().queue_depth_thresholds, health=monitor.latest_health(connection),
                            alerts=monitor.recent_alerts(connection, 10), span=span, spans=list(timeseries.SPANS),
-                           charts=_charts(connection, span), refresh=REFRESH_SECONDS)
+                           charts=_charts(connection, span))
 
 
 def _charts(connection, span: str) -> list:
@@ -241,7 +263,7 @@ def _charts(connection, span: str) -> list:
     window = (jobs["times"][0], jobs["times"][-1])
     return [
         svgchart.line_chart(f"Jobs finished per {per}", jobs["times"], jobs["finished"], "jobs", span, window),
-        svgchart.line_chart(f"Jobs failed per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
+        svgchart.line_chart(f"Jobs failed or stopped per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
         svgchart.line_chart("Jobs waiting in each queue", depth["times"], depth["queued"], "jobs", span, window),
         svgchart.line_chart("Oldest waiting job's wait", depth["times"], depth["oldest_wait"], "seconds", span,
                             window),
@@ -254,8 +276,35 @@ def schedule_page():
     connection = get_connection()
     rows = schedule.entries(connection)
     for row in rows:
-        row["history"] = schedule.last_runs(connection, row["name"], schedule.RUNS_KEPT)
+        row["history"] = _runs_with_outcomes(connection, schedule.entry_named(row["name"]))
     return render_template("schedule.html", entries=rows, done=request.args.get("done"))
+
+
+def _runs_with_outcomes(connection, entry) -> list[dict]:
+    """An entry's last runs, each with its job's outcome and duration where known.
+
+    A Run now has a job of its own. A tick reuses the entry's job id: the newest
+    tick is read from that job, an older one from the record of the tick after it.
+    """
+    runs = schedule.last_runs(connection, entry.name, schedule.RUNS_KEPT)
+    recorded = {run["previous"]["tick"]: run["previous"] for run in runs if isinstance(run.get("previous"), dict)}
+    own_ids = [run["job_id"] for run in runs if run.get("job_id")]
+    jobs = dict(zip(own_ids, locate_jobs(own_ids, connection))) if own_ids else {}
+    current = locate_jobs([entry.job_id], connection)[0]
+    current_run = schedule.current_run(current) if current is not None else None
+    for run in runs:
+        if run.get("skipped"):
+            run.update(outcome="skipped", seconds=None)
+        elif run.get("job_id"):
+            job = jobs.get(run["job_id"])
+            run.update(schedule.run_outcome(job) if job is not None else {"outcome": "expired", "seconds": None})
+        elif run["tick"] in recorded:
+            run.update(outcome=recorded[run["tick"]]["outcome"], seconds=recorded[run["tick"]]["seconds"])
+        elif current_run and current_run["tick"] == run["tick"]:
+            run.update(outcome=current_run["outcome"], seconds=current_run["seconds"])
+        else:
+            run.update(outcome="not kept", seconds=None)
+    return runs
 
 
 @pages.route("/schedule/<name>/<action>", methods=["POST"])
@@ -265,7 +314,9 @@ def schedule_action(name: str, action: str):
     connection = get_connection()
     entry = schedule.entry_named(name) if name in {e.name for e in schedule.CRON_TABLE} else abort(404)
     if action == "run":
-        done = f"{name}: enqueued job {enqueue(entry.job, *entry.args).id}"
+        job_id, enqueued = schedule.run_now(connection, entry.name)
+        done = (f"{name}: enqueued job {job_id}" if enqueued else
+                f"{name}: already enqueued moments ago (job {job_id or 'being enqueued'}); not run twice")
     elif action in ("pause", "resume"):
         getattr(schedule, action)(connection, name)
         done = f"{name}: {action}d"
@@ -297,8 +348,7 @@ def batches_page():
 def workers_page():
     connection = get_connection()
     return render_template("workers.html", workers=inspection.workers(connection),
-                           job_names=inspection.job_names(connection), redis=inspection.redis_panel(connection),
-                           refresh=REFRESH_SECONDS)
+                           job_names=inspection.job_names(connection), redis=inspection.redis_panel(connection))
 
 
 JOB_ACTIONS = {"stop": "stopped", "cancel": "cancelled"}
@@ -351,14 +401,40 @@ def requeue_failure_group():
 
 
 def _same_origin_only() -> None:
-    """A form POST must come from this dashboard's own page: browsers send Origin on every POST.
+    """A form POST must come from this dashboard's own page (basic-auth credentials go with any site's post: CSRF).
 
-    Basic-auth credentials are sent by the browser to any page that posts here,
-    so without this check another site could requeue jobs (CSRF).
+    A browser says where a post comes from: Sec-Fetch-Site (which a page
+    cannot set) and Origin. Either may be missing (an older browser, plain HTTP
+    to a name not on loopback), and Origin is "null" where privacy settings
+    hide it; a post is accepted when what is sent says "this origin" and
+    nothing sent says another. Behind a TLS-terminating proxy the origin is
+    https only when the proxy is trusted (FORWARDED_ALLOW_IPS).
     """
-    origin = request.headers.get("Origin") or ""
-    if origin != request.host_url.rstrip("/"):
-        abort(403)
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    own = request.host_url.rstrip("/")
+    if fetch_site is not None and fetch_site != "same-origin":
+        abort(403, f"A post from another site ({fetch_site}) is refused.")
+    if origin not in (None, "null") and origin != own:
+        hint = ""
+        if origin.partition("://")[2] == own.partition("://")[2]:
+            hint = (" This server sees plain http: behind a TLS-terminating proxy, set FORWARDED_ALLOW_IPS to the "
+                    "proxy's address so its X-Forwarded-Proto is believed.")
+        abort(403, f"A post from {origin} is refused: this dashboard is {own}.{hint}")
+    if fetch_site is None and origin in (None, "null"):
+        abort(403, "A post that does not say where it comes from (no Origin, no Sec-Fetch-Site) is refused.")
+
+
+@pages.route("/favicon.ico")
+def favicon():
+    return send_from_directory(Path(rq_dashboard.__file__).parent / "static", "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+
+@pages.route("/confirm.js")
+def confirm_script():
+    return Response(CONFIRM_SCRIPT, 200, {"Content-Type": "text/javascript; charset=utf-8",
+                                          "Cache-Control": "max-age=3600"})
 
 
 @pages.route("/metrics")

@@ -14,7 +14,7 @@ from ..queueing import keys
 from ..queueing.depths import queue_counts
 from ..queueing.queues import all_workers
 
-JOB_COUNTS = ("finished", "failed")
+JOB_COUNTS = ("finished", "failed", "stopped")
 
 
 def exposition(connection) -> tuple[bytes, str]:

@@ -89,8 +89,13 @@ def _haystack(job) -> str:
                                            *job.problems)).lower()
 
 
+ENDED_WITHOUT_ERROR = ("finished", "stopped", "canceled")
+
+
 def _row(job) -> dict:
     status = job.get_status()
     return {"id": job.id, "queue": job.origin, "job": job_name(job), "status": status,
             "when": iso(job.ended_at or job.started_at or job.enqueued_at),
-            "error": mask(failure_line(job)) if status == "failed" or job.problems else mask(job.meta.get("last_error"))}
+            "error": mask(failure_line(job)) if status == "failed" or job.problems else
+                     # an earlier attempt's error, while the job is still to run again: not once it ended otherwise
+                     mask(job.meta.get("last_error")) if status not in ENDED_WITHOUT_ERROR else None}

@@ -20,7 +20,7 @@ SPANS = {"hour": ("minute", 60), "day": ("hour", 24), "week": ("hour", 168)}  # 
 
 
 def job_series(connection, span: str, now: float | None = None) -> dict:
-    """Per queue and bucket: jobs finished and failed, and the mean seconds from enqueue to start."""
+    """Per queue and bucket: jobs finished and failed (or stopped), and the mean seconds from enqueue to start."""
     resolution, points = SPANS[span]
     width = METRICS_BUCKETS[resolution][0]
     last = int((now or time.time()) // width)
@@ -32,7 +32,8 @@ def job_series(connection, span: str, now: float | None = None) -> dict:
     series = {"times": [bucket * width for bucket in buckets], "finished": {}, "failed": {}, "wait": {}}
     for queue in QUEUES:
         series["finished"][queue] = [row.get(f"{queue}:finished", 0.0) for row in rows]
-        series["failed"][queue] = [row.get(f"{queue}:failed", 0.0) for row in rows]
+        # A stopped job ended without finishing, as a failed one: RQ keeps both in the failed registry.
+        series["failed"][queue] = [row.get(f"{queue}:failed", 0.0) + row.get(f"{queue}:stopped", 0.0) for row in rows]
         series["wait"][queue] = [row[f"{queue}:wait_seconds"] / row[f"{queue}:waited"]
                                  if row.get(f"{queue}:waited") else None for row in rows]
     return series

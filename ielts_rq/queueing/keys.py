@@ -184,6 +184,11 @@ def schedule_runs(entry: str) -> str:
     return key("schedule", "runs", entry)
 
 
+def schedule_run_now(entry: str) -> str:
+    """String, expiring: the job of an entry's Run now, so a second click moments later enqueues nothing."""
+    return key("schedule", "run-now", entry)
+
+
 def scheduler_alive() -> str:
     return key("scheduler", "alive")
 

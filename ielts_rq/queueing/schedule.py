@@ -33,7 +33,7 @@ from . import keys
 from .connection import say_redis_is_full
 from .crontable import CRON_TABLE, ID_PREFIX, CronEntry, entry_named, next_run
 from .due import enqueue_due_jobs
-from .enqueue import describe
+from .enqueue import describe, enqueue
 from .queues import IeltsQueue, JsonJob, fail_unrun, get_queue, locate_jobs
 from .records import printable
 from .schedule_checks import entry_problems, member_text, tick_problem
@@ -41,6 +41,8 @@ from .schedule_checks import entry_problems, member_text, tick_problem
 log = logging.getLogger("ielts_rq.schedule")
 
 RUNS_KEPT = 50
+RUN_NOW_WINDOW = 10  # seconds in which a second Run now of one entry is the same run (a double click)
+ENDED = ("finished", "failed", "stopped", "canceled")
 PAUSED = "paused by an operator"  # a skipped tick an operator asked for: recorded, not alerted
 CLAIM_ATTEMPTS = 3  # a claimed tick whose enqueue fails this often, other than by a refusing server, is set aside
 # Where a set-aside record whose origin is no queue is failed: the queue of the platform's own checks.
@@ -82,7 +84,9 @@ def entries(connection, now: datetime | None = None) -> list[dict]:
             "queue": get_policy(entry.job).queue, "registered": score is not None,
             "next_run": iso(datetime.fromtimestamp(score, timezone.utc) if score else next_run(entry.cron, now)),
             "last_run": last[0]["tick"] if last else None,
-            "last_outcome": _outcome(connection, entry) if last else None,
+            # A skipped tick is the last run's news: the job's status is the run before it.
+            "last_outcome": (f"skipped ({last[0]['skipped']})" if last and last[0].get("skipped") else
+                             _outcome(connection, entry) if last else None),
             "paused": entry.name in stopped,
         })
     return rows
@@ -102,6 +106,51 @@ def paused(connection) -> set[str]:
 
 def last_runs(connection, name: str, limit: int = RUNS_KEPT) -> list[dict]:
     return [json.loads(p) for p in connection.lrange(keys.schedule_runs(name), 0, limit - 1)]
+
+
+def run_now(connection, name: str) -> tuple[str, bool]:
+    """Enqueue an entry's job now and record the run in its history; (job id, whether this call enqueued it).
+
+    A second call within RUN_NOW_WINDOW seconds (a double click, two operators)
+    returns the first one's job: one run, not two.
+    """
+    entry, claim = entry_named(name), keys.schedule_run_now(name)
+    if not connection.set(claim, "", nx=True, ex=RUN_NOW_WINDOW):
+        return (connection.get(claim) or b"").decode(), False
+    try:
+        job = enqueue(entry.job, *entry.args)
+    except Exception:
+        connection.delete(claim)
+        raise
+    run = {"tick": iso(datetime.now(timezone.utc)), "manual": True, "job_id": job.id, "enqueued_at": time.time()}
+    with connection.pipeline() as pipe:
+        pipe.set(claim, job.id, ex=RUN_NOW_WINDOW)
+        pipe.lpush(keys.schedule_runs(entry.name), json.dumps(run))
+        pipe.ltrim(keys.schedule_runs(entry.name), 0, RUNS_KEPT - 1)
+        pipe.execute()
+    return job.id, True
+
+
+def run_outcome(job) -> dict:
+    """How a run's job went: its status and, once it ran, for how many seconds."""
+    seconds = ((job.ended_at - job.started_at).total_seconds()
+               if job.started_at and job.ended_at and job.ended_at >= job.started_at else None)
+    return {"outcome": job.get_status(), "seconds": seconds}
+
+
+def current_run(job) -> dict | None:
+    """The run an entry's job holds now: its tick, status and duration; None if its tick is unreadable."""
+    try:
+        tick = _moment(job.meta["tick"])
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None
+    return {"tick": tick, **run_outcome(job)}
+
+
+def _previous_run(job) -> dict | None:
+    """The ended run an entry's job holds, kept with the next tick's record (each tick reuses the job id)."""
+    run = current_run(job)
+    return run if run is not None and run["outcome"] in ENDED else None
 
 
 def _register(scheduler, entry: CronEntry, now: datetime) -> bool:
@@ -383,6 +432,8 @@ class CronScheduler(Scheduler):
         # The last run: this job, or its copy on the queue's own server when queues are split across servers.
         last = job if same_server else JsonJob.fetch_many([job.id], queue.connection)[0]
         run = {"tick": moment, "enqueued_at": time.time(), "scheduler": self.name}
+        if last is not None and (previous := _previous_run(last)):
+            run["previous"] = previous
         if last is not None and last.meta.get("tick") == tick:
             # Enqueued on the queue's own server by a scheduler stopped before it could write the history.
             self._finish_tick(job.id, tick, name, run)

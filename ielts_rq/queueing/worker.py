@@ -263,9 +263,12 @@ class _IeltsWorkerMixin:
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
     def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
+        stopped = self._stopped_job_id == job.id  # RQ forgets it as it marks the job stopped
         # The traceback is kept in Redis and shown by `failed show` and the dashboard: mask it once here.
         super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
                                    exc_string=redact(exc_string), execution=execution)
+        if stopped:  # counted here, in the process that stopped it (a forked job's horse was killed)
+            self.tally.add(job, "stopped", job.origin)
 
     def _defer(self, job, queue, wait: float, provider: str) -> None:
         """Over the provider's rate limit: back on its queue's schedule, not failed.
