@@ -50,10 +50,11 @@ def _status_view(info: dict):
     from rich.table import Table
 
     queues = Table(title=f"Queues on {info['redis']}", title_justify="left")
-    for column in ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed"):
-        queues.add_column(column, justify="left" if column == "queue" else "right")
+    columns = ("queued", "high_priority", "started", "scheduled", "deferred", "finished", "failed")
+    for column in ("queue", *columns):
+        queues.add_column(column.replace("high_priority", "of them ahead"), justify="left" if column == "queue" else "right")
     for name, counts in info["queues"].items():
-        queues.add_row(name, *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred", "finished", "failed")))
+        queues.add_row(name, *(str(counts[c]) for c in columns))
     workers = Table(title=f"Workers ({len(info['workers'])})", title_justify="left")
     for column in ("name", "state", "queues", "current job", "pid", "host"):
         workers.add_column(column)
