@@ -45,7 +45,7 @@ def test_a_high_priority_essay_behind_2000_queued_starts_next(redis_conn):
         job = JsonJob.fetch(job_id, connection=redis_conn)
         assert wait_for(lambda: job.get_status() in ("started", "finished"), 30, step=0.02)
         job = JsonJob.fetch(job_id, connection=redis_conn)
-        started_after = [when for when in _started(redis_conn, backlog) if when > job.enqueued_at]
+        started_after = [when for when in _started(redis_conn, backlog) if job.enqueued_at < when < job.started_at]
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
