@@ -118,7 +118,10 @@ class JobPolicy:
     timeout: int  # seconds before the work horse is killed
     result_ttl: int  # seconds a finished job's result is kept
     failure_ttl: int  # seconds a failed job stays in the failed registry
-    retry_intervals: tuple[int, ...] = ()  # seconds before each retry of a transient failure
+    retry_intervals: tuple[int, ...] = ()  # seconds before each retry of a transient failure, growing
+    # Each retry waits a random share of its interval, from 1 - jitter of it to all of it (queueing/backoff.py),
+    # so jobs that failed together do not come back together.
+    retry_jitter: float = 0.5
     # Positional arguments are ids or numbers, safe to show in the job's
     # description; False where they may carry user text or addresses.
     describe_args: bool = True
@@ -193,6 +196,9 @@ POLICIES: dict[str, JobPolicy] = dict([
     _policy("health", "send_alert_webhook", "health", timeout=30, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=_TRANSIENT, describe_args=False),
     _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
+    # Run once when the last job of a batch ends (queueing/batching.py); kept as long as the batch.
+    _policy("health", "complete_batch", "health", timeout=60, result_ttl=30 * DAY, failure_ttl=2 * WEEK,
+            retry_intervals=_TRANSIENT),
 ])
 
 

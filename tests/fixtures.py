@@ -77,3 +77,19 @@ def starts_a_child_then_blocks_in_native_code(pidfile: str) -> str:
     child = subprocess.Popen(["sleep", "300"])
     Path(pidfile).write_text(str(child.pid))
     return blocks_in_native_code()
+
+
+def works_until_its_soft_limit(path: str) -> str:
+    """Works in small steps until its soft time limit, then saves how much time it had left, as a long job
+    saves its progress before the worker's hard timeout."""
+    import time
+
+    from ielts_rq.queueing.deadline import soft_limit, time_left
+
+    limit = soft_limit()
+    steps = 0
+    while not limit.reached():
+        time.sleep(0.05)
+        steps += 1
+    Path(path).write_text(f"{steps} {time_left():.3f}")
+    return "saved"

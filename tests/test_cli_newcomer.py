@@ -10,7 +10,7 @@ import pytest
 from ielts_rq import mail, store
 from ielts_rq.cli import main
 
-from .conftest import ROOT, cli, wait_for
+from .conftest import ROOT, cli
 from .essays import GOOD_ESSAY, PROMPT
 
 

@@ -186,7 +186,7 @@ def test_a_callback_outside_the_registered_jobs_is_refused_before_any_import(red
     rows = _failed_rows()
     for job, name in ((printed, "builtins.print"), (imported, "callback_module.run"), (flies, "antigravity.fly"),
                       (a_job, "tests.fixtures.writes_marks")):
-        assert f"{field}: '{name}' is not a callback ielts-rq sets (it sets none): refused without importing it" in (
+        assert f"{field}: '{name}' is not a callback ielts-rq sets (only its own): refused without importing it" in (
             rows[job.id]["error"])
     assert JsonJob.fetch(after.id, connection=redis_conn).get_status() == "finished"
 

@@ -26,7 +26,7 @@ def _scheduler(env: dict) -> subprocess.Popen:
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("fault", ["queue server full", "history refused"])
-def test_a_tick_bound_for_another_server_runs_once_after_its_scheduler_is_killed(scoring_server, redis_conn,
+def test_a_tick_bound_for_another_server_runs_once_after_its_scheduler_is_killed(scoring_server, redis_conn,  # noqa: F811
                                                                                  fault):
     scoring_redis, env = scoring_server
     schedule.sync(redis_conn)

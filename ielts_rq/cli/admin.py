@@ -51,12 +51,12 @@ def _status_view(info: dict):
 
     # Names and descriptions come from Redis, written by any client: printed as text, never as Rich markup.
     queues = Table(title=plain(f"Queues on {info['redis']}"), title_justify="left")
-    for column in ("queue", "queued", "started", "scheduled", "deferred", "finished", "failed"):
-        queues.add_column(column, justify="left" if column == "queue" else "right")
+    columns = ("queued", "high_priority", "started", "scheduled", "deferred", "finished", "failed")
+    for column in ("queue", *columns):
+        queues.add_column(column.replace("high_priority", "of them ahead"), justify="left" if column == "queue" else "right")
     for name, counts in info["queues"].items():
         shown = f"{name} (paused)" if name in info.get("paused_queues", ()) else name
-        queues.add_row(plain(shown), *(str(counts[c]) for c in ("queued", "started", "scheduled", "deferred",
-                                                                "finished", "failed")))
+        queues.add_row(plain(shown), *(str(counts[c]) for c in columns))
     suspended = " - SUSPENDED: no job is taken until `ielts-rq workers resume`" if info.get("workers_suspended") else ""
     workers = Table(title=f"Workers ({len(info['workers'])}){suspended}", title_justify="left")
     for column in ("name", "state", "queues", "current job", "pid", "host"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from ..queueing.connection import RedisUnavailable, get_connection, redis_url, w
 from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import locate_jobs
 from ..settings import hide_password
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 class UsageProblem(click.ClickException):

@@ -15,6 +15,7 @@ from ..errors import PermanentError
 from ..ops.registries import error_text, last_line
 from ..queueing.enqueue import check_call, enqueue_many
 from ..queueing.enqueue import enqueue as put
+from ..queueing.priority import NORMAL, PRIORITIES
 from .common import HelpGroup, UsageProblem, WorkFailed, json_option, print_json
 from .lines import LinesFile
 
@@ -36,6 +37,10 @@ def enqueue_options(command):
                      metavar="SECONDS", help="Run after this many seconds (at most a year)."),
         click.option("--at", "at", metavar="ISO-TIME", callback=_parse_at,
                      help="Run at this time (ISO 8601; UTC unless it has an offset)."),
+        click.option("--after", "after", multiple=True, metavar="JOB_ID",
+                     help="Run only once this job has finished (repeat for several); never if it fails."),
+        click.option("--priority", type=click.Choice(PRIORITIES), default=NORMAL, show_default=True,
+                     help="high: put the job at the front of its queue (at most 100 ahead at a time)."),
         click.option("--wait", is_flag=True, help="Wait for the job and print its result or error."),
         click.option("--wait-timeout", type=click.FloatRange(min=0, max=MAX_DELAY), default=300,
                      show_default=True, callback=_finite, metavar="SECONDS", help="Give up waiting after this long."),
@@ -83,9 +88,12 @@ def run(job_name: str, opts: dict, args: tuple = (), kwargs: dict | None = None,
         if args or kwargs:
             raise UsageProblem("give arguments or --from-file, not both")
         return _run_bulk(job_name, opts, validate)
+    if opts["after"] and (opts["at"] or opts["delay"] is not None):
+        raise UsageProblem("--after runs the job when its parents finish: --in and --at do not apply")
     if validate:
         validate(args, kwargs or {})
-    job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id, **(kwargs or {}))
+    job = put(job_name, *args, at=opts["at"], delay=opts["delay"], job_id=job_id,
+              depends_on=list(opts["after"]) or None, priority=opts["priority"], **(kwargs or {}))
     if opts["wait"]:
         return _wait(job, opts, show_finished)
     if opts["as_json"]:
@@ -101,8 +109,8 @@ def _run_bulk(job_name, opts, validate) -> None:
     Running the same file again queues only the lines whose jobs are not there (Redis was full half-way,
     or the command was stopped), so the advice after a failure is simply: run it again.
     """
-    if opts["wait"] or opts["at"] or opts["delay"] is not None:
-        raise UsageProblem("--from-file enqueues now: --wait, --in and --at do not apply")
+    if opts["wait"] or opts["at"] or opts["delay"] is not None or opts["after"] or opts["priority"] != NORMAL:
+        raise UsageProblem("--from-file enqueues now: --wait, --in, --at, --after and --priority do not apply")
     lines = opts["from_file"]
     total = sum(1 for _ in _calls(job_name, lines, validate, checked=True))
     progress = _Progress(total)

@@ -130,13 +130,17 @@ def batch_status(batch_id, as_json):
                f"job(s){verdict}")
     for status, count in sorted(progress["counts"].items()):
         click.echo(f"  {status:10} {count}")
+    completion = progress.get("completion")
+    if completion:
+        click.echo(f"completed {completion['completed_at']}: {completion['done']} done, {completion['failed']} failed "
+                   f"(jobs), by its completion job")
     if failed_items:
         click.echo(f"items that failed ({failed_items}; first {len(progress['failed_item_examples'])}):")
         for item, error in progress["failed_item_examples"].items():
             click.echo(f"  {item}  {error}")
 
 
-ITEM_NAMES = {"scoring": "submissions", "files": "files"}
+ITEM_NAMES = {"scoring": "submissions", "files": "files", "weekly_reports": "reports"}
 
 
 def _one_id(args, kwargs):

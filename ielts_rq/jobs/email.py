@@ -78,9 +78,14 @@ def send_weekly_reports(today: str | None = None) -> dict:
     day = parse_day(today)
     start, end = day - timedelta(days=7), day - timedelta(days=1)
     learners = sorted(counters.active_learners(get_connection(), start, end))
-    job_ids = enqueue_many("send_weekly_report", [((user_id, day.isoformat()), {}) for user_id in learners])
+    current = get_current_job()
+    batch_id = current.id if current else store.new_id("batch")
+    job_ids = enqueue_many("send_weekly_report", [((user_id, day.isoformat()), {}) for user_id in learners],
+                           batch_id=batch_id)
+    store.save_batch(batch_id, "weekly_reports", job_ids)  # its completion job runs when the last report is sent
     platform = enqueue("send_platform_report", day.isoformat())
-    return {"learners": len(learners), "jobs": len(job_ids), "platform_report_job": platform.id}
+    return {"learners": len(learners), "jobs": len(job_ids), "platform_report_job": platform.id,
+            "batch_id": batch_id}
 
 
 def send_generic_email(to: str, subject: str, text: str, html: str | None = None,

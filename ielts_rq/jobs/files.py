@@ -8,6 +8,7 @@ becomes a submission and its scoring is enqueued.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -18,6 +19,9 @@ from .. import media, ocr, speech, store
 from ..errors import NotFound, PermanentError, TransientError
 from ..ocr import extract_text
 from ..policies import TEMP_FILES_KEPT_HOURS
+from ..queueing import keys
+from ..queueing.connection import get_connection
+from ..queueing.deadline import soft_limit
 from ..queueing.enqueue import enqueue, enqueue_many
 from ..settings import get_settings
 from ..speech import transcribe
@@ -26,6 +30,7 @@ from ..storage import get_storage, validate_key
 WRITING_TASKS = ("writing_task_1", "writing_task_2")
 SPEAKING_TASKS = ("speaking_part_1", "speaking_part_2", "speaking_part_3")
 MAX_BATCH_FILES = 10_000
+SAVED_PAGES_KEPT = 86400  # seconds the pages of a stopped OCR job wait for its retry
 
 
 def warm_up() -> None:
@@ -37,7 +42,11 @@ def warm_up() -> None:
 def process_image(file_key: str, language: str = "en", create_submission: dict | None = None) -> dict:
     """Read the text of an uploaded image or PDF; optionally submit it for scoring."""
     request = check_process_image(file_key, language, create_submission)
-    result = extract_text(get_storage().get(file_key), language)
+    data = get_storage().get(file_key)
+    pages = _SavedPages(data)
+    limit = soft_limit()
+    result = extract_text(data, language, pages_read=pages.read(), on_page=pages.save, stop=limit.reached)
+    pages.clear()
     result["file_key"] = file_key
     if request is not None:
         if result["low_confidence"]:
@@ -102,15 +111,49 @@ def process_batch(files: list) -> dict:
     for index, entry in enumerate(files):
         job, kwargs = _batch_entry(index, entry)
         calls[job].append(((), kwargs))
-    job_ids = [job_id for name, batch in calls.items() if batch for job_id in enqueue_many(name, batch)]
     current = get_current_job()
-    batch = store.save_batch(current.id if current else store.new_id("batch"), "files", job_ids)
+    batch_id = current.id if current else store.new_id("batch")
+    job_ids = [job_id for name, batch in calls.items() if batch
+               for job_id in enqueue_many(name, batch, batch_id=batch_id)]
+    batch = store.save_batch(batch_id, "files", job_ids)
     return {"batch_id": batch["id"], "jobs": batch["total"], "images": len(calls["process_image"]),
             "audio": len(calls["process_audio"])}
 
 
 # The checks a job makes of its arguments before any work, also run at the door (`ielts-rq enqueue`),
 # so a bad request is refused with the same message before it is queued.
+
+class _SavedPages:
+    """The pages of a file an OCR job has read, kept in Redis for its retry when it stops at its soft limit.
+    Kept per job and per file content: a retry of the same job on the same bytes reads on from them."""
+
+    def __init__(self, data: bytes):
+        job = get_current_job()
+        self.key = keys.ocr_pages(job.id) if job else None
+        self.digest = hashlib.sha256(data).hexdigest()
+
+    def read(self) -> list:
+        if self.key is None:
+            return []
+        saved = get_connection().hgetall(self.key)
+        if saved.get(b"digest", b"").decode() != self.digest:
+            return []
+        pages = []
+        while str(len(pages) + 1).encode() in saved:  # the pages read, in order, up to the first gap
+            pages.append(json.loads(saved[str(len(pages) + 1).encode()]))
+        return pages
+
+    def save(self, number: int, page: dict) -> None:
+        if self.key is not None:
+            with get_connection().pipeline() as pipe:
+                pipe.hset(self.key, mapping={"digest": self.digest, str(number): json.dumps(page)})
+                pipe.expire(self.key, SAVED_PAGES_KEPT)
+                pipe.execute()
+
+    def clear(self) -> None:
+        if self.key is not None:
+            get_connection().delete(self.key)
+
 
 def check_process_image(file_key, language="en", create_submission=None) -> dict | None:
     validate_key(file_key)

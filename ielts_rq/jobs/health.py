@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import textwrap
 import time
 
 import requests
 
+from .. import store
 from ..clock import now_iso
 from ..errors import PermanentError, TransientError
 from ..ops import monitor
@@ -19,6 +21,7 @@ from ..settings import get_settings, hide_password
 
 # Skipped ticks looked for at each sample (one a minute): two samples' worth, so a slow one misses none.
 MISSED_TICK_LOOKBACK = 120
+log = logging.getLogger("ielts_rq.worker")
 SERVICES = ("api_gateway", "scoring_service", "ocr_service", "speech_service")
 
 
@@ -40,6 +43,15 @@ def health_check() -> dict:
     record = {"status": status, "checked_at": now_iso(), "checks": checks}
     monitor.save_health(connection, record)
     return record
+
+
+def complete_batch(batch_id: str) -> dict:
+    """A batch's last job has ended: record its counts (jobs done and failed, items failed) on the batch,
+    where `ielts-rq batch status` shows them. Enqueued once per batch (queueing/batching.py)."""
+    completion = store.finish_batch(store.check_id(batch_id, "batch"))
+    log.info("batch completed %s: %d done, %d failed", batch_id, completion["done"], completion["failed"],
+             extra={"batch": batch_id, "outcome": "batch_completed"})
+    return completion
 
 
 def monitor_queue_depth() -> dict:

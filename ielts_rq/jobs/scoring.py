@@ -23,6 +23,7 @@ from ..errors import PermanentError, TransientError
 from ..ops.retention import apply_retention
 from ..policies import RESULTS_KEPT_DAYS
 from ..queueing.connection import get_connection
+from ..queueing.deadline import soft_limit
 from ..queueing.enqueue import enqueue, enqueue_many
 from ..queueing.ratelimit import backend_provider, wait_for_slot
 from ..scoring import ScoringInputError, score
@@ -85,7 +86,11 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
         failed.append({"submission_id": busy["id"], "error": "being scored by another job", "will_retry": True})
     version = _scorer_version()
     calls = 0
-    for submission, reused in zip(pending, store.results_for_same_content(pending, version)):
+    limit, stopped = soft_limit(), []
+    for index, (submission, reused) in enumerate(zip(pending, store.results_for_same_content(pending, version))):
+        if limit.reached():  # near the hard timeout: save what is scored and leave the rest to the retry
+            stopped = [s["id"] for s in pending[index:]]
+            break
         try:
             if not reused:
                 if calls:  # the job's own start counted its first call against the scoring service's limit
@@ -109,6 +114,9 @@ def score_submissions(submission_ids: list, batch_id: str | None = None) -> dict
     if batch_id:
         store.record_item_failures(store.check_id(batch_id, "batch"),
                                    {f["submission_id"]: f["error"] for f in failed if not f.get("will_retry")})
+    if stopped:
+        raise TransientError(f"stopped at the job's soft time limit with {len(stopped)} of {len(ids)} submissions "
+                             "left for its retry; those scored are saved")
     if retry_later:
         raise TransientError(f"{len(retry_later)} of {len(ids)} submissions could not be scored for now: "
                              f"{failed[0]['error']}")
@@ -121,7 +129,8 @@ def score_batch(submission_ids: list) -> dict:
     chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     job = get_current_job()
     batch_id = job.id if job else store.new_id("batch")
-    job_ids = enqueue_many("score_submissions", [((chunk,), {"batch_id": batch_id}) for chunk in chunks])
+    job_ids = enqueue_many("score_submissions", [((chunk,), {"batch_id": batch_id}) for chunk in chunks],
+                           batch_id=batch_id)
     batch = store.save_batch(batch_id, "scoring", job_ids, skipped=len(submission_ids) - len(ids),
                              items_per_job=CHUNK, items=len(ids))
     return {"batch_id": batch_id, "submissions": len(ids), "jobs": batch["total"],

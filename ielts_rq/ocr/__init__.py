@@ -18,15 +18,18 @@ from . import service, tesseract
 from .tesseract import MAX_BYTES
 
 
-def extract_text(data: bytes, language: str = "en", settings=None) -> dict:
-    """Recognise the text of an image or PDF; the service if configured, else Tesseract."""
+def extract_text(data: bytes, language: str = "en", settings=None, pages_read: list | None = None,
+                 on_page=None, stop=None) -> dict:
+    """Recognise the text of an image or PDF; the service if configured, else Tesseract (which reads page by
+    page: ``pages_read``, ``on_page`` and ``stop`` let a job save its pages and stop at its soft limit)."""
     settings = settings or get_settings()
     kind = media.require_kind(data, media.IMAGE_KINDS, max_bytes=MAX_BYTES)
     if settings.ocr_service_url:
         return service.extract(data, language=language, settings=settings,
                                content_type=media.IMAGE_KINDS[kind])
     with needs_engines("OCR on this machine (Tesseract)", "set OCR_SERVICE_URL to use an OCR service"):
-        return tesseract.extract_local(data, language=language, kind=kind)
+        return tesseract.extract_local(data, language=language, kind=kind, pages_read=pages_read,
+                                       on_page=on_page, stop=stop)
 
 
 def warm_up() -> None:

@@ -57,17 +57,30 @@ def warm_up() -> None:
         pytesseract.get_tesseract_version(cached=True)
 
 
-def extract_local(data: bytes, language: str = "en", kind: str | None = None) -> dict:
-    """Run Tesseract on every page of ``data`` and summarise the words it found."""
+def extract_local(data: bytes, language: str = "en", kind: str | None = None, pages_read: list | None = None,
+                  on_page=None, stop=None) -> dict:
+    """Run Tesseract on every page of ``data`` and summarise the words it found.
+
+    A job near its soft time limit (``stop()`` true before a page) stops with a ``TransientError``; each
+    page read is handed to ``on_page(number, page)`` to be saved, and its retry passes the saved pages back
+    as ``pages_read``, so the file is read on from where it stopped.
+    """
     kind = kind or media.require_kind(data, media.IMAGE_KINDS, max_bytes=MAX_BYTES)
     lang = tesseract_language(language)
     pages = pdf_pages(data) if kind == "pdf" else image_pages(data)
     deadline = time.monotonic() + FILE_TIMEOUT
-    results = []
+    results = list(pages_read or [])
     for number, page in enumerate(pages, start=1):
+        if number <= len(results):
+            continue  # read by an earlier attempt of the job
         if time.monotonic() >= deadline:
-            raise _file_too_slow(f": {number - 1} of {len(pages)} pages read")
+            raise _file_too_slow(f": {number - 1} pages read")
+        if stop is not None and stop():
+            raise TransientError(f"OCR stopped at the job's soft time limit after {number - 1} page(s), "
+                                 "which are saved; its retry reads on from there")
         results.append(read_page(page, lang, deadline))
+        if on_page is not None:
+            on_page(number, results[-1])
     return summarise(results, engine="tesseract")
 
 

@@ -24,6 +24,7 @@ from ..policies import POLICIES, QUEUES
 from ..queueing import control
 from ..queueing.connection import redis_url
 from ..queueing.depths import queue_counts
+from ..queueing.priority import waiting_ahead
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
 from ..queueing.records import MAX_ERROR_BYTES, inflate, printable
 from ..queueing.schedule import scheduler_alive
@@ -36,7 +37,7 @@ MASK = "****"
 def system_status(connection) -> dict:
     return {
         "redis": hide_password(redis_url()),
-        "queues": queue_counts(connection),
+        "queues": _with_high_priority(queue_counts(connection), connection),
         "workers": [worker_summary(w) for w in all_workers(connection)],
         "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
         "paused_queues": control.paused_queues(),
@@ -45,6 +46,11 @@ def system_status(connection) -> dict:
             "rq_scheduler": scheduler_alive(connection),
         },
     }
+
+
+def _with_high_priority(counts: dict, connection) -> dict:
+    """Each queue's counts with ``high_priority``: the jobs put ahead that wait at its front (priority.py)."""
+    return {name: {**row, "high_priority": waiting_ahead(get_queue(name, connection))} for name, row in counts.items()}
 
 
 def worker_summary(worker) -> dict:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from redis.exceptions import WatchError
-from rq import Retry
+from rq import Callback, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import JOB_ID_PATTERN, Job
 
@@ -27,11 +27,16 @@ from ..policies import JobPolicy, get_policy
 from . import keys
 from .arguments import bind_arguments
 from .connection import get_connection
+from .priority import NORMAL, front_of_queue
 from .queues import JsonJob, get_queue
+from .records import ON_FAILURE, ON_STOPPED, ON_SUCCESS
 
 BULK_CHUNK = 1000  # jobs per pipeline in enqueue_many
 PENDING = ("queued", "scheduled", "started", "deferred")
 RECORD_KEYS = {"submission": keys.submission, "user": keys.user}  # what a policy's ``record`` may name
+# RQ calls these when a job ends; they read what to do from the job's meta (``callbacks``).
+END_CALLBACKS = {"on_success": Callback(ON_SUCCESS), "on_failure": Callback(ON_FAILURE),
+                 "on_stopped": Callback(ON_STOPPED)}
 
 
 def enqueue(
@@ -41,6 +46,10 @@ def enqueue(
     delay: float | None = None,
     job_id: str | None = None,
     connection=None,
+    depends_on: str | Job | Sequence[str | Job] | None = None,
+    on_success: str | Sequence | None = None,
+    on_failure: str | Sequence | None = None,
+    priority: str = NORMAL,
     **kwargs,
 ) -> Job:
     """Enqueue job ``name`` with its policy; ``at``/``delay`` schedule it for later.
@@ -50,6 +59,11 @@ def enqueue(
     A call the job would refuse raises instead, and nothing is queued:
     ``JobArgumentsError`` for arguments that do not fit, ``NotFound`` for a
     missing submission, the job's own ``PermanentError`` for a bad value.
+
+    ``depends_on`` (job ids or jobs) makes it wait until each of them has finished; it never runs if one
+    fails. ``on_success``/``on_failure`` name a job of the policy table to enqueue when this one ends that
+    way: ``"send_weekly_report"`` or ``("send_scoring_complete", "sub_1")``, its arguments after its name.
+    ``priority="high"`` puts it at the front of its queue (``priority.py``).
     """
     policy = get_policy(name)
     first = _first_argument(check_call(policy, args, kwargs))
@@ -59,8 +73,21 @@ def enqueue(
     if policy.record:
         require_record(policy, first)
     options = {**_as_enqueue_kwargs(job_options(policy, args, job_id)), "args": args, "kwargs": kwargs}
+    options.update(_follow_ups(on_success, on_failure))
     if delay is not None:
         at = datetime.now(timezone.utc) + timedelta(seconds=delay)
+    if priority != NORMAL:
+        if at is not None:
+            raise PermanentError("a job is put ahead when it is queued now: priority does not go with at/delay")
+        front = front_of_queue(queue, priority)
+        options.update(front, meta={**options.get("meta", {}), **front.get("meta", {})})
+    if depends_on is not None:
+        if at is not None:
+            raise PermanentError("a job that waits for other jobs runs when they finish: depends_on does not go "
+                                 "with at/delay")
+        options["depends_on"] = parent_jobs(queue, depends_on)
+        if job_id is not None:
+            return _put_waiting(queue, policy.func, job_id, options)
     if job_id is None:
         return _put(queue, policy.func, at, options)
     for _ in range(2):
@@ -75,6 +102,60 @@ def enqueue(
                 return existing
             existing.delete()  # finished or failed: a new request runs again
     raise DuplicateJobError(f"job {job_id} is being replaced by another process; try again")
+
+
+def parent_jobs(queue, depends_on) -> list[str]:
+    """The ids of the jobs a new job is to wait for, each checked to exist and not to have failed."""
+    given = [depends_on] if isinstance(depends_on, (str, Job)) else depends_on
+    if not isinstance(given, (list, tuple)) or not given:
+        raise PermanentError("depends_on must be a job id, a job, or a non-empty list of them")
+    ids = [item.id if isinstance(item, Job) else item for item in given]
+    for job_id in ids:
+        if not isinstance(job_id, str) or not JOB_ID_PATTERN.fullmatch(job_id) or len(job_id) > 128:
+            raise PermanentError(f"depends_on: {str(job_id)[:40]!r} is not a job id "
+                                 "(letters, digits, '_' and '-')")
+    for job_id, job in zip(ids, JsonJob.fetch_many(ids, connection=queue.connection, exact=True)):
+        if job is None:
+            raise NotFound(f"job {job_id} not found: a job can only wait for a job that exists")
+        if job.get_status() in ("failed", "stopped", "canceled"):
+            raise PermanentError(f"job {job_id} has {job.get_status()}: a job waiting for it would never run")
+    return list(dict.fromkeys(ids))
+
+
+def _put_waiting(queue, func: str, job_id: str, options: dict) -> Job:
+    """A job with an id of its own that waits for others. RQ's atomic unique enqueue does not take
+    dependencies: a pending job with the id is returned, as ``unique`` would, else the job is made."""
+    try:
+        existing = JsonJob.fetch(job_id, connection=queue.connection)
+    except NoSuchJobError:
+        existing = None
+    if existing is not None:
+        if existing.get_status() in PENDING:
+            return existing
+        existing.delete()
+    return queue.enqueue(func, **options)
+
+
+def _follow_ups(on_success, on_failure) -> dict:
+    """The meta and RQ callbacks that enqueue a registered job when this one ends (``callbacks``)."""
+    meta = {what: follow_up_spec(value, what)
+            for what, value in (("on_success", on_success), ("on_failure", on_failure)) if value is not None}
+    if not meta:
+        return {}
+    return {"meta": meta, **END_CALLBACKS}
+
+
+def follow_up_spec(value, what: str) -> dict:
+    """``on_success="job"`` or ``("job", arg, ...)`` as kept in the job's meta: ``{"job": name, "args": [...]}``.
+    An unknown job, or arguments its door checks refuse, raise here, before anything is queued."""
+    if isinstance(value, str):
+        name, args = value, []
+    elif isinstance(value, (tuple, list)) and value and isinstance(value[0], str):
+        name, args = value[0], list(value[1:])
+    else:
+        raise PermanentError(f"{what} must be a job name, or a job name and its arguments: got {str(value)[:80]!r}")
+    check_call(get_policy(name), args, {})
+    return {"job": name, "args": args}
 
 
 def _put(queue, func: str, at: datetime | None, options: dict) -> Job:
@@ -124,6 +205,7 @@ def enqueue_many(
     connection=None,
     on_chunk: Callable[[int, int], None] | None = None,
     resumable: bool = False,
+    batch_id: str | None = None,
 ) -> list[str]:
     """Enqueue one job per ``(args, kwargs)`` in pipelined chunks; return the ids of the jobs queued.
 
@@ -132,7 +214,8 @@ def enqueue_many(
     Nth identical call, the Nth id) and is queued only if no job has that id yet: the same calls enqueued
     again, after a stop half-way (Redis full) or from another process at the same time, queue only what
     is not there. Each chunk is checked and written in one transaction, all of it or none of it;
-    ``on_chunk(calls, queued)`` follows each chunk written.
+    ``on_chunk(calls, queued)`` follows each chunk written. With ``batch_id`` each job counts towards that
+    batch's completion when it ends (``batching``).
 
     Records are not looked up here (``require_record``): a round trip per job would slow the fan-outs
     that enqueue thousands of ids they have just read (score_batch, process_batch, the weekly reports),
@@ -143,6 +226,8 @@ def enqueue_many(
     ids: list[str] = []
     chunk, seen, copies = [], set(), {}
     shared = job_options(policy)  # one Retry object and set of TTLs for every job of the call
+    if batch_id is not None:
+        shared.update(meta={"batch": batch_id}, **END_CALLBACKS)
     for args, kwargs in calls:
         first = _first_argument(check_call(policy, args, kwargs))
         job_id = None

@@ -211,3 +211,18 @@ def alerts() -> str:
 
 def alert_cooldown(queue: str, kind: str) -> str:
     return key("alert", "cooldown", queue, kind)
+
+
+def batch_ended(batch_id: str) -> str:
+    """Hash: job id of the batch -> "finished" or "failed", written once the job ends for good."""
+    return key("batch", batch_id, "ended")
+
+
+def batch_completion(batch_id: str) -> str:
+    """Hash: the batch's job count, and when its completion job was enqueued (set once)."""
+    return key("batch", batch_id, "completion")
+
+
+def ocr_pages(job_id: str) -> str:
+    """Hash: the pages an OCR job has read so far ("digest" of its file, then page number -> JSON)."""
+    return key("ocr", job_id, "pages")

@@ -39,7 +39,7 @@ class JsonJob(Job):
     names a function by a dotted path that a worker imports only if it is a
     job of the policy table (or of a module listed in ``EXTRA_JOB_MODULES``).
     ``os.system`` is refused as "not a registered job" before anything is
-    imported; so is any callback a record names (ielts-rq sets none). rq-scheduler
+    imported; so is any callback a record names but ielts-rq's own. rq-scheduler
     creates jobs with RQ's default (pickle) serializer and has no serializer
     option; handing it this class makes its jobs JSON too.
 
@@ -125,7 +125,7 @@ class JsonJob(Job):
         check_arguments(self.func, self.args, self.kwargs)  # a bad call fails here, named, and is not retried
         return super()._execute()
 
-    # RQ imports and calls a callback named in the record; ielts-rq sets none. Refused before any import
+    # RQ imports and calls a callback named in the record; only ielts-rq's own are allowed. Refused before any import
     # (the record check refuses the job first; this is the last door).
     @property
     def success_callback(self):

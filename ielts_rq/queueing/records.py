@@ -9,7 +9,7 @@ callback names any function to import and call, a webhook any address to send a 
 
 Here each field is checked on its own. A bad one is left out, so RQ falls back to its default, and named in
 the record's problems; a job with problems is refused by the worker (failed, never run) and shown as it is
-by the triage tools. No callback may be named (ielts-rq sets none), checked before anything is imported.
+by the triage tools. A callback may only be one of ielts-rq's own (``CALLBACKS``), checked before anything is imported.
 """
 
 from __future__ import annotations
@@ -54,17 +54,21 @@ def _defined_in(module_name: str, name: str) -> bool:
 
 _REGISTERED = frozenset(policy.func for policy in POLICIES.values())
 
-# The functions a job record may name as a callback (RQ imports and calls it with the job, the connection
-# and the result). ielts-rq sets none, so a record naming one, a registered job included, was written by
-# something else: it is refused before anything is imported.
-CALLBACKS: frozenset[str] = frozenset()
+# The functions a job record may name as a callback (RQ imports and calls it with the job). ielts-rq sets
+# only its own three (``callbacks``), which enqueue what the job's meta names through the policy table; a
+# record naming any other, a registered job included, was written by something else: it is refused before
+# anything is imported.
+ON_SUCCESS = "ielts_rq.queueing.callbacks.job_succeeded"
+ON_FAILURE = "ielts_rq.queueing.callbacks.job_failed"
+ON_STOPPED = "ielts_rq.queueing.callbacks.job_stopped"
+CALLBACKS: frozenset[str] = frozenset({ON_SUCCESS, ON_FAILURE, ON_STOPPED})
 
 
 def callback_problem(name) -> str | None:
     """What is wrong with a callback named in a job record, or None."""
     if name in CALLBACKS:
         return None
-    return f"{printable(name)} is not a callback ielts-rq sets (it sets none): refused without importing it"
+    return f"{printable(name)} is not a callback ielts-rq sets (only its own): refused without importing it"
 
 
 def id_problem(job_id: str) -> str | None:

@@ -43,8 +43,9 @@ from rq.worker import HerokuWorker, SimpleWorker, WorkerStatus
 from rq.worker_pool import WorkerPool
 
 from .. import observability
-from ..errors import EngineMissing, RetryLater, TransientError
+from ..errors import EngineMissing, TransientError
 from ..policies import QUEUE_SETTINGS, QUEUES
+from .backoff import spread_next_retry
 from .connection import get_connection, say_redis_is_full, server_of, wait_for_redis, wait_while_full
 from .due import RATE_LIMITED, enqueue_due_jobs
 from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
@@ -244,10 +245,9 @@ class _IeltsWorkerMixin:
             return
         if not is_transient(exc):
             job.retries_left = 0
-        elif isinstance(exc, RetryLater) and job.retries_left:
-            # The service said when to come back: no retry sooner than that (RQ saves the intervals).
-            job.retry_intervals = [max(interval, exc.seconds) for interval in job.retry_intervals or [0]]
         will_retry = bool(job.retries_left)
+        if will_retry:  # back-off with jitter; a service's Retry-After wins (RQ saves the intervals)
+            spread_next_retry(job, exc)
         error = redact(f"{exc_type.__name__}: {str(exc)[:500] or _DEFAULT_REASONS.get(exc_type.__name__, '')}")
         traceback = exc_info if get_settings().log_format == "json" else None
         log.log(logging.WARNING if will_retry else logging.ERROR, "job failed %s %s%s: %s", job_name(job), job.id,

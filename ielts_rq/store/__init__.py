@@ -14,7 +14,7 @@ from .analytics import (
                         learner_analytics_keys,
                         save_analytics,
 )
-from .batches import batch_progress, recent_batches, record_item_failures, save_batch
+from .batches import batch_progress, finish_batch, recent_batches, record_item_failures, save_batch
 from .erasures import LearnerErased, forget_current_job, is_erased, mark_erased
 from .records import check_id, new_id
 from .results import (
@@ -49,7 +49,7 @@ from .waiting import ResultTimeout, ScoringFailed, listen_for_results, wait_for_
 __all__ = [
     "address_opted_out", "claim_scoring", "normal_address", "release_scoring", "remember_service_model",
     "service_model",
-    "batch_progress", "check_id", "content_fingerprint", "create_submission", "delete_analytics_older_than",
+    "batch_progress", "check_id", "finish_batch", "content_fingerprint", "create_submission", "delete_analytics_older_than",
     "delete_results_older_than", "get_analytics", "get_result", "get_results", "get_submission", "get_submissions",
     "get_user", "get_users", "MAX_PROMPT_CHARS", "new_id", "recent_batches", "require_submission",
     "result_for_same_content", "results_for_same_content", "results_for_user", "save_analytics", "save_batch",

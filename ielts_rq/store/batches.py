@@ -7,7 +7,7 @@ import json
 from ..clock import iso
 from ..errors import NotFound
 from ..policies import DAY
-from ..queueing import keys
+from ..queueing import batching, keys
 from ..queueing.connection import get_connection, queue_servers
 from . import records
 from .records import check_id, read
@@ -32,7 +32,23 @@ def save_batch(batch_id: str, kind: str, job_ids: list[str], skipped: int = 0, i
         pipe.zadd(keys.batches_by_time(), {batch_id: now})
         pipe.zremrangebyscore(keys.batches_by_time(), "-inf", now - BATCH_KEPT)
         pipe.execute()
+    batching.set_total(batch_id, len(job_ids))  # its jobs may all have ended already: then it completes now
     return batch
+
+
+def finish_batch(batch_id: str) -> dict:
+    """What the completion job records once every job of the batch has ended: its counts, kept on the batch.
+    The same counts every time it runs, so a completion job run again changes nothing."""
+    connection = get_connection()
+    batch = read(keys.batch(check_id(batch_id, "batch")))
+    if batch is None:
+        raise NotFound(f"batch {batch_id} not found")
+    counts = batching.ended_counts(batch_id)
+    completion = {"done": counts["done"], "failed": counts["failed"],
+                  "failed_items": connection.hlen(keys.batch_failed_items(batch_id)),
+                  "completed_at": batch.get("completion", {}).get("completed_at") or iso(records.now())}
+    connection.set(keys.batch(batch_id), json.dumps({**batch, "completion": completion}), keepttl=True)
+    return {"batch_id": batch_id, "kind": batch["kind"], **completion}
 
 
 def record_item_failures(batch_id: str, failures: dict[str, str]) -> None:
@@ -80,7 +96,9 @@ def batch_progress(batch_id: str) -> dict:
     done = counts.get("finished", 0) + counts.get("failed", 0)
     failed_items = connection.hlen(keys.batch_failed_items(batch_id))
     examples = dict(list(connection.hscan_iter(keys.batch_failed_items(batch_id), count=100))[:FAILED_ITEMS_SHOWN])
-    return {**batch, "counts": counts, "done": done, "complete": done + counts.get("expired", 0) == len(job_ids),
+    ended = batching.ended_counts(batch_id)
+    batch.setdefault("completion", None)
+    return {**batch, "counts": counts, "done": done, "completion_jobs": ended["completion_jobs"], "complete": done + counts.get("expired", 0) == len(job_ids),
             "items_done": items_done,
             "failed_items": failed_items,
             "failed_item_examples": {item.decode(): error.decode() for item, error in examples.items()}}
