@@ -382,8 +382,8 @@ def job_action(job_id, action):
 
 @pages.route("/failures")
 def failures_page():
-    return render_template("failures.html", groups=search.failure_groups(get_connection()),
-                           requeued=request.args.get("requeued"))
+    found = search.failure_groups(get_connection())
+    return render_template("failures.html", groups=found.groups, found=found, requeued=request.args.get("requeued"))
 
 
 @pages.route("/failures/requeue", methods=["POST"])
@@ -392,7 +392,7 @@ def requeue_failure_group():
     _same_origin_only()
     connection = get_connection()
     wanted = (request.form.get("queue"), request.form.get("job"), request.form.get("error_class"))
-    group = next((g for g in search.failure_groups(connection)
+    group = next((g for g in search.failure_groups(connection).groups
                   if (g["queue"], g["job"], g["error_class"]) == wanted), None)
     if group is None:
         return redirect(url_for("ielts.failures_page", requeued=0), code=303)

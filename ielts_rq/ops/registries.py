@@ -73,27 +73,39 @@ def failed_jobs(connection, queues, limit: int = 100) -> list[dict]:
     for name in queues:
         registry = get_queue(name, connection).failed_job_registry
         ids = registry.get_job_ids(0, limit - 1, desc=True)
-        rows += [failure_row(job, name) for job in JsonJob.fetch_many(ids, connection=registry.connection, exact=True)
-                 if job]
+        rows += [failure_row(job, name, text) for job, text in with_errors(registry.connection, ids)]
     rows.sort(key=lambda row: row["ended_at"] or "", reverse=True)
     return rows[:limit]
 
 
-def failure_row(job, queue: str) -> dict:
+def with_errors(connection, job_ids) -> list[tuple]:
+    """(job, its error_text) for each of these ids that has a record: two pipelined round trips in all,
+    not one call per job, so that a page over thousands of failed jobs stays quick."""
+    jobs = [job for job in JsonJob.fetch_many(job_ids, connection=connection, exact=True) if job is not None]
+    return list(zip(jobs, error_texts(connection, [job.id for job in jobs])))
+
+
+def failure_row(job, queue: str, text: str | None = None) -> dict:
     return {
         "id": job.id,
         "queue": queue,
         "job": job_name(job),
         "ended_at": iso(job.ended_at),
-        "error": failure_line(job),
+        "error": failure_line(job, text),
     }
 
 
-def failure_line(job) -> str:
-    """The job's error in one line; a record that cannot be read as it is stored says so first."""
-    error = last_line(error_text(job))
-    if job.problems and "MalformedJob" not in error:
-        error = f"malformed record ({'; '.join(job.problems)}); {error}".rstrip("; ")
+def failure_line(job, text: str | None = None) -> str:
+    """The job's error in one line (``text``: its error_text, when already read); a record that cannot be
+    read as it is stored says so first."""
+    return error_line(error_text(job) if text is None else text, job.problems)
+
+
+def error_line(text: str, problems) -> str:
+    """The last line of an error ``text``, after what is wrong with the job's record (``problems``) if anything."""
+    error = last_line(text)
+    if problems and "MalformedJob" not in error:
+        error = f"malformed record ({'; '.join(problems)}); {error}".rstrip("; ")
     return error[:600]
 
 
@@ -105,10 +117,10 @@ def select_failed(connection, queues, exception_text: str | None, job_ids) -> li
         ids = registry.get_job_ids()
         if job_ids:
             ids = [i for i in ids if i in set(job_ids)]
-        for job in JsonJob.fetch_many(ids, connection=registry.connection, exact=True):
-            if job and (not exception_text or exception_text.lower() in failure_line(job).lower()
-                        or exception_text.lower() in error_text(job).lower()):
-                rows.append(failure_row(job, name))
+        for job, text in with_errors(registry.connection, ids):
+            if not exception_text or exception_text.lower() in failure_line(job, text).lower() \
+                    or exception_text.lower() in text.lower():
+                rows.append(failure_row(job, name, text))
     return rows
 
 
@@ -292,9 +304,20 @@ def mask(value):
 def error_text(job) -> str:
     """The traceback of the job's latest result (RQ 3 keeps every failure's in the job's results), read here
     with a bound: RQ's reader inflates whatever zlib it finds there."""
-    try:
-        newest = job.connection.xrevrange(Result.get_key(job.id), "+", "-", count=1)
-    except redis.ResponseError:  # something else than a stream under the results' key
+    return error_texts(job.connection, [job.id])[0]
+
+
+def error_texts(connection, job_ids) -> list[str]:
+    """error_text of each of these jobs, read in one pipelined round trip."""
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.xrevrange(Result.get_key(job_id), "+", "-", count=1)
+        answers = pipe.execute(raise_on_error=False)
+    return [_newest_error(answer) for answer in answers]
+
+
+def _newest_error(newest) -> str:
+    if isinstance(newest, redis.ResponseError):  # something else than a stream under the results' key
         return "(error unreadable: the results are not a stream)"
     encoded = newest[0][1].get(b"exc_string") if newest else None
     if not encoded:
