@@ -172,16 +172,48 @@ def test_a_fluent_natural_answer_is_not_marked_down_for_grammar():
     assert result["overall_band_score"] >= 6.5
 
 
-def test_a_transcript_the_recogniser_was_unsure_of_is_flagged_as_weak_evidence():
+def test_a_transcript_the_recogniser_was_somewhat_unsure_of_is_flagged_as_weak_evidence():
     clear = score("speaking_part_2", HONEST_LONG_TURN, CUE_CARD,
                   audio=timed_words(HONEST_LONG_TURN, seconds_per_word=0.4, confidence=0.95))
     unsure = score("speaking_part_2", HONEST_LONG_TURN, CUE_CARD,
-                   audio=timed_words(HONEST_LONG_TURN, seconds_per_word=0.4, confidence=0.4))
+                   audio=timed_words(HONEST_LONG_TURN, seconds_per_word=0.4, confidence=0.58))
     analysis = unsure["feature_analysis"]
     assert analysis["low_recognition_confidence"] is True
     assert {"lexical_resource", "grammatical_range_accuracy"} <= set(analysis["weak_evidence"])
     assert unsure["confidence"] < clear["confidence"]
     assert any("unsure" in w for c in unsure["criteria_scores"] for w in c["weaknesses"])
+
+
+@pytest.mark.parametrize("confidence", [0.35, 0.45, 0.54])
+def test_no_band_from_a_transcript_the_recogniser_was_unsure_of(confidence):
+    result = score("speaking_part_2", HONEST_LONG_TURN, CUE_CARD,
+                   audio=timed_words(HONEST_LONG_TURN, seconds_per_word=0.4, confidence=confidence))
+    analysis = result["feature_analysis"]
+    assert analysis["rejected"] == "unsure_recognition" and analysis["no_band"] is True
+    assert result["overall_band_score"] == 0
+    assert f"{confidence:.2f}" in result["detailed_feedback"]       # why
+    assert "Record again" in result["detailed_feedback"]            # what to do
+
+
+def test_an_answer_padded_with_fillers_scores_4_5_at_most_and_is_not_praised_for_pace():
+    fillers = ("um,", "uh,", "you know,", "er,", "I mean,", "like, um,")
+    words = HONEST_LONG_TURN.split()[:120]
+    padding = " ".join(f"{word} {fillers[i % len(fillers)]} {fillers[(i + 2) % len(fillers)]}"
+                       for i, word in enumerate(words))  # mostly fillers, the talk's words between them
+    result = score("speaking_part_2", padding, CUE_CARD, audio=timed_words(padding, seconds_per_word=0.4))
+    assert result["overall_band_score"] <= 4.5
+    assert not any("natural pace" in s for c in result["criteria_scores"] for s in c["strengths"])
+    honest = score("speaking_part_2", HONEST_LONG_TURN, CUE_CARD,
+                   audio=timed_words(HONEST_LONG_TURN, seconds_per_word=0.4))
+    assert result["overall_band_score"] < honest["overall_band_score"]
+
+
+def test_a_prepared_talk_on_another_topic_scores_4_5_at_most():
+    talk = HONEST_LONG_TURN
+    other_card = ("Describe a sports event you watched. You should say what it was, where you watched it, who you "
+                  "were with, and explain why it was memorable.")
+    result = score("speaking_part_2", talk, other_card, audio=timed_words(talk, seconds_per_word=0.4))
+    assert result["overall_band_score"] <= 4.5
 
 
 def test_speaking_feedback_speaks_of_listeners_not_readers():

@@ -36,6 +36,23 @@ def rejected(task_type: str, reason: str, word_count: int) -> dict:
                          {"word_count": word_count, "rejected": reason, "too_short": False})
 
 
+UNRECOGNISED = "unsure_recognition"
+
+
+def unrecognised(task_type: str, mean_confidence: float, word_count: int) -> dict:
+    """No band: the recogniser was too unsure of the recording for its transcript to be rated."""
+    message = (f"The speech recogniser was unsure of most of the recording (mean word confidence "
+               f"{mean_confidence:.2f}), so its transcript may not be what was said, and no band was given.")
+    suggestion = ("Record again in a quiet room, close to the microphone, speaking at your normal pace; "
+                  "then submit the new recording.")
+    result = fixed_result(task_type, REJECTED_BAND, message, suggestion,
+                          {"word_count": word_count, "rejected": UNRECOGNISED, "too_short": False,
+                           "mean_word_confidence": mean_confidence, "no_band": True})
+    for criterion in result["criteria_scores"]:
+        criterion["strengths"] = ["None can be judged from an unreliable transcript."]
+    return result
+
+
 def fixed_result(task_type: str, band: float, message: str, suggestion: str,
                   analysis: dict) -> dict:
     criteria = [{

@@ -23,7 +23,7 @@ import itertools
 import math
 import re
 
-from . import grammar, lexicon, relevance, spelling
+from . import fixed, grammar, lexicon, relevance, spelling
 from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
 from .originality import mask_copied
@@ -65,6 +65,15 @@ SHORT_ANSWER_SHARE = 0.75
 LOW_RECOGNITION = 0.6
 LOW_RECOGNITION_NOTE = ("the speech recogniser was unsure of much of the recording: vocabulary and grammar were "
                         "read from a transcript that may contain its errors")
+# Below this mean word confidence the transcript is too unreliable to rate at all: the words a band would be
+# read from may not be the words spoken (answers recognised at 0.35-0.54 read as word salad).
+UNRATEABLE_RECOGNITION = 0.55
+# Fillers (um, uh, you know) per 100 words above this: the answer is more padding than language.
+PADDING_FILLERS_PER_100 = 25.0
+PADDING_CEILING = 4.0
+# A prepared talk on another topic is not an answer: these ceilings keep it at 4.5 overall at most.
+OFF_TOPIC_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
+                      "pronunciation": 6.0}
 # Set phrases learnt by heart for the test; many in one answer mark it as recited.
 MEMORISED_MIN = 3
 MEMORISED_PER_100 = 2.0
@@ -260,8 +269,14 @@ def speaking_caps(m: dict) -> dict:
         m["relevance"] < 0 or (m["relevance"] < 1 and m["key_terms_used"] == 0))
     if off_topic:
         reason = "The answer does not address the question: a prepared answer on another topic cannot be credited."
-        caps.update({"fluency_coherence": (5.0, reason), "lexical_resource": (6.0, reason),
-                     "grammatical_range_accuracy": (6.0, reason)})
+        caps.update({c: (band, reason) for c, band in OFF_TOPIC_CEILINGS.items()})
+    if padded(m):
+        reason = (f"Most of the answer is filler ({m['fillers']} fillers, {m['fillers_per_100_words']:g} per 100 "
+                  "words): there is too little language to credit.")
+        for criterion in ("fluency_coherence", "lexical_resource", "grammatical_range_accuracy"):
+            caps[criterion] = min(caps.get(criterion, (9.0, reason)), (PADDING_CEILING, reason))
+        # Clear words between fillers show little of connected speech (rhythm, chunking).
+        caps["pronunciation"] = min(caps.get("pronunciation", (9.0, reason)), (PADDING_CEILING + 1, reason))
     if len(m["memorised_phrases"]) >= MEMORISED_MIN and m["memorised_per_100_words"] >= MEMORISED_PER_100:
         reason = (f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
                   "listeners hear a rehearsed answer, not flexible language.")
@@ -273,6 +288,10 @@ def speaking_caps(m: dict) -> dict:
     return caps
 
 
+def padded(m: dict) -> bool:
+    return m["fillers_per_100_words"] > PADDING_FILLERS_PER_100
+
+
 def low_recognition(m: dict) -> bool:
     return m.get("mean_word_confidence") is not None and m["mean_word_confidence"] < LOW_RECOGNITION
 
@@ -280,6 +299,8 @@ def low_recognition(m: dict) -> bool:
 def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
     """Bands, confidence, feedback and features of a speaking answer."""
     measures = speaking_measures(task_type, text, prompt, audio)
+    if measures.get("mean_word_confidence") is not None and measures["mean_word_confidence"] < UNRATEABLE_RECOGNITION:
+        return fixed.unrecognised(task_type, measures["mean_word_confidence"], measures["word_count"])
     bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
     confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
@@ -331,7 +352,7 @@ def _fluency_notes(m: dict, timed: bool, weak: bool) -> tuple:
     if timed and m["speech_rate_wpm"] < 100:
         weaknesses.append(f"Your pace is slow: {m['speech_rate_wpm']:g} words per minute.")
         suggestions.append("Practise speaking for 1-2 minutes on familiar topics to build pace.")
-    elif timed:
+    elif timed and m["fillers_per_100_words"] <= 4 and not padded(m):  # fillers do not make a pace natural
         strengths.append(f"You keep a natural pace: {m['speech_rate_wpm']:g} words per minute.")
     if timed and m["pauses_per_minute"] > 10:
         weaknesses.append(f"You paused {m['pauses']} times for more than half a second.")
