@@ -11,6 +11,7 @@ inside a block taken as a paragraph break only where it looks like one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,6 +56,9 @@ class Document:
 def normalise(text: str) -> str:
     """The answer with one paragraph per line-separated block (``\n\n``), lines rejoined."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    # Invisible format characters (zero-width spaces and joiners, soft hyphens, a byte-order mark) print
+    # nothing: inside a word they would only split it, and hide a misspelling from the checks.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     lines = [line for line in text.split("\n") if line.strip()]
     width = max((len(line.strip()) for line in lines), default=0)
     fixed = (width >= MIN_WRAP_WIDTH and len(lines) >= 3
