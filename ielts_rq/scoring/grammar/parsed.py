@@ -18,8 +18,6 @@ import functools
 import logging
 import re
 
-import lemminflect
-
 from .. import spelling
 from .words import (
     COLLECTIVE,
@@ -30,6 +28,7 @@ from .words import (
     ZERO_PLURAL,
     is_plural_noun,
     is_singular_count,
+    lazy_lemminflect,
     tags,
     vbz,
 )
@@ -301,13 +300,13 @@ def _agreeing_form(verb: str, number: str) -> str:
             return verb
         return pairs[verb]
     if number == "sg":
-        forms = lemminflect.getInflection(_lemma(verb), "VBZ")
+        forms = lazy_lemminflect().getInflection(_lemma(verb), "VBZ")
         return forms[0] if forms else ""
     return _lemma(verb)
 
 
 def _lemma(word: str) -> str:
-    lemmas = lemminflect.getLemma(word, upos="VERB")
+    lemmas = lazy_lemminflect().getLemma(word, upos="VERB")
     return lemmas[0] if lemmas else word
 
 
@@ -418,7 +417,7 @@ def be_base_form(doc) -> list:
         forms = tags(low)
         if verb.tag_ in {"VB", "VBP"} and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
                 low not in {"be", "have", "do", "agree", "disagree"} and not verb.text[:1].isupper():
-            participle = lemminflect.getInflection(low, "VBN")
+            participle = lazy_lemminflect().getInflection(low, "VBN")
             passive = token.lower_ in {"be", "been", "being"}   # "can be use": the participle is missing
             found.append(("be_base_form", "verb_form", token.idx, verb.idx + len(verb.text),
                           f"{token.text} {participle[0]}" if passive and participle else low))
@@ -453,7 +452,7 @@ def have_base_form(doc) -> list:
         # the parser reads a participle where the word has none ("has increase"), or a bare verb
         misread_participle = verb.tag_ == "VBN" and "VB" in forms and not forms & {"VBN", "VBD", "JJ"}
         if misread_participle or (forms and forms <= {"VB", "VBP"}):
-            participle = lemminflect.getInflection(_lemma(verb.lower_), "VBN")
+            participle = lazy_lemminflect().getInflection(_lemma(verb.lower_), "VBN")
             found.append(("have_base_form", "tense", token.idx, verb.idx + len(verb.text),
                           f"{token.text} {participle[0] if participle else ''}".strip()))
     return found
@@ -581,7 +580,7 @@ def singular_determiner_number(doc) -> list:
         for det in noun.children:
             if det.dep_ == "det" and det.lower_ in {"this", "each", "every", "another"} and det.i < noun.i and \
                     all(doc[k].tag_ in {"JJ", "JJR", "JJS"} for k in range(det.i + 1, noun.i)):
-                singular = lemminflect.getLemma(low, upos="NOUN")
+                singular = lazy_lemminflect().getLemma(low, upos="NOUN")
                 found.append(("singular_determiner", "number", det.idx, noun.idx + len(noun.text),
                               f"{'these' if det.lower_ == 'this' else det.lower_} "
                               f"{low if det.lower_ == 'this' else (singular[0] if singular else low)}"))
@@ -589,7 +588,7 @@ def singular_determiner_number(doc) -> list:
 
 
 def _plural(noun: str) -> str:
-    forms = lemminflect.getInflection(noun, "NNS")
+    forms = lazy_lemminflect().getInflection(noun, "NNS")
     return forms[0] if forms else ""
 
 

@@ -244,7 +244,7 @@ def is_singular_count(w: str) -> bool:
     t = tags(w)
     if "NN" not in t or w.endswith("s"):
         return False
-    plural = _lemminflect().getInflection(w, "NNS")
+    plural = lazy_lemminflect().getInflection(w, "NNS")
     return bool(plural) and plural[0] != w
 
 
@@ -302,7 +302,7 @@ def next_word(toks, j):
     return toks[j] if j < len(toks) and is_word(toks[j]) else None
 
 
-def _lemminflect():
+def lazy_lemminflect():
     # Imported on first use, not with the module: the core install (no engines) imports the scorer's
     # modules to name its task types and criteria without scoring anything.
     import lemminflect
