@@ -6,8 +6,10 @@ tests start (CLI commands, real workers) finds the same server.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -124,3 +126,19 @@ def enqueue_past_the_door(name: str, *args, **kwargs):
 
     policy = POLICIES[name]
     return get_queue(policy.queue).enqueue_call(policy.func, args=args, kwargs=kwargs, **job_options(policy, args))
+
+
+@contextlib.contextmanager
+def worker_process(tmp_path: Path, *args: str):
+    """A real long-running ``ielts-rq worker ARGS`` in a process group of its own, logging to
+    ``tmp_path/worker.log``; killed with its group at the end if still up."""
+    log = open(tmp_path / "worker.log", "a")
+    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *args], cwd=ROOT, env=os.environ,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield worker
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        log.close()

@@ -1,13 +1,7 @@
 """`ielts-rq workers`: a suspended system takes no job until resumed, a paused queue keeps its jobs while
 the others run, and a stopped worker finishes its job, then exits; `status` shows each state."""
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,22 +9,8 @@ from ielts_rq import enqueue
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.queueing.worker import SHUTDOWN_GRACE
 
-from .conftest import ROOT, cli, run_worker, wait_for
-
-
-@contextlib.contextmanager
-def _worker(tmp_path: Path, *args: str):
-    """A real long-running `ielts-rq worker ARGS`; killed with its process group at the end if still up."""
-    log = open(tmp_path / "worker.log", "a")
-    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *args], cwd=ROOT, env=os.environ,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield worker
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
-        log.close()
+from .conftest import cli, run_worker, wait_for
+from .conftest import worker_process as _worker
 
 
 def _status() -> dict:

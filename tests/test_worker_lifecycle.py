@@ -16,21 +16,7 @@ from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.queueing.worker import SHUTDOWN_GRACE
 
 from .conftest import ROOT, cli, wait_for
-
-
-@contextlib.contextmanager
-def _worker(tmp_path: Path, *args: str):
-    """A real `ielts-rq worker ARGS` in a process group of its own; killed with its group at the end if still up."""
-    log = open(tmp_path / "worker.log", "a")
-    worker = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *args], cwd=ROOT, env=os.environ,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield worker
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
-        log.close()
+from .conftest import worker_process as _worker
 
 
 def _marker(marks: Path, seconds: float = 120, queue: str = "analytics"):
