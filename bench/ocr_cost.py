@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,41 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import in_forked_process, median_cpu  # noqa: E402
 from ielts_rq.ocr.tesseract import extract_local  # noqa: E402
 from ielts_rq.queueing.worker import preload  # noqa: E402
 
 A4_300_DPI_WIDTH = 2480
 PAGES = {"clean scan": "clean.jpg", "photographed": "photo.jpg"}
-
-
-def children_cpu_seconds() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # every waited-for descendant, grandchildren too
-    return children.ru_utime + children.ru_stime
-
-
-def median_cpu(run, times: int) -> float:
-    spent = []
-    for _ in range(times):
-        before = children_cpu_seconds()
-        run()
-        spent.append(children_cpu_seconds() - before)
-    return statistics.median(spent)
-
-
-def in_forked_process(read) -> None:
-    """Run ``read`` in a child forked from this warm process, as the file worker runs a job in a horse:
-    what the horse does again for every job (a check, a load, a copy-on-write page) is counted."""
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            read()
-            status = 0
-        finally:
-            os._exit(status)
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise SystemExit("the OCR of the page failed in its forked process")
 
 
 def plain_tesseract(path: str) -> None:

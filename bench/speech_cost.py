@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import in_forked_process, median_cpu  # noqa: E402
 from ielts_rq.queueing.worker import preload  # noqa: E402
 from ielts_rq.settings import load_settings  # noqa: E402
 from ielts_rq.speech import sphinx, transcribe  # noqa: E402
@@ -43,31 +42,6 @@ ANSWER = (
     "about understanding the world and the people in it, and that is something I will never forget."
 )
 FILES = {"WAV 16 kHz": "answer.wav", "MP3": "answer.mp3"}
-
-
-def children_cpu_seconds() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # every waited-for descendant
-    return children.ru_utime + children.ru_stime
-
-
-def median_forked_cpu(run, times: int) -> float:
-    """Median CPU of ``run`` in a child forked from this process for each run."""
-    spent = []
-    for _ in range(times):
-        before = children_cpu_seconds()
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                run()
-                status = 0
-            finally:
-                os._exit(status)
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise SystemExit("a transcription failed in its forked process")
-        spent.append(children_cpu_seconds() - before)
-    return statistics.median(spent)
 
 
 def plain_pocketsphinx(pcm: bytes) -> None:
@@ -107,8 +81,8 @@ def main() -> None:
         for label, name in FILES.items():
             data = Path(directory, name).read_bytes()
             pcm = Path(directory, name + ".pcm").read_bytes()
-            ours = median_forked_cpu(lambda: transcribe(data, settings=settings), options.runs)
-            plain = median_forked_cpu(lambda: plain_pocketsphinx(pcm), options.runs)
+            ours = median_cpu(lambda: in_forked_process(lambda: transcribe(data, settings=settings)), options.runs)
+            plain = median_cpu(lambda: in_forked_process(lambda: plain_pocketsphinx(pcm)), options.runs)
             seconds = len(pcm) / (2 * sphinx.SAMPLE_RATE)
             print(f"{label:12} {seconds:8.0f} {ours:10.2f} {plain:8.2f} {ours / plain:6.2f}")
 
