@@ -196,8 +196,9 @@ POLICIES: dict[str, JobPolicy] = dict([
     _policy("health", "send_alert_webhook", "health", timeout=30, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=_TRANSIENT, describe_args=False),
     _policy("health", "monitor_queue_depth", "health", timeout=30, result_ttl=HOUR, failure_ttl=DAY),
-    # Run once when the last job of a batch ends (queueing/batching.py); kept as long as the batch.
-    _policy("health", "complete_batch", "health", timeout=60, result_ttl=30 * DAY, failure_ttl=2 * WEEK,
+    # Run once when the last job of a batch ends (queueing/batching.py). Its result (the counts) is kept as
+    # long as any finished job (RETENTION); the batch record itself keeps the counts 30 days.
+    _policy("health", "complete_batch", "health", timeout=60, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT),
 ])
 
