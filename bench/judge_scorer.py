@@ -1,6 +1,6 @@
 """Judge the built-in scorer on the sealed corpus in bench/judging/ (never tuned on).
 
-Usage: python bench/judge_scorer.py [--json]
+Usage: python bench/judge_scorer.py [--json] [--corpus DIR]   (DIR defaults to bench/judging)
 
 Checks the corpus against its SHA256SUMS first, then prints:
   * the graded ladder: MAE, bias, the band-4 and band-9 essays, inversions within a prompt;
@@ -41,7 +41,7 @@ def check_seal() -> None:
     for line in (CORPUS / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split()
         if hashlib.sha256((CORPUS / name.lstrip("*")).read_bytes()).hexdigest() != digest:
-            sys.exit(f"bench/judging/{name} does not match SHA256SUMS: the sealed corpus was changed")
+            sys.exit(f"{CORPUS}/{name} does not match SHA256SUMS: the sealed corpus was changed")
 
 
 def scored(text: str, question: str | None, task_type: str = "writing_task_2") -> dict:
@@ -158,7 +158,13 @@ def judge_grammar() -> dict | str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--corpus", default="bench/judging", help="sealed corpus directory (default bench/judging)")
     options = parser.parse_args(argv)
+    global CORPUS
+    corpus = Path(options.corpus)
+    CORPUS = corpus if corpus.is_absolute() or corpus.is_dir() else ROOT / corpus
+    if not (CORPUS / "SHA256SUMS").is_file():
+        sys.exit(f"{options.corpus}: not a sealed corpus (no SHA256SUMS there)")
     check_seal()
     questions = {row["id"]: row["question"] for row in rows("prompts.jsonl")}
     ladder, ladder_results = judge_ladder(questions)
