@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -59,13 +60,19 @@ def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, 
     run_worker("scoring", "health")
     page = client.get("/failures").get_data(as_text=True)
     assert "Requeue 3" in page and "Requeue 2" in page
-    form = {"queue": "scoring", "job": "score_submission", "error_class": "ielts_rq.errors.NotFound"}
+    form = _group_form(page, "Requeue 2")
     assert client.post("/failures/requeue", data=form).status_code == 403  # no Origin: not from this page
     assert client.post("/failures/requeue", data=form, headers={"Origin": "https://evil.example"}).status_code == 403
     done = client.post("/failures/requeue", data=form, headers={"Origin": "http://localhost"})
     assert done.status_code == 303 and "requeued=2" in done.headers["Location"]
     assert {JsonJob.fetch(j.id, connection=redis_conn).get_status() for j in missing} == {"queued"}
     assert get_queue("health").failed_job_registry.count == 3  # the other group untouched
+
+
+def _group_form(page: str, button: str) -> dict:
+    """The fields of the form on ``page`` whose button reads ``button``, as a browser posts them."""
+    form = next(form for form in re.findall(r"<form.*?</form>", page, re.S) if f">{button}</button>" in form)
+    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
 
 
 @pytest.mark.timeout(120)
