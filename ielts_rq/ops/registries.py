@@ -41,6 +41,7 @@ def system_status(connection) -> dict:
         "workers": [worker_summary(w) for w in all_workers(connection)],
         "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
         "paused_queues": control.paused_queues(),
+        "stopping_workers": control.stopping_workers(),  # `ielts-rq workers stop NAME`: exits after its job
         "schedulers": {
             "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
             "rq_scheduler": scheduler_alive(connection),
