@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -98,9 +99,10 @@ def _failure_groups(connection, window: int) -> FailureGroups:
 def _add(groups: dict, queue: str, job_id: str, name: str, ended_at: str | None, error: str) -> None:
     kind = error_class(error)
     key = group_id(queue, name, kind)
-    group = groups.setdefault(key, {"id": key, "queue": queue, "job": name, "error_class": kind, "count": 0,
-                                    "ids": [], "ended": [], "example": mask(error),
-                                    "first_seen": ended_at, "last_seen": ended_at})
+    if key not in groups:
+        groups[key] = {"id": key, "queue": queue, "job": name, "error_class": kind, "count": 0, "ids": [],
+                       "ended": [], "example": mask(error), "first_seen": ended_at, "last_seen": ended_at}
+    group = groups[key]
     group["count"] += 1
     group["ids"].append(job_id)
     if ended_at:  # ISO times in UTC: their text sorts as the times do
@@ -126,10 +128,41 @@ def per_hour(ended: list[str], now: datetime | None = None) -> list[int]:
     return counts
 
 
+# A failed job's summary does not change while it stays failed: kept here by (id, when it ended), so that a
+# page reloaded every minute during an outage reads whole only the failures that are new since. A job that
+# failed again has another end time; one deleted has none: neither is answered from here. (Read and written
+# under heavy_read: one thread at a time.)
+SUMMARIES_KEPT = 4 * GROUP_WINDOW
+_summaries: OrderedDict = OrderedDict()
+
+
 def failed_summaries(connection, job_ids) -> list[tuple]:
-    """(id, job name, ended at, error line) of each failed job that has a record, read in two pipelined round
-    trips. Each record is checked as a worker would (what is wrong with it heads its error line) but no job
-    object is made: at thousands of jobs that is what costs."""
+    """(id, job name, ended at, error line) of each failed job that has a record: its end time read for each,
+    the rest (two pipelined round trips) only for those not already summarised."""
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hget(JsonJob.key_for(job_id), "ended_at")
+        ends = pipe.execute(raise_on_error=False)
+    unknown = [job_id for job_id, end in zip(job_ids, ends) if end is None or (job_id, end) not in _summaries]
+    read = {summary[0]: summary for summary in _read_summaries(connection, unknown)}
+    summaries = []
+    for job_id, end in zip(job_ids, ends):
+        summary = read.get(job_id) or (_summaries.get((job_id, end)) if end is not None else None)
+        if summary is None:  # deleted meanwhile
+            continue
+        summaries.append(summary)
+        if job_id in read and end is not None and not isinstance(end, Exception):
+            _summaries[(job_id, end)] = summary
+            while len(_summaries) > SUMMARIES_KEPT:
+                _summaries.popitem(last=False)
+    return summaries
+
+
+def _read_summaries(connection, job_ids) -> list[tuple]:
+    """Each record is checked as a worker would (what is wrong with it heads its error line) but no job object
+    is made: at thousands of jobs that is what costs."""
+    if not job_ids:
+        return []
     with connection.pipeline(transaction=False) as pipe:
         for job_id in job_ids:
             pipe.hgetall(JsonJob.key_for(job_id))
