@@ -284,7 +284,7 @@ def seen_jobs(connection, group: str, until: str, take: int, last_seen: str | No
 
 def delete_group(connection, group: str, ids: list[str]) -> int:
     """Delete these failed jobs of the group, their records and results; how many were deleted."""
-    return delete_failed(connection, ids)
+    return delete_failed(connection, ids, queues=[queue_of(group)])
 
 
 def requeue_group(connection, group: str, ids: list[str]) -> int:

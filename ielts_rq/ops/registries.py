@@ -146,11 +146,11 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     return requeued
 
 
-def delete_failed(connection, job_ids) -> int:
-    """Delete failed jobs: each id found in a failed registry goes, with its record and results, whatever
-    the record holds (one that cannot be read is deleted all the same)."""
+def delete_failed(connection, job_ids, queues=QUEUES) -> int:
+    """Delete failed jobs: each id found in a failed registry (of ``queues``) goes, with its record and results,
+    whatever the record holds (one that cannot be read is deleted all the same)."""
     deleted = 0
-    for name in QUEUES:
+    for name in queues:
         registry = get_queue(name, connection).failed_job_registry
         for job_id in job_ids:
             if registry.connection.zscore(registry.key, job_id) is None:
