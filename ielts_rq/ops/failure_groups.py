@@ -273,6 +273,7 @@ def seen_jobs(connection, group: str, until: str, take: int, last_seen: str | No
     failure that arrived after the page loaded has a higher score, or a later end, and is not one of them."""
     queue = queue_of(group)
     registry = get_queue(queue, connection).failed_job_registry
+    take = min(max(take, 0), GROUP_WINDOW)  # never more than a page looks at, whatever a hand-made form says
     with heavy_read:
         ids = [job_id.decode() for job_id in
                registry.connection.zrevrangebyscore(registry.key, until, "-inf", start=0, num=take)]
