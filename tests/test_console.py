@@ -69,6 +69,27 @@ def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, 
     assert get_queue("health").failed_job_registry.count == 3  # the other group untouched
 
 
+def test_a_failure_group_action_refuses_a_form_it_did_not_make(redis_conn, client):
+    for _ in range(2):
+        get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("disk full",), description="fails_with")
+    run_worker("health")
+    form = _group_form(client.get("/failures").get_data(as_text=True), "Delete 2")
+    same_origin = {"Origin": "http://localhost"}
+    assert client.post("/failures/delete", data=form).status_code == 403  # not from this page
+    for field, value in (("group", "nowhere-0123"), ("take", "many"), ("until", "soon"), ("count", "")):
+        answer = client.post("/failures/delete", data={**form, field: value}, headers=same_origin)
+        assert answer.status_code == 400 and field.encode() in answer.get_data(), (field, answer.status_code)
+    assert client.post("/failures/purge", data=form, headers=same_origin).status_code == 404
+    assert client.get("/failures/group?group=nowhere-0123").status_code == 404
+    assert client.get(f"/failures/group?group={form['group']}&after=not-a-cursor").status_code == 200
+    assert get_queue("health").failed_job_registry.count == 2  # nothing was deleted by any of these
+    done = client.post("/failures/delete", data={**form, "take": "-1"}, headers=same_origin)
+    assert done.status_code == 303 and "deleted=0" in done.headers["Location"]
+    done = client.post("/failures/delete", data=form, headers=same_origin)
+    assert done.status_code == 303 and "deleted=2" in done.headers["Location"]
+    assert get_queue("health").failed_job_registry.count == 0
+
+
 def _group_form(page: str, button: str) -> dict:
     """The fields of the form on ``page`` whose button reads ``button``, as a browser posts them."""
     form = next(form for form in re.findall(r"<form.*?</form>", page, re.S) if f">{button}</button>" in form)
