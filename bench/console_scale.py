@@ -3,7 +3,7 @@
 Seeds 100,000 failed jobs (a mail provider's outage during a fan-out) and
 10,000 queued ones, written as RQ writes them (job hash, failed registry,
 results stream, queue list) but in pipelines, starts the real dashboard and
-prints how long /failures, /search and /overview take, and /healthz while five
+prints how long /failures, a failure group's pages, /search and /overview take, and /healthz while five
 heavy pages load at once.
 """
 
@@ -120,6 +120,17 @@ def health_under_load(base: str, heavy: list[str], probes: int = 10) -> list[flo
     return timings
 
 
+def _group_pages(session, base: str) -> list[str]:
+    """The first page of each failure group, and the page after it of the first group."""
+    import html
+    import re
+
+    text = session.get(base + "/failures", timeout=120).text
+    paths = [html.unescape(path) for path in re.findall(r'href="(/failures/group\?group=[^"]+)"', text)]
+    older = re.search(r'href="([^"]+)">Older</a>', session.get(base + paths[0], timeout=120).text) if paths else None
+    return paths + ([html.unescape(older.group(1))] if older else [])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.console_scale", description=__doc__)
     parser.add_argument("--failed", type=int, default=100_000)
@@ -159,9 +170,13 @@ def main(argv=None) -> int:
                 time.sleep(0.1)
         session = requests.Session()
         for path in ("/failures", "/search?q=learner-incident", "/search?q=SendGridUnavailable", "/overview"):
+            first = timed_get(session, base + path)[0]  # the first load after the dashboard started
+            best = min(timed_get(session, base + path)[0] for _ in range(3))
+            print(f"{path:36} {best * 1000:8.0f} ms (first load {first * 1000:.0f} ms)")
+        for path in _group_pages(session, base):
             timed_get(session, base + path)  # warm
             best = min(timed_get(session, base + path)[0] for _ in range(3))
-            print(f"{path:36} {best * 1000:8.0f} ms")
+            print(f"{'a failure group page ' + path[-24:]:36} {best * 1000:8.0f} ms")
         heavy = ["/failures", "/failures", "/search?q=learner-incident", "/overview", "/failures"]
         timings = sorted(health_under_load(base, heavy, probes=20))
         print(f"{'/healthz under five heavy pages':36} {timings[len(timings) // 2] * 1000:8.0f} ms median, "

@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -59,13 +60,40 @@ def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, 
     run_worker("scoring", "health")
     page = client.get("/failures").get_data(as_text=True)
     assert "Requeue 3" in page and "Requeue 2" in page
-    form = {"queue": "scoring", "job": "score_submission", "error_class": "ielts_rq.errors.NotFound"}
+    form = _group_form(page, "Requeue 2")
     assert client.post("/failures/requeue", data=form).status_code == 403  # no Origin: not from this page
     assert client.post("/failures/requeue", data=form, headers={"Origin": "https://evil.example"}).status_code == 403
     done = client.post("/failures/requeue", data=form, headers={"Origin": "http://localhost"})
     assert done.status_code == 303 and "requeued=2" in done.headers["Location"]
     assert {JsonJob.fetch(j.id, connection=redis_conn).get_status() for j in missing} == {"queued"}
     assert get_queue("health").failed_job_registry.count == 3  # the other group untouched
+
+
+def test_a_failure_group_action_refuses_a_form_it_did_not_make(redis_conn, client):
+    for _ in range(2):
+        get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("disk full",), description="fails_with")
+    run_worker("health")
+    form = _group_form(client.get("/failures").get_data(as_text=True), "Delete 2")
+    same_origin = {"Origin": "http://localhost"}
+    assert client.post("/failures/delete", data=form).status_code == 403  # not from this page
+    for field, value in (("group", "nowhere-0123"), ("take", "many"), ("until", "soon"), ("count", "")):
+        answer = client.post("/failures/delete", data={**form, field: value}, headers=same_origin)
+        assert answer.status_code == 400 and field.encode() in answer.get_data(), (field, answer.status_code)
+    assert client.post("/failures/purge", data=form, headers=same_origin).status_code == 404
+    assert client.get("/failures/group?group=nowhere-0123").status_code == 404
+    assert client.get(f"/failures/group?group={form['group']}&after=not-a-cursor").status_code == 200
+    assert get_queue("health").failed_job_registry.count == 2  # nothing was deleted by any of these
+    done = client.post("/failures/delete", data={**form, "take": "-1"}, headers=same_origin)
+    assert done.status_code == 303 and "deleted=0" in done.headers["Location"]
+    done = client.post("/failures/delete", data=form, headers=same_origin)
+    assert done.status_code == 303 and "deleted=2" in done.headers["Location"]
+    assert get_queue("health").failed_job_registry.count == 0
+
+
+def _group_form(page: str, button: str) -> dict:
+    """The fields of the form on ``page`` whose button reads ``button``, as a browser posts them."""
+    form = next(form for form in re.findall(r"<form.*?</form>", page, re.S) if f">{button}</button>" in form)
+    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
 
 
 @pytest.mark.timeout(120)

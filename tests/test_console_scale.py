@@ -6,6 +6,7 @@ not turn them red; the Redis calls a page makes are counted too, as the server
 counts them (INFO commandstats), since they are what grows with the backlog.
 """
 
+import html
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -64,6 +65,37 @@ def test_failures_page_groups_the_newest_and_says_how_many_of_all(incident):
     assert calls.get("hmget", 0) + calls.get("hgetall", 0) <= looked_at + 10, calls
     for error_class in ("SendGridUnavailable", "SMTPServerDisconnected", "TimeoutError"):
         assert error_class in text
+
+
+def test_each_group_shows_when_it_was_seen_and_its_failures_per_hour(incident):
+    connection, base, _ = incident
+    _, text, _ = _page(connection, base, "/failures")
+    rows = re.findall(r"<tr>.*?</tr>", text, re.S)[1:]
+    assert len(rows) == 3
+    for row in rows:
+        assert re.search(r"first \d{4}-\d\d-\d\dT[\d:.]+Z?<br>last \d{4}-\d\d-\d\dT", row), row
+        assert '<svg' in row and "failures per hour" in row
+
+
+def test_a_group_page_answers_quickly_and_pages_through_all_its_jobs(incident):
+    connection, base, _ = incident
+    _, text, _ = _page(connection, base, "/failures")
+    links = [html.unescape(link) for link in re.findall(r'href="(/failures/group\?group=[^"]+)"', text)]
+    assert len(links) == 3
+    seen: set[str] = set()
+    for link in links:
+        path = link
+        for _ in range(3):  # the first pages of each group, each as quick as the failures page
+            seconds, page, _ = _page(connection, base, path)
+            assert seconds < PAGE_BOUND, f"{path} took {seconds:.2f}s with {FAILED} failed jobs"
+            ids = re.findall(r'href="/jobs/([^"]+)"', page)
+            assert len(ids) == 50 and not seen & set(ids)
+            seen |= set(ids)
+            path = html.unescape(re.search(r'href="([^"]+)">Older</a>', page).group(1))
+    # the newest pages hold the newest failures: the learner's, seeded last in each group
+    newest = {job_id.decode() for key in ("rq:failed:email", "rq:failed:scoring")
+              for job_id in connection.zrevrange(key, 0, 29)}
+    assert newest <= seen
 
 
 def test_search_by_learner_reads_each_job_once_whatever_the_submissions(incident):

@@ -62,13 +62,16 @@ def _status_view(info: dict):
     for column in ("name", "state", "queues", "current job", "pid", "host"):
         workers.add_column(column)
     for w in info["workers"]:
-        workers.add_row(*(plain(cell) for cell in (w["name"], w["state"], ",".join(w["queues"]), w["current_job"] or "",
+        name = f"{w['name']} (stopping)" if w["name"] in info.get("stopping_workers", ()) else w["name"]
+        workers.add_row(*(plain(cell) for cell in (name, w["state"], ",".join(w["queues"]), w["current_job"] or "",
                                                    str(w["pid"]), w["hostname"])))
     # Delayed jobs and retries are moved by every worker; only the cron table needs a scheduler process.
     cron = info["schedulers"]["rq_scheduler"]
     schedulers = plain(f"cron scheduler: {cron} (running)" if cron else
                        "cron scheduler: none running: cron jobs will not be enqueued (start: ielts-rq scheduler)")
-    return Group(queues, workers, schedulers)
+    stopping = [plain(f"worker {name} stopping: it exits after its current job")
+                for name in info.get("stopping_workers", ())]
+    return Group(queues, workers, *stopping, schedulers)
 
 
 @click.group(cls=HelpGroup)

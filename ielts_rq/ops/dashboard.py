@@ -29,22 +29,23 @@ from rq.worker import Worker
 from .. import store
 from ..assets import templates_dir
 from ..errors import PermanentError
-from ..queueing import schedule
+from ..policies import QUEUES
+from ..queueing import control, schedule
 from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
 from ..queueing.depths import queue_counts
 from ..queueing.queues import JsonJob, locate_jobs
 from ..settings import get_settings
-from . import inspection, monitor, search, svgchart, timeseries
+from . import failure_groups, inspection, monitor, search, svgchart, timeseries
 from .metrics import exposition
 from . import registries
-from .registries import requeue_ids
 
 RQ_PREFIX = "/rq"
 # Every page that shows state reloads itself (a meta refresh: no script needed); the pages that read whole
 # registries less often, so an open tab does not keep Redis busy.
 REFRESH_SECONDS = {"ielts.overview": 15, "ielts.workers_page": 15, "ielts.schedule_page": 15, "ielts.batches_page": 30,
-                   "ielts.health_page": 30, "ielts.depth_page": 30, "ielts.failures_page": 60, "ielts.search_page": 60}
-ONE_TIME_ARGS = ("done", "requeued", "stopped", "cancelled", "refused")  # what a click said: not shown again
+                   "ielts.health_page": 30, "ielts.depth_page": 30, "ielts.failures_page": 60, "ielts.search_page": 60,
+                   "ielts.failure_group_page": 60}
+ONE_TIME_ARGS = ("done", "requeued", "deleted", "stopped", "cancelled", "refused")  # what a click said: not shown again
 # Asks before a form posts (data-confirm on the form): the pages carry no inline script (the CSP forbids it).
 CONFIRM_SCRIPT = """document.addEventListener("submit", function (event) {
   var question = event.target.getAttribute("data-confirm");
@@ -70,6 +71,7 @@ def create_app() -> Flask:
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_PREFIX)
     app.register_blueprint(pages)
     app.context_processor(_refresh)
+    app.context_processor(_control_state)
     app.register_error_handler(NoSuchJobError, _job_gone)
     app.before_request(_check_host)
     app.before_request(_authenticate)
@@ -347,7 +349,8 @@ def batches_page():
 @pages.route("/workers")
 def workers_page():
     connection = get_connection()
-    return render_template("workers.html", workers=inspection.workers(connection),
+    return render_template("workers.html", workers=inspection.workers(connection), done=request.args.get("done"),
+                           queues=queue_counts(connection),
                            job_names=inspection.job_names(connection), redis=inspection.redis_panel(connection))
 
 
@@ -382,22 +385,94 @@ def job_action(job_id, action):
 
 @pages.route("/failures")
 def failures_page():
-    found = search.failure_groups(get_connection())
-    return render_template("failures.html", groups=found.groups, found=found, requeued=request.args.get("requeued"))
+    found = failure_groups.failure_groups(get_connection())
+    for group in found.groups:
+        group["chart"] = svgchart.spark_bars(f"{group['job']} failures per hour, last {failure_groups.HOURS_DRAWN} "
+                                             f"hours: {', '.join(map(str, group['per_hour']))}", group["per_hour"])
+    return render_template("failures.html", groups=found.groups, found=found, requeued=request.args.get("requeued"),
+                           deleted=request.args.get("deleted"))
 
 
-@pages.route("/failures/requeue", methods=["POST"])
-def requeue_failure_group():
-    """Requeue the failed jobs of one group as they are now (not the ids the page showed)."""
+@pages.route("/failures/group")
+def failure_group_page():
+    """Every job of one failure group (``?group=ID``), newest first, a page at a time; each links to its job page."""
+    group = request.args.get("group", "")
+    if failure_groups.queue_of(group) is None:
+        abort(404)
+    found = failure_groups.group_page(get_connection(), group, request.args.get("after"))
+    return render_template("failure_group.html", group=group, queue=failure_groups.queue_of(group), found=found,
+                           first_page=not request.args.get("after"))
+
+
+FAILURE_GROUP_ACTIONS = {"requeue": failure_groups.requeue_group, "delete": failure_groups.delete_group}
+
+
+@pages.route("/failures/<action>", methods=["POST"])
+def failure_group_action(action: str):
+    """Requeue or delete the failed jobs of one group as the page showed them: a failure that arrived after
+    the page loaded is not taken (failure_groups.seen_jobs)."""
     _same_origin_only()
+    if action not in FAILURE_GROUP_ACTIONS:
+        abort(404)
+    form = request.form
+    group = form.get("group", "")
+    if failure_groups.queue_of(group) is None:
+        abort(400, "group: not a failure group's id")
+    try:
+        take, most = int(form.get("take", "")), int(form.get("count", ""))
+        until = repr(float(form.get("until", "")))
+    except ValueError:
+        abort(400, "until, take and count must be numbers, as the failures page sends them")
     connection = get_connection()
-    wanted = (request.form.get("queue"), request.form.get("job"), request.form.get("error_class"))
-    group = next((g for g in search.failure_groups(connection).groups
-                  if (g["queue"], g["job"], g["error_class"]) == wanted), None)
-    if group is None:
-        return redirect(url_for("ielts.failures_page", requeued=0), code=303)
-    requeue_ids(connection, group["queue"], group["ids"])
-    return redirect(url_for("ielts.failures_page", requeued=len(group["ids"])), code=303)
+    ids = failure_groups.seen_jobs(connection, group, until, take, form.get("last_seen") or None, most)
+    done = FAILURE_GROUP_ACTIONS[action](connection, group, ids) if ids else 0
+    past = {"requeue": "requeued", "delete": "deleted"}[action]
+    return redirect(url_for("ielts.failures_page", **{past: done}), code=303)
+
+
+def _control_state() -> dict:
+    """What operators have set that changes what the workers do: shown on every page."""
+    if request.blueprint != "ielts":
+        return {}
+    return {"control": {"suspended": control.workers_suspended(), "paused": control.paused_queues(),
+                        "stopping": control.stopping_workers()}}
+
+
+QUEUE_ACTIONS = {"pause": control.pause_queues, "resume": control.resume_queues}
+WORKER_ACTIONS = {"suspend": (control.suspend_workers, "workers suspended: each finishes its current job, then waits"),
+                  "resume": (control.resume_workers, "workers resumed")}
+
+
+@pages.route("/queues/<queue>/<action>", methods=["POST"])
+def queue_action(queue: str, action: str):
+    """Pause a queue (its jobs wait, kept; workers go on with their other queues) or resume it."""
+    _same_origin_only()
+    if queue not in QUEUES or action not in QUEUE_ACTIONS:
+        abort(404)
+    QUEUE_ACTIONS[action]([queue])
+    return redirect(url_for("ielts.workers_page", done=f"queue {queue} {action}d"), code=303)
+
+
+@pages.route("/workers/all/<action>", methods=["POST"])
+def workers_action(action: str):
+    """Suspend every worker (each finishes its current job, then takes none) or resume them."""
+    _same_origin_only()
+    if action not in WORKER_ACTIONS:
+        abort(404)
+    act, done = WORKER_ACTIONS[action]
+    act()
+    return redirect(url_for("ielts.workers_page", done=done), code=303)
+
+
+@pages.route("/workers/stop", methods=["POST"])
+def worker_stop():
+    """Quiet one worker: it finishes its current job, takes no other and exits."""
+    _same_origin_only()
+    name = request.form.get("worker", "")
+    if not control.stop_worker(name):
+        return redirect(url_for("ielts.workers_page", done=f"no worker named {name} is registered"), code=303)
+    return redirect(url_for("ielts.workers_page", done=f"worker {name} told to stop after its current job"),
+                    code=303)
 
 
 def _same_origin_only() -> None:

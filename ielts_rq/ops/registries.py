@@ -41,6 +41,7 @@ def system_status(connection) -> dict:
         "workers": [worker_summary(w) for w in all_workers(connection)],
         "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
         "paused_queues": control.paused_queues(),
+        "stopping_workers": control.stopping_workers(),  # `ielts-rq workers stop NAME`: exits after its job
         "schedulers": {
             "rq": [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))],
             "rq_scheduler": scheduler_alive(connection),
@@ -145,11 +146,11 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     return requeued
 
 
-def delete_failed(connection, job_ids) -> int:
-    """Delete failed jobs: each id found in a failed registry goes, with its record and results, whatever
-    the record holds (one that cannot be read is deleted all the same)."""
+def delete_failed(connection, job_ids, queues=QUEUES) -> int:
+    """Delete failed jobs: each id found in a failed registry (of ``queues``) goes, with its record and results,
+    whatever the record holds (one that cannot be read is deleted all the same)."""
     deleted = 0
-    for name in QUEUES:
+    for name in queues:
         registry = get_queue(name, connection).failed_job_registry
         for job_id in job_ids:
             if registry.connection.zscore(registry.key, job_id) is None:

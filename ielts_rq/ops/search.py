@@ -7,30 +7,25 @@ learner's submissions), on the job's name, description, arguments (secrets
 masked), last error and traceback; a learner id also matches the jobs of that
 learner's submissions.
 
-Failure groups are made from the newest ``GROUP_WINDOW`` failed jobs (shared
-by the queues that have failures), and say how many there are in all: an outage leaves a hundred thousand,
-and reading every one would take the page (and the threads serving the health
-check) for half a minute.
+The heavy reads (a search, the failure groups of failure_groups.py) take turns: ``heavy_read``.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 
 from .. import store
 from ..clock import iso
 from ..errors import PermanentError
 from ..policies import QUEUES
 from ..queueing.queues import JsonJob, get_queue, job_name, locate_jobs
-from ..queueing.records import check_record, id_problem
-from .registries import error_line, error_texts, failure_line, mask
+from ..queueing.records import check_record
+from .registries import error_texts, failure_line, mask
 
 FAR_FUTURE = 2 ** 40  # epoch seconds: every submission ever stored
 PER_PLACE = 500  # newest jobs looked at in each queue and registry
 MAX_RESULTS = 200
-GROUP_WINDOW = 2500  # newest failed jobs read for the failure groups, shared by the queues that have any
 
 
 def find_jobs(connection, query: str, limit: int = MAX_RESULTS) -> list[dict]:
@@ -52,86 +47,11 @@ def find_jobs(connection, query: str, limit: int = MAX_RESULTS) -> list[dict]:
     return sorted(found.values(), key=lambda row: row["when"] or "", reverse=True)
 
 
-@dataclass
-class FailureGroups:
-    """The failure groups of the newest failed jobs: ``looked_at`` of the ``failed`` there are."""
-
-    groups: list[dict] = field(default_factory=list)
-    looked_at: int = 0
-    failed: int = 0
-
-    @property
-    def complete(self) -> bool:
-        return self.looked_at >= self.failed
-
-
 # The dashboard serves every page from the threads of one process: the heavy reads take turns, so that
 # threads (and the interpreter's lock) stay free for /healthz and the light pages while an operator's
 # tabs reload them during an incident.
 HEAVY_AT_ONCE = 1
 heavy_read = threading.BoundedSemaphore(HEAVY_AT_ONCE)
-
-
-def failure_groups(connection, window: int = GROUP_WINDOW) -> FailureGroups:
-    """The newest ``window`` failed jobs (an equal share for each queue that has any) grouped by queue, job name
-    and error class, largest group first, with their ids and when the group was first and last seen among them."""
-    with heavy_read:
-        return _failure_groups(connection, window)
-
-
-def _failure_groups(connection, window: int) -> FailureGroups:
-    groups: dict[tuple, dict] = {}
-    result = FailureGroups()
-    registries = [get_queue(queue, connection).failed_job_registry for queue in QUEUES]
-    counts = [registry.connection.zcard(registry.key) for registry in registries]
-    share = max(window // max(sum(1 for count in counts if count), 1), 1)
-    for queue, registry, count in zip(QUEUES, registries, counts):
-        result.failed += count
-        ids = [job_id.decode() for job_id in registry.connection.zrevrange(registry.key, 0, share - 1)] if count else []
-        result.looked_at += len(ids)
-        for job_id, name, ended_at, error in _failed_summaries(registry.connection, ids):
-            kind = error.split(":", 1)[0] if ":" in error else (error or "unknown error")
-            group = groups.setdefault((queue, name, kind), {
-                "queue": queue, "job": name, "error_class": kind, "count": 0, "ids": [], "example": mask(error),
-                "first_seen": ended_at, "last_seen": ended_at})
-            group["count"] += 1
-            group["ids"].append(job_id)
-            if ended_at:  # ISO times in UTC: their text sorts as the times do
-                group["first_seen"] = min(filter(None, (group["first_seen"], ended_at)))
-                group["last_seen"] = max(filter(None, (group["last_seen"], ended_at)))
-    result.groups = sorted(groups.values(), key=lambda group: group["count"], reverse=True)
-    return result
-
-
-def _failed_summaries(connection, job_ids) -> list[tuple]:
-    """(id, job name, ended at, error line) of each failed job that has a record, read in two pipelined round
-    trips. Each record is checked as a worker would (what is wrong with it heads its error line) but no job
-    object is made: at thousands of jobs that is what costs."""
-    with connection.pipeline(transaction=False) as pipe:
-        for job_id in job_ids:
-            pipe.hgetall(JsonJob.key_for(job_id))
-        answers = pipe.execute(raise_on_error=False)
-    summaries = []
-    for job_id, answer, text in zip(job_ids, answers, error_texts(connection, job_ids)):
-        if isinstance(answer, Exception):  # the key holds no hash
-            summaries.append((job_id, "<undecodable>", None, error_line(text, [f"record: not a hash ({answer})"])))
-            continue
-        if not answer:  # deleted meanwhile
-            continue
-        checked = check_record(answer)
-        problems = list(filter(None, [id_problem(job_id)])) + checked.problems
-        ended_at = checked.fields.get(b"ended_at")
-        summaries.append((job_id, _call_name(checked.data), ended_at.decode() if ended_at else None,
-                          error_line(text, problems)))
-    return summaries
-
-
-def _call_name(data: bytes) -> str:
-    """The job's function name from its (checked) call data, as job_name gives it."""
-    try:
-        return json.loads(data)[0].rsplit(".", 1)[-1] or "?"
-    except (ValueError, UnicodeDecodeError, IndexError, KeyError, TypeError, AttributeError):
-        return "<undecodable>"
 
 
 def _recent_matches(connection, needles: set[str]):

@@ -93,3 +93,24 @@ def _nice_ceiling(value: float) -> float:
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 120, 24
+
+
+def spark_bars(title: str, counts: list[int]) -> Markup:
+    """A small bar chart of ``counts`` (oldest first, one bar each) to sit in a table cell; ``title`` says what
+    the bars are, shown on hover and read by a screen reader."""
+    top = max(counts, default=0) or 1
+    width = SPARK_WIDTH / max(len(counts), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" '
+             f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" role="img" aria-label="{escape(title)}" class="spark">',
+             f'<title>{escape(title)}</title>',
+             f'<line x1="0" x2="{SPARK_WIDTH}" y1="{SPARK_HEIGHT - 0.5}" y2="{SPARK_HEIGHT - 0.5}" stroke="#dee2e6"/>']
+    for index, count in enumerate(counts):
+        if count:
+            height = max(SPARK_HEIGHT * count / top, 1.5)
+            parts.append(f'<rect x="{index * width + 0.5:.1f}" y="{SPARK_HEIGHT - height:.1f}" '
+                         f'width="{max(width - 1, 1):.1f}" height="{height:.1f}" fill="{COLOURS[0]}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -6,9 +6,12 @@
 - A paused queue keeps its jobs; no worker takes one from it (dequeue.py passes it
   over) while the worker's other queues go on. The mark lives on the queue's server.
 - A stopped worker finishes its current job and exits (RQ's shutdown command).
+  It is marked stopping until it has gone, so that every page and ``status`` say so.
 """
 
 from __future__ import annotations
+
+import time
 
 from rq.command import send_shutdown_command
 from rq.suspension import is_suspended, resume, suspend
@@ -57,5 +60,23 @@ def stop_worker(name: str) -> bool:
     for worker in all_workers():
         if worker.name == name:
             send_shutdown_command(worker.connection, name)
+            worker.connection.hset(keys.workers_stopping(), name, time.time())
             return True
     return False
+
+
+def stopping_workers() -> list[str]:
+    """The workers told to stop that are still registered; the mark of one that has gone is dropped."""
+    marked = {server: sorted(field.decode() for field in server.hkeys(keys.workers_stopping()))
+              for server in _servers()}
+    if not any(marked.values()):
+        return []  # the common case, on every page: no worker list read
+    registered = {worker.name for worker in all_workers()}
+    stopping = []
+    for server, names in marked.items():
+        for name in names:
+            if name in registered:
+                stopping.append(name)
+            else:
+                server.hdel(keys.workers_stopping(), name)
+    return stopping

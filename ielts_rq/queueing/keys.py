@@ -124,6 +124,11 @@ def queue_paused(queue: str) -> str:
     return key("queue", queue, "paused")
 
 
+def workers_stopping() -> str:
+    """Hash, on the worker's server: name of a worker told to stop after its current job -> when it was told."""
+    return key("workers", "stopping")
+
+
 def schedule_paused() -> str:
     """Set: names of the cron entries an operator paused (their ticks are skipped and recorded)."""
     return key("schedule", "paused")
