@@ -12,11 +12,15 @@ from .. import store
 from ..clock import now_iso
 from ..errors import PermanentError, TransientError
 from ..ops import monitor
-from ..policies import POLICIES
+from ..policies import METRICS_BUCKETS, POLICIES, QUEUES
+from ..queueing import control, keys
 from ..queueing.connection import get_connection, redis_url
-from ..queueing.depths import oldest_waits, queue_counts
+from ..queueing.depths import oldest_waits, queue_counts, waiting
 from ..queueing.enqueue import enqueue
+from ..queueing.queues import all_workers, get_queue
 from ..queueing.schedule import CRON_TABLE
+from ..queueing.waiting import drop_stale, format_wait
+from ..queueing.worker import FAILURE_STREAK
 from ..settings import get_settings, hide_password
 
 # Skipped ticks looked for at each sample (one a minute): two samples' worth, so a slow one misses none.
@@ -55,25 +59,108 @@ def complete_batch(batch_id: str) -> dict:
 
 
 def monitor_queue_depth() -> dict:
-    """Sample every queue's depth and registries and store it; alert on depth, on waiting time and on
-    schedule ticks skipped since the last sample.
+    """Sample every queue's depth, registries and why its jobs wait, and store it; alert on depth, on the
+    oldest true wait, on schedule ticks skipped since the last sample, and on incidents.
 
     An alert is stored, logged at WARNING and sent to ALERT_EMAILS and
     ALERT_WEBHOOK_URL, at most once per queue and kind per ALERT_COOLDOWN.
+    An incident (``incident_alerts``) alerts once while it lasts, and again
+    with "resolved: " when it has cleared.
     """
     settings = get_settings()
     connection = get_connection()
-    sample, waits = queue_counts(connection), oldest_waits(connection)
-    monitor.save_depth_sample(connection, sample, waits)
+    for name in QUEUES:
+        drop_stale(get_queue(name, connection))
+    sample, why = queue_counts(connection), waiting(connection)
+    monitor.save_depth_sample(connection, sample, oldest_waits(connection, why), why)
     entries = [(entry.name, POLICIES[entry.job].queue) for entry in CRON_TABLE]
-    candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds)
-                  + monitor.wait_alerts(waits, settings.queue_wait_thresholds)
+    candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds, why)
+                  + monitor.wait_alerts(why, settings.queue_wait_thresholds)
                   + monitor.missed_tick_alerts(connection, entries, since=time.time() - MISSED_TICK_LOOKBACK))
     raised = [record for alert in candidates
               if (record := monitor.raise_alert(connection, alert, settings.alert_cooldown))]
+    raised += monitor.open_incidents(connection, incident_alerts(connection, settings))
     for alert in raised:
         _notify(alert, settings)
-    return {"queues": sample, "alerts": raised}
+    return {"queues": sample, "waiting": why, "alerts": raised}
+
+
+def incident_alerts(connection, settings) -> list[dict]:
+    """Every incident that holds now: each is alerted once by ``monitor.open_incidents``."""
+    return (service_alerts(monitor.latest_health(connection)) + retry_storm_alerts(connection, settings)
+            + failing_worker_alerts(connection, settings) + paused_alerts(connection, settings))
+
+
+def service_alerts(health: dict | None) -> list[dict]:
+    """A service (or Redis) the latest health check found failing: the platform degraded or down."""
+    if not health:
+        return []
+    return [{"queue": "health", "kind": f"service failing: {check['name']}",
+             "message": f"health check: {check['name']} is failing ({check.get('error', check['status'])}); "
+                        f"the platform is {health['status']} (checked at {health['checked_at']})"}
+            for check in health.get("checks", []) if check.get("status") != "ok"]
+
+
+def retry_storm_alerts(connection, settings) -> list[dict]:
+    """A queue whose failed attempts put back for a retry, over the last RETRY_STORM_MINUTES, pass the threshold."""
+    width = METRICS_BUCKETS["minute"][0]
+    last = int(time.time() // width)
+    with connection.pipeline(transaction=False) as pipe:
+        for bucket in range(last - settings.retry_storm_minutes + 1, last + 1):
+            pipe.hmget(keys.metrics_bucket("minute", bucket), [f"{queue}:retried" for queue in QUEUES])
+        buckets = pipe.execute()
+    alerts = []
+    for n, queue in enumerate(QUEUES):
+        retried = sum(int(float(row[n] or 0)) for row in buckets)
+        if retried > settings.retry_storm_threshold:
+            alerts.append({"queue": queue, "kind": "retry storm", "value": retried,
+                           "threshold": settings.retry_storm_threshold,
+                           "message": f"retry storm: {queue} had {retried} retries in the last "
+                                      f"{settings.retry_storm_minutes} min (threshold {settings.retry_storm_threshold})"})
+    return alerts
+
+
+def failing_worker_alerts(connection, settings) -> list[dict]:
+    """A worker whose last FAILING_WORKER_AFTER jobs or more all failed: none finished since."""
+    alerts = []
+    for worker in all_workers(connection):
+        streak = int(worker.connection.hget(worker.key, FAILURE_STREAK) or 0)
+        if streak >= settings.failing_worker_after:
+            alerts.append({"queue": ",".join(worker.queue_names()), "kind": f"failing worker: {worker.name}",
+                           "value": streak, "threshold": settings.failing_worker_after,
+                           "message": f"worker {worker.name} failed its last {streak} jobs and finished none "
+                                      f"(queues {', '.join(worker.queue_names())}, host {worker.hostname})"})
+    return alerts
+
+
+def paused_alerts(connection, settings) -> list[dict]:
+    """A queue paused, or the workers suspended, for longer than PAUSED_ALERT_AFTER: nothing of it runs.
+    How long is counted from the first sample that saw it (``keys.conditions_seen``)."""
+    holding = {f"paused:{name}": name for name in control.paused_queues()}
+    if control.workers_suspended():
+        holding["suspended"] = "workers"
+    now = time.time()
+    seen = {field.decode(): float(since) for field, since in connection.hgetall(keys.conditions_seen()).items()}
+    with connection.pipeline() as pipe:
+        for condition in holding:
+            pipe.hsetnx(keys.conditions_seen(), condition, now)
+        for condition in set(seen) - set(holding):
+            pipe.hdel(keys.conditions_seen(), condition)
+        pipe.execute()
+    alerts = []
+    for condition, name in holding.items():
+        lasted = now - seen.get(condition, now)
+        if lasted < settings.paused_alert_after:
+            continue
+        if condition == "suspended":
+            message = (f"workers suspended for {format_wait(lasted)}: no job is taken until "
+                       "`ielts-rq workers resume`")
+        else:
+            message = (f"queue {name} paused for {format_wait(lasted)}: its jobs wait until "
+                       f"`ielts-rq workers resume --queue {name}`")
+        alerts.append({"queue": name, "kind": "paused" if condition != "suspended" else "suspended",
+                       "value": round(lasted), "threshold": settings.paused_alert_after, "message": message})
+    return alerts
 
 
 def send_alert_webhook(alert: dict) -> dict:

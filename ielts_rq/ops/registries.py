@@ -23,7 +23,7 @@ from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..queueing import control
 from ..queueing.connection import redis_url
-from ..queueing.depths import queue_counts
+from ..queueing.depths import queue_counts, waiting
 from ..queueing.priority import waiting_ahead
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
 from ..queueing.records import MAX_ERROR_BYTES, inflate, printable
@@ -38,6 +38,7 @@ def system_status(connection) -> dict:
     return {
         "redis": hide_password(redis_url()),
         "queues": _with_high_priority(queue_counts(connection), connection),
+        "waiting": waiting(connection),  # why jobs wait, and the oldest wait since first due
         "workers": [worker_summary(w) for w in all_workers(connection)],
         "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
         "paused_queues": control.paused_queues(),
