@@ -8,7 +8,7 @@ import time
 import pytest
 from rq import Retry
 
-from ielts_rq.ops import dashboard
+from ielts_rq.ops import dashboard, monitor
 from ielts_rq.queueing.queues import get_queue
 from ielts_rq.settings import load_settings
 
@@ -118,3 +118,21 @@ def test_a_queue_paused_too_long_alerts_once(redis_conn, client):
     assert _run("monitor-queue-depth", env=env) == []
     assert cli("workers", "resume", "--queue", "analytics").returncode == 0
     assert _run("monitor-queue-depth", env=env)[0]["message"].startswith("resolved: queue analytics paused")
+
+
+def test_workers_suspended_too_long_alert_from_the_scheduler_and_are_sent_at_once(redis_conn, client):
+    # Suspended workers run no monitor and send no email: the scheduler raises and sends this one itself.
+    assert cli("workers", "suspend").returncode == 0
+    env = {**ONCALL, "PAUSED_ALERT_AFTER": "1"}
+    outbox_before = len(json.loads(cli("outbox", "list", "--json").stdout))
+    assert cli("scheduler", "--burst", env=env).returncode == 0  # first seen suspended now
+    time.sleep(1.1)
+    for _ in range(2):  # the second cycle finds the incident open: nothing again
+        assert cli("scheduler", "--burst", env=env).returncode == 0
+    raised = [a for a in monitor.recent_alerts(redis_conn) if a["kind"] == "suspended"]
+    assert len(raised) == 1 and raised[0]["message"].startswith("workers suspended for ")
+    assert raised[0]["message"] in client.get("/depth").get_data(as_text=True)
+    sent = json.loads(cli("outbox", "list", "--json").stdout)
+    assert len(sent) == outbox_before + 1 and sent[0]["subject"].startswith("[ielts-rq alert] workers suspended for")
+    assert cli("workers", "resume").returncode == 0
+    assert _run("monitor-queue-depth", env=env)[0]["message"].startswith("resolved: workers suspended")

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from .. import store
+from .. import mail, store
 from ..clock import now_iso
 from ..errors import PermanentError, TransientError
 from ..ops import monitor
@@ -21,7 +21,7 @@ from ..queueing.queues import all_workers, get_queue
 from ..queueing.schedule import CRON_TABLE
 from ..queueing.waiting import drop_stale, format_wait
 from ..queueing.worker import FAILURE_STREAK
-from ..settings import get_settings, hide_password
+from ..settings import get_settings, hide_password, redact
 
 # Skipped ticks looked for at each sample (one a minute): two samples' worth, so a slow one misses none.
 MISSED_TICK_LOOKBACK = 120
@@ -181,14 +181,45 @@ def send_alert_webhook(alert: dict) -> dict:
     return {"delivered": True, "status": response.status_code}
 
 
-def _notify(alert: dict, settings) -> None:
-    """Each channel in a job of its own, so one that is down delays only itself."""
+def watch_held_queues() -> list[dict]:
+    """While the workers are suspended, or the health queue paused, no worker runs the monitor, and an
+    alert's email and webhook jobs would wait with the rest: the scheduler calls this every cycle, and it
+    raises the incidents itself and sends their alerts at once. Nothing to do otherwise."""
+    settings, connection = get_settings(), get_connection()
+    if not (control.workers_suspended() or "health" in control.paused_queues()):
+        return []
+    raised = monitor.open_incidents(connection, incident_alerts(connection, settings))
+    for alert in raised:
+        _send_now(alert, settings)
+    return raised
+
+
+def _send_now(alert: dict, settings) -> None:
+    subject, text = _alert_email(alert)
+    for address in settings.alert_emails:
+        try:
+            mail.send_email(address, "generic", mail.generic_context(subject, text), settings=settings)
+        except Exception as exc:  # one channel down must not keep the others, or the scheduler, from going on
+            log.error("alert email to %s not sent: %s", address, redact(f"{type(exc).__name__}: {exc}"))
+    if settings.alert_webhook_url:
+        try:
+            send_alert_webhook(alert)
+        except Exception as exc:
+            log.error("alert webhook not sent: %s", redact(f"{type(exc).__name__}: {exc}"))
+
+
+def _alert_email(alert: dict) -> tuple[str, str]:
     # A subject is one line within the email job's 200 characters, however long the alert's message is
     # (the whole message is in the body): refused at the door, it would also keep the webhook from being sent.
     subject = textwrap.shorten(f"[ielts-rq alert] {alert['message']}", 200, placeholder="...")
+    return subject, f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page."
+
+
+def _notify(alert: dict, settings) -> None:
+    """Each channel in a job of its own, so one that is down delays only itself."""
+    subject, text = _alert_email(alert)
     for address in settings.alert_emails:
-        enqueue("send_generic_email", address, subject,
-                f"{alert['message']}\n\nRaised at {alert['at']}. Dashboard: the Queue depth page.", essential=True)
+        enqueue("send_generic_email", address, subject, text, essential=True)
     if settings.alert_webhook_url:
         enqueue("send_alert_webhook", alert)
 
