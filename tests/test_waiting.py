@@ -124,3 +124,14 @@ def test_a_job_asked_for_later_waits_from_its_due_time(redis_conn):
     status = json.loads(cli("status", "--json").stdout)["waiting"]["analytics"]
     assert (status["scheduled"], status["waiting"]) == (1, 0) and status["oldest_wait"] == 0
     assert wait_for(lambda: json.loads(cli("status", "--json").stdout)["waiting"]["analytics"]["oldest_wait"] >= 1, 30)
+
+
+def test_a_failed_job_requeued_by_an_operator_waits_from_its_requeue(redis_conn):
+    job = get_queue("analytics").enqueue_call("tests.fixtures.fails_with", args=("the disk is full",),
+                                              description="fails_with", meta={"first_due": time.time() - 3600})
+    run_worker("analytics")  # an hour-old request that failed
+    assert JsonJob.fetch(job.id, connection=redis_conn).get_status() == "failed"
+    result = cli("requeue-failed", "--job-id", job.id)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(cli("status", "--json").stdout)["waiting"]["analytics"]
+    assert status["queued"] == 1 and status["oldest_wait"] < 60  # a new request, not an hour-old wait

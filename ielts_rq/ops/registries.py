@@ -28,6 +28,7 @@ from ..queueing.priority import waiting_ahead
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
 from ..queueing.records import MAX_ERROR_BYTES, inflate, printable
 from ..queueing.schedule import scheduler_alive
+from ..queueing.waiting import stamp as waiting_stamp
 from ..settings import hide_password, redact
 
 SECRET_NAME = re.compile(r"pass|secret|token|api_?key|authorization", re.IGNORECASE)
@@ -138,6 +139,7 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     for job in JsonJob.fetch_many(job_ids, connection=registry.connection, exact=True):
         if job is None or job.problems or job.origin != queue:
             continue
+        job.meta.update(waiting_stamp())  # an operator's requeue is a new request: its wait starts now
         try:
             registry.requeue(job)
             requeued += 1
