@@ -59,34 +59,36 @@ def test_a_rate_limited_burst_shows_its_reason_and_true_wait_everywhere(redis_co
     submitted = time.time()
     env = {"SCORING_SERVICE_URL": scoring_service.url}
     run_worker("scoring", env=env, mode="simple", timeout=200)  # 60 are scored, the rest wait for the window
-    assert len([r for r in scoring_service.requests if r[1] == "/score"]) == 60
+    scored = len([r for r in scoring_service.requests if r[1] == "/score"])
+    assert 60 <= scored < BURST, scored  # more than 60 only on a machine so slow that the minute went by
+    limited = BURST - scored
 
     waited = time.time() - submitted  # at least this long: every job was enqueued before ``submitted``
     status = json.loads(cli("status", "--json").stdout)
     scoring = status["waiting"]["scoring"]
-    assert (scoring["rate_limited"], scoring["queued"], scoring["retrying"]) == (BURST - 60, 0, 0)
+    assert (scoring["rate_limited"], scoring["queued"], scoring["retrying"]) == (limited, 0, 0)
     assert scoring["oldest_wait"] >= waited and scoring["oldest_reason"] == "rate_limited"
     assert status["waiting"]["health"]["scheduled"] == 1  # --in: scheduled for later, not waiting
     assert status["waiting"]["health"]["waiting"] == 0
     table = cli("status").stdout
-    assert re.search(rf"scoring\s.*\b{BURST - 60}\b", table) and "rate-limited" in table
+    assert re.search(rf"scoring\s.*\b{limited}\b", table) and "rate-limited" in table
 
     waited = time.time() - submitted
     result = _monitor({"QUEUE_WAIT_THRESHOLDS": "scoring=1"})
     [alert] = [a for a in result["alerts"] if a["kind"] == "wait"]
     assert alert["queue"] == "scoring"
-    assert re.fullmatch(rf"scoring: {BURST - 60} jobs waiting, {BURST - 60} rate-limited, oldest waited \d+s "
+    assert re.fullmatch(rf"scoring: {limited} jobs waiting, {limited} rate-limited, oldest waited (\d+s|\d+ min) "
                         r"\(threshold 1s\)", alert["message"]), alert["message"]
     assert alert["value"] >= waited
     sample = monitor.depth_history(redis_conn, 1)[0]
-    assert sample["waiting"]["scoring"]["rate_limited"] == BURST - 60
+    assert sample["waiting"]["scoring"]["rate_limited"] == limited
     assert sample["oldest_wait"]["scoring"] >= waited
 
     waited = time.time() - submitted
     overview = client.get("/overview").get_data(as_text=True)
     row = re.search(r"<tr[^>]*>\s*<td>scoring</td>(.*?)</tr>", overview, re.S).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    assert cells[:3] == ["0", str(BURST - 60), "0"], cells  # queued, rate-limited, retrying
+    assert cells[:3] == ["0", str(limited), "0"], cells  # queued, rate-limited, retrying
     assert "rate-limited" in overview
     depth = client.get("/depth").get_data(as_text=True)
     assert "Jobs waiting, by reason" in depth and "rate-limited" in depth
@@ -94,7 +96,7 @@ def test_a_rate_limited_burst_shows_its_reason_and_true_wait_everywhere(redis_co
 
     waited = time.time() - submitted
     metrics = client.get("/metrics").get_data(as_text=True)
-    assert f'ielts_rq_waiting_jobs{{queue="scoring",reason="rate_limited"}} {BURST - 60}.0' in metrics
+    assert f'ielts_rq_waiting_jobs{{queue="scoring",reason="rate_limited"}} {limited}.0' in metrics
     oldest = float(re.search(r'ielts_rq_oldest_wait_seconds\{queue="scoring"\} ([\d.e+]+)', metrics).group(1))
     assert oldest >= waited
 

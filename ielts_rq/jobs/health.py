@@ -109,14 +109,13 @@ def retry_storm_alerts(connection, settings) -> list[dict]:
         for bucket in range(last - settings.retry_storm_minutes + 1, last + 1):
             pipe.hmget(keys.metrics_bucket("minute", bucket), [f"{queue}:retried" for queue in QUEUES])
         buckets = pipe.execute()
-    alerts = []
+    alerts, threshold = [], settings.retry_storm_threshold
     for n, queue in enumerate(QUEUES):
         retried = sum(int(float(row[n] or 0)) for row in buckets)
-        if retried > settings.retry_storm_threshold:
-            alerts.append({"queue": queue, "kind": "retry storm", "value": retried,
-                           "threshold": settings.retry_storm_threshold,
+        if retried > threshold:
+            alerts.append({"queue": queue, "kind": "retry storm", "value": retried, "threshold": threshold,
                            "message": f"retry storm: {queue} had {retried} retries in the last "
-                                      f"{settings.retry_storm_minutes} min (threshold {settings.retry_storm_threshold})"})
+                                      f"{settings.retry_storm_minutes} min (threshold {threshold})"})
     return alerts
 
 

@@ -348,7 +348,8 @@ def _waiting_charts(connection) -> list:
     depth = timeseries.depth_series(connection, "hour")
     window = (depth["times"][0], depth["times"][-1]) if depth["times"] else (0.0, 1.0)
     reasons = {LABELS[reason]: values for reason, values in depth["reasons"].items()}
-    return [svgchart.line_chart("Jobs waiting, by reason (all queues)", depth["times"], reasons, "jobs", "hour", window),
+    return [svgchart.line_chart("Jobs waiting, by reason (all queues)", depth["times"], reasons, "jobs", "hour",
+                                window),
             svgchart.line_chart("Oldest waiting job's wait, since first due", depth["times"], depth["oldest_wait"],
                                 "seconds", "hour", window)]
 

@@ -42,7 +42,8 @@ class _Collector:
                                     labels=["queue", "reason"])
         oldest = GaugeMetricFamily("ielts_rq_oldest_wait_seconds",
                                    "Seconds the oldest waiting job of a queue has waited since it was first due "
-                                   "(queued, rate-limited, retrying, or scheduled for a time now past)", labels=["queue"])
+                                   "(queued, rate-limited, retrying, or scheduled for a time now past)",
+                                   labels=["queue"])
         for queue, row in why.items():
             for reason in REASONS:
                 reasons.add_metric([queue, reason], row[reason])

@@ -23,8 +23,8 @@ BATCH = 500
 # A field of a job's hash while the job waits for a rate-limit slot (worker._defer sets it).
 RATE_LIMITED = "rate_limited"
 
-# KEYS: scheduled registry, queue list, the two indexes of why a job waits (waiting.py). ARGV: now (epoch s), batch size, job key prefix, enqueued_at text,
-# the rate-limit mark.
+# KEYS: scheduled registry, queue list, the two indexes of why a job waits (waiting.py). ARGV: now (epoch s),
+# batch size, job key prefix, enqueued_at text, the rate-limit mark.
 _MOVE_DUE = """
 local moved = 0
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
