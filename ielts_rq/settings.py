@@ -84,6 +84,13 @@ class Settings:
     queue_depth_thresholds: dict[str, int] = field(default_factory=dict)
     queue_wait_thresholds: dict[str, int] = field(default_factory=dict)
     alert_cooldown: int = 1800  # seconds between two alerts of one kind for one queue
+    # Incidents, each alerted once while it lasts (ops/monitor.open_incidents): retries of one queue within
+    # the last minutes, a worker's failed jobs in a row with none finished, seconds a queue stays paused or
+    # the workers suspended.
+    retry_storm_threshold: int = 50
+    retry_storm_minutes: int = 5
+    failing_worker_after: int = 10
+    paused_alert_after: int = 300
     rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute per outside provider (policies)
     memory_limits: dict[str, int] = field(default_factory=dict)  # megabytes per forked work horse
     # Queues that live on a Redis server of their own (REDIS_URL_<QUEUE>); the rest, and every record, on REDIS_URL.
@@ -182,6 +189,10 @@ def load_settings(env) -> Settings:
         queue_wait_thresholds={**{q: s.wait_alert for q, s in QUEUE_SETTINGS.items()},
                                **read.per_queue("QUEUE_WAIT_THRESHOLDS")},
         alert_cooldown=int(read.positive_float("ALERT_COOLDOWN", 1800)),
+        retry_storm_threshold=read.positive_int("RETRY_STORM_THRESHOLD", 50),
+        retry_storm_minutes=read.positive_int("RETRY_STORM_MINUTES", 5, most=120),
+        failing_worker_after=read.positive_int("FAILING_WORKER_AFTER", 10),
+        paused_alert_after=read.positive_int("PAUSED_ALERT_AFTER", 300),
         rate_limits=rate_limits,
         memory_limits={**{q: s.memory_limit for q, s in QUEUE_SETTINGS.items()}, **read.per_queue("MEMORY_LIMITS")},
         queue_redis_urls=_queue_redis_urls(read, redis_url),
@@ -427,6 +438,16 @@ class _Reader:
         if not number > 0:
             raise ConfigError(name, f"must be a positive number of seconds, got {value!r}")
         return number
+
+    def positive_int(self, name: str, default: int, most: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ConfigError(name, f"must be a positive whole number, got {value!r}")
+        if most is not None and int(value) > most:
+            raise ConfigError(name, f"must be at most {most}, got {value!r}")
+        return int(value)
 
     def port(self, name: str, default: int) -> int:
         value = self.raw(name)

@@ -93,3 +93,8 @@ def works_until_its_soft_limit(path: str) -> str:
         steps += 1
     Path(path).write_text(f"{steps} {time_left():.3f}")
     return "saved"
+
+
+def always_unreachable() -> None:
+    """A lost connection (worth a retry) every time: a provider that stays down."""
+    raise ConnectionError("the provider reset the connection")

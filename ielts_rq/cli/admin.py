@@ -12,6 +12,7 @@ from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
 from ..queueing.records import id_problem, printable
+from ..queueing.waiting import LABELS, format_wait
 from .common import (HelpGroup, UsageProblem, WorkFailed, console, fetch_job, json_option, plain, print_fields,
                      print_json, table)
 
@@ -51,12 +52,17 @@ def _status_view(info: dict):
 
     # Names and descriptions come from Redis, written by any client: printed as text, never as Rich markup.
     queues = Table(title=plain(f"Queues on {info['redis']}"), title_justify="left")
-    columns = ("queued", "high_priority", "started", "scheduled", "deferred", "finished", "failed")
-    for column in ("queue", *columns):
-        queues.add_column(column.replace("high_priority", "of them ahead"), justify="left" if column == "queue" else "right")
+    columns = ("queued", "high_priority", "rate_limited", "retrying", "scheduled", "deferred", "started", "finished",
+               "failed")
+    headers = {"high_priority": "of them ahead", "rate_limited": "rate-limited", "scheduled": "scheduled later",
+               "deferred": "after a job"}
+    for column in ("queue", *columns, "oldest wait"):
+        queues.add_column(headers.get(column, column), justify="left" if column == "queue" else "right")
     for name, counts in info["queues"].items():
         shown = f"{name} (paused)" if name in info.get("paused_queues", ()) else name
-        queues.add_row(plain(shown), *(str(counts[c]) for c in columns))
+        why = info["waiting"][name]  # the scheduled registry split by why its jobs wait
+        row = {**counts, **{reason: why[reason] for reason in ("rate_limited", "retrying", "scheduled")}}
+        queues.add_row(plain(shown), *(str(row[c]) for c in columns), _wait_text(why))
     suspended = " - SUSPENDED: no job is taken until `ielts-rq workers resume`" if info.get("workers_suspended") else ""
     workers = Table(title=f"Workers ({len(info['workers'])}){suspended}", title_justify="left")
     for column in ("name", "state", "queues", "current job", "pid", "host"):
@@ -72,6 +78,13 @@ def _status_view(info: dict):
     stopping = [plain(f"worker {name} stopping: it exits after its current job")
                 for name in info.get("stopping_workers", ())]
     return Group(queues, workers, *stopping, schedulers)
+
+
+def _wait_text(why: dict) -> str:
+    """``6 min (rate-limited)``: the oldest wait since first due, and why that job waits."""
+    if not why["oldest_reason"]:
+        return ""
+    return f"{format_wait(why['oldest_wait'])} ({LABELS[why['oldest_reason']]})"
 
 
 @click.group(cls=HelpGroup)

@@ -29,9 +29,24 @@ def scheduler(interval, burst):
     click.echo(f"schedule synced: {_changes(changes)}", err=True)
     log.info("scheduler started pid=%d, looking at the schedule every %d s", os.getpid(), interval)
     try:
-        CronScheduler(connection=get_connection(), interval=interval).run(burst=burst)
+        _Scheduler(connection=get_connection(), interval=interval).run(burst=burst)
     finally:
         log.info("scheduler stopped pid=%d", os.getpid())
+
+
+class _Scheduler(CronScheduler):
+    """The cron scheduler, which also watches for incidents while no worker can: workers suspended or the
+    health queue paused (``watch_held_queues``)."""
+
+    def enqueue_jobs(self):
+        from ..jobs.health import watch_held_queues  # the scheduler's alone: other commands start without it
+
+        jobs = super().enqueue_jobs()
+        try:
+            watch_held_queues()
+        except Exception as exc:  # the schedule goes on whatever the watch meets
+            log.error("incident watch failed: %s: %s", type(exc).__name__, exc)
+        return jobs
 
 
 @click.group(cls=HelpGroup)

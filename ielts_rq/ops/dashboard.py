@@ -32,7 +32,8 @@ from ..errors import PermanentError
 from ..policies import QUEUES
 from ..queueing import control, schedule
 from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
-from ..queueing.depths import queue_counts
+from ..queueing.depths import queue_counts, waiting
+from ..queueing.waiting import LABELS, format_wait
 from ..queueing.queues import JsonJob, locate_jobs
 from ..settings import get_settings
 from . import failure_groups, inspection, monitor, search, svgchart, timeseries
@@ -253,7 +254,8 @@ def overview():
     span = request.args.get("span", "hour")
     if span not in timeseries.SPANS:
         abort(400, f"span must be one of {', '.join(timeseries.SPANS)}")
-    return render_template("overview.html", queues=queue_counts(connection),
+    return render_template("overview.html", queues=queue_counts(connection), waiting=waiting(connection),
+                           labels=LABELS, format_wait=format_wait,
                            thresholds=get_settings().queue_depth_thresholds, health=monitor.latest_health(connection),
                            alerts=monitor.recent_alerts(connection, 10), span=span, spans=list(timeseries.SPANS),
                            charts=_charts(connection, span))
@@ -266,10 +268,11 @@ def _charts(connection, span: str) -> list:
     return [
         svgchart.line_chart(f"Jobs finished per {per}", jobs["times"], jobs["finished"], "jobs", span, window),
         svgchart.line_chart(f"Jobs failed or stopped per {per}", jobs["times"], jobs["failed"], "jobs", span, window),
-        svgchart.line_chart("Jobs waiting in each queue", depth["times"], depth["queued"], "jobs", span, window),
-        svgchart.line_chart("Oldest waiting job's wait", depth["times"], depth["oldest_wait"], "seconds", span,
-                            window),
-        svgchart.line_chart("Enqueue to start, mean", jobs["times"], jobs["wait"], "seconds", span, window),
+        svgchart.line_chart("Jobs waiting in each queue (queued, rate-limited, retrying)", depth["times"],
+                            depth["queued"], "jobs", span, window),
+        svgchart.line_chart("Oldest waiting job's wait, since first due", depth["times"], depth["oldest_wait"],
+                            "seconds", span, window),
+        svgchart.line_chart("First due to start, mean", jobs["times"], jobs["wait"], "seconds", span, window),
     ]
 
 
@@ -337,8 +340,20 @@ def health_page():
 @pages.route("/depth")
 def depth_page():
     connection = get_connection()
-    return render_template("depth.html", history=monitor.depth_history(connection, 60),
-                           thresholds=get_settings().queue_depth_thresholds, alerts=monitor.recent_alerts(connection))
+    return render_template("depth.html", history=monitor.depth_history(connection, 60), labels=LABELS,
+                           thresholds=get_settings().queue_depth_thresholds, alerts=monitor.recent_alerts(connection),
+                           charts=_waiting_charts(connection))
+
+
+def _waiting_charts(connection) -> list:
+    """The last hour of samples: jobs of all queues per reason they wait for, and each queue's oldest wait."""
+    depth = timeseries.depth_series(connection, "hour")
+    window = (depth["times"][0], depth["times"][-1]) if depth["times"] else (0.0, 1.0)
+    reasons = {LABELS[reason]: values for reason, values in depth["reasons"].items()}
+    return [svgchart.line_chart("Jobs waiting, by reason (all queues)", depth["times"], reasons, "jobs", "hour",
+                                window),
+            svgchart.line_chart("Oldest waiting job's wait, since first due", depth["times"], depth["oldest_wait"],
+                                "seconds", "hour", window)]
 
 
 @pages.route("/batches")

@@ -1,4 +1,4 @@
-"""Prometheus metrics: queue depths, workers, and jobs finished and failed per job name.
+"""Prometheus metrics: queue depths, why jobs wait, service health, workers, and jobs ended per job name.
 
 Queue and worker figures are read from RQ's registries at scrape time. Job
 counts and durations are counted by the workers as jobs end (one pipelined
@@ -11,7 +11,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 
 from ..queueing import keys
-from ..queueing.depths import queue_counts
+from ..queueing.depths import queue_counts, waiting
+from ..queueing.waiting import REASONS
+from . import monitor
 from ..queueing.queues import all_workers
 
 JOB_COUNTS = ("finished", "failed", "stopped")
@@ -34,6 +36,32 @@ class _Collector:
             for registry, count in counts.items():
                 depth.add_metric([queue, registry], count)
         yield depth
+
+        why = waiting(self.connection)
+        reasons = GaugeMetricFamily("ielts_rq_waiting_jobs", "Jobs not running yet, per queue and why they wait",
+                                    labels=["queue", "reason"])
+        oldest = GaugeMetricFamily("ielts_rq_oldest_wait_seconds",
+                                   "Seconds the oldest waiting job of a queue has waited since it was first due "
+                                   "(queued, rate-limited, retrying, or scheduled for a time now past)",
+                                   labels=["queue"])
+        for queue, row in why.items():
+            for reason in REASONS:
+                reasons.add_metric([queue, reason], row[reason])
+            oldest.add_metric([queue], row["oldest_wait"])
+        yield reasons
+        yield oldest
+
+        health = monitor.latest_health(self.connection)
+        services = GaugeMetricFamily("ielts_rq_service_up", "1 when the latest health check found the service "
+                                     "answering, else 0", labels=["service"])
+        for check in (health or {}).get("checks", []):
+            services.add_metric([check["name"]], 1 if check.get("status") == "ok" else 0)
+        yield services
+        status = GaugeMetricFamily("ielts_rq_health_status", "1 for the latest health check's verdict",
+                                   labels=["status"])
+        for verdict in ("healthy", "degraded", "unhealthy"):
+            status.add_metric([verdict], 1 if health and health.get("status") == verdict else 0)
+        yield status
 
         workers = GaugeMetricFamily("ielts_rq_workers", "Workers by state", labels=["state"])
         states: dict[str, int] = {}

@@ -9,6 +9,7 @@ import time
 from ..clock import now_iso
 from ..queueing import keys
 from ..queueing.schedule import PAUSED
+from ..queueing.waiting import LABELS, RATE_LIMITED, REASONS, RETRYING, format_wait
 
 log = logging.getLogger("ielts_rq.monitor")
 
@@ -34,9 +35,11 @@ def health_history(connection, limit: int = 24) -> list[dict]:
     return [json.loads(p) for p in connection.lrange(keys.health_history(), 0, limit - 1)]
 
 
-def save_depth_sample(connection, sample: dict, oldest_waits: dict | None = None) -> None:
-    """Keep a day of samples (one a minute), and one an hour for a week (the dashboard's week graphs)."""
-    payload = json.dumps({"at": now_iso(), "queues": sample, "oldest_wait": oldest_waits or {}})
+def save_depth_sample(connection, sample: dict, oldest_waits: dict | None = None, waiting: dict | None = None) -> None:
+    """Keep a day of samples (one a minute), and one an hour for a week (the dashboard's week graphs).
+    ``waiting``: per queue, the counts of each reason jobs wait for (``queueing.waiting``)."""
+    reasons = {queue: {reason: row[reason] for reason in REASONS} for queue, row in (waiting or {}).items()}
+    payload = json.dumps({"at": now_iso(), "queues": sample, "oldest_wait": oldest_waits or {}, "waiting": reasons})
     with connection.pipeline() as pipe:
         pipe.lpush(keys.depth_history(), payload)
         pipe.ltrim(keys.depth_history(), 0, HISTORY_LENGTH - 1)
@@ -55,24 +58,35 @@ def depth_history(connection, limit: int = 60, hourly: bool = False) -> list[dic
     return [json.loads(p) for p in connection.lrange(key, 0, limit - 1)]
 
 
-def depth_alerts(sample: dict, thresholds: dict[str, int]) -> list[dict]:
-    """An alert for each queue whose waiting jobs exceed its threshold."""
+def depth_alerts(sample: dict, thresholds: dict[str, int], waiting: dict | None = None) -> list[dict]:
+    """An alert for each queue whose waiting jobs exceed its threshold: queued, and with ``waiting`` (per queue,
+    ``queueing.waiting``) the rate-limited and retrying ones too, a backlog as much as the queued."""
+    alerts = []
+    for name, counts in sample.items():
+        count = waiting[name]["waiting"] if waiting and name in waiting else counts["queued"]
+        if name in thresholds and count > thresholds[name]:
+            alerts.append({"queue": name, "kind": "depth", "value": count, "threshold": thresholds[name],
+                           "message": f"queue {name} has {count} jobs waiting (threshold {thresholds[name]})"})
+    return alerts
+
+
+def wait_alerts(waiting: dict[str, dict], thresholds: dict[str, int]) -> list[dict]:
+    """An alert for each queue whose oldest job has waited, since it was first due, longer than its threshold;
+    its message says why they wait: ``scoring: 190 jobs waiting, 180 rate-limited, oldest waited 6 min``."""
     return [
-        {"queue": name, "kind": "depth", "value": counts["queued"], "threshold": thresholds[name],
-         "message": f"queue {name} has {counts['queued']} jobs waiting (threshold {thresholds[name]})"}
-        for name, counts in sample.items()
-        if name in thresholds and counts["queued"] > thresholds[name]
+        {"queue": name, "kind": "wait", "value": round(row["oldest_wait"]), "threshold": thresholds[name],
+         "reason": row["oldest_reason"], "message": f"{name}: {_why(row)} (threshold {thresholds[name]}s)"}
+        for name, row in waiting.items()
+        if name in thresholds and row["oldest_wait"] > thresholds[name]
     ]
 
 
-def wait_alerts(waits: dict[str, float], thresholds: dict[str, int]) -> list[dict]:
-    """An alert for each queue whose oldest job has waited longer than its threshold."""
-    return [
-        {"queue": name, "kind": "wait", "value": round(seconds), "threshold": thresholds[name],
-         "message": f"queue {name}: the oldest job has waited {seconds:.0f}s (threshold {thresholds[name]}s)"}
-        for name, seconds in waits.items()
-        if name in thresholds and seconds > thresholds[name]
-    ]
+def _why(row: dict) -> str:
+    parts = [f"{row['waiting']} jobs waiting"]
+    parts += [f"{row[reason]} {LABELS[reason]}" for reason in (RATE_LIMITED, RETRYING) if row[reason]]
+    if row["oldest_reason"] == "scheduled":  # asked for a time now past, and not queued yet
+        parts.append("the oldest scheduled for a time now past")
+    return ", ".join(parts) + f", oldest waited {format_wait(row['oldest_wait'])}"
 
 
 def missed_tick_alerts(connection, entries, since: float) -> list[dict]:
@@ -93,6 +107,33 @@ def raise_alert(connection, alert: dict, cooldown: int) -> dict | None:
     """Store and log an alert, unless the same queue and kind alerted within ``cooldown`` seconds."""
     if not connection.set(keys.alert_cooldown(alert["queue"], alert["kind"]), 1, nx=True, ex=cooldown):
         return None
+    return _store_alert(connection, alert)
+
+
+def open_incidents(connection, alerts: list[dict]) -> list[dict]:
+    """Raise each of ``alerts`` that opens an incident, and a "resolved" notice for each open incident no
+    longer among them; return what was raised. An incident alerts once, however long it lasts: again only
+    after it has been resolved. ``alerts`` must be every incident that holds now (the monitor's whole view).
+    """
+    current = {_incident(alert): alert for alert in alerts}
+    raised = []
+    for incident, alert in current.items():
+        if connection.hsetnx(keys.incidents(), incident, json.dumps(alert)):
+            raised.append(_store_alert(connection, alert))
+    for incident, raw in connection.hgetall(keys.incidents()).items():
+        if incident.decode() not in current and connection.hdel(keys.incidents(), incident):
+            opened = json.loads(raw)
+            raised.append(_store_alert(connection, {
+                "queue": opened["queue"], "kind": f"resolved: {opened['kind']}", "resolved": True,
+                "message": f"resolved: {opened['message']}"}))
+    return raised
+
+
+def _incident(alert: dict) -> str:
+    return f"{alert['queue']}|{alert['kind']}"
+
+
+def _store_alert(connection, alert: dict) -> dict:
     record = {**alert, "at": now_iso(), "ts": time.time()}
     log.warning("alert: %s", alert["message"])
     with connection.pipeline() as pipe:

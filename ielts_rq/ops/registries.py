@@ -23,11 +23,12 @@ from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..queueing import control
 from ..queueing.connection import redis_url
-from ..queueing.depths import queue_counts
+from ..queueing.depths import queue_counts, waiting
 from ..queueing.priority import waiting_ahead
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
 from ..queueing.records import MAX_ERROR_BYTES, inflate, printable
 from ..queueing.schedule import scheduler_alive
+from ..queueing.waiting import stamp as waiting_stamp
 from ..settings import hide_password, redact
 
 SECRET_NAME = re.compile(r"pass|secret|token|api_?key|authorization", re.IGNORECASE)
@@ -38,6 +39,7 @@ def system_status(connection) -> dict:
     return {
         "redis": hide_password(redis_url()),
         "queues": _with_high_priority(queue_counts(connection), connection),
+        "waiting": waiting(connection),  # why jobs wait, and the oldest wait since first due
         "workers": [worker_summary(w) for w in all_workers(connection)],
         "workers_suspended": control.workers_suspended(),  # `ielts-rq workers suspend`
         "paused_queues": control.paused_queues(),
@@ -138,6 +140,7 @@ def requeue_ids(connection, queue: str, job_ids: list[str]) -> int:
     for job in JsonJob.fetch_many(job_ids, connection=registry.connection, exact=True):
         if job is None or job.problems or job.origin != queue:
             continue
+        job.meta.update(waiting_stamp())  # an operator's requeue is a new request: its wait starts now
         try:
             registry.requeue(job)
             requeued += 1

@@ -14,8 +14,10 @@ from datetime import datetime
 
 from ..policies import METRICS_BUCKETS, QUEUES
 from ..queueing import keys
+from ..queueing.waiting import RATE_LIMITED, REASONS, RETRYING
 from . import monitor
 
+WAITING = ("queued", RATE_LIMITED, RETRYING)  # the reasons that make a backlog: due, and not running
 SPANS = {"hour": ("minute", 60), "day": ("hour", 24), "week": ("hour", 168)}  # resolution, points
 
 
@@ -40,10 +42,25 @@ def job_series(connection, span: str, now: float | None = None) -> dict:
 
 
 def depth_series(connection, span: str) -> dict:
-    """Per queue and sample, oldest first: jobs waiting, and how long the oldest of them has waited."""
+    """Per queue and sample, oldest first: jobs waiting (queued, rate-limited or retrying), and how long the
+    oldest of them has waited since it was first due; ``reasons``: per reason, the jobs of every queue that
+    wait for it; ``by_queue``: the same per queue."""
     samples = list(reversed(monitor.depth_history(connection, SPANS[span][1], hourly=span != "hour")))
-    series = {"times": [datetime.fromisoformat(s["at"]).timestamp() for s in samples], "queued": {}, "oldest_wait": {}}
+    series = {"times": [datetime.fromisoformat(s["at"]).timestamp() for s in samples], "queued": {}, "oldest_wait": {},
+              "reasons": {}, "by_queue": {}}
     for queue in QUEUES:
-        series["queued"][queue] = [s["queues"].get(queue, {}).get("queued", 0) for s in samples]
+        rows = [_waiting_row(s, queue) for s in samples]
+        series["by_queue"][queue] = {reason: [row[reason] for row in rows] for reason in REASONS}
+        series["queued"][queue] = [sum(row[reason] for reason in WAITING) for row in rows]
         series["oldest_wait"][queue] = [s.get("oldest_wait", {}).get(queue, 0.0) for s in samples]
+    series["reasons"] = {reason: [sum(values) for values in zip(*(series["by_queue"][q][reason] for q in QUEUES))]
+                         for reason in REASONS}
     return series
+
+
+def _waiting_row(sample: dict, queue: str) -> dict:
+    """A sample's counts per reason for one queue; a sample from before reasons were kept has its queued jobs."""
+    kept = sample.get("waiting", {}).get(queue)
+    if kept:
+        return {reason: kept.get(reason, 0) for reason in REASONS}
+    return {**dict.fromkeys(REASONS, 0), "queued": sample["queues"].get(queue, {}).get("queued", 0)}

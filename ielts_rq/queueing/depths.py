@@ -1,12 +1,11 @@
-"""How many jobs each queue and registry holds, and how long the oldest has waited."""
+"""How many jobs each queue and registry holds, why they wait, and how long the oldest has waited."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from ..policies import QUEUES
 from .connection import queues_by_server
-from .queues import JsonJob, get_queue
+from .queues import get_queue
+from .waiting import waiting_reasons
 
 REGISTRIES = ("started", "scheduled", "deferred", "finished", "failed")
 
@@ -33,13 +32,13 @@ def _registries(queue):
             queue.finished_job_registry, queue.failed_job_registry)
 
 
-def oldest_waits(connection) -> dict[str, float]:
-    """Per queue, how many seconds its oldest waiting job has waited (queues with jobs only)."""
-    queues = [get_queue(name, connection) for name in QUEUES]
-    heads = [queue.connection.lindex(queue.key, 0) for queue in queues]
-    waits = {}
-    for queue, head in zip(queues, heads):
-        job = JsonJob.fetch_many([head.decode()], connection=queue.connection)[0] if head else None
-        if job is not None and job.enqueued_at:
-            waits[queue.name] = (datetime.now(timezone.utc) - job.enqueued_at.replace(tzinfo=timezone.utc)).total_seconds()
-    return waits
+def waiting(connection) -> dict[str, dict]:
+    """Per queue: its waiting jobs by reason and their true waits (``waiting.py``), a bounded read per queue."""
+    return waiting_reasons([get_queue(name, connection) for name in QUEUES])
+
+
+def oldest_waits(connection, reasons: dict | None = None) -> dict[str, float]:
+    """Per queue, how many seconds its oldest waiting job has waited since it was first due (queues with one only):
+    queued, rate-limited, retrying, or asked for a time now past."""
+    reasons = waiting(connection) if reasons is None else reasons
+    return {name: row["oldest_wait"] for name, row in reasons.items() if row["oldest_wait"] > 0}

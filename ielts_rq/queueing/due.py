@@ -17,13 +17,14 @@ from rq.utils import now, utcformat
 
 from ..policies import QUEUES
 from .queues import get_queue
+from .waiting import index_keys
 
 BATCH = 500
 # A field of a job's hash while the job waits for a rate-limit slot (worker._defer sets it).
 RATE_LIMITED = "rate_limited"
 
-# KEYS: scheduled registry, queue list. ARGV: now (epoch s), batch size, job key prefix, enqueued_at text,
-# the rate-limit mark.
+# KEYS: scheduled registry, queue list, the two indexes of why a job waits (waiting.py). ARGV: now (epoch s),
+# batch size, job key prefix, enqueued_at text, the rate-limit mark.
 _MOVE_DUE = """
 local moved = 0
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -39,6 +40,8 @@ for _, job_id in ipairs(due) do
                 redis.call('HSET', job_key, 'status', 'queued', 'enqueued_at', ARGV[4])
             end
             redis.call('RPUSH', KEYS[2], job_id)
+            redis.call('ZREM', KEYS[3], job_id)
+            redis.call('ZREM', KEYS[4], job_id)
             moved = moved + 1
         end
     end
@@ -54,7 +57,7 @@ def enqueue_due_jobs(connection, queue_names=QUEUES) -> int:
     for name in queue_names:
         queue = get_queue(name, connection)
         while True:
-            count = script(keys=[queue.scheduled_job_registry.key, queue.key],
+            count = script(keys=[queue.scheduled_job_registry.key, queue.key, *index_keys(name)],
                            args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now()), RATE_LIMITED],
                            client=queue.connection)  # the queue's own server, if queues are split
             moved += count

@@ -24,7 +24,7 @@ from rq.job import JOB_ID_PATTERN, Job
 
 from ..errors import NotFound, PermanentError
 from ..policies import JobPolicy, get_policy
-from . import keys
+from . import keys, waiting
 from .arguments import bind_arguments
 from .connection import get_connection
 from .priority import NORMAL, front_of_queue
@@ -81,6 +81,8 @@ def enqueue(
             raise PermanentError("a job is put ahead when it is queued now: priority does not go with at/delay")
         front = front_of_queue(queue, priority)
         options.update(front, meta={**options.get("meta", {}), **front.get("meta", {})})
+    if depends_on is None:  # a job waiting for others is first due when they finish: its enqueued_at says when
+        options["meta"] = {**options.get("meta", {}), **waiting.stamp(at)}
     if depends_on is not None:
         if at is not None:
             raise PermanentError("a job that waits for other jobs runs when they finish: depends_on does not go "
@@ -226,8 +228,9 @@ def enqueue_many(
     ids: list[str] = []
     chunk, seen, copies = [], set(), {}
     shared = job_options(policy)  # one Retry object and set of TTLs for every job of the call
+    shared["meta"] = waiting.stamp()
     if batch_id is not None:
-        shared.update(meta={"batch": batch_id}, **END_CALLBACKS)
+        shared.update(meta={**shared["meta"], "batch": batch_id}, **END_CALLBACKS)
     for args, kwargs in calls:
         first = _first_argument(check_call(policy, args, kwargs))
         job_id = None

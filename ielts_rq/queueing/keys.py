@@ -218,6 +218,22 @@ def alert_cooldown(queue: str, kind: str) -> str:
     return key("alert", "cooldown", queue, kind)
 
 
+def incidents() -> str:
+    """Hash: each open incident ("queue|kind") -> the alert that opened it; it alerts again only once closed."""
+    return key("alert", "incidents")
+
+
+def conditions_seen() -> str:
+    """Hash: a condition the monitor watches (a paused queue, suspended workers) -> when it first saw it."""
+    return key("monitor", "seen")
+
+
+def waiting(queue: str, reason: str) -> str:
+    """Sorted set, on the queue's own server: its scheduled jobs that wait for ``reason`` (a rate-limit slot,
+    a retry's back-off), each scored by when it was first due (``waiting.py``)."""
+    return key("waiting", queue, reason)
+
+
 def batch_ended(batch_id: str) -> str:
     """Hash: job id of the batch -> "finished" or "failed", written once the job ends for good."""
     return key("batch", batch_id, "ended")

@@ -23,7 +23,7 @@ from .. import observability
 from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
 from ..settings import get_settings, redact
-from . import keys, records
+from . import keys, records, waiting
 from .arguments import check_arguments
 from .connection import get_connection, queue_connection, queue_servers
 from .dequeue import move_next
@@ -141,6 +141,14 @@ class JsonJob(Job):
     def stopped_callback(self):
         _only_registered(self._stopped_callback_name)
         return super().stopped_callback
+
+    def retry(self, queue, pipeline) -> None:
+        # The retry keeps the time the job was first due (RQ stamps enqueued_at anew when it is queued
+        # again), and one that waits out a back-off is counted as retrying, in the same transaction.
+        due = waiting.keep_first_due(self)
+        super().retry(queue, pipeline)
+        if self.get_status(refresh=False) == "scheduled":
+            waiting.index(pipeline, queue.name, self.id, waiting.RETRYING, due)
 
     def send_webhooks(self, *args, **kwargs) -> None:
         """Never: ielts-rq sets no webhooks, and one written into a record must not reach the network."""

@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from ..policies import COUNTERS_KEPT_DAYS, DAY, METRICS_BUCKETS
 from . import keys
 from .queues import job_name
+from .waiting import first_due
 
 WRITE_EVERY = 1.0  # seconds; the graphs' finest bucket is a minute
 
@@ -53,7 +54,8 @@ class JobTally:
             self._add(keys.job_counts(), f"{name}:seconds", seconds, None)
         self._add(keys.day_counters(datetime.now(timezone.utc).date().isoformat()), f"jobs:{queue}:{outcome}", 1,
                   COUNTERS_KEPT_DAYS * DAY)
-        waited = (job.started_at - job.enqueued_at).total_seconds() if job.started_at and job.enqueued_at else None
+        due = first_due(job)  # not enqueued_at, which a deferral or a retry stamps anew
+        waited = job.started_at.replace(tzinfo=timezone.utc).timestamp() - due if job.started_at and due else None
         now = time.time()
         for resolution, (width, kept) in METRICS_BUCKETS.items():
             bucket = keys.metrics_bucket(resolution, int(now // width))
@@ -63,6 +65,12 @@ class JobTally:
             if waited is not None and waited >= 0:
                 self._add(bucket, f"{queue}:waited", 1, kept)
                 self._add(bucket, f"{queue}:wait_seconds", waited, kept)
+
+    def add_retry(self, queue: str) -> None:
+        """Count one failed attempt that will be retried (``<queue>:retried``: the monitor's retry storms)."""
+        now = time.time()
+        for resolution, (width, kept) in METRICS_BUCKETS.items():
+            self._add(keys.metrics_bucket(resolution, int(now // width)), f"{queue}:retried", 1, kept)
 
     def _add(self, key: str, field: str, amount: float, ttl: int | None) -> None:
         self.amounts[key][field] += amount

@@ -52,6 +52,7 @@ from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
 from .ratelimit import provider_of, seconds_until_allowed
 from .tally import JobTally, receive, send
+from . import waiting
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -73,6 +74,7 @@ HEARTBEAT_INTERVAL = 5
 HEARTBEAT_GRACE = 15
 MAINTENANCE_INTERVAL = 5
 WORKER_TTL = 20  # an idle worker silent this long is dead
+FAILURE_STREAK = "failure_streak"  # field of a worker's hash: jobs failed in a row (attempts retried too)
 
 
 class _IeltsWorkerMixin:
@@ -258,6 +260,7 @@ class _IeltsWorkerMixin:
         if will_retry:  # RQ keeps no error for a retried attempt; keep it for `ielts-rq job show`
             job.meta["last_error"] = error
             job.save_meta()
+            self.tally.add_retry(job.origin)
         else:
             self.tally.add(job, "failed", job.origin)
         call_exception_handlers(self._exc_handlers, job, *exc_info)
@@ -270,6 +273,15 @@ class _IeltsWorkerMixin:
         if stopped:  # counted here, in the process that stopped it (a forked job's horse was killed)
             self.tally.add(job, "stopped", job.origin)
 
+    # A worker's failed jobs since its last finished one, on its own record: the monitor's "fails every job".
+    def increment_failed_job_count(self, pipeline=None):
+        super().increment_failed_job_count(pipeline)
+        (pipeline if pipeline is not None else self.connection).hincrby(self.key, FAILURE_STREAK, 1)
+
+    def increment_successful_job_count(self, pipeline=None):
+        super().increment_successful_job_count(pipeline)
+        (pipeline if pipeline is not None else self.connection).hset(self.key, FAILURE_STREAK, 0)
+
     def _defer(self, job, queue, wait: float, provider: str) -> None:
         """Over the provider's rate limit: back on its queue's schedule, not failed.
 
@@ -279,11 +291,13 @@ class _IeltsWorkerMixin:
         """
         deferrals = int(job.meta.get("deferrals") or 0) + 1
         job.meta["deferrals"] = deferrals
+        due = waiting.keep_first_due(job)
         when = datetime.now(timezone.utc) + timedelta(seconds=wait)
         with self.connection.pipeline() as pipe:
             pipe.lrem(queue.intermediate_queue_key, 1, job.id)
             queue.schedule_job(job, when, pipeline=pipe)  # saves the job, its meta too
             pipe.hset(job.key, RATE_LIMITED, "1")
+            waiting.index(pipe, queue.name, job.id, waiting.RATE_LIMITED, due)
             pipe.execute()
         level = logging.INFO if deferrals == 1 else logging.DEBUG
         log.log(level, "job deferred %s %s by %.1fs (rate limit of %s; deferral %d)", job_name(job), job.id, wait,
