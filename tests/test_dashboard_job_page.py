@@ -82,6 +82,9 @@ def test_a_job_deferred_by_the_rate_limit_then_retried_shows_each_step_in_order(
     assert "attempt 1: TransientError: scoring service" in text
     assert text.count("by worker ") == 2
     assert "Overall band <strong>6.5</strong>" in text  # the scored band summary
+    # and its timeline expires with the job's own record (score_submission keeps a finished job a day)
+    job_ttl, timeline_ttl = redis_conn.ttl(f"rq:job:{job.id}"), redis_conn.ttl(keys.job_timeline(job.id))
+    assert 0 < job_ttl <= 86400 and abs(timeline_ttl - job_ttl) <= 2, (job_ttl, timeline_ttl)
     # and `ielts-rq job show` prints the same timeline
     shown = cli("job", "show", job.id)
     assert shown.returncode == 0, shown.stderr
@@ -145,3 +148,22 @@ def test_a_failed_job_shows_its_traceback_escaped_and_is_requeued_and_deleted_fr
     assert answer.status_code == 303 and "deleted=" in answer.headers["Location"]
     assert not redis_conn.exists(f"rq:job:{job.id}") and not redis_conn.exists(keys.job_timeline(job.id))
     assert client.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_a_busy_limit_folds_its_deferrals_and_a_long_history_keeps_its_first_and_newest_events(redis_conn):
+    from ielts_rq.ops import jobpage
+    from ielts_rq.queueing import timeline
+
+    job = enqueue("health_check", delay=3600)
+    for _ in range(3):
+        timeline.deferred(job, 30, "sendgrid")
+    steps = jobpage.timeline(job)
+    assert [step["event"] for step in steps].count("deferred") == 1
+    assert "rate limit of sendgrid; 3 times" in next(s["detail"] for s in steps if s["event"] == "deferred")
+    # A job with no TTL of its own (it waits): its timeline keeps the longest a job record is kept
+    assert 0 < redis_conn.ttl(keys.job_timeline(job.id)) <= timeline.WAITING_TTL_SECONDS
+    for n in range(timeline.MAX_EVENTS + 10):
+        timeline.attempt_failed(job, f"TransientError: try {n}", "w1")
+    kept = timeline.recorded(redis_conn, job.id)
+    assert len(kept) == timeline.MAX_EVENTS
+    assert kept[0]["event"] == "deferred" and kept[-1]["error"] == f"TransientError: try {timeline.MAX_EVENTS + 9}"

@@ -68,8 +68,10 @@ def timeline(job) -> list[dict]:
     first_enqueued = next((e["enqueued_at"] for e in appended if _number(e.get("enqueued_at"))), None)
     events = [_event(job.created_at, "created", ""),
               _event(first_enqueued or job.enqueued_at, "enqueued", f"on {job.origin}")]
+    attempts = 0
     for entry in appended:
-        events += _from_appended(entry)
+        attempts += entry.get("event") == "attempt"  # numbered as kept: RQ stores no attempt count
+        events += _from_appended(entry, attempts)
     ended = _from_results(job)
     events += ended
     status = job.get_status()
@@ -85,7 +87,7 @@ def timeline(job) -> list[dict]:
     return [{"at": e["at"], "event": e["event"], "detail": e["detail"]} for e in events]
 
 
-def _from_appended(entry: dict) -> list[dict]:
+def _from_appended(entry: dict, attempt: int) -> list[dict]:
     kind = entry.get("event")
     if kind == "deferred":
         count = int(_number(entry.get("count")) or 1)
@@ -94,11 +96,9 @@ def _from_appended(entry: dict) -> list[dict]:
         detail += f"; next try at {iso(_number(entry.get('until')))}" if _number(entry.get("until")) else ""
         return [_event(entry.get("first_at") or entry.get("at"), "deferred", detail)]
     if kind == "attempt":
-        attempt = entry.get("attempt")
         return [_event(entry.get("started_at"), "started", _by(entry.get("worker"))),
                 _event(entry.get("ended_at"), "failed", f"attempt {attempt}: {entry.get('error') or ''}".strip()),
-                _event(entry.get("retry_due"), "retry due", f"attempt {attempt + 1}" if isinstance(attempt, int)
-                       else "")]
+                _event(entry.get("retry_due"), "retry due", f"attempt {attempt + 1}")]
     if kind == "operator":
         return [_event(entry.get("at"), f"{entry.get('action')} asked", "by an operator")]
     return []

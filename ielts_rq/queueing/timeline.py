@@ -83,8 +83,7 @@ def attempt_failed(job, error: str, worker: str | None) -> None:
     now = time.time()
     intervals = list(job.retry_intervals or [0])
     interval = intervals[max(len(intervals) - (job.retries_left or 0), 0)] if job.retries_left else 0
-    _append(job, {"event": "attempt", "attempt": len(intervals) - (job.retries_left or 0) + 1,
-                  "started_at": _epoch(job.started_at), "ended_at": _epoch(job.ended_at) or now,
+    _append(job, {"event": "attempt", "started_at": _epoch(job.started_at), "ended_at": _epoch(job.ended_at) or now,
                   "worker": worker, "error": " ".join(str(error).split())[:ERROR_CHARS], "retry_due": now + interval,
                   "enqueued_at": _epoch(job.enqueued_at)})
 
