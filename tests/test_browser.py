@@ -463,3 +463,6 @@ def test_an_operator_goes_from_a_failure_to_its_job_page_reads_the_traceback_and
         assert page.locator("dl").get_by_text("finished", exact=True).is_visible()
         steps = page.locator("#timeline tbody tr td:nth-child(2)").all_inner_texts()
         assert steps[-4:] == ["failed", "requeue asked", "started", "finished"], steps
+    # and its timeline expires with the job's record, not later
+    job_ttl, timeline_ttl = redis_conn.ttl(f"rq:job:{failing.id}"), redis_conn.ttl(f"ielts:job:{failing.id}:timeline")
+    assert job_ttl > 0 and abs(timeline_ttl - job_ttl) <= 2, (job_ttl, timeline_ttl)

@@ -28,6 +28,7 @@ MAX_EVENTS = 50
 # While the job has no TTL of its own: a job record is never kept longer than this once it ends.
 WAITING_TTL_SECONDS = RETENTION["failed_job"].seconds
 ERROR_CHARS = 300
+MARK = "timeline"  # in a job's meta once an operator's action was appended (a deferral, a retry have their own)
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -91,12 +92,17 @@ def attempt_failed(job, error: str, worker: str | None) -> None:
 def operator_action(job, action: str) -> None:
     """An operator asked for ``action`` (requeue, cancel, stop) from the dashboard; recorded before it is done."""
     _append(job, {"event": "operator", "action": action, "at": time.time(), "enqueued_at": _epoch(job.enqueued_at)})
+    try:  # the mark job_ended looks for: the job's next end aligns this timeline's expiry too
+        job.meta[MARK] = True
+        job.save_meta()
+    except Exception as exc:
+        log.warning("timeline of job %s: not marked: %s", job.id, type(exc).__name__)
 
 
 def job_ended(job) -> None:
     """After RQ wrote a job's outcome: a job with a timeline has it expire with the job's hash."""
-    if not (job.meta.get("deferrals") or job.meta.get("last_error")):
-        return  # nothing was appended for it (the writes above go with these marks): no round trip
+    if not any(job.meta.get(mark) for mark in ("deferrals", "last_error", MARK)):
+        return  # nothing was appended for it (each write above goes with one of these marks): no round trip
     try:
         job.connection.register_script(_ALIGN)(keys=[keys.job_timeline(job.id), job.key])
     except Exception as exc:  # the timeline is for people: the job's outcome is written already
