@@ -311,8 +311,8 @@ NAV_LINK_COLOURS = """() => [...document.querySelectorAll("nav a")].map(link => 
 
 def test_every_page_is_usable_on_a_phone(redis_conn, browser, tmp_path):
     # Given a real run to show: a failure with a long error, a waiting job, a batch, a depth sample
-    get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("SendGrid answered 503 " * 12,),
-                                     description="fails_with")
+    failed = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("SendGrid answered 503 " * 12,),
+                                              description="fails_with")
     enqueue("monitor_queue_depth")
     run_worker("health")
     waiting = enqueue("health_check", delay=3600)
@@ -320,7 +320,7 @@ def test_every_page_is_usable_on_a_phone(redis_conn, browser, tmp_path):
     run_worker("scoring")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with console(browser, behind_proxy=False, viewport=PHONE) as (page, _, base):
-        for path in OWN_PAGES:
+        for path in [*OWN_PAGES, f"/jobs/{failed.id}"]:
             page.goto(base + (f"{path}?q={waiting.id}" if path == "/search" else path))
             # Then nothing is wider than the phone: no sideways scrolling of the whole page
             width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -333,7 +333,8 @@ def test_every_page_is_usable_on_a_phone(redis_conn, browser, tmp_path):
             for button in page.get_by_role("button").all():
                 box = button.bounding_box()
                 assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (path, button.inner_text())
-            page.screenshot(path=SCREENSHOTS / f"{path.strip('/')}-390px.png", full_page=True)
+            name = "job" if path.startswith("/jobs/") else path.strip("/")
+            page.screenshot(path=SCREENSHOTS / f"{name}-390px.png", full_page=True)
 
 
 def tick_now(redis_conn, name: str) -> None:
@@ -420,8 +421,9 @@ def test_a_stopped_job_is_counted_in_metrics_and_graphs_and_pages_refresh_themse
         assert sum(timeseries.job_series(redis_conn, "hour")["failed"]["analytics"]) == 1
 
         # And every page that shows state reloads itself, to itself without the message a click left
-        for path in OWN_PAGES:
-            page.goto(base + (f"{path}?q={running.id}&stopped={running.id}" if path == "/search" else path))
+        for path in [*OWN_PAGES, f"/jobs/{running.id}"]:
+            page.goto(base + (f"{path}?q={running.id}&stopped={running.id}" if path in ("/search", f"/jobs/{running.id}")
+                              else path))
             refresh = page.locator('meta[http-equiv="refresh"]').get_attribute("content")
             seconds, _, target = refresh.partition(";url=")
             assert 15 <= int(seconds) <= 60, (path, refresh)
@@ -429,3 +431,38 @@ def test_a_stopped_job_is_counted_in_metrics_and_graphs_and_pages_refresh_themse
         # and the browser finds the dashboard's icon
         assert page.request.get(f"{base}/favicon.ico").status == 200
         assert page.request.get(base + page.locator('link[rel="icon"]').get_attribute("href")).status == 200
+
+
+def test_an_operator_goes_from_a_failure_to_its_job_page_reads_the_traceback_and_requeues_it(
+        redis_conn, browser, tmp_path):
+    # Given a job that failed because a file was missing
+    marker = tmp_path / "marker"
+    failing = get_queue("health").enqueue_call("tests.fixtures.fails_until_file_exists", args=(str(marker),),
+                                               description="fails_until_file_exists")
+    run_worker("health")
+    assert status_of(redis_conn, failing.id) == "failed"
+    with console(browser, behind_proxy=False) as (page, dialogs, base):
+        # When the operator opens the failures, and clicks the group's example job
+        page.goto(f"{base}/failures")
+        row = page.locator("tr", has_text="fails_until_file_exists")
+        assert click(page, row.get_by_role("link", name="one of them")) == 200
+        assert page.url == f"{base}/jobs/{failing.id}"
+        # Then its page shows its traceback, and its state's actions only
+        assert "RuntimeError: marker marker is missing" in page.locator("#traceback").inner_text()
+        assert "Traceback (most recent call last)" in page.locator("#traceback").inner_text()
+        assert page.get_by_role("button", name="Stop").count() == 0
+        # When the cause is fixed and the operator clicks Requeue (and confirms)
+        marker.touch()
+        assert click(page, page.get_by_role("button", name="Requeue")) == 200
+        assert dialogs[-1].startswith(f"Requeue job {failing.id} (fails_until_file_exists, failed)?")
+        assert "Requeued: it waits on health" in page.inner_text("main")
+        assert failing.id.encode() in redis_conn.lrange("rq:queue:health", 0, -1)
+        # Then, once a worker has taken it, the page shows it ran
+        run_worker("health")
+        page.reload()
+        assert page.locator("dl").get_by_text("finished", exact=True).is_visible()
+        steps = page.locator("#timeline tbody tr td:nth-child(2)").all_inner_texts()
+        assert steps[-4:] == ["failed", "requeue asked", "started", "finished"], steps
+    # and its timeline expires with the job's record, not later
+    job_ttl, timeline_ttl = redis_conn.ttl(f"rq:job:{failing.id}"), redis_conn.ttl(f"ielts:job:{failing.id}:timeline")
+    assert job_ttl > 0 and abs(timeline_ttl - job_ttl) <= 2, (job_ttl, timeline_ttl)

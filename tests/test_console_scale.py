@@ -133,3 +133,17 @@ def test_health_answers_while_five_heavy_pages_load(incident):
     worst = max(seconds for seconds, _ in probes)
     assert all(status == 200 for _, status in probes)
     assert worst < HEALTH_BOUND, f"/healthz took {worst * 1000:.0f} ms while five heavy pages loaded"
+
+
+def test_a_job_page_reads_that_one_job_whatever_the_backlog(incident):
+    connection, base, _ = incident
+    # The oldest failed copy and the newest real one: each is one job's page among a hundred thousand
+    for job_id in (connection.zrange("rq:failed:scoring", 0, 0)[0].decode(),
+                   connection.zrevrange("rq:failed:email", 0, 0)[0].decode()):
+        seconds, text, calls = _page(connection, base, f"/jobs/{job_id}")
+        assert seconds < PAGE_BOUND, f"/jobs/{job_id} took {seconds:.2f}s with {FAILED} failed jobs"
+        assert job_id in text and 'id="traceback"' in text and 'id="timeline"' in text
+        # A handful of reads, all of them about this job: none grows with the backlog
+        sent = {name: count for name, count in calls.items() if count}
+        assert sum(sent.values()) <= 25, sent
+        assert not set(sent) & {"zrange", "zrevrange", "zrangebyscore", "zcard", "scan", "keys"}, sent

@@ -7,7 +7,7 @@ import time
 import click
 
 from ..logs import escape_controls
-from ..ops import readiness, registries, search
+from ..ops import jobpage, readiness, registries, search
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
@@ -210,8 +210,9 @@ def job_cancel(job_id):
 @click.argument("job_id")
 @json_option
 def job_show(job_id, as_json):
-    """A job's status, arguments (secrets masked), result or error, and times."""
-    details = registries.job_details(fetch_job(job_id), traceback=False)
+    """A job's status, arguments (secrets masked), result or error, times, and its timeline."""
+    job = fetch_job(job_id)
+    details = {**registries.job_details(job, traceback=False), "timeline": jobpage.timeline(job)}
     if as_json:
         print_json(details)
         return
@@ -219,7 +220,12 @@ def job_show(job_id, as_json):
 
 
 def _print_details(details: dict) -> None:
-    print_fields({name: value for name, value in details.items() if name != "traceback"})
+    print_fields({name: value for name, value in details.items() if name not in ("traceback", "timeline")})
+    if details.get("timeline"):
+        click.echo("timeline:")
+        for event in details["timeline"]:
+            line = f"  {event['at'] or '(time unknown)'}  {event['event']}  {event['detail']}"
+            click.echo(escape_controls(line.rstrip()))
     if details.get("traceback"):
         click.echo("traceback:")
         for line in details["traceback"].rstrip().splitlines():  # its own lines kept, a terminal code escaped

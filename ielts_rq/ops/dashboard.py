@@ -30,13 +30,13 @@ from .. import store
 from ..assets import templates_dir
 from ..errors import PermanentError
 from ..policies import QUEUES
-from ..queueing import control, schedule
+from ..queueing import control, schedule, timeline
 from ..queueing.connection import client_for, get_connection, impatient, queue_server_urls
 from ..queueing.depths import queue_counts, waiting
 from ..queueing.waiting import LABELS, format_wait
 from ..queueing.queues import JsonJob, locate_jobs
 from ..settings import get_settings
-from . import failure_groups, inspection, monitor, search, svgchart, timeseries
+from . import failure_groups, inspection, jobpage, monitor, search, svgchart, timeseries
 from .metrics import exposition
 from . import registries
 
@@ -45,7 +45,7 @@ RQ_PREFIX = "/rq"
 # registries less often, so an open tab does not keep Redis busy.
 REFRESH_SECONDS = {"ielts.overview": 15, "ielts.workers_page": 15, "ielts.schedule_page": 15, "ielts.batches_page": 30,
                    "ielts.health_page": 30, "ielts.depth_page": 30, "ielts.failures_page": 60, "ielts.search_page": 60,
-                   "ielts.failure_group_page": 60}
+                   "ielts.failure_group_page": 60, "ielts.job_page": 15}
 ONE_TIME_ARGS = ("done", "requeued", "deleted", "stopped", "cancelled", "refused")  # what a click said: not shown again
 # Asks before a form posts (data-confirm on the form): the pages carry no inline script (the CSP forbids it).
 CONFIRM_SCRIPT = """document.addEventListener("submit", function (event) {
@@ -101,7 +101,7 @@ def _refresh() -> dict:
     if not seconds or (request.endpoint == "ielts.search_page" and not request.args.get("q")):
         return {"refresh": None}
     kept = {name: value for name, value in request.args.items() if name not in ONE_TIME_ARGS}
-    return {"refresh": {"seconds": seconds, "url": url_for(request.endpoint, **kept)}}
+    return {"refresh": {"seconds": seconds, "url": url_for(request.endpoint, **(request.view_args or {}), **kept)}}
 
 
 def _job_gone(error):
@@ -369,7 +369,7 @@ def workers_page():
                            job_names=inspection.job_names(connection), redis=inspection.redis_panel(connection))
 
 
-JOB_ACTIONS = {"stop": "stopped", "cancel": "cancelled"}
+JOB_ACTIONS = {"stop": "stopped", "cancel": "cancelled", "requeue": "requeued", "delete": "deleted"}
 
 
 @pages.route("/search")
@@ -380,9 +380,20 @@ def search_page():
                            rows=search.find_jobs(get_connection(), query) if query else None)
 
 
+@pages.route("/jobs/<path:job_id>")  # an id with a "/" in it names no job: a 404, not a 405
+def job_page(job_id):
+    """One job: its call, outcome, traceback, timeline, and the actions its state allows."""
+    job = jobpage.find(get_connection(), job_id)
+    if job is None:
+        return render_template("job.html", job=None, job_id=job_id[:200]), 404
+    done = {past: request.args.get(past) for past in (*JOB_ACTIONS.values(), "refused") if request.args.get(past)}
+    return render_template("job.html", job=jobpage.page(job), job_id=job.id, done=done)
+
+
 @pages.route("/jobs/<job_id>/<action>", methods=["POST"])
 def job_action(job_id, action):
-    """Stop a running job or cancel a waiting one (Flower's terminate and revoke), then back to the search."""
+    """Stop a running job, cancel a waiting one, requeue a failed one or delete one; then back to the page the
+    click came from (the job's own, or the search)."""
     _same_origin_only()
     if action not in JOB_ACTIONS:
         abort(404)
@@ -391,11 +402,33 @@ def job_action(job_id, action):
     if job is None:
         abort(404)
     try:
-        registries.stop_job(job) if action == "stop" else registries.cancel_job(job)
+        _act_on_job(connection, job, action)
         outcome = JOB_ACTIONS[action]
     except PermanentError:  # it started or ended meanwhile: the page shows its status now
         outcome = "refused"
+    if request.form.get("back") == "job" and outcome != "deleted":
+        return redirect(url_for("ielts.job_page", job_id=job_id, **{outcome: job_id}), code=303)
     return redirect(url_for("ielts.search_page", q=request.form.get("q") or job_id, **{outcome: job_id}), code=303)
+
+
+def _act_on_job(connection, job, action: str) -> None:
+    status = job.get_status()
+    if action not in jobpage.actions(status):
+        raise PermanentError(f"job {job.id} is {status}: {action} does not apply")
+    if action == "delete":
+        if status in ("failed", "stopped"):
+            registries.delete_failed(connection, [job.id])
+        else:
+            job.delete()
+        timeline.forget(job.connection, job.id)
+        return
+    timeline.operator_action(job, action)
+    if action == "stop":
+        registries.stop_job(job)
+    elif action == "cancel":
+        registries.cancel_job(job)
+    elif not registries.requeue_ids(connection, job.origin, [job.id]):
+        raise PermanentError(f"job {job.id} was not requeued: it is no longer failed")
 
 
 @pages.route("/failures")

@@ -244,6 +244,12 @@ def batch_completion(batch_id: str) -> str:
     return key("batch", batch_id, "completion")
 
 
+def job_timeline(job_id: str) -> str:
+    """List of JSON events RQ keeps no trace of (deferrals, retried attempts, an operator's actions), on the job's
+    own server, capped; it expires no sooner than the job's hash (queueing/timeline.py)."""
+    return key("job", job_id, "timeline")
+
+
 def ocr_pages(job_id: str) -> str:
     """Hash: the pages an OCR job has read so far ("digest" of its file, then page number -> JSON)."""
     return key("ocr", job_id, "pages")

@@ -52,7 +52,7 @@ from .queues import IeltsQueue, JsonJob, get_queue, job_name, register_queues
 from ..settings import get_settings, redact
 from .ratelimit import provider_of, seconds_until_allowed
 from .tally import JobTally, receive, send
-from . import waiting
+from . import timeline, waiting
 
 log = logging.getLogger("ielts_rq.worker")
 
@@ -226,6 +226,7 @@ class _IeltsWorkerMixin:
         started = time.monotonic()
         with observability.job_span(job, queue.name, job_name(job), flush=self.is_horse):
             ok = super().perform_job(job, queue, execution)
+        timeline.job_ended(job)
         if ok:
             seconds = time.monotonic() - started
             log.info("job finished %s %s in %.3fs", job_name(job), job.id, seconds,
@@ -261,6 +262,7 @@ class _IeltsWorkerMixin:
             job.meta["last_error"] = error
             job.save_meta()
             self.tally.add_retry(job.origin)
+            timeline.attempt_failed(job, error, self.name)
         else:
             self.tally.add(job, "failed", job.origin)
         call_exception_handlers(self._exc_handlers, job, *exc_info)
@@ -299,6 +301,7 @@ class _IeltsWorkerMixin:
             pipe.hset(job.key, RATE_LIMITED, "1")
             waiting.index(pipe, queue.name, job.id, waiting.RATE_LIMITED, due)
             pipe.execute()
+        timeline.deferred(job, wait, provider)
         level = logging.INFO if deferrals == 1 else logging.DEBUG
         log.log(level, "job deferred %s %s by %.1fs (rate limit of %s; deferral %d)", job_name(job), job.id, wait,
                 provider, deferrals, extra={"job": job_name(job), "job_id": job.id, "queue": queue.name,
