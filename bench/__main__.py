@@ -17,7 +17,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, for a quick look")
     parser.add_argument("--only", choices=["enqueue", "overhead", "scoring", "latency", "memory", "analytics",
-                                           "commands", "dashboard", "capacity", "shape"], action="append",
+                                           "commands", "dashboard", "capacity", "shape", "startup"],
+                        action="append",
                         help="run only these rows")
     options = parser.parse_args(argv)
     # A private server for the run: set before anything reads the settings.
@@ -26,14 +27,15 @@ def main(argv=None) -> int:
     os.environ["LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-    from bench import rows, worker_shape
+    from bench import cli_startup, rows, worker_shape
     from ielts_rq.queueing import embedded
     from ielts_rq.settings import get_settings
 
     embedded.ensure_running(get_settings().home)
     scale = 0.1 if options.quick else 1.0
     # "shape": `ielts-rq up` as `make run` starts it, on a server and home of its own (bench/worker_shape.py).
-    measures = {**rows.ROWS, "shape": worker_shape.rows}
+    # "startup": `ielts-rq --help` and `status` against `rq --help` and `rq info` (bench/cli_startup.py).
+    measures = {**rows.ROWS, "shape": worker_shape.rows, "startup": cli_startup.rows}
     chosen = options.only or list(measures)
     table = []
     try:

@@ -10,15 +10,36 @@ What the platform imports::
         ...
 
 The errors a caller may catch are exported here too.
+
+Each name is imported when first used (PEP 562): ``import ielts_rq.cli`` for ``ielts-rq --help`` must not
+pay for RQ, Redis and the store.
 """
 
-from . import store
-from .errors import ConfigError, IeltsRqError, NotFound, PermanentError, TransientError
-from .queueing.arguments import JobArgumentsError
-from .queueing.enqueue import enqueue, enqueue_many
-from .store.waiting import ResultTimeout, ScoringFailed, listen_for_results, wait_for_result
+from importlib import import_module
 
 __version__ = "0.1.0"
-__all__ = ["ConfigError", "IeltsRqError", "JobArgumentsError", "NotFound", "PermanentError", "ResultTimeout",
-           "ScoringFailed", "TransientError", "enqueue", "enqueue_many", "listen_for_results", "store",
-           "wait_for_result"]
+
+# Each public name and the module that defines it.
+_EXPORTS = {
+    "ConfigError": ".errors", "IeltsRqError": ".errors", "NotFound": ".errors", "PermanentError": ".errors",
+    "TransientError": ".errors",
+    "JobArgumentsError": ".queueing.arguments",
+    "enqueue": ".queueing.enqueue", "enqueue_many": ".queueing.enqueue",
+    "ResultTimeout": ".store.waiting", "ScoringFailed": ".store.waiting", "listen_for_results": ".store.waiting",
+    "wait_for_result": ".store.waiting",
+}
+__all__ = sorted([*_EXPORTS, "store"])
+
+
+def __getattr__(name: str):
+    if name == "store":
+        return import_module(".store", __name__)
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -134,14 +134,20 @@ class JobPolicy:
     # The backend the job calls once per run (BACKENDS): when an outside provider is configured for
     # it, each run takes a slot of that provider's rate limit before it starts.
     calls: str | None = None
+    # The job's own check of its arguments (dotted path of a function in its module that takes the job's
+    # parameters and raises PermanentError with what was wrong), run at the door: ``enqueue()`` and
+    # ``ielts-rq enqueue`` refuse what the job would refuse, before anything is queued. A path, not the
+    # function: this table sits below the jobs, and the check is imported only when a job is enqueued.
+    door_check: str | None = None
 
     @property
     def name(self) -> str:
         return self.func.rsplit(".", 1)[1]
 
 
-def _policy(module: str, name: str, queue: str, **kwargs) -> tuple[str, JobPolicy]:
-    return name, JobPolicy(func=f"ielts_rq.jobs.{module}.{name}", queue=queue, **kwargs)
+def _policy(module: str, name: str, queue: str, door_check: str | None = None, **kwargs) -> tuple[str, JobPolicy]:
+    path = f"ielts_rq.jobs.{module}."
+    return name, JobPolicy(func=path + name, queue=queue, door_check=door_check and path + door_check, **kwargs)
 
 
 _TRANSIENT = (10, 60, 300)  # 10 s, 1 min, 5 min: rides out a service restart
@@ -153,45 +159,45 @@ POLICIES: dict[str, JobPolicy] = dict([
     _policy("scoring", "score_submissions", "scoring", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT, describe_args=False, calls="scorer"),
     _policy("scoring", "score_batch", "scoring", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
-            retry_intervals=(30,), describe_args=False),
+            retry_intervals=(30,), describe_args=False, door_check="check_score_batch"),
     _policy("scoring", "generate_feedback", "scoring", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=_TRANSIENT, unique=True, record="submission", calls="scorer"),
     _policy("scoring", "cleanup_old_results", "scoring", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=(60,)),
+            retry_intervals=(60,), door_check="check_cleanup_old_results"),
     # OCR of a 20-page PDF and a 10-minute recording both fit in these timeouts.
     _policy("files", "process_image", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, calls="ocr"),
+            retry_intervals=_TRANSIENT, calls="ocr", door_check="check_process_image"),
     _policy("files", "process_audio", "file_processing", timeout=600, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, calls="speech"),
+            retry_intervals=_TRANSIENT, calls="speech", door_check="check_process_audio"),
     _policy("files", "upload_to_s3", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_TRANSIENT, describe_args=False),
+            retry_intervals=_TRANSIENT, describe_args=False, door_check="check_upload_to_s3"),
     _policy("files", "cleanup_temp_files", "file_processing", timeout=300, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=(60,)),
+            retry_intervals=(60,), door_check="check_cleanup_temp_files"),
     _policy("files", "process_batch", "file_processing", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
-            retry_intervals=(30,), describe_args=False),
+            retry_intervals=(30,), describe_args=False, door_check="check_process_batch"),
     _policy("email", "send_welcome_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail", door_check="check_welcome_email"),
     _policy("email", "send_scoring_complete", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_EMAIL_RETRIES, unique=True, calls="mail"),
     _policy("email", "send_weekly_report", "email", timeout=120, result_ttl=DAY, failure_ttl=2 * WEEK,
             retry_intervals=_EMAIL_RETRIES, unique=True, calls="mail"),
     _policy("email", "send_generic_email", "email", timeout=60, result_ttl=DAY, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail", door_check="check_generic_email"),
     # Ten minutes of sending at 100 a minute, and room to spare.
     _policy("email", "send_batch_emails", "email", timeout=1200, result_ttl=WEEK, failure_ttl=2 * WEEK,
-            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail"),
+            retry_intervals=_EMAIL_RETRIES, describe_args=False, calls="mail", door_check="check_batch_emails"),
     _policy("email", "send_platform_report", "email", timeout=300, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=_EMAIL_RETRIES, calls="mail"),
     _policy("email", "send_weekly_reports", "email", timeout=600, result_ttl=WEEK, failure_ttl=2 * WEEK,
             retry_intervals=_TRANSIENT),
     _policy("analytics", "process_user_analytics", "analytics", timeout=120, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=_TRANSIENT),
+            retry_intervals=_TRANSIENT, door_check="check_user_analytics"),
     _policy("analytics", "process_platform_analytics", "analytics", timeout=300, result_ttl=DAY,
-            failure_ttl=WEEK, retry_intervals=_TRANSIENT),
+            failure_ttl=WEEK, retry_intervals=_TRANSIENT, door_check="check_platform_analytics"),
     _policy("analytics", "generate_weekly_report", "analytics", timeout=300, result_ttl=WEEK, failure_ttl=WEEK,
-            retry_intervals=_TRANSIENT),
+            retry_intervals=_TRANSIENT, door_check="check_weekly_report"),
     _policy("analytics", "cleanup_old_analytics", "analytics", timeout=600, result_ttl=DAY, failure_ttl=WEEK,
-            retry_intervals=(60,)),
+            retry_intervals=(60,), door_check="check_cleanup_old_analytics"),
     _policy("health", "health_check", "health", timeout=30, result_ttl=DAY, failure_ttl=DAY),
     _policy("health", "send_alert_webhook", "health", timeout=30, result_ttl=DAY, failure_ttl=WEEK,
             retry_intervals=_TRANSIENT, describe_args=False),

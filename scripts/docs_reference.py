@@ -208,6 +208,10 @@ def _summary(dotted: str) -> str:
     return _cell(doc.strip().split("\n\n")[0].replace("\n", " "))
 
 
+def _door_check(dotted: str | None) -> str:
+    return f"`{dotted.rpartition('.')[2]}`" if dotted else ""
+
+
 def jobs_page() -> str:
     from ielts_rq import policies
 
@@ -215,7 +219,7 @@ def jobs_page() -> str:
                   f"{f'`{s.preload}`' if s.preload else ''} |" for name, s in policies.QUEUE_SETTINGS.items()]
     job_rows = [f"| `{name}` | `{p.queue}` | {_seconds(p.timeout)} | {_seconds(p.result_ttl)} | "
                 f"{_seconds(p.failure_ttl)} | {', '.join(_seconds(r) for r in p.retry_intervals) or 'none'} | "
-                f"{'yes' if p.unique else ''} | {p.calls or ''} | {_summary(p.func)} |"
+                f"{'yes' if p.unique else ''} | {p.calls or ''} | {_door_check(p.door_check)} | {_summary(p.func)} |"
                 for name, p in policies.POLICIES.items()]
     provider_rows = [f"| `{name}` | {limit} |" for name, limit in policies.PROVIDER_RATE_LIMITS.items()]
     retention_rows = [f"| {kind.replace('_', ' ')} | {r.where} | {_seconds(r.seconds)} from {r.counted_from} | "
@@ -231,10 +235,12 @@ def jobs_page() -> str:
         "`QUEUE_DEPTH_THRESHOLDS`, `QUEUE_WAIT_THRESHOLDS` and `MEMORY_LIMITS` override the first three.", "",
         "## Jobs", "",
         "Each job is `ielts_rq.jobs.<module>.<name>`; `enqueue(\"name\", ...)` applies its policy. Retries",
-        "follow only transient failures (connection refused, timeouts, HTTP 429 and 5xx, a shutdown).", "",
+        "follow only transient failures (connection refused, timeouts, HTTP 429 and 5xx, a shutdown).",
+        "`enqueue()` and `ielts-rq enqueue` run the job's door check, in the job's module, before anything is",
+        "queued: a call the job would refuse is refused there, with the job's message.", "",
         "| job | queue | timeout | result kept | failure kept | retries after | one pending per id | calls | "
-        "what it does |",
-        "|---|---|---|---|---|---|---|---|---|", *job_rows, "",
+        "door check | what it does |",
+        "|---|---|---|---|---|---|---|---|---|---|", *job_rows, "",
         "## Rate limits of outside providers", "",
         "Jobs per minute across all workers, only when the provider is configured (`RATE_LIMITS` overrides):", "",
         "| provider | per minute |", "|---|---|", *provider_rows, "",

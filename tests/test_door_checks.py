@@ -79,3 +79,29 @@ def test_the_api_refuses_the_values_the_command_line_refuses(redis_conn, job, ar
     with pytest.raises(PermanentError, match=re.escape(message)):
         enqueue(job, *args)
     assert redis_conn.keys("rq:job:*") == []
+
+
+def _parameters(function) -> list[tuple]:
+    import inspect
+
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+def test_each_door_check_is_a_field_of_its_jobs_policy_and_takes_the_jobs_parameters():
+    import importlib
+
+    from ielts_rq.policies import POLICIES
+
+    def resolve(dotted):
+        module, _, name = dotted.rpartition(".")
+        return getattr(importlib.import_module(module), name)
+
+    checked = {name: policy for name, policy in POLICIES.items() if policy.door_check}
+    assert {"send_generic_email", "score_batch", "upload_to_s3", "cleanup_old_analytics"} <= set(checked)
+    for name, policy in checked.items():
+        job, check = resolve(policy.func), resolve(policy.door_check)
+        # In the job's own module, and called with the job's arguments: it must take exactly what the job takes.
+        assert policy.door_check.rpartition(".")[0] == policy.func.rpartition(".")[0], name
+        assert _parameters(check) == _parameters(job), name
+    for module in {policy.func.rpartition(".")[0] for policy in POLICIES.values()}:
+        assert not hasattr(importlib.import_module(module), "DOOR_CHECKS"), f"{module}: the policy names its checks"

@@ -7,7 +7,7 @@ import time
 import click
 
 from ..logs import escape_controls
-from ..ops import jobpage, readiness, registries, search
+from ..ops import jobpage, readiness, registries
 from ..policies import QUEUES
 from ..queueing.connection import get_connection
 from ..queueing.queues import get_queue
@@ -176,6 +176,8 @@ def job():
 @json_option
 def job_find(query, as_json):
     """Jobs whose id, name, arguments, submission, learner or error matches QUERY (newest first)."""
+    from ..ops import search  # it reads the store, and the store the scorer's rules: not for `status`
+
     rows = search.find_jobs(get_connection(), query)
     if as_json:
         print_json(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
@@ -14,6 +15,7 @@ from ..queueing.connection import RedisUnavailable, get_connection, redis_url, w
 from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import locate_jobs
 from ..settings import hide_password
+from .groups import HelpGroup  # noqa: F401  (the commands' modules import it from here)
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -31,58 +33,38 @@ class WorkFailed(click.ClickException):
     exit_code = 1
 
 
-class HelpGroup(click.Group):
-    """A group whose command list shows each command's first sentence whole, wrapped, never cut with '...'."""
+@contextmanager
+def one_line_errors():
+    """ielts-rq's errors, raised by any command, as one-line messages and exit codes."""
+    import redis
+    from rq.exceptions import StopRequested
 
-    def format_commands(self, ctx, formatter):
-        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
-        rows = [(name, summary(command)) for name, command in commands if command is not None and not command.hidden]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-
-def summary(command: click.Command) -> str:
-    """A command's first paragraph, whole: click's own summary stops at the first ". ", as in "e.g. "."""
-    if command.short_help:
-        return command.short_help
-    text = (command.help or "").split("\f")[0].strip()
-    return " ".join(text.split("\n\n")[0].split())
-
-
-class IeltsGroup(HelpGroup):
-    """A group that turns ielts-rq's errors into one-line messages and exit codes."""
-
-    def invoke(self, ctx):
-        import redis
-        from rq.exceptions import StopRequested
-
-        try:
-            return super().invoke(ctx)
-        except ConfigError as exc:
-            raise UsageProblem(f"configuration: {exc}") from None
-        except NotFound as exc:  # what the command names does not exist: the work cannot be done
-            raise WorkFailed(str(exc)) from None
-        except PermanentError as exc:  # ours: a KeyError from a bug keeps its traceback
-            raise UsageProblem(str(exc)) from None
-        except EmbeddedServerError as exc:  # stalled, or would not start: its log says why
-            raise WorkFailed(str(exc)) from None
-        except StopRequested:  # told to stop (SIGTERM, Ctrl-C) while waiting for Redis: a clean stop
-            return None
-        except RedisUnavailable as exc:  # it names the server (a queue's own, or a sentinel URL) and what it did
-            raise WorkFailed(f"cannot reach Redis at {exc.url}: it {exc.reason}; check that the server runs and "
-                             "that REDIS_URL names it") from None
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: it {what_happened(exc)}; check "
-                             "that the server runs and that REDIS_URL names it, with the right password and TLS"
-                             ) from None
-        except redis.exceptions.OutOfMemoryError:
-            raise WorkFailed(f"Redis at {hide_password(redis_url())} is full (over its maxmemory) and refuses new "
-                             "data: nothing was written. Free memory (ielts-rq failed delete, cleanup jobs) or "
-                             "raise maxmemory") from None
-        except redis.exceptions.BusyLoadingError:
-            raise WorkFailed(f"Redis at {hide_password(redis_url())} is still loading its data after a restart; "
-                             "try again in a few seconds") from None
+    try:
+        yield
+    except ConfigError as exc:
+        raise UsageProblem(f"configuration: {exc}") from None
+    except NotFound as exc:  # what the command names does not exist: the work cannot be done
+        raise WorkFailed(str(exc)) from None
+    except PermanentError as exc:  # ours: a KeyError from a bug keeps its traceback
+        raise UsageProblem(str(exc)) from None
+    except EmbeddedServerError as exc:  # stalled, or would not start: its log says why
+        raise WorkFailed(str(exc)) from None
+    except StopRequested:  # told to stop (SIGTERM, Ctrl-C) while waiting for Redis: a clean stop
+        pass
+    except RedisUnavailable as exc:  # it names the server (a queue's own, or a sentinel URL) and what it did
+        raise WorkFailed(f"cannot reach Redis at {exc.url}: it {exc.reason}; check that the server runs and "
+                         "that REDIS_URL names it") from None
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise WorkFailed(f"cannot reach Redis at {hide_password(redis_url())}: it {what_happened(exc)}; check "
+                         "that the server runs and that REDIS_URL names it, with the right password and TLS"
+                         ) from None
+    except redis.exceptions.OutOfMemoryError:
+        raise WorkFailed(f"Redis at {hide_password(redis_url())} is full (over its maxmemory) and refuses new "
+                         "data: nothing was written. Free memory (ielts-rq failed delete, cleanup jobs) or "
+                         "raise maxmemory") from None
+    except redis.exceptions.BusyLoadingError:
+        raise WorkFailed(f"Redis at {hide_password(redis_url())} is still loading its data after a restart; "
+                         "try again in a few seconds") from None
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text.")

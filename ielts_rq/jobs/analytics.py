@@ -20,7 +20,7 @@ REPORT_KINDS = ("user", "platform")
 
 def process_user_analytics(user_id: str, date_range: str = "7d", today: str | None = None) -> dict:
     """A learner's progress over the range: averages, trend, weakest criterion, streak."""
-    start, end = _check_user_analytics(user_id, date_range, today)
+    start, end = check_user_analytics(user_id, date_range, today)
     report = user_report(user_id, start, end, parse_day(today))
     try:
         store.save_analytics("user", user_id, report["range"]["start"], report["range"]["end"], report)
@@ -31,7 +31,7 @@ def process_user_analytics(user_id: str, date_range: str = "7d", today: str | No
 
 def process_platform_analytics(date_range: str = "7d", today: str | None = None) -> dict:
     """Platform totals per day and task type, band distribution, time to score, failure rates."""
-    start, end = figures.parse_range(date_range, parse_day(today))
+    start, end = check_platform_analytics(date_range, today)
     report = platform_report(start, end)
     store.save_analytics("platform", "all", report["range"]["start"], report["range"]["end"], report)
     return report
@@ -39,7 +39,7 @@ def process_platform_analytics(date_range: str = "7d", today: str | None = None)
 
 def generate_weekly_report(kind: str, user_id: str | None = None, today: str | None = None) -> dict:
     """The week's analytics, the change against the week before, and its charts (stored as PNG files)."""
-    _check_weekly_report(kind, user_id, today)
+    check_weekly_report(kind, user_id, today)
     report = weekly_report(kind, user_id, parse_day(today))
     if kind == "user" and store.is_erased(user_id):
         return _erased(store.LearnerErased())
@@ -62,18 +62,23 @@ def _erased(exc) -> dict:
 
 def cleanup_old_analytics(days_old: int = ANALYTICS_KEPT_DAYS) -> dict:
     """Delete analytics records computed more than ``days_old`` days ago."""
-    _check_days_old(days_old)
+    check_cleanup_old_analytics(days_old)
     return {"deleted": store.delete_analytics_older_than(days_old), "days_old": days_old}
 
 
-# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`).
+# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`):
+# each job's policy names its check (``JobPolicy.door_check``), which takes the job's own parameters.
 
-def _check_user_analytics(user_id, date_range="7d", today=None):
+def check_user_analytics(user_id, date_range="7d", today=None):
     store.check_id(user_id, "user")
     return figures.parse_range(date_range, parse_day(today))
 
 
-def _check_weekly_report(kind, user_id=None, today=None) -> None:
+def check_platform_analytics(date_range="7d", today=None):
+    return figures.parse_range(date_range, parse_day(today))
+
+
+def check_weekly_report(kind, user_id=None, today=None) -> None:
     if kind not in REPORT_KINDS:
         raise PermanentError(f"report kind must be one of {', '.join(REPORT_KINDS)}, got {str(kind)[:40]!r}")
     if kind == "user" and user_id is None:
@@ -81,16 +86,9 @@ def _check_weekly_report(kind, user_id=None, today=None) -> None:
     parse_day(today)
 
 
-def _check_days_old(days_old) -> None:
+def check_cleanup_old_analytics(days_old=ANALYTICS_KEPT_DAYS) -> None:
     if not isinstance(days_old, int) or isinstance(days_old, bool) or days_old < 1:
         raise PermanentError(f"days_old must be a positive whole number of days, got {days_old!r}")
-
-
-DOOR_CHECKS = {"process_user_analytics": _check_user_analytics,
-               "process_platform_analytics": lambda date_range="7d", today=None: figures.parse_range(
-                   date_range, parse_day(today)),
-               "generate_weekly_report": _check_weekly_report,
-               "cleanup_old_analytics": lambda days_old=ANALYTICS_KEPT_DAYS: _check_days_old(days_old)}
 
 
 def _store_charts(kind: str, subject: str, report: dict) -> dict[str, str]:

@@ -196,7 +196,8 @@ def _generic_message(to, subject, text, html=None, user_id=None, essential=False
     return to, mail.generic_context(subject.strip(), text, html)
 
 
-# The checks of arguments a job makes before any work, also run at the door (`ielts-rq enqueue`).
+# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`):
+# each job's policy names its check (``JobPolicy.door_check``), which takes the job's own parameters.
 
 def check_welcome_email(email, name) -> None:
     validate_address(email)
@@ -218,10 +219,6 @@ def check_batch_emails(messages) -> None:
         raise PermanentError("messages must be a non-empty list of {kind: ..., ...} objects")
     if len(messages) > MAX_BATCH_MESSAGES:
         raise PermanentError(f"a batch holds at most {MAX_BATCH_MESSAGES} messages, got {len(messages)}")
-
-
-DOOR_CHECKS = {"send_welcome_email": check_welcome_email, "send_generic_email": check_generic_email,
-               "send_batch_emails": check_batch_emails}
 
 
 _BUILDERS = {"welcome": _welcome_message, "scoring_complete": _scoring_complete_message,

@@ -88,7 +88,7 @@ def cleanup_temp_files(hours_old: int = TEMP_FILES_KEPT_HOURS) -> dict:
     Symbolic links are never followed: a link is removed as a link, so a
     link pointing outside the directory cannot make this delete anything there.
     """
-    _check_hours_old(hours_old)
+    check_cleanup_temp_files(hours_old)
     root = temp_dir()
     cutoff = time.time() - hours_old * 3600
     removed, freed = [], 0
@@ -155,6 +155,9 @@ class _SavedPages:
             get_connection().delete(self.key)
 
 
+# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`):
+# each job's policy names its check (``JobPolicy.door_check``), which takes the job's own parameters.
+
 def check_process_image(file_key, language="en", create_submission=None) -> dict | None:
     validate_key(file_key)
     return _submission_request(create_submission, WRITING_TASKS)
@@ -174,14 +177,13 @@ def check_process_batch(files) -> None:
         _batch_entry(index, entry)
 
 
-def _check_hours_old(hours_old) -> None:
+def check_upload_to_s3(local_path, key) -> None:
+    validate_key(key)
+
+
+def check_cleanup_temp_files(hours_old=TEMP_FILES_KEPT_HOURS) -> None:
     if not isinstance(hours_old, int) or isinstance(hours_old, bool) or hours_old < 1:
         raise PermanentError(f"hours_old must be a positive whole number of hours, got {hours_old!r}")
-
-
-DOOR_CHECKS = {"process_image": check_process_image, "process_audio": check_process_audio,
-               "upload_to_s3": lambda local_path, key: validate_key(key), "process_batch": check_process_batch,
-               "cleanup_temp_files": lambda hours_old=TEMP_FILES_KEPT_HOURS: _check_hours_old(hours_old)}
 
 
 def temp_dir() -> Path:

@@ -162,19 +162,21 @@ def generate_feedback(submission_id: str) -> dict:
 def cleanup_old_results(days_old: int = RESULTS_KEPT_DAYS) -> dict:
     """Apply the retention of every kind of record (``policies.RETENTION``): results stored more than
     ``days_old`` days ago, and submissions, analytics, stored files and outbox messages past their own."""
-    _check_days_old(days_old)
+    check_cleanup_old_results(days_old)
     removed = apply_retention(days_old)
     return {"deleted": removed["results"], "days_old": days_old, "removed": removed}
 
 
-def _check_days_old(days_old) -> None:
+# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`):
+# each job's policy names its check (``JobPolicy.door_check``), which takes the job's own parameters.
+
+def check_score_batch(submission_ids) -> None:
+    _id_list(submission_ids, limit=MAX_BATCH_SUBMISSIONS)
+
+
+def check_cleanup_old_results(days_old=RESULTS_KEPT_DAYS) -> None:
     if not isinstance(days_old, int) or isinstance(days_old, bool) or days_old < 1:
         raise PermanentError(f"days_old must be a positive whole number of days, got {days_old!r}")
-
-
-# The checks of arguments a job makes before any work, also run at the door (enqueue(), `ielts-rq enqueue`).
-DOOR_CHECKS = {"score_batch": lambda submission_ids: _id_list(submission_ids, limit=MAX_BATCH_SUBMISSIONS),
-               "cleanup_old_results": lambda days_old=RESULTS_KEPT_DAYS: _check_days_old(days_old)}
 
 
 def _id_list(submission_ids, limit: int) -> list[str]:

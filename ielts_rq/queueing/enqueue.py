@@ -168,22 +168,26 @@ def _put(queue, func: str, at: datetime | None, options: dict) -> Job:
 
 def check_call(policy: JobPolicy | str, args: Sequence, kwargs: dict) -> inspect.BoundArguments:
     """Refuse a call its job would refuse, before any work. No Redis, so cheap enough for every job of a
-    bulk enqueue: the arguments must bind to the job's signature, then pass the job module's own
-    ``DOOR_CHECKS`` (the checks the job makes first, raising a ``PermanentError`` with its message)."""
+    bulk enqueue: the arguments must bind to the job's signature, then pass the job's own door check (its
+    policy's ``door_check``, which raises a ``PermanentError`` with the job's message)."""
     policy = get_policy(policy) if isinstance(policy, str) else policy
-    signature, door_check = _job_signature(policy.func)
-    bound = bind_arguments(policy.name, signature, args, kwargs)
-    if door_check:
-        door_check(*args, **kwargs)
+    bound = bind_arguments(policy.name, _job_signature(policy.func), args, kwargs)
+    if policy.door_check:
+        _function(policy.door_check)(*args, **kwargs)
     return bound
 
 
 @lru_cache(maxsize=None)
-def _job_signature(func: str) -> tuple[inspect.Signature, Callable | None]:
-    """The job function's signature and its door check, from its module as a worker imports it."""
-    module_name, _, function_name = func.rpartition(".")
-    module = importlib.import_module(module_name)
-    return inspect.signature(getattr(module, function_name)), getattr(module, "DOOR_CHECKS", {}).get(function_name)
+def _job_signature(func: str) -> inspect.Signature:
+    """The job function's signature, from its module as a worker imports it."""
+    return inspect.signature(_function(func))
+
+
+@lru_cache(maxsize=None)
+def _function(dotted: str) -> Callable:
+    """The function a policy names by its dotted path (a job, its door check), imported on first use."""
+    module_name, _, function_name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), function_name)
 
 
 def _first_argument(bound: inspect.BoundArguments):
