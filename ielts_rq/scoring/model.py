@@ -34,7 +34,7 @@ CRITERION_FEATURES = {
              "paragraphs": +0.5},
     "coherence_cohesion": {"linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
                            "run_on_sentences": -1, "sentence_length_sd": +0.5},
-    "lexical_resource": {"spelling_error_rate": -1.5, "mtld": +1, "window_ttr": +0.5,
+    "lexical_resource": {"mtld": +1, "window_ttr": +0.5,  # spelling: see SPELLING_FEATURES
                          "advanced_words": +1, "vocabulary_score": +1},
     "grammatical_range_accuracy": {"grammar_slip_rate": -1.5, "complex_sentence_share": +1,
                                    "punctuation_spacing_rate": -0.5, "run_on_sentences": -0.5,
@@ -51,7 +51,6 @@ MAX_CRITERION_SHIFT = 1.0
 # training standard deviation past the bound, in its bad direction.
 OUT_OF_RANGE_PENALTIES = {
     # feature: (bad direction, criteria it penalises)
-    "spelling_error_rate": (+1, ("lexical_resource",)),
     "window_ttr": (-1, ("lexical_resource",)),
     "log_distinct_words": (-1, ("lexical_resource",)),
     "mean_sentence_length": (+1, ("coherence_cohesion", "grammatical_range_accuracy")),
@@ -108,6 +107,33 @@ def model_inputs(values: dict, words: list, params: dict) -> dict:
     inputs = dict(values)
     inputs["vocabulary_score"] = vocabulary_score(words, params["vocabulary"])
     return inputs
+
+
+# Features that are evidence of spelling alone. The level every criterion starts from is predicted
+# as if the essay were spelled as cleanly as the cleanest training essays (their 1st percentile); what
+# its spelling costs goes to Lexical Resource only, four times over (the overall is the mean of four
+# criteria), so spelling moves no other criterion and correcting it raises Lexical Resource alone.
+SPELLING_FEATURES = ("spelling_error_rate", "unlisted_word_rate")
+CRITERIA_IN_OVERALL = 4
+# Spelling alone moves Lexical Resource by at most this much; spelling far beyond the training
+# essays' range is left to the descriptors' ceilings (descriptors.SPELLING_CEILINGS), not penalised
+# again as out of range.
+SPELLING_SHIFT_RANGE = (-3.0, 0.0)
+
+
+def spelling_neutral(inputs: dict, params: dict) -> dict:
+    """``inputs`` with the spelling features set to the cleanest training essays' values."""
+    neutral = dict(inputs)
+    for name, low in zip(params["features"], params["lower"]):
+        if name in SPELLING_FEATURES:
+            neutral[name] = low
+    return neutral
+
+
+def spelling_shift(predicted: float, level: float) -> float:
+    """Whole bands Lexical Resource moves for spelling: what the spelling features moved the overall, four times."""
+    low, high = SPELLING_SHIFT_RANGE
+    return float(math.floor(max(low, min(high, CRITERIA_IN_OVERALL * (predicted - level))) + 0.5))
 
 
 def standardise(inputs: dict, params: dict) -> list:

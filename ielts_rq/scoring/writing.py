@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from . import descriptors, feedback, fixed
 from .features import analyse_essay
-from .model import consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties, predict_overall
-from .rules import CRITERIA, SHORT_TEXT_WORDS, mean_band
+from .model import (consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties,
+                    predict_overall, spelling_neutral, spelling_shift)
+from .rules import CRITERIA, MAX_BAND, MIN_SCORED_BAND, SHORT_TEXT_WORDS, mean_band
 
 # Share of held-out essays the model placed within half a band of the
 # examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
@@ -64,9 +65,15 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
     task_criterion = CRITERIA[task_type][0]
     inputs = model_inputs(values, words, params)  # the vocabulary model's score is computed once
     predicted = predict_overall(values, words, params, inputs)
-    shifts = criterion_shifts(values, words, params, inputs)
+    # Spelling is Lexical Resource's evidence alone: the other criteria start from the level predicted
+    # with average spelling, and what the essay's spelling adds or costs moves Lexical Resource only.
+    neutral = spelling_neutral(inputs, params)
+    level = predict_overall(values, words, params, neutral)
+    shifts = criterion_shifts(values, words, params, neutral)
     lost = penalties(values, params)
-    bands = consistent_criterion_bands(predicted, shifts, lost)
+    bands = consistent_criterion_bands(level, shifts, lost)
+    lexical = bands["lexical_resource"] + spelling_shift(predicted, level)
+    bands["lexical_resource"] = min(MAX_BAND, max(MIN_SCORED_BAND, lexical))
     limits = descriptors.caps(1 if task_type == "writing_task_1" else 2, evidence, values)
     capped = descriptors.apply(bands, limits)
     return predicted, lost, {(task_criterion if c == "task" else c): b for c, b in capped.items()}, limits
@@ -75,7 +82,8 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
 def _set_aside_note(own) -> str:
     parts = [f"{own.copied_words} copied from the question" if own.copied_words else "",
              f"{len(own.repeated)} repeated sentences" if own.repeated else "",
-             f"{len(own.foreign)} sentences in another language" if own.foreign else ""]
+             f"{len(own.foreign)} sentences in another language" if own.foreign else "",
+             f"{len(own.addressed)} sentences addressed to the examiner" if own.addressed else ""]
     listed = ", ".join(p for p in parts if p)
     return f" of its own ({listed} set aside)" if listed else ""
 
