@@ -34,7 +34,7 @@ CRITERION_FEATURES = {
              "paragraphs": +0.5},
     "coherence_cohesion": {"linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
                            "run_on_sentences": -1, "sentence_length_sd": +0.5},
-    "lexical_resource": {"mtld": +1, "window_ttr": +0.5,  # spelling: see SPELLING_FEATURES
+    "lexical_resource": {"spelling_error_rate": -1.5, "mtld": +1, "window_ttr": +0.5,
                          "advanced_words": +1, "vocabulary_score": +1},
     "grammatical_range_accuracy": {"grammar_slip_rate": -1.5, "complex_sentence_share": +1,
                                    "punctuation_spacing_rate": -0.5, "run_on_sentences": -0.5,
@@ -51,10 +51,12 @@ MAX_CRITERION_SHIFT = 1.0
 # training standard deviation past the bound, in its bad direction.
 OUT_OF_RANGE_PENALTIES = {
     # feature: (bad direction, criteria it penalises)
+    "spelling_error_rate": (+1, ("lexical_resource",)),
     "window_ttr": (-1, ("lexical_resource",)),
     "log_distinct_words": (-1, ("lexical_resource",)),
     "mean_sentence_length": (+1, ("coherence_cohesion", "grammatical_range_accuracy")),
-    "grammar_slip_rate": (+1, ("grammatical_range_accuracy",)),
+    # grammar_slip_rate: not here. Grammar beyond the training range is capped by the descriptors
+    # (descriptors.GRAMMAR_CEILINGS); a penalty on top took honest band-4 answers to Grammar 1.
     "punctuation_spacing_rate": (+1, ("grammatical_range_accuracy",)),
 }
 PENALTY_PER_SD = 0.5
@@ -63,6 +65,12 @@ MAX_PENALTY_PER_CRITERION = 2.5
 # Under-length answers lose Task Achievement/Response in proportion to the
 # shortfall: 3 bands for an answer with no words, 0.6 for one 20% short.
 UNDER_LENGTH_PENALTY = 2.0
+
+
+# See stretch_ends.
+END_KNEE = 1.0
+TOP_STRETCH = 0.3
+BOTTOM_STRETCH = 0.0
 
 
 @functools.cache
@@ -109,33 +117,6 @@ def model_inputs(values: dict, words: list, params: dict) -> dict:
     return inputs
 
 
-# Features that are evidence of spelling alone. The level every criterion starts from is predicted
-# as if the essay were spelled as cleanly as the cleanest training essays (their 1st percentile); what
-# its spelling costs goes to Lexical Resource only, four times over (the overall is the mean of four
-# criteria), so spelling moves no other criterion and correcting it raises Lexical Resource alone.
-SPELLING_FEATURES = ("spelling_error_rate", "unlisted_word_rate")
-CRITERIA_IN_OVERALL = 4
-# Spelling alone moves Lexical Resource by at most this much; spelling far beyond the training
-# essays' range is left to the descriptors' ceilings (descriptors.SPELLING_CEILINGS), not penalised
-# again as out of range.
-SPELLING_SHIFT_RANGE = (-3.0, 0.0)
-
-
-def spelling_neutral(inputs: dict, params: dict) -> dict:
-    """``inputs`` with the spelling features set to the cleanest training essays' values."""
-    neutral = dict(inputs)
-    for name, low in zip(params["features"], params["lower"]):
-        if name in SPELLING_FEATURES:
-            neutral[name] = low
-    return neutral
-
-
-def spelling_shift(predicted: float, level: float) -> float:
-    """Whole bands Lexical Resource moves for spelling: what the spelling features moved the overall, four times."""
-    low, high = SPELLING_SHIFT_RANGE
-    return float(math.floor(max(low, min(high, CRITERIA_IN_OVERALL * (predicted - level))) + 0.5))
-
-
 def standardise(inputs: dict, params: dict) -> list:
     """Inputs clipped to the training range (1st-99th percentile), as z-scores."""
     z = []
@@ -177,9 +158,24 @@ def predict_overall(values: dict, words: list, params: dict | None = None, input
     params = params or load_model()
     raw = raw_overall(inputs or model_inputs(values, words, params), params)
     calibration = params["calibration"]
-    calibrated = (calibration["target_mean"] + calibration.get("source_offset", 0.0)
-                  + calibration["slope"] * (raw - calibration["raw_mean"]))
-    return min(MAX_BAND, max(1.0, calibrated))
+    centre = calibration["target_mean"] + calibration.get("source_offset", 0.0)
+    calibrated = centre + calibration["slope"] * (raw - calibration["raw_mean"])
+    return min(MAX_BAND, max(1.0, stretch_ends(calibrated, centre)))
+
+
+def stretch_ends(band: float, centre: float) -> float:
+    """The prediction with its ends pulled back out: beyond END_KNEE bands from the centre, each band
+    of prediction counts 1 + TOP_STRETCH (above) or 1 + BOTTOM_STRETCH (below) bands.
+
+    A regression on noisy labels shrinks towards the mean most where essays are rarest: held out, the
+    calibration set's band 8.5-9 essays came out about 0.9 band low and its band 4-5 essays 0.7 high,
+    and on essays written to band 9 the scorer stopped near 7.5.
+    """
+    if band > centre + END_KNEE:
+        return band + TOP_STRETCH * (band - centre - END_KNEE)
+    if band < centre - END_KNEE:
+        return band - BOTTOM_STRETCH * (centre - END_KNEE - band)
+    return band
 
 
 def criterion_shifts(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> dict:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from . import descriptors, feedback, fixed
 from .features import analyse_essay
-from .model import (consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties,
-                    predict_overall, spelling_neutral, spelling_shift)
-from .rules import CRITERIA, MAX_BAND, MIN_SCORED_BAND, SHORT_TEXT_WORDS, mean_band
+from .model import consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties, predict_overall
+from .rules import CRITERIA, SHORT_TEXT_WORDS, mean_band
 
 # Share of held-out essays the model placed within half a band of the
 # examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
@@ -65,15 +64,9 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
     task_criterion = CRITERIA[task_type][0]
     inputs = model_inputs(values, words, params)  # the vocabulary model's score is computed once
     predicted = predict_overall(values, words, params, inputs)
-    # Spelling is Lexical Resource's evidence alone: the other criteria start from the level predicted
-    # with average spelling, and what the essay's spelling adds or costs moves Lexical Resource only.
-    neutral = spelling_neutral(inputs, params)
-    level = predict_overall(values, words, params, neutral)
-    shifts = criterion_shifts(values, words, params, neutral)
+    shifts = criterion_shifts(values, words, params, inputs)
     lost = penalties(values, params)
-    bands = consistent_criterion_bands(level, shifts, lost)
-    lexical = bands["lexical_resource"] + spelling_shift(predicted, level)
-    bands["lexical_resource"] = min(MAX_BAND, max(MIN_SCORED_BAND, lexical))
+    bands = consistent_criterion_bands(predicted, shifts, lost)
     limits = descriptors.caps(1 if task_type == "writing_task_1" else 2, evidence, values)
     capped = descriptors.apply(bands, limits)
     return predicted, lost, {(task_criterion if c == "task" else c): b for c, b in capped.items()}, limits
