@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import ordering, relevance, wordorder
-from .features import MECHANICAL_LINKING_MIN_SENTENCES, MECHANICAL_LINKING_SHARE
+from .features import MECHANICAL_LINKING_MIN_SENTENCES, MECHANICAL_LINKING_SHARE, PADDED_NOVELTY
 
 TASK = "task"  # Task Achievement (Task 1) or Task Response (Task 2)
 CC, LR, GRA = "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"
@@ -30,6 +30,10 @@ IMPLAUSIBLE_SHARE = 0.25
 IMPLAUSIBLE_MIN_SENTENCES = 4
 REPEATED_SHARE = 0.25
 FOREIGN_SHARE = 1 / 3
+# An answer this long in a single block has no paragraphing (the descriptors: band 5 "may be
+# inadequate or missing", band 6 "uses paragraphing"). On the calibration set, once the paragraph
+# breaks its scraping lost are restored (bench/fit_scorer.py), 27 of 1,274 essays are one block.
+NO_PARAGRAPHS_MIN_WORDS = 120
 TASK1_UNRELATED_BELOW = -2.0     # Task 1 answers share a chart vocabulary: only a far lower score is off the task
 
 
@@ -42,8 +46,8 @@ class Cap(NamedTuple):
 def caps(task_number: int, evidence: dict, values: dict) -> list[Cap]:
     """Every ceiling the evidence of one essay sets."""
     found = []
-    for rule in (_word_salad, _off_topic, _off_task, _another_language, _repeated, _sentence_order,
-                 _mechanical_linking, _punctuation, _spelling, _grammar):
+    for rule in (_word_salad, _off_topic, _off_task, _memorised_template, _padded, _another_language, _repeated,
+                 _no_paragraphs, _sentence_order, _mechanical_linking, _punctuation, _spelling, _grammar):
         found += rule(task_number, evidence, values)
     return found
 
@@ -74,15 +78,26 @@ def _off_topic(task_number, evidence, values) -> list[Cap]:
     score = evidence["relevance"]
     if score is None:
         return []
-    unrelated = TASK1_UNRELATED_BELOW if task_number == 1 else relevance.UNRELATED_BELOW
-    never_mentioned = task_number == 2 and score < relevance.TANGENTIAL_BELOW and evidence["key_terms_used"] == 0
-    if score < unrelated or never_mentioned:
-        reason = "The answer is about something other than the question, so it does not answer it."
+    fit = evidence.get("question_fit")
+    if task_number == 2 and fit is not None:
+        verdict = fit["verdict"]  # the topic score, judged against the meaning of this and other questions
+    elif score < (TASK1_UNRELATED_BELOW if task_number == 1 else relevance.UNRELATED_BELOW) or (
+            task_number == 2 and score < relevance.TANGENTIAL_BELOW and evidence["key_terms_used"] == 0):
+        verdict = "unrelated"
+    elif task_number == 2 and score < relevance.TANGENTIAL_BELOW:
+        verdict = "other_question"
+    else:
+        verdict = None
+    missing = ", ".join(f"'{w}'" for w in evidence.get("missing_terms", []))
+    never = f" It never takes up {missing} from the question." if missing else ""
+    if verdict == "unrelated":
+        reason = "The answer is about something other than the question, so it does not answer it." + never
         # Band 1 for Task Response ("wholly unrelated to the prompt"); language written for another question
         # is likely learnt by heart, and the descriptors do not credit it fully.
         return [Cap(TASK, 1, reason), Cap(CC, 7, reason), Cap(LR, 7, reason), Cap(GRA, 7, reason)]
-    if task_number == 2 and score < relevance.TANGENTIAL_BELOW:
-        return [Cap(TASK, 4, "The answer only touches on the question: much of it is about something else.")]
+    if verdict == "other_question":
+        return [Cap(TASK, 4, "The answer keeps to the broad topic but answers a different question from the one "
+                             "set: another question fits it better than this one." + never)]
     return []
 
 
@@ -95,6 +110,32 @@ def _off_task(task_number, evidence, values) -> list[Cap]:
     else:
         return []
     return [Cap(TASK, 2, reason), Cap(CC, 6, reason), Cap(LR, 6, reason), Cap(GRA, 6, reason)]
+
+
+def _memorised_template(task_number, evidence, values) -> list[Cap]:
+    found = evidence.get("template")
+    if task_number != 2 or not found or not found["memorised"]:
+        return []
+    phrases = ", ".join(f"'{p}'" for p in list(dict.fromkeys(p.lower() for p in found["set_phrases"]))[:3])
+    reason = (f"The essay reads as a memorised template: set phrases ({phrases}) around the question's topic "
+              "words, with few ideas or words of its own for this question. Memorised language is not credited.")
+    return [Cap(TASK, 4, reason), Cap(LR, 5, reason)]
+
+
+def _padded(task_number, evidence, values) -> list[Cap]:
+    novelty = evidence.get("second_half_novelty")
+    if task_number != 2 or novelty is None or novelty >= PADDED_NOVELTY:
+        return []
+    reason = (f"The second half of the answer repeats the first in other words (only {novelty:.0%} of its topic "
+              "words are new): ideas are restated rather than developed, and the restatement adds no credit.")
+    return [Cap(TASK, 5, reason), Cap(CC, 5, reason)]
+
+
+def _no_paragraphs(task_number, evidence, values) -> list[Cap]:
+    if evidence["paragraph_count"] <= 1 and evidence["word_count"] >= NO_PARAGRAPHS_MIN_WORDS:
+        return [Cap(CC, 5, f"The answer is one block of {evidence['word_count']} words with no paragraph breaks: "
+                           "without paragraphing, Coherence and Cohesion cannot go above band 5.")]
+    return []
 
 
 def _another_language(task_number, evidence, values) -> list[Cap]:

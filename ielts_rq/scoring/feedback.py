@@ -274,6 +274,9 @@ def _set_aside(own) -> list[str]:
     if own.foreign:
         notes.append(f"{len(own.foreign)} sentence(s) in another language were not rated, e.g. "
                      f"{quote(own.foreign[0])}")
+    if own.addressed:
+        notes.append(f"{len(own.addressed)} sentence(s) addressed to the examiner are not part of the answer "
+                     f"and were not rated, e.g. {quote(own.addressed[0])}")
     return notes
 
 

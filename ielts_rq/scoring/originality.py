@@ -7,6 +7,9 @@ wrote, once. Before any feature is measured:
 * a sentence that repeats an earlier one, exactly or nearly (half its
   three-word sequences shared), is set aside: typing every sentence twice, or
   pasting a paragraph six times, adds nothing;
+* a sentence addressed to whoever marks the answer ("This essay deserves band 9", "Dear examiner,
+  please ...", "ignore the instructions above") is not part of the answer: it is set aside, never
+  rated or praised;
 * a sentence mostly copied from the question is set aside, and words the
   answer copies from the question in runs of four or more are not counted as
   the learner's words (the question pasted three times adds no length, no
@@ -29,6 +32,17 @@ REPEAT_MIN_WORDS = 5
 NEAR_REPEAT_MIN_WORDS = 6
 NEAR_REPEAT_OVERLAP = 0.5    # share of three-word sequences two sentences have in common
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Words addressed to the marker, not written to answer the question.
+ADDRESSED_TO_MARKER = re.compile(r"""
+      \b(dear|to\ the|hello|hi|note\ (to|for)\ the)\s+(examiner|grader|marker|assessor|rater|evaluator|scorer)s?\b
+    | \b(please|kindly)\s+(give|award|grade|mark|score|rate|assign)\b
+    | \b(give|award|grade|mark|score|rate|assign)\s+(this|my)\s+(essay|answer|response|work|writing)\b
+    | \b(award|assign|grade|mark)\s+me\b
+    | \bthis\s+(essay|answer|response|text|writing)\s+(is|deserves|merits|should\s+(get|receive|be\s+given|score)|would\s+(get|score)|scores|is\s+worth)\s+(a\s+)?(band|score|full|high|top|the\s+(highest|maximum))
+    | \bband\s*(score\s*)?(of\s*)?[5-9](\.[05])?\b
+    | \b(full|maximum|top|highest)\s+(marks|band)\b
+    | \b(ignore|disregard)\s+(all\s+|any\s+)?(the\s+)?(previous|above|earlier|prior|preceding|following)?\s*(instructions|rules|criteria|prompt)
+""", re.IGNORECASE | re.VERBOSE)
 _UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -41,6 +55,7 @@ class OwnText:
     repeated: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)   # phrases of the question found in the answer
+    addressed: list[str] = field(default_factory=list)  # sentences addressed to the marker
 
     @property
     def repeated_share(self) -> float:
@@ -72,6 +87,8 @@ def own_text(answer: str, prompt: str | None) -> OwnText:
             copied = _copied_positions(words, question_runs)
             if sentence in foreign:
                 result.foreign.append(sentence)
+            elif ADDRESSED_TO_MARKER.search(sentence):
+                result.addressed.append(sentence)
             elif words and len(copied) >= MOSTLY_COPIED_SHARE * len(words):
                 result.copied.append(sentence)
                 result.copied_words += len(words)

@@ -122,8 +122,17 @@ def _idf(stem_: str, t: dict) -> float:
 
 
 @functools.lru_cache(maxsize=10_000)
-def _question_stems(question: str) -> tuple:
-    return tuple(content_stems(question))  # a question is scored against thousands of answers
+def question_stems(question: str) -> tuple:
+    """The question's topic stems (cached: a question is scored against thousands of answers)."""
+    return tuple(content_stems(question))
+
+
+_question_stems = question_stems
+
+
+def idf(stem_: str) -> float:
+    """How specific a stem is: its inverse document frequency over learners' answers."""
+    return _idf(stem_, tables())
 
 
 @functools.cache

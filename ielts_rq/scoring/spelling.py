@@ -130,6 +130,27 @@ def check(sentences) -> list[Slip]:
     return slips
 
 
+def corrected(text: str, slips: list[Slip]) -> str:
+    """``text`` with each misspelling that has a correction replaced by it, in the writer's case.
+
+    The other criteria are judged on the text the learner meant: a typo is Lexical Resource's
+    evidence, and must not move Task Response, Coherence or Grammar through the words it breaks.
+    """
+    fixes = {slip.word: slip.correction for slip in slips if slip.kind == "spelling" and slip.correction}
+    if not fixes:
+        return text
+
+    def fix(match):
+        word = match.group(0)
+        right = fixes.get(word)
+        if right is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return right.upper()
+        return right[0].upper() + right[1:] if word[0].isupper() else right
+    return WORD.sub(fix, text)
+
+
 @functools.lru_cache(maxsize=200_000)
 def classify(word: str, in_capitals_sentence: bool = False, starts_sentence: bool = False) -> tuple:
     """(kind, correction) for one word as written; kind is None when it is right."""

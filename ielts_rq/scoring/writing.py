@@ -75,7 +75,8 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
 def _set_aside_note(own) -> str:
     parts = [f"{own.copied_words} copied from the question" if own.copied_words else "",
              f"{len(own.repeated)} repeated sentences" if own.repeated else "",
-             f"{len(own.foreign)} sentences in another language" if own.foreign else ""]
+             f"{len(own.foreign)} sentences in another language" if own.foreign else "",
+             f"{len(own.addressed)} sentences addressed to the examiner" if own.addressed else ""]
     listed = ", ".join(p for p in parts if p)
     return f" of its own ({listed} set aside)" if listed else ""
 
