@@ -19,11 +19,12 @@ UPSTREAM = ("rq", "rq_scheduler", "redis", "rq_dashboard")
 # Every method of ours that replaces one upstream, by the class that defines ours.
 OVERRIDES = {
     "JsonJob": {"__init__", "_execute", "failure_callback", "fetch", "fetch_many", "func", "get_status", "restore",
-                "send_webhooks", "stopped_callback", "success_callback"},
+                "retry", "send_webhooks", "stopped_callback", "success_callback"},
     "_IntermediateQueue": {"cleanup", "should_be_cleaned_up"},
     "IeltsQueue": {"acquire_maintenance_lock", "create_job", "dequeue_any", "intermediate_queue"},
     "_IeltsWorkerMixin": {"__init__", "dequeue_job_and_maintain_ttl", "execute_job", "get_heartbeat_ttl",
-                          "handle_exception", "handle_job_failure", "handle_payload", "heartbeat", "maintain_heartbeats", "perform_job",
+                          "handle_exception", "handle_job_failure", "handle_payload", "heartbeat",
+                          "increment_failed_job_count", "increment_successful_job_count", "maintain_heartbeats", "perform_job",
                           "prepare_job_execution", "request_force_stop", "run_maintenance_tasks", "work"},
     "ForkingWorker": {"fork_work_horse", "handle_warm_shutdown_request", "handle_work_horse_killed",
                       "imminent_shutdown_delay", "kill_horse", "main_work_horse", "monitor_work_horse", "perform_job",
