@@ -20,12 +20,32 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A short path: a unix socket path must stay under ~100 bytes.
-HOME = Path(tempfile.mkdtemp(prefix="irq-test-", dir="/tmp"))
+# A short path: a unix socket path must stay under ~100 bytes. Each process that imports this file (the run,
+# or each of pytest-xdist's workers under `-n`) has a home of its own, so its own embedded Valkey on its own
+# socket: parallel workers share no server, no database to flush, no outbox.
+HOME = Path(tempfile.mkdtemp(prefix=f"irq-test-{os.environ.get('PYTEST_XDIST_WORKER', '')}-", dir="/tmp"))
 os.environ["IELTS_RQ_HOME"] = str(HOME)
 os.environ.pop("REDIS_URL", None)
 os.environ["EXTRA_JOB_MODULES"] = "tests.fixtures"  # the suite's own test jobs; nothing else unregistered runs
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
+# Whole files that are slow by nature (real installs, a browser, kills and restarts): `make test-fast` leaves
+# them out with `-m "not slow"`; single slow tests elsewhere carry the marker themselves.
+SLOW_FOLDERS = ("chaos",)
+SLOW_FILES = ("test_install.py", "test_quickstart.py", "test_browser.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES or item.path.parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_unconfigure(config):
+    """The home of a process that never started the server (xdist's controller) goes too; an empty one only."""
+    with contextlib.suppress(OSError):
+        HOME.rmdir()
 
 
 @pytest.fixture(scope="session")
