@@ -109,6 +109,24 @@ def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1)
     return False
 
 
+def scheduler_cycles(connection, count: int, besides: str, timeout: float = 30) -> bool:
+    """Whether the running scheduler went through ``count`` more cycles (``count - 1`` whole ones at least).
+
+    Each cycle ends by re-adding any table entry missing from the schedule (``heal_missing_entries``), so a
+    witness entry, other than ``besides`` (the one under test), taken out comes back once per cycle: a test
+    that must see "a few more cycles change nothing" waits for them, not for a guess in seconds.
+    """
+    from ielts_rq.queueing import schedule
+
+    witness = next(entry for entry in schedule.CRON_TABLE if entry.name != besides)
+    key = schedule.CronScheduler.scheduled_jobs_key
+    for _ in range(count):
+        connection.zrem(key, witness.job_id)
+        if not wait_for(lambda: connection.zscore(key, witness.job_id) is not None, timeout):
+            return False
+    return True
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on now."""
     import socket
