@@ -30,10 +30,19 @@ os.environ["EXTRA_JOB_MODULES"] = "tests.fixtures"  # the suite's own test jobs;
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
-# Whole files that are slow by nature (real installs, a browser, kills and restarts): `make test-fast` leaves
-# them out with `-m "not slow"`; single slow tests elsewhere carry the marker themselves.
+# Whole files that are slow by nature: real installs, a browser, kills and restarts, and the files whose point
+# is real worker processes running jobs (each start costs seconds). `make test-fast` leaves them out with
+# `-m "not slow"`; single slow tests elsewhere carry the marker themselves.
 SLOW_FOLDERS = ("chaos",)
-SLOW_FILES = ("test_install.py", "test_quickstart.py", "test_browser.py")
+SLOW_FILES = (
+    "test_install.py", "test_quickstart.py", "test_browser.py", "test_docs.py",
+    "test_backoff.py", "test_batch_completion.py", "test_bulk_enqueue.py", "test_costly_inputs.py",
+    "test_dependencies.py", "test_dequeue.py", "test_email_jobs.py", "test_embedded_ownership.py",
+    "test_file_jobs.py", "test_job_counts.py", "test_learner_data.py", "test_ocr.py", "test_queues_and_workers.py",
+    "test_rate_limits.py", "test_result_reuse.py", "test_results_api.py", "test_schedule_split_faults.py",
+    "test_scoring_jobs.py", "test_service_limits.py", "test_soft_limits.py", "test_split_queues.py", "test_up.py",
+    "test_up_supervision.py", "test_worker_control.py", "test_worker_lifecycle.py", "test_worker_shape.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -95,6 +104,15 @@ def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | 
     )
 
 
+def cli_many(*commands: tuple[str, ...], env: dict | None = None, timeout: float = 120) -> list:
+    """Several ``ielts-rq`` commands that only read, each a real process, run side by side (a start of the CLI
+    is mostly waiting); their CompletedProcesses in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda args: cli(*args, env=env, timeout=timeout), commands))
+
+
 def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1) -> bool:
     """Whether ``predicate()`` came true within ``timeout`` seconds; errors of the kinds in ``ignoring``
     (a server not up yet, a failover under way) count as "not yet"."""
@@ -125,6 +143,12 @@ def scheduler_cycles(connection, count: int, besides: str, timeout: float = 30) 
         if not wait_for(lambda: connection.zscore(key, witness.job_id) is not None, timeout):
             return False
     return True
+
+
+def refused_writes(connection) -> int:
+    """How many commands the server refused for want of memory (OOM) since it started: a test that fills
+    Redis waits for the refusals it means to cause, not for seconds."""
+    return connection.info("errorstats").get("errorstat_OOM", {}).get("count", 0)
 
 
 def free_port() -> int:
