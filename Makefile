@@ -23,16 +23,17 @@ run: setup
 	$(BIN)/ielts-rq up --demo
 
 # Every test, chaos and installs included, in parallel lanes (pytest-xdist): each lane has its own
-# embedded Valkey and home (tests/conftest.py); tests go to whichever lane is free (worksteal), so the
-# long ones (chaos shapes, installs) do not hold up a lane's queue. TEST_LANES=1 runs them one by one.
+# embedded Valkey and home (tests/conftest.py). Tests go one by one to whichever lane is free (loadgroup),
+# so the long ones (chaos shapes, installs) do not hold up a file; a file's tests that share a module
+# fixture stay in one lane (their xdist_group). TEST_LANES=1 runs them one by one.
 TEST_LANES ?= 4
 test: setup system-packages
-	$(BIN)/python -m pytest -n $(TEST_LANES) --dist worksteal --durations=25
+	$(BIN)/python -m pytest -n $(TEST_LANES) --dist loadgroup --durations=25
 
 # The everyday tests: everything not marked `slow` (no chaos, installs, browser or long worker runs),
 # in the same parallel lanes.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow" -n $(TEST_LANES) --dist worksteal --durations=10
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_LANES) --dist loadgroup --durations=10
 
 chaos: setup
 	$(BIN)/python -m pytest tests/chaos -s

@@ -49,6 +49,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_FILES or item.path.parent.name in SLOW_FOLDERS:
             item.add_marker(pytest.mark.slow)
+        if _shares_a_module_fixture(item):
+            # Under `-n ... --dist loadgroup` a file's tests that share a costly module fixture (the docs site,
+            # a browser, an OCR page) run in one lane, so it is built once, not once per lane.
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return bool(info) and any(definition.scope == "module"
+                              for definitions in info.name2fixturedefs.values() for definition in definitions)
 
 
 def pytest_unconfigure(config):
