@@ -1,9 +1,9 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; `make test-fast` for everyday work.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-packages chaos bench docs lock clean
+.PHONY: run test test-fast setup system-packages chaos bench docs lock clean
 
 $(BIN)/ielts-rq: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,18 @@ system-packages:
 run: setup
 	$(BIN)/ielts-rq up --demo
 
+# Every test, chaos and installs included, in parallel lanes (pytest-xdist): each lane has its own
+# embedded Valkey and home (tests/conftest.py). Tests go one by one to whichever lane is free (loadgroup),
+# so the long ones (chaos shapes, installs) do not hold up a file; a file's tests that share a module
+# fixture stay in one lane (their xdist_group). TEST_LANES=1 runs them one by one.
+TEST_LANES ?= 4
 test: setup system-packages
-	$(BIN)/python -m pytest --durations=25
+	$(BIN)/python -m pytest -n $(TEST_LANES) --dist loadgroup --durations=25
+
+# The everyday tests: everything not marked `slow` (no chaos, installs, browser or long worker runs),
+# in the same parallel lanes.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_LANES) --dist loadgroup --durations=10
 
 chaos: setup
 	$(BIN)/python -m pytest tests/chaos -s

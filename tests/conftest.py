@@ -20,12 +20,51 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A short path: a unix socket path must stay under ~100 bytes.
-HOME = Path(tempfile.mkdtemp(prefix="irq-test-", dir="/tmp"))
+# A short path: a unix socket path must stay under ~100 bytes. Each process that imports this file (the run,
+# or each of pytest-xdist's workers under `-n`) has a home of its own, so its own embedded Valkey on its own
+# socket: parallel workers share no server, no database to flush, no outbox.
+HOME = Path(tempfile.mkdtemp(prefix=f"irq-test-{os.environ.get('PYTEST_XDIST_WORKER', '')}-", dir="/tmp"))
 os.environ["IELTS_RQ_HOME"] = str(HOME)
 os.environ.pop("REDIS_URL", None)
 os.environ["EXTRA_JOB_MODULES"] = "tests.fixtures"  # the suite's own test jobs; nothing else unregistered runs
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
+# Whole files that are slow by nature: real installs, a browser, kills and restarts, and the files whose point
+# is real worker processes running jobs (each start costs seconds). `make test-fast` leaves them out with
+# `-m "not slow"`; single slow tests elsewhere carry the marker themselves.
+SLOW_FOLDERS = ("chaos",)
+SLOW_FILES = (
+    "test_install.py", "test_quickstart.py", "test_browser.py", "test_docs.py",
+    "test_backoff.py", "test_batch_completion.py", "test_bulk_enqueue.py", "test_costly_inputs.py",
+    "test_dependencies.py", "test_dequeue.py", "test_email_jobs.py", "test_embedded_ownership.py",
+    "test_file_jobs.py", "test_job_counts.py", "test_learner_data.py", "test_ocr.py", "test_queues_and_workers.py",
+    "test_rate_limits.py", "test_result_reuse.py", "test_results_api.py", "test_schedule_split_faults.py",
+    "test_scoring_jobs.py", "test_service_limits.py", "test_soft_limits.py", "test_split_queues.py", "test_up.py",
+    "test_up_supervision.py", "test_worker_control.py", "test_worker_lifecycle.py", "test_worker_shape.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES or item.path.parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+        if _shares_a_module_fixture(item):
+            # Under `-n ... --dist loadgroup` a file's tests that share a costly module fixture (the docs site,
+            # a browser, an OCR page) run in one lane, so it is built once, not once per lane.
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return bool(info) and any(definition.scope == "module"
+                              for definitions in info.name2fixturedefs.values() for definition in definitions)
+
+
+def pytest_unconfigure(config):
+    """The home of a process that never started the server (xdist's controller) goes too; an empty one only."""
+    with contextlib.suppress(OSError):
+        HOME.rmdir()
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +114,15 @@ def cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | 
     )
 
 
+def cli_many(*commands: tuple[str, ...], env: dict | None = None, timeout: float = 120) -> list:
+    """Several ``ielts-rq`` commands that only read, each a real process, run side by side (a start of the CLI
+    is mostly waiting); their CompletedProcesses in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda args: cli(*args, env=env, timeout=timeout), commands))
+
+
 def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1) -> bool:
     """Whether ``predicate()`` came true within ``timeout`` seconds; errors of the kinds in ``ignoring``
     (a server not up yet, a failover under way) count as "not yet"."""
@@ -87,6 +135,30 @@ def wait_for(predicate, timeout: float, ignoring: tuple = (), step: float = 0.1)
             pass
         time.sleep(step)
     return False
+
+
+def scheduler_cycles(connection, count: int, besides: str, timeout: float = 30) -> bool:
+    """Whether the running scheduler went through ``count`` more cycles (``count - 1`` whole ones at least).
+
+    Each cycle ends by re-adding any table entry missing from the schedule (``heal_missing_entries``), so a
+    witness entry, other than ``besides`` (the one under test), taken out comes back once per cycle: a test
+    that must see "a few more cycles change nothing" waits for them, not for a guess in seconds.
+    """
+    from ielts_rq.queueing import schedule
+
+    witness = next(entry for entry in schedule.CRON_TABLE if entry.name != besides)
+    key = schedule.CronScheduler.scheduled_jobs_key
+    for _ in range(count):
+        connection.zrem(key, witness.job_id)
+        if not wait_for(lambda: connection.zscore(key, witness.job_id) is not None, timeout):
+            return False
+    return True
+
+
+def refused_writes(connection) -> int:
+    """How many commands the server refused for want of memory (OOM) since it started: a test that fills
+    Redis waits for the refusals it means to cause, not for seconds."""
+    return connection.info("errorstats").get("errorstat_OOM", {}).get("count", 0)
 
 
 def free_port() -> int:

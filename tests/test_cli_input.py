@@ -1,5 +1,10 @@
 """Bad command-line input: exit status 2 and one line saying what was wrong."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from .conftest import ROOT, cli, venv_command
@@ -37,23 +42,23 @@ def test_bad_from_file_line_names_the_line(server, tmp_path):
 
 
 def test_every_command_has_help():
-    from ielts_rq.cli import main
-
-    def walk(command, path):
-        yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, [*path, name])
-
-    for path, command in walk(main, []):
-        result = cli(*path, "--help")
-        assert result.returncode == 0, path
-        assert "Usage:" in result.stdout
-        assert command.help or command.short_help, f"{' '.join(path)} has no help text"
+    # The console script itself, then every command and group through Click's own entry in one process
+    # (tests/help_walk.py): a start per command would cost a minute and check nothing more.
+    top = cli("--help")
+    assert top.returncode == 0 and "Usage:" in top.stdout, top.stderr
+    walk = subprocess.run([sys.executable, "-m", "tests.help_walk"], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT, env=os.environ)
+    assert walk.returncode == 0, walk.stderr
+    commands = json.loads(walk.stdout)
+    assert len(commands) > 40, [entry["path"] for entry in commands]  # the walk reached the subcommands
+    for entry in commands:
+        words = " ".join(["ielts-rq", *entry["path"]])
+        assert entry["status"] == 0, f"{words} --help: {entry['crash'] or entry['stderr']}"
+        assert "Usage:" in entry["stdout"], words
+        assert entry["has_help"], f"{words} has no help text"
 
 
 def test_procfile_passes_honcho_check():
-    import subprocess
-
     result = subprocess.run([venv_command("honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

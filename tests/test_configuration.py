@@ -2,6 +2,7 @@
 
 import logging
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,10 +73,12 @@ def test_a_celery_broker_that_is_not_redis_is_refused():
     assert "FAKE-amqp-pw" not in line
 
 
-def test_an_unusable_home_is_one_line_and_status_2(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    result = cli("status", env={"IELTS_RQ_HOME": str(blocker / "home"), "REDIS_URL": ""})
+def test_an_unusable_home_is_one_line_and_status_2():
+    # A short folder: under pytest-xdist tmp_path grows long enough to fail on the socket's length first.
+    with tempfile.TemporaryDirectory(prefix="irq-", dir="/tmp") as folder:
+        blocker = Path(folder) / "a-file"
+        blocker.write_text("not a folder")
+        result = cli("status", env={"IELTS_RQ_HOME": str(blocker / "home"), "REDIS_URL": ""})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
     assert "IELTS_RQ_HOME" in result.stderr and "cannot create" in result.stderr

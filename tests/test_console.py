@@ -18,7 +18,7 @@ from ielts_rq.ops import dashboard
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
-from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker
+from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker, wait_for
 from .essays import HALF_ESSAY, PROMPT
 
 
@@ -197,11 +197,13 @@ def test_the_workers_page_shows_what_runs_for_how_long_and_the_redis_panel(redis
     get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("boom",), description="fails_with")
     run_worker("health")
     with _worker_running_a_sleeper(redis_conn, tmp_path, 6) as (long, _):
-        time.sleep(1.5)
         from ielts_rq.ops import inspection
 
-        running = [w for w in inspection.workers(redis_conn) if w["current_job"] == long.id]
-        assert running and running[0]["running_seconds"] >= 1 and running[0]["memory_mb"] > 10
+        def running():
+            return [w for w in inspection.workers(redis_conn) if w["current_job"] == long.id and w["running_seconds"] >= 1]
+
+        assert wait_for(running, 30)
+        assert running()[0]["memory_mb"] > 10
         names = {row["job"]: row for row in inspection.job_names(redis_conn)}
         assert names["health_check"]["finished"] == 5 and names["health_check"]["p95_seconds"] is not None
         assert names["fails_with"]["failure_rate"] == 1.0

@@ -18,7 +18,7 @@ from ielts_rq.queueing.arguments import JobArgumentsError, check_arguments
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, run_worker
+from .conftest import HOME, cli, cli_many, run_worker
 
 # A kilobyte of zlib that inflates to 64 MB: RQ inflated it whole in the worker, outside any memory cap.
 BOMB = zlib.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]", 9)
@@ -262,17 +262,19 @@ def test_the_triage_commands_show_and_delete_spoiled_failures(redis_conn, spoile
     assert ids <= set(rows)
     for field, job in spoiled_failures.items():
         assert "malformed record" in rows[job.id]["error"], (field, rows[job.id])
-    assert cli("failed", "list").returncode == 0
-    for field, job in spoiled_failures.items():
-        for command in ("show", "find"):
-            args = ("job", command, job.id, "--json") if command == "show" else ("job", "find", job.id, "--json")
-            shown = cli(*args)
-            assert shown.returncode == 0, (field, command, shown.stderr)
-        details = json.loads(cli("failed", "show", job.id, "--json").stdout)
-        assert details["malformed"], field
-    found = cli("job", "find", "broke-timeout", "--json")
+    # Every read first, side by side (each a real CLI process): the list, each record shown and found, a search.
+    reads = [(field, ("job", command, job.id, "--json")) for field, job in spoiled_failures.items()
+             for command in ("show", "find")]
+    details = [(field, ("failed", "show", job.id, "--json")) for field, job in spoiled_failures.items()]
+    listed, found, dry, *results = cli_many(("failed", "list"), ("job", "find", "broke-timeout", "--json"),
+                                            ("requeue-failed", "--queue", "health", "--dry-run"),
+                                            *[args for _, args in reads + details])
+    assert listed.returncode == 0, listed.stderr
+    for (field, args), shown in zip(reads, results[:len(reads)]):
+        assert shown.returncode == 0, (field, args[1], shown.stderr)
+    for (field, _), shown in zip(details, results[len(reads):]):
+        assert json.loads(shown.stdout)["malformed"], field
     assert found.returncode == 0 and spoiled_failures["timeout"].id in {r["id"] for r in json.loads(found.stdout)}
-    dry = cli("requeue-failed", "--queue", "health", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     requeued = cli("requeue-failed", "--queue", "health", "--exception", "malformed record")
     assert requeued.returncode == 0 and "requeued 0 job(s)" in requeued.stdout, requeued.stderr

@@ -14,7 +14,7 @@ from ielts_rq.policies import POLICIES, get_policy
 from ielts_rq.queueing import schedule
 from ielts_rq.queueing.queues import JsonJob
 
-from .conftest import ROOT, cli, run_worker, wait_for
+from .conftest import ROOT, cli, run_worker, scheduler_cycles, wait_for
 
 UTC = timezone.utc
 
@@ -195,7 +195,7 @@ def test_a_scheduler_stopped_between_claiming_a_tick_and_enqueueing_it_loses_not
     second = _scheduler_process()
     try:
         assert wait_for(lambda: schedule.last_runs(redis_conn, entry.name), 60), "the claimed tick never ran"
-        time.sleep(3)  # a few more cycles of the new scheduler: none may enqueue the tick again
+        assert scheduler_cycles(redis_conn, 3, besides=entry.name)  # a few more: none may enqueue the tick again
     finally:
         second.send_signal(signal.SIGTERM)
         second.communicate(timeout=30)

@@ -12,7 +12,7 @@ import pytest
 
 from ielts_rq.queueing import schedule
 
-from .conftest import ROOT, run_worker, wait_for
+from .conftest import ROOT, run_worker, scheduler_cycles, wait_for
 from .test_split_queues import scoring_server  # noqa: F401  (the fixture: a second server for the scoring queue)
 
 SCHEDULED = "rq:scheduler:scheduled_jobs"
@@ -43,7 +43,7 @@ def test_a_tick_bound_for_another_server_runs_once_after_its_scheduler_is_killed
         assert wait_for(lambda: redis_conn.zscore(SCHEDULED, entry.job_id) > time.time(), 60)
         if fault == "history refused":
             assert wait_for(lambda: scoring_redis.llen("rq:queue:scoring") == 1, 60)
-        time.sleep(1.5)  # a cycle or so more while the fault lasts
+        assert scheduler_cycles(redis_conn, 2, besides=entry.name)  # a cycle or so more while the fault lasts
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
     finally:
@@ -54,7 +54,7 @@ def test_a_tick_bound_for_another_server_runs_once_after_its_scheduler_is_killed
     second = _scheduler(env)
     try:
         assert wait_for(lambda: schedule.last_runs(redis_conn, entry.name), 60), "the claimed tick never ran"
-        time.sleep(3)  # a few more cycles: none may enqueue the tick again
+        assert scheduler_cycles(redis_conn, 3, besides=entry.name)  # a few more: none may enqueue the tick again
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=30)

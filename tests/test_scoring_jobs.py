@@ -16,7 +16,7 @@ from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.settings import load_settings
 
-from .conftest import ROOT, cli, enqueue_past_the_door, run_worker
+from .conftest import ROOT, cli, enqueue_past_the_door, run_worker, wait_for
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
 from .http_stub import StubServer
 
@@ -276,7 +276,10 @@ def test_jobs_scoring_the_same_submissions_at_once_call_the_service_once_each(re
                    for _ in range(3)]
         for worker in workers:
             worker.wait(timeout=120)
-        time.sleep(11)  # jobs that found a submission taken are retried 10 s later, and find its result
+        # Jobs that found a submission taken are retried 10 s later, and find its result: wait until every
+        # retry is due (at once when none was put off).
+        scheduled = get_queue("scoring", redis_conn).scheduled_job_registry
+        assert wait_for(lambda: redis_conn.zcount(scheduled.key, f"({time.time()}", "+inf") == 0, 60)
         run_worker("scoring", env={"SCORING_SERVICE_URL": service.url})
     finally:
         service.close()

@@ -28,7 +28,7 @@ from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.queueing.schedule import scheduler_alive
 from ielts_rq.store import counters
 
-from ..conftest import HOME, ROOT
+from ..conftest import HOME, ROOT, refused_writes, wait_for
 
 JOBS = 1000
 MEANT_TO_FAIL = 10  # ids of submissions that do not exist
@@ -43,7 +43,7 @@ SHAPES = {"one queue": (("scoring",), "fork", "restart"), "two queues": (("scori
           "simple mode": (("scoring", "email"), "simple", "restart"),
           "recycled in-process pool": (("health", "scoring", "email"), "simple pool", "restart"),
           "full Redis": (("scoring", "email"), "fork", "full")}
-FULL_SECONDS = 5  # how long Redis refuses writes (over its maxmemory) in the "full Redis" shape
+FULL_REFUSALS = 20  # how many writes Redis refuses (over its maxmemory) in the "full Redis" shape, before it has room
 
 
 # The worker command's options for each mode; "simple pool": the shape `up` runs the short jobs on, in-process
@@ -120,17 +120,24 @@ def _chaos(connection, workers, queues, mode, fault, log, stop):
         kills += 1
         if kills == KILLS // 2 and not restarted:
             if fault == "restart":
+                waits = _waits_for_redis()
                 embedded.stop(HOME)  # a clean restart: the append-only file keeps every queued job
-                time.sleep(2)
+                wait_for(lambda: _waits_for_redis() > waits, 30)  # down until a worker meets the outage
                 embedded.ensure_running(HOME)
             else:
+                refused = refused_writes(connection)
                 connection.config_set("maxmemory", "1")  # full: every write that could grow memory is refused
-                time.sleep(FULL_SECONDS)
+                wait_for(lambda: refused_writes(connection) >= refused + FULL_REFUSALS, 30)
                 connection.config_set("maxmemory", "0")
             log.append(("redis", time.monotonic(), []))
             restarted = True
     while not stop.is_set() and any(w.poll() is not None for w in workers):
         _restart_crashed(workers, queues, mode, log)
+
+
+def _waits_for_redis() -> int:
+    """How many times the workers have said they wait for Redis (once per outage each)."""
+    return LOGS.read_text(errors="replace").count("waiting for Redis") if LOGS.exists() else 0
 
 
 def _restart_crashed(workers, queues, mode, log) -> None:
@@ -193,7 +200,7 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     crashes = sum(kind == "crash" for kind, *_ in log)
     print(f"{'kills (worker+horse / horse)':<28}{kills:>8}   "
           f"({sum(k == 'worker' for k, *_ in log)} / {sum(k == 'horse' for k, *_ in log)})")
-    print(f"{'redis ' + ('restarts' if fault == 'restart' else f'full for {FULL_SECONDS} s'):<28}"
+    print(f"{'redis ' + ('restarts' if fault == 'restart' else f'full for {FULL_REFUSALS} writes'):<28}"
           f"{sum(k == 'redis' for k, *_ in log):>8}")
     print(f"{'workers that crashed':<28}{crashes:>8}   (restarted, as a platform would)")
     print(f"{'finished':<28}{finished:>8}")

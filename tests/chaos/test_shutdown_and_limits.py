@@ -5,14 +5,15 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
-from rq import Retry
+from rq import Retry, Worker
 
 from ielts_rq import enqueue
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from ..conftest import ROOT, wait_for
+from ..conftest import ROOT, refused_writes, wait_for
 
 
 def _worker(*queues, env=None, mode="fork"):
@@ -78,7 +79,10 @@ def test_a_killed_in_process_worker_s_job_comes_back_within_a_minute(redis_conn,
     job = _sleeper(60, tmp_path / "never")
     worker = _worker("analytics", mode="simple")
     assert wait_for(lambda: JsonJob.fetch(job.id, connection=redis_conn).get_status() == "started", 30)
-    time.sleep(6)  # past the first heartbeat: the thread, not the job's start, keeps it alive
+    # Past the first heartbeat after the start: the thread, not the job's start, keeps it alive.
+    started = JsonJob.fetch(job.id, connection=redis_conn).started_at
+    assert wait_for(lambda: any(w.get_current_job_id() == job.id and w.last_heartbeat > started + timedelta(seconds=1)
+                                for w in Worker.all(connection=redis_conn)), 30)
     killed = time.monotonic()
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
@@ -146,7 +150,7 @@ def test_workers_ride_out_a_restart_of_a_redis_given_by_url(tmp_path):
         assert wait_for(lambda: client.hget(f"rq:job:{first.stdout.strip()}", "status") == b"finished", 30)
         server.terminate()
         server.wait(timeout=10)
-        time.sleep(2)
+        time.sleep(1)  # down a while: the worker's blocking dequeue, 0.05 s at a time, meets the outage
         server = subprocess.Popen([str(get_binary_path()), str(conf)], stdout=subprocess.DEVNULL)
         assert wait_for(lambda: _pings(client), 10)
         second = subprocess.run(enqueue_with, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
@@ -183,8 +187,9 @@ def test_a_worker_waits_out_a_full_redis_and_loses_nothing(redis_conn, mode):
     try:
         assert wait_for(lambda: all(JsonJob.fetch(j.id, connection=redis_conn).get_status() == "finished"
                                      for j in first), 30)
+        refused = refused_writes(redis_conn)
         redis_conn.config_set("maxmemory", "1")  # full: every write that could grow memory is refused
-        time.sleep(4)  # several heartbeats and dequeues refused
+        assert wait_for(lambda: refused_writes(redis_conn) >= refused + 3, 30)  # several heartbeats and dequeues
         assert worker.poll() is None, "the worker quit on a full Redis"
     finally:
         redis_conn.config_set("maxmemory", "0")
