@@ -27,13 +27,17 @@ run: setup
 # so the long ones (chaos shapes, installs) do not hold up a file; a file's tests that share a module
 # fixture stay in one lane (their xdist_group). TEST_LANES=1 runs them one by one.
 TEST_LANES ?= 4
+# Tests that assert an elapsed-time bound (marked `timing`) run after the lanes, one at a time, so
+# that the lanes' own load cannot turn them red.
 test: setup system-packages
-	$(BIN)/python -m pytest -n $(TEST_LANES) --dist loadgroup --durations=25
+	$(BIN)/python -m pytest -m "not timing" -n $(TEST_LANES) --dist loadgroup --durations=25
+	$(BIN)/python -m pytest -m timing --durations=10
 
 # The everyday tests: everything not marked `slow` (no chaos, installs, browser or long worker runs),
 # in the same parallel lanes.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow" -n $(TEST_LANES) --dist loadgroup --durations=10
+	$(BIN)/python -m pytest -m "not slow and not timing" -n $(TEST_LANES) --dist loadgroup --durations=10
+	$(BIN)/python -m pytest -m "not slow and timing" --durations=5
 
 chaos: setup
 	$(BIN)/python -m pytest tests/chaos -s

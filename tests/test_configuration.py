@@ -84,6 +84,7 @@ def test_an_unusable_home_is_one_line_and_status_2():
     assert "IELTS_RQ_HOME" in result.stderr and "cannot create" in result.stderr
 
 
+@pytest.mark.timing
 def test_a_redis_that_is_down_is_reported_within_seconds_with_its_url_masked():
     url = f"redis://:FAKE-redis-pw-12@127.0.0.1:{free_port()}/0"
     started = time.monotonic()

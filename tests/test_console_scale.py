@@ -19,6 +19,9 @@ from ielts_rq import store
 
 from .test_web import _running_dashboard
 
+# Its bounds are time: it runs after the parallel lanes, alone (conftest, the `timing` marker).
+pytestmark = pytest.mark.timing
+
 FAILED, QUEUED = 100_000, 10_000
 PAGE_BOUND = 3.0  # seconds: three times the 1 s the operator needs
 HEALTH_BOUND = 0.3  # seconds: three times the 100 ms a load balancer allows

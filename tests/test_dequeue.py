@@ -84,6 +84,7 @@ def test_queues_are_taken_in_the_workers_order(redis_conn):
     assert move_next(redis_conn, keys, None) is None
 
 
+@pytest.mark.timing
 def test_an_idle_wait_ends_with_a_job_pushed_to_any_queue(redis_conn):
     keys = [get_queue("scoring").key, get_queue("health").key]
     pusher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5); "

@@ -126,6 +126,7 @@ def test_damaged_png_header_is_corrupt(settings):
         ocr.extract_text(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, settings=settings)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("side", [50_000, 7_000])
 def test_decompression_bomb_refused_before_decoding(side, settings, monkeypatch):
     from PIL import ImageFile

@@ -36,6 +36,7 @@ def test_a_job_goes_through_redis_over_tls(redis_conn, tls):
     assert JsonJob.fetch(job_id, connection=redis_conn).get_status() == "finished"
 
 
+@pytest.mark.timing
 def test_an_unverifiable_certificate_is_refused_quickly_and_clearly(redis_conn, tls):
     url, _ = tls
     started = time.monotonic()

@@ -48,6 +48,7 @@ def test_wait_for_result_returns_the_stored_result_once_a_worker_scores_it(redis
     jsonschema.validate(result, SCHEMA)
 
 
+@pytest.mark.timing
 def test_waiting_gives_up_after_its_timeout_with_no_worker(redis_conn):
     submission_id = store.create_submission("learner-w2", "writing_task_2", GOOD_ESSAY, PROMPT)
     enqueue("score_submission", submission_id)
@@ -59,6 +60,7 @@ def test_waiting_gives_up_after_its_timeout_with_no_worker(redis_conn):
         wait_for_result(submission_id, timeout=0.2)
 
 
+@pytest.mark.timing
 def test_waiting_for_a_submission_that_does_not_exist_fails_at_once(redis_conn):
     started = time.monotonic()
     with pytest.raises(NotFound):

@@ -35,6 +35,7 @@ def _call(url: str, deadline: float = 2.0):
         _call.seconds = time.monotonic() - started
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("service", ["hang"], indirect=True)
 def test_a_hanging_service_fails_within_the_deadline(service):
     with pytest.raises(TransientError, match="scoring service"):
@@ -42,6 +43,7 @@ def test_a_hanging_service_fails_within_the_deadline(service):
     assert _call.seconds < 4
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("service", ["trickle"], indirect=True)
 def test_a_trickling_answer_is_cut_at_the_deadline(service):
     with pytest.raises(TransientError, match="still sending its answer when the deadline passed"):
@@ -65,6 +67,7 @@ def test_an_endless_answer_is_cut_at_the_size_cap(service):
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 * 1024
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("service", ["retry_after"], indirect=True)
 def test_retry_after_is_handed_back_not_waited_out(service):
     with pytest.raises(RetryLater) as raised:

@@ -79,6 +79,7 @@ def _timed_cli(*args, env):
 COMMANDS = [("status",), ("enqueue", "health-check")]
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_a_command_against_a_server_that_never_answers_says_so_within_seconds(black_hole, command):
     url = f"redis://:{PASSWORD}@127.0.0.1:{black_hole.port}/0"
@@ -87,6 +88,7 @@ def test_a_command_against_a_server_that_never_answers_says_so_within_seconds(bl
     _one_clear_line(result, f"redis://:****@127.0.0.1:{black_hole.port}/0", "did not answer within 2 s")
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_a_command_against_a_refused_port_says_so_within_seconds(command):
     port = free_port()
@@ -95,6 +97,7 @@ def test_a_command_against_a_refused_port_says_so_within_seconds(command):
     _one_clear_line(result, f"redis://127.0.0.1:{port}", "refused the connection")
 
 
+@pytest.mark.timing
 def test_a_command_through_sentinels_that_hang_or_refuse_names_each(black_hole):
     refused = free_port()
     url = f"redis+sentinel://:{PASSWORD}@127.0.0.1:{black_hole.port},127.0.0.1:{refused}/mymaster/0"
@@ -181,6 +184,7 @@ def test_a_worker_started_while_redis_is_down_waits_says_so_once_and_starts_when
             hole.close()
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("dead", ["refused", "black hole", "killed mid-run"])
 def test_sigterm_stops_a_worker_waiting_for_redis_at_once(tmp_path, dead, black_hole):
     port = black_hole.port if dead == "black hole" else free_port()
@@ -218,6 +222,7 @@ def test_a_worker_whose_redis_dies_mid_run_waits_and_carries_on_when_it_is_back(
         server.wait()
 
 
+@pytest.mark.timing
 def test_a_worker_whose_redis_hangs_mid_run_says_so_within_seconds(tmp_path):
     # SIGSTOP: the server's kernel still accepts connections; nothing answers them.
     port = free_port()
@@ -276,6 +281,7 @@ print(json.dumps(answers))
 """
 
 
+@pytest.mark.timing
 def test_the_dashboard_answers_within_seconds_when_redis_never_does(black_hole):
     paths = ["/healthz", "/overview", "/rq/0/data/queues.json"]
     result = subprocess.run([sys.executable, "-c", DASHBOARD, *paths], cwd=ROOT, capture_output=True, text=True,

@@ -229,6 +229,7 @@ def test_job_stop_says_so_when_an_in_process_job_cannot_be_interrupted(redis_con
         assert _status(job) == "started"
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(120)
 def test_job_stop_refuses_at_once_when_no_worker_runs_the_job(redis_conn, tmp_path):
     marks = tmp_path / "marks"
