@@ -113,6 +113,11 @@ def queues_are_split() -> bool:
     return bool(get_settings().queue_redis_urls)
 
 
+def split_off_queues() -> list[str]:
+    """The queues that live on a server of their own, in the order configured."""
+    return list(get_settings().queue_redis_urls)
+
+
 def queue_connection(queue: str) -> redis.Redis:
     """The connection to the server ``queue`` lives on: its ``REDIS_URL_<QUEUE>``, else REDIS_URL's."""
     return client_for(queue_server_url(queue))
@@ -126,6 +131,12 @@ def queue_server_urls() -> list[str]:
 def queue_servers() -> list[redis.Redis]:
     """A connection to each server that holds queues, REDIS_URL's first: where workers and jobs are found."""
     return [client_for(url) for url in queue_server_urls()]
+
+
+def servers_holding_queues(connection: redis.Redis | None = None) -> list[redis.Redis]:
+    """Every server that holds queues, REDIS_URL's first; unsplit, ``connection`` (the caller's client of
+    REDIS_URL's server) or this runtime's."""
+    return queue_servers() if queues_are_split() else [connection or get_connection()]
 
 
 def queues_by_server(queues) -> list[list[str]]:
