@@ -68,3 +68,26 @@ def test_a_thread_without_a_block_of_its_own_reads_the_process_runtime():
         thread.join()
         assert get_settings().log_level == "ERROR"
     assert seen == [get_settings().log_level]
+
+
+def test_an_in_process_worker_runs_jobs_under_settings_of_its_own(redis_conn):
+    import json
+    import signal
+
+    from ielts_rq import enqueue
+    from ielts_rq.mail.transports import list_outbox, read_outbox
+
+    from .inprocess import work_in_process
+
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    job = enqueue("send_welcome_email", "runtime@example.com", "Rui")
+    result = work_in_process("email", env={"FROM_NAME": "Runtime Coach", "LOG_FORMAT": "json"})
+    assert result.worked
+    assert job.get_status(refresh=True) == "finished"
+    [entry] = [e for e in list_outbox(get_settings()) if e["to"] == "runtime@example.com"]
+    assert read_outbox(entry["id"], get_settings())["From"].startswith("Runtime Coach")
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {"job": "send_welcome_email", "outcome": "started"}.items() <= next(
+        line for line in lines if line.get("job_id") == job.id).items()
+    assert get_settings().from_name == "IELTS Practice" and runtime.current().patience != "worker"
+    assert {signum: signal.getsignal(signum) for signum in handlers} == handlers
