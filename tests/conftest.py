@@ -144,4 +144,4 @@ def worker_process(tmp_path: Path, *args: str):
         log.close()
 
 
-from .inprocess import in_process_worker, work_in_process  # noqa: E402,F401 -- jobs run in this process
+from .inprocess import in_process_worker, use_settings, work_in_process  # noqa: E402,F401 -- runtimes in-process

@@ -1,8 +1,9 @@
-"""Jobs run by a burst worker inside the test process, as Dramatiq's stub broker runs them: no process to start.
+"""Settings and jobs inside the test process, as Dramatiq's stub broker runs jobs: no process to start.
 
-``work_in_process("email", env={...})`` builds a runtime of the suite's
-environment plus ``env``, and under it runs the project's own in-process
-worker (``ielts-rq worker --mode simple --burst``: its dequeue, policies,
+``use_settings(NAME=value)`` runs the rest of a test under a runtime of the
+suite's environment and those settings. ``work_in_process("email", env={...})``
+builds a runtime of the suite's environment plus ``env``, and under it runs
+the project's own in-process worker (``ielts-rq worker --mode simple --burst``: its dequeue, policies,
 rate limits, retries and log lines) until the queues are empty, against the
 suite's embedded server. Tests whose point is the worker process (kills,
 signals, memory caps, chaos, the CLI's own output) keep ``run_worker``.
@@ -10,6 +11,7 @@ signals, memory caps, chaos, the CLI's own output) keep ``run_worker``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import logging
@@ -56,6 +58,14 @@ def work_in_process(*queues: str, env: dict | None = None) -> WorkResult:
 def in_process_worker(server):
     """``work_in_process`` against the suite's embedded server."""
     return work_in_process
+
+
+@pytest.fixture
+def use_settings():
+    """``use_settings(NAME=value, ...)``: the rest of the test runs under the suite's settings and these,
+    in a runtime built in-process (what a test once started a process for, or patched ``get_settings`` with)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **env: stack.enter_context(runtime.use(Runtime.from_env({**os.environ, **env})))
 
 
 class _logging_to:
