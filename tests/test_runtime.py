@@ -32,16 +32,16 @@ def test_a_runtime_is_a_snapshot_of_its_environment():
 
 
 def test_each_runtime_keeps_its_own_clients_and_patience(server):
-    process_client = connection.get_connection()
+    process_client, process_patience = connection.get_connection(), runtime.current().patience
     assert connection.get_connection() is process_client
-    with runtime.use(Runtime.from_env({**os.environ, "REDIS_URL": server})) as other:
+    with runtime.use(Runtime.from_env({**os.environ, "REDIS_URL": server}, patience="worker")) as other:
         connection.impatient()
         assert other.patience == "command"
         client = connection.get_connection()
         assert client is not process_client and client is connection.get_connection()
         assert client.connection_pool.connection_kwargs["socket_connect_timeout"] == 2.0
         assert client.ping()
-    assert runtime.current().patience != "command"  # the process's patience is untouched
+    assert runtime.current().patience == process_patience  # the process's patience is untouched
     assert connection.get_connection() is process_client
 
 
