@@ -1,17 +1,16 @@
 """Every environment variable ielts-rq reads, parsed and validated in one place.
 
-``get_settings()`` builds the settings once per process, on first use, so
-importing a module never needs a full environment. A value that cannot be
+``get_settings()`` reads the settings of the runtime in force (``runtime.py``),
+parsed from its environment once, on first use, so importing a module never
+needs a full environment. A value that cannot be
 used raises ``ConfigError`` naming the variable; the CLI turns it into one
 line and exit status 2.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import ipaddress
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from redis_sentinel_url import parse_sentinel_url
 from .addresses import address_problem
 from .errors import ConfigError
 from .policies import POLICIES, PROVIDER_RATE_LIMITS, QUEUE_SETTINGS
+from .runtime import current
 
 EMAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -134,10 +134,10 @@ class Settings:
         return path
 
 
-@functools.cache
 def get_settings() -> Settings:
-    """The settings of this process, read from the environment once."""
-    return load_settings(os.environ)
+    """The settings of the runtime in force (the process's, read from ``os.environ`` once; or a test's)."""
+    runtime = current()
+    return runtime.part("settings", lambda: load_settings(runtime.env))
 
 
 def load_settings(env) -> Settings:

@@ -214,3 +214,6 @@ def worker_process(tmp_path: Path, *args: str):
             os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
         log.close()
+
+
+from .inprocess import in_process_worker, use_settings, work_in_process  # noqa: E402,F401 -- runtimes in-process

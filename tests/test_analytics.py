@@ -15,8 +15,9 @@ from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.reports import figures
 
-from .conftest import cli, enqueue_past_the_door, run_worker
+from .conftest import cli, enqueue_past_the_door
 from .essays import GOOD_ESSAY, HALF_ESSAY, MISSPELLED_ESSAY, PROMPT
+from .inprocess import work_in_process
 from .smtp_stub import Collector, free_port
 
 TODAY = date(2026, 11, 30)
@@ -123,12 +124,12 @@ def test_platform_figures_count_each_job_that_ended_whatever_rq_keeps(redis_conn
         enqueue("score_submission", submission_id)
     enqueue_past_the_door("score_submission", "sub_missing")  # fails: no such submission
     store.create_submission("p3", "speaking_part_1", "Well I live in a small town near the sea.")
-    run_worker("scoring")
+    work_in_process("scoring")
     # RQ keeps finished jobs a day and failed ones two weeks: rates from its registries drift. Empty
     # the finished registry as a day's expiry would; the report's own counters are unaffected.
     redis_conn.delete("rq:finished:scoring")
     job_id = cli("enqueue", "platform-analytics", "--range", "7d").stdout.strip()
-    run_worker("analytics")
+    work_in_process("analytics")
     report = JsonJob.fetch(job_id, connection=redis_conn).return_value()
     today = report["range"]["end"]
     assert report["per_day"][today] == {"active_learners": 3,
@@ -185,7 +186,7 @@ def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
         enqueue("send_weekly_reports", next_week)
         env = {"EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
                "SMTP_SECURITY": "none", "ADMIN_EMAILS": "ops@example.com", "RATE_LIMITS": "smtp=10000"}
-        run_worker("email", env=env)
+        work_in_process("email", env=env)
     finally:
         controller.stop()
     messages = {m["To"]: m for m in handler.messages()}

@@ -8,8 +8,9 @@ from ielts_rq import enqueue, store
 from ielts_rq.queueing import batching
 from ielts_rq.queueing.queues import JsonJob, get_queue
 
-from .conftest import cli, run_worker
+from .conftest import cli
 from .essays import GOOD_ESSAY, PROMPT
+from .inprocess import work_in_process
 
 
 def _status(batch_id) -> dict:
@@ -29,7 +30,7 @@ def test_a_score_batch_completes_once_with_its_counts(redis_conn):
     queued = cli("enqueue", "score-batch", *ids, *missing)
     assert queued.returncode == 0, queued.stderr
     batch_id = queued.stdout.strip()
-    run_worker("scoring", "health", mode="simple")
+    work_in_process("scoring", "health")
     status = _status(batch_id)
     assert status["total"] == 3  # 123 submissions in chunks of 50
     assert status["completion"]["done"] == 3 and status["completion"]["failed"] == 0
@@ -45,7 +46,7 @@ def test_a_score_batch_completes_once_with_its_counts(redis_conn):
 def test_a_file_batch_counts_its_failed_jobs(redis_conn):
     files = [{"kind": "image", "file_key": "uploads/missing-1.png"}, {"kind": "audio", "file_key": "uploads/missing-2.wav"}]
     fan_out = enqueue("process_batch", files)
-    run_worker("file_processing", "health", mode="simple")
+    work_in_process("file_processing", "health")
     status = store.batch_progress(fan_out.id)
     assert status["completion"]["done"] == 0 and status["completion"]["failed"] == 2
     assert status["completion_jobs"] == 1
@@ -56,7 +57,7 @@ def test_the_weekly_fan_out_completes_when_its_last_report_is_sent(redis_conn):
         store.save_user(f"weekly-{n}", email=f"weekly{n}@example.com", name=f"Learner {n}")
         store.create_submission(f"weekly-{n}", "writing_task_2", GOOD_ESSAY, PROMPT)
     fan_out = enqueue("send_weekly_reports", (date.today() + timedelta(days=1)).isoformat())
-    run_worker("email", "health", mode="simple")
+    work_in_process("email", "health")
     batch_id = fan_out.latest_result().return_value["batch_id"]
     status = store.batch_progress(batch_id)
     assert status["total"] == 3

@@ -1,4 +1,4 @@
-"""Jobs that wait for others, and jobs that follow a job's success or failure, on real workers."""
+"""Jobs that wait for others, and jobs that follow a job's success or failure, on the project's worker run in-process."""
 
 import json
 
@@ -11,7 +11,8 @@ from ielts_rq.queueing.callbacks import _follow_up_id
 from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.queueing.records import ON_SUCCESS
 
-from .conftest import cli, run_worker
+from .conftest import cli
+from .inprocess import work_in_process
 from .essays import GOOD_ESSAY, PROMPT
 
 
@@ -32,7 +33,7 @@ def test_a_job_after_another_through_the_cli_runs_once_its_parent_has_finished(r
     assert child.returncode == 0, child.stderr
     child_id = json.loads(child.stdout)["job_id"]
     assert json.loads(child.stdout)["status"] == "deferred"  # waits: not on the queue yet
-    run_worker("scoring", mode="simple")
+    work_in_process("scoring")
     parent_job, child_job = _job(redis_conn, parent_id), _job(redis_conn, child_id)
     assert parent_job.get_status() == "finished" and child_job.get_status() == "finished"
     assert child_job.started_at >= parent_job.ended_at
@@ -42,7 +43,7 @@ def test_a_job_waiting_for_a_job_that_fails_never_runs(redis_conn):
     parent = enqueue("process_image", "uploads/no-such-page.png")
     child = enqueue("health_check", depends_on=parent.id)
     sibling = enqueue("health_check", depends_on=[parent, enqueue("health_check")])
-    run_worker("file_processing", "health", mode="simple")
+    work_in_process("file_processing", "health")
     assert _job(redis_conn, parent.id).get_status() == "failed"
     assert _job(redis_conn, child.id).get_status() == "deferred"
     assert _job(redis_conn, sibling.id).get_status() == "deferred"
@@ -57,7 +58,7 @@ def test_waiting_for_a_job_that_is_not_there_or_failed_is_refused_saying_which(r
     with pytest.raises(PermanentError, match="is not a job id"):
         enqueue("health_check", depends_on="../etc")
     failed = enqueue("process_image", "uploads/no-such-page.png")
-    run_worker("file_processing", mode="simple")
+    work_in_process("file_processing")
     with pytest.raises(PermanentError, match=f"job {failed.id} has failed: a job waiting for it would never run"):
         enqueue("health_check", depends_on=failed.id)
     assert cli("enqueue", "health-check", "--after", failed.id, "--in", "5").returncode == 2
@@ -69,7 +70,7 @@ def test_a_unique_job_may_wait_for_another_and_stays_one_job(redis_conn):
     first = enqueue("score_submission", submission_id, depends_on=parent.id)
     again = enqueue("score_submission", submission_id, depends_on=parent.id)
     assert first.id == again.id == f"score_submission-{submission_id}"
-    run_worker("health", "scoring", mode="simple")
+    work_in_process("health", "scoring")
     assert store.get_result(submission_id) is not None
 
 
@@ -79,7 +80,7 @@ def test_success_and_failure_enqueue_the_registered_job_they_name(redis_conn):
                      on_failure="health_check")
     broken = enqueue("process_image", "uploads/missing.png", on_success="health_check",
                      on_failure=("cleanup_old_results", 45))
-    run_worker("scoring", "file_processing", mode="simple")
+    work_in_process("scoring", "file_processing")
     assert _job(redis_conn, f"generate_feedback-{submission_id}").get_status() == "finished"
     assert not redis_conn.exists(f"rq:job:{_follow_up_id(scored.id, 'on_failure')}")
     follow_up = _job(redis_conn, _follow_up_id(broken.id, "on_failure"))
@@ -105,7 +106,7 @@ def test_a_follow_up_written_into_redis_names_a_registered_job_or_nothing_happen
     job = enqueue("health_check", on_success="health_check")
     meta = json.loads(redis_conn.hget(job.key, "meta"))
     redis_conn.hset(job.key, "meta", json.dumps({**meta, "on_success": follow_up}))
-    worker = run_worker("health", mode="simple")
+    worker = work_in_process("health")
     assert _job(redis_conn, job.id).get_status() == "finished"  # the job itself ran
     assert "on_success refused" in worker.stderr
     assert redis_conn.llen("rq:queue:health") == 0
@@ -117,7 +118,7 @@ def test_a_follow_up_written_into_redis_names_a_registered_job_or_nothing_happen
 def test_a_record_naming_any_other_callback_is_still_refused(redis_conn, name):
     job = enqueue("health_check", on_success="health_check")
     redis_conn.hset(job.key, "success_callback_name", name)
-    run_worker("health", mode="simple")
+    work_in_process("health")
     refused = _job(redis_conn, job.id)
     assert refused.get_status() == "failed"
     assert "is not a callback ielts-rq sets (only its own): refused without importing it" in refused.latest_result().exc_string

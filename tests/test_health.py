@@ -11,10 +11,10 @@ from ielts_rq.errors import PermanentError, TransientError
 from ielts_rq.jobs import health
 from ielts_rq.ops import monitor
 from ielts_rq.queueing.enqueue import enqueue
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, run_worker
+from .conftest import cli
 from .http_stub import StubServer
+from .inprocess import work_in_process
 
 
 @pytest.fixture
@@ -24,14 +24,9 @@ def stub():
     server.close()
 
 
-def _use_settings(monkeypatch, **env):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **env})
-    monkeypatch.setattr(health, "get_settings", lambda: settings)
-
-
-def test_healthy_when_redis_and_every_service_answer(redis_conn, monkeypatch, stub):
+def test_healthy_when_redis_and_every_service_answer(redis_conn, use_settings, stub):
     stub.answer("/health", (200, {"status": "ok"}))
-    _use_settings(monkeypatch, SCORING_SERVICE_URL=stub.url, OCR_SERVICE_URL=stub.url)
+    use_settings(SCORING_SERVICE_URL=stub.url, OCR_SERVICE_URL=stub.url)
     verdict = health.health_check()
     assert verdict["status"] == "healthy"
     assert [c["name"] for c in verdict["checks"]] == ["redis", "scoring_service", "ocr_service"]
@@ -39,16 +34,16 @@ def test_healthy_when_redis_and_every_service_answer(redis_conn, monkeypatch, st
     assert monitor.latest_health(redis_conn) == verdict
 
 
-def test_degraded_when_a_service_fails(redis_conn, monkeypatch, stub):
+def test_degraded_when_a_service_fails(redis_conn, use_settings, stub):
     stub.answer("/health", (503, {"status": "down"}))
-    _use_settings(monkeypatch, SPEECH_SERVICE_URL=stub.url)
+    use_settings(SPEECH_SERVICE_URL=stub.url)
     verdict = health.health_check()
     assert verdict["status"] == "degraded"
     assert verdict["checks"][1] == {**verdict["checks"][1], "status": "error", "error": "HTTP 503"}
 
 
-def test_degraded_when_a_service_is_unreachable(redis_conn, monkeypatch):
-    _use_settings(monkeypatch, API_GATEWAY_URL="http://127.0.0.1:9", HEALTH_CHECK_TIMEOUT="0.5")
+def test_degraded_when_a_service_is_unreachable(redis_conn, use_settings):
+    use_settings(API_GATEWAY_URL="http://127.0.0.1:9", HEALTH_CHECK_TIMEOUT="0.5")
     verdict = health.health_check()
     assert verdict["status"] == "degraded"
     assert verdict["checks"][1]["error"] == "ConnectionError"
@@ -59,7 +54,7 @@ def test_queue_depth_alert_past_threshold_from_a_real_worker(redis_conn):
         enqueue("health_check", delay=3600)  # scheduled, not waiting
     redis_conn.rpush("rq:queue:analytics", "a", "b", "c")  # three waiting ids
     job_id = cli("enqueue", "monitor-queue-depth").stdout.strip()
-    result = run_worker("health", env={"QUEUE_DEPTH_THRESHOLDS": "analytics=2"})
+    result = work_in_process("health", env={"QUEUE_DEPTH_THRESHOLDS": "analytics=2"})
     assert "alert: queue analytics has 3 jobs waiting (threshold 2)" in result.stderr
     shown = json.loads(cli("job", "show", job_id, "--json").stdout)
     assert shown["result"]["alerts"][0]["queue"] == "analytics"
@@ -80,9 +75,9 @@ def _queued_calls(connection, queue: str) -> list:
             for job_id in connection.lrange(f"rq:queue:{queue}", 0, -1) if job_id not in (b"a", b"b")]
 
 
-def test_alerts_reach_the_webhook_and_emails_once_per_cooldown(redis_conn, monkeypatch, stub):
+def test_alerts_reach_the_webhook_and_emails_once_per_cooldown(redis_conn, use_settings, stub):
     stub.answer("/hooks/alerts", (200, {"ok": True}))
-    _use_settings(monkeypatch, QUEUE_DEPTH_THRESHOLDS="email=1", ALERT_EMAILS="oncall@example.com",
+    use_settings(QUEUE_DEPTH_THRESHOLDS="email=1", ALERT_EMAILS="oncall@example.com",
                   ALERT_WEBHOOK_URL=f"{stub.url}/hooks/alerts")
     redis_conn.rpush("rq:queue:email", "a", "b")
     first = health.monitor_queue_depth()
@@ -99,8 +94,8 @@ def test_alerts_reach_the_webhook_and_emails_once_per_cooldown(redis_conn, monke
     assert len(_queued_calls(redis_conn, "health")) == 1
 
 
-def test_oldest_job_waiting_too_long_alerts(redis_conn, monkeypatch):
-    _use_settings(monkeypatch, QUEUE_WAIT_THRESHOLDS="scoring=60")
+def test_oldest_job_waiting_too_long_alerts(redis_conn, use_settings):
+    use_settings(QUEUE_WAIT_THRESHOLDS="scoring=60")
     job = enqueue("cleanup_old_results", 30)
     old = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     redis_conn.hset(f"rq:job:{job.id}", "enqueued_at", old)
@@ -108,12 +103,12 @@ def test_oldest_job_waiting_too_long_alerts(redis_conn, monkeypatch):
     assert alerts[0]["kind"] == "wait" and alerts[0]["queue"] == "scoring" and alerts[0]["value"] >= 299
 
 
-def test_an_unreachable_webhook_is_retried_not_lost(redis_conn, monkeypatch, stub):
-    _use_settings(monkeypatch, ALERT_WEBHOOK_URL="http://127.0.0.1:9/hook", HEALTH_CHECK_TIMEOUT="0.5")
+def test_an_unreachable_webhook_is_retried_not_lost(redis_conn, use_settings, stub):
+    use_settings(ALERT_WEBHOOK_URL="http://127.0.0.1:9/hook", HEALTH_CHECK_TIMEOUT="0.5")
     with pytest.raises(TransientError, match="alert webhook unreachable"):
         health.send_alert_webhook({"message": "queue email has 2 jobs waiting"})
     stub.answer("/hook", (400, {"error": "bad payload"}))
-    _use_settings(monkeypatch, ALERT_WEBHOOK_URL=f"{stub.url}/hook")
+    use_settings(ALERT_WEBHOOK_URL=f"{stub.url}/hook")
     with pytest.raises(PermanentError, match="refused the alert .400."):
         health.send_alert_webhook({"message": "x"})
 
@@ -141,8 +136,8 @@ def test_a_skipped_schedule_tick_alerts_once_and_a_paused_one_does_not(redis_con
     assert health.monitor_queue_depth()["alerts"] == []  # the cool-down: one alert, not one a minute
 
 
-def test_a_long_alert_still_reaches_every_channel(redis_conn, monkeypatch, stub):
-    _use_settings(monkeypatch, ALERT_EMAILS="oncall@example.com", ALERT_WEBHOOK_URL=f"{stub.url}/hooks/alerts")
+def test_a_long_alert_still_reaches_every_channel(redis_conn, use_settings, stub):
+    use_settings(ALERT_EMAILS="oncall@example.com", ALERT_WEBHOOK_URL=f"{stub.url}/hooks/alerts")
     message = "queue scoring: " + "a service said something long\n" * 12
     health._notify({"message": message, "at": "2026-12-07T12:00:00Z"}, health.get_settings())
     [email] = _queued_calls(redis_conn, "email")

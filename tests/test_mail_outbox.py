@@ -6,15 +6,20 @@ import logging
 
 import pytest
 
-from ielts_rq import mail
+from ielts_rq import mail, runtime
 from ielts_rq.errors import NotFound, PermanentError
+from ielts_rq.runtime import Runtime
 from ielts_rq.settings import load_settings
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return load_settings({"IELTS_RQ_HOME": str(tmp_path / "home"), "EMAIL_BACKEND": "outbox",
-                          "APP_URL": "https://ielts.example.org"})
+def env(tmp_path):
+    return {"IELTS_RQ_HOME": str(tmp_path / "home"), "EMAIL_BACKEND": "outbox", "APP_URL": "https://ielts.example.org"}
+
+
+@pytest.fixture
+def settings(env):
+    return load_settings(env)
 
 
 def test_sent_message_is_an_eml_file_listed_and_read_back(settings):
@@ -47,13 +52,13 @@ def test_empty_or_missing_outbox_lists_nothing(settings):
     assert mail.list_outbox(settings) == []
 
 
-def test_default_settings_come_from_get_settings(monkeypatch, settings):
-    monkeypatch.setattr(mail, "get_settings", lambda: settings)
+def test_default_settings_come_from_the_runtime_in_force(env, settings):
+    with runtime.use(Runtime.from_env(env)):
+        outbox_id = mail.send_email("amira@example.com", "welcome", mail.sample_context("welcome"))
 
-    outbox_id = mail.send_email("amira@example.com", "welcome", mail.sample_context("welcome"))
-
-    assert [entry["id"] for entry in mail.list_outbox()] == [outbox_id]
-    assert mail.read_outbox(outbox_id)["To"] == "amira@example.com"
+        assert [entry["id"] for entry in mail.list_outbox()] == [outbox_id]
+        assert mail.read_outbox(outbox_id)["To"] == "amira@example.com"
+    assert [entry["id"] for entry in mail.list_outbox(settings)] == [outbox_id]  # in that runtime's home
 
 
 @pytest.mark.parametrize("outbox_id", ["../../etc/passwd", "..", "/etc/passwd", "x/../y", "", None,

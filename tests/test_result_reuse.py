@@ -14,9 +14,10 @@ from ielts_rq.policies import DAY, RESULTS_KEPT_DAYS
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.queues import JsonJob
 
-from .conftest import ROOT, cli, run_worker
+from .conftest import ROOT, cli
 from .essays import GOOD_ESSAY, PROMPT
 from .http_stub import StubServer
+from .inprocess import work_in_process
 
 
 def _reuse_entries(redis_conn) -> list[bytes]:
@@ -24,10 +25,10 @@ def _reuse_entries(redis_conn) -> list[bytes]:
 
 
 def _score(env: dict | None = None, learner: str = "learner-r", text: str = GOOD_ESSAY) -> dict:
-    """A new submission of ``text``, scored by a real worker; its stored result."""
+    """A new submission of ``text``, scored by the worker in this process; its stored result."""
     submission_id = store.create_submission(learner, "writing_task_2", text, PROMPT)
     enqueue("score_submission", submission_id)
-    run_worker("scoring", env=env)
+    work_in_process("scoring", env=env)
     return store.get_result(submission_id)
 
 
@@ -40,7 +41,7 @@ def test_a_reuse_entry_lives_as_long_as_its_result_and_goes_with_it(redis_conn):
     for submission_id in redis_conn.zrange(keys.results_by_time(), 0, -1):
         redis_conn.zadd(keys.results_by_time(), {submission_id: time.time() - 2 * DAY})
     assert cli("enqueue", "cleanup-results", "1").returncode == 0
-    run_worker("scoring")
+    work_in_process("scoring")
     assert redis_conn.zcard(keys.results_by_time()) == 0
     assert _reuse_entries(redis_conn) == []
     assert _score(learner="learner-t")["scorer"] == "builtin"  # scored afresh
@@ -52,7 +53,7 @@ def test_the_cleanup_deletes_reuse_entries_written_before_they_had_a_version_and
     earlier = keys.result_by_content("0" * 64)  # as written before: no scorer version, no lifetime
     redis_conn.set(earlier, current["submission_id"])
     assert cli("enqueue", "cleanup-results").returncode == 0
-    run_worker("scoring")
+    work_in_process("scoring")
     assert _reuse_entries(redis_conn) == [entry]
 
 
@@ -63,7 +64,7 @@ def test_the_cleanup_leaves_an_entry_a_newer_identical_result_took_over(redis_co
     second = _score(learner="learner-s")
     assert second["scorer"] == "builtin"
     assert cli("enqueue", "cleanup-results", "1").returncode == 0
-    run_worker("scoring")
+    work_in_process("scoring")
     assert store.get_result(first["submission_id"]) is None
     assert _score(learner="learner-t")["scorer"] == f"reused:{second['submission_id']}"
 

@@ -1,4 +1,4 @@
-"""Scoring jobs end to end on real workers: submit, score, store, publish, notify."""
+"""Scoring jobs end to end on the project's worker, run in the test process: submit, score, store, publish, notify."""
 
 import json
 import os
@@ -9,16 +9,17 @@ import time
 
 import pytest
 
-from ielts_rq import enqueue, store
+from ielts_rq import enqueue, runtime, store
 from ielts_rq.errors import NotFound, PermanentError
 from ielts_rq.jobs import scoring as scoring_jobs
 from ielts_rq.queueing.keys import key
 from ielts_rq.queueing.queues import JsonJob, get_queue
-from ielts_rq.settings import load_settings
+from ielts_rq.runtime import Runtime
 
-from .conftest import ROOT, cli, enqueue_past_the_door, run_worker, wait_for
+from .conftest import ROOT, cli, enqueue_past_the_door, wait_for
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
 from .http_stub import StubServer
+from .inprocess import work_in_process
 
 
 def _listen(connection, channel, messages, ready):
@@ -44,7 +45,7 @@ def test_submit_score_result_through_the_cli(redis_conn, tmp_path):
     ready.wait(5)
 
     assert cli("enqueue", "score", submission_id).returncode == 0
-    run_worker("scoring")
+    work_in_process("scoring")
     listener.join(10)
 
     shown = cli("result", submission_id, "--json")
@@ -90,7 +91,7 @@ def test_unknown_submission_fails_the_job_with_a_clear_message(redis_conn):
     with pytest.raises(NotFound, match="submission sub_doesnotexist not found"):
         enqueue("score_submission", "sub_doesnotexist")  # refused at the door; past it, the job fails alone
     job = enqueue_past_the_door("score_submission", "sub_doesnotexist")
-    run_worker("scoring")
+    work_in_process("scoring")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "failed"
     assert "submission sub_doesnotexist not found" in job.latest_result().exc_string
@@ -107,7 +108,7 @@ def test_bad_ids_are_refused_before_enqueueing(redis_conn):
 def test_an_unscorable_answer_fails_permanently_with_the_scorer_reason(redis_conn):
     submission_id = store.create_submission(None, "writing_task_2", "word " * 3001, None)
     job = enqueue("score_submission", submission_id)
-    run_worker("scoring")
+    work_in_process("scoring")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "failed"
     assert "cannot be scored: text is too long: 3,001 words" in job.latest_result().exc_string
@@ -119,7 +120,7 @@ def test_score_batch_fans_out_and_reports_progress(redis_conn):
     ids = [store.create_submission(f"batch-{n}", "writing_task_2", HALF_ESSAY + f" Number {n}.", PROMPT)
            for n in range(5)]
     batch_job = enqueue("score_batch", ids + ids[:1])
-    run_worker("scoring")
+    work_in_process("scoring")
     progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
     assert progress["total"] == 1 and progress["skipped"] == 1  # five submissions fit one job
     assert progress["counts"] == {"finished": 1}
@@ -134,7 +135,7 @@ def test_a_batch_names_the_submissions_that_could_not_be_scored(redis_conn):
             for n in range(60)]
     missing = [f"sub_missing_{n}" for n in range(100)]
     batch_job = enqueue("score_batch", good + missing)
-    run_worker("scoring", timeout=300)
+    work_in_process("scoring")
     progress = json.loads(cli("batch", "status", batch_job.id, "--json").stdout)
     assert progress["complete"] and progress["failed_items"] == 100
     assert set(progress["failed_item_examples"]) <= set(missing) and len(progress["failed_item_examples"]) == 20
@@ -192,7 +193,7 @@ def _service_answer(band):
 def _score_on_worker(redis_conn, service_url):
     submission_id = store.create_submission("learner-8", "writing_task_2", GOOD_ESSAY, PROMPT)
     job = enqueue("score_submission", submission_id)
-    run_worker("scoring", env={"SCORING_SERVICE_URL": service_url})
+    work_in_process("scoring", env={"SCORING_SERVICE_URL": service_url})
     return submission_id, JsonJob.fetch(job.id, connection=redis_conn)
 
 
@@ -280,7 +281,7 @@ def test_jobs_scoring_the_same_submissions_at_once_call_the_service_once_each(re
         # retry is due (at once when none was put off).
         scheduled = get_queue("scoring", redis_conn).scheduled_job_registry
         assert wait_for(lambda: redis_conn.zcount(scheduled.key, f"({time.time()}", "+inf") == 0, 60)
-        run_worker("scoring", env={"SCORING_SERVICE_URL": service.url})
+        work_in_process("scoring", env={"SCORING_SERVICE_URL": service.url})
     finally:
         service.close()
     assert service.requests == 30  # one call per submission, whoever scored it
@@ -295,7 +296,7 @@ def test_the_retry_of_a_killed_job_takes_back_its_own_claim(redis_conn):
     job = enqueue("score_submission", sid)
     redis_conn.set(key("claim", "scoring", sid), f"{job.id}:claim_killedattempt", ex=600)
     # When it runs again, it scores at once instead of waiting out its own claim
-    run_worker("scoring")
+    work_in_process("scoring")
     job = JsonJob.fetch(job.id, connection=redis_conn)
     assert job.get_status() == "finished"
     assert store.get_result(sid) is not None
@@ -315,7 +316,7 @@ def test_a_claim_counts_only_while_its_job_runs(redis_conn, holder_status, taken
     assert store.claim_scoring(sid, "another-job:claim_second", 600, job_id="another-job") is taken_over
 
 
-def test_a_chunk_stopped_by_its_soft_limit_keeps_what_it_scored_and_its_retry_resumes(redis_conn, monkeypatch):
+def test_a_chunk_stopped_by_its_soft_limit_keeps_what_it_scored_and_its_retry_resumes(redis_conn):
     from ielts_rq.policies import POLICIES
 
     from .misbehaving_service import MisbehavingService
@@ -326,7 +327,7 @@ def test_a_chunk_stopped_by_its_soft_limit_keeps_what_it_scored_and_its_retry_re
     # Six seconds of answers against a three-second timeout (the policy's is 600 s against 13 s an answer).
     job = get_queue("scoring").enqueue_call(POLICIES["score_submissions"].func, args=(ids,), timeout=3)
     try:
-        run_worker("scoring", env={"SCORING_SERVICE_URL": slow.url})
+        work_in_process("scoring", env={"SCORING_SERVICE_URL": slow.url})
     finally:
         slow.close()
     error = JsonJob.fetch(job.id, connection=redis_conn).latest_result().exc_string or ""
@@ -334,10 +335,9 @@ def test_a_chunk_stopped_by_its_soft_limit_keeps_what_it_scored_and_its_retry_re
     saved = [sid for sid in ids if store.get_result(sid) is not None]
     assert 0 < len(saved) < 30, len(saved)
     fast = MisbehavingService("ok", body=json.dumps(_service_answer(6.0)).encode())
-    settings = load_settings({**os.environ, "SCORING_SERVICE_URL": fast.url})
-    monkeypatch.setattr(scoring_jobs, "get_settings", lambda: settings)
     try:
-        scoring_jobs.score_submissions(ids)
+        with runtime.use(Runtime.from_env({**os.environ, "SCORING_SERVICE_URL": fast.url})):
+            scoring_jobs.score_submissions(ids)
     finally:
         fast.close()
     assert fast.requests == 30 - len(saved)  # the retry scores only what the first attempt had not saved

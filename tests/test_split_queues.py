@@ -1,19 +1,26 @@
 """Queues on two Redis servers: the scoring queue on a server of its own (REDIS_URL_SCORING), the other
-queues and every record on REDIS_URL's (here the suite's embedded server). Real worker processes, the
-CLI and the dashboard, as a deployment would run them."""
+queues and every record on REDIS_URL's (here the suite's embedded server). The CLI and the dashboard as a
+deployment runs them; the worker and the scheduler's tick in the test process, under a runtime of the split's
+settings."""
 
 import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import redis
 
-from ielts_rq import store
+from ielts_rq import runtime, store
+from ielts_rq.policies import QUEUES
+from ielts_rq.queueing import schedule
+from ielts_rq.queueing.connection import get_connection, queues_by_server
+from ielts_rq.runtime import Runtime
 
-from .conftest import ROOT, cli, free_port, run_worker, valkey_server, wait_for
+from .conftest import ROOT, cli, free_port, valkey_server, wait_for
 from .essays import GOOD_ESSAY, PROMPT
+from .inprocess import work_in_process
 
 # The dashboard's pages with the split: ours read both servers, rq-dashboard has an instance per server.
 DASHBOARD = """
@@ -54,14 +61,14 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
     assert scoring_redis.lrange("rq:queue:scoring", 0, -1) == [job_id.encode()]
     assert redis_conn.llen("rq:queue:scoring") == 0 and store.get_submission(submission_id) is not None
 
-    run_worker("scoring", env=env)
+    work_in_process("scoring", env=env)
     result = store.get_result(submission_id)  # read from REDIS_URL's server, where analytics reads it
     assert result is not None and 0 <= result["overall_band_score"] <= 9
     assert scoring_redis.zcard("rq:finished:scoring") == 1
     assert redis_conn.llen("rq:queue:email") == 1  # the job it enqueued went to the email queue's server
 
     analytics_job = cli("enqueue", "user-analytics", "learner-split", env=env).stdout.strip()
-    run_worker("analytics", "email", env=env)
+    work_in_process("analytics", "email", env=env)
     shown = json.loads(cli("job", "show", analytics_job, "--json", env=env).stdout)
     assert shown["status"] == "finished", shown
     assert shown["result"]["scored"] == 1 and shown["result"]["average_band"] == result["overall_band_score"]
@@ -70,7 +77,7 @@ def test_a_scoring_job_on_its_own_server_feeds_analytics_and_the_dashboard(scori
 
     # A batch fans out on the scoring server; its progress is read where its jobs are.
     batch_id = cli("enqueue", "score-batch", submission_id, "sub_missing", env=env).stdout.strip()
-    run_worker("scoring", env=env)
+    work_in_process("scoring", env=env)
     progress = json.loads(cli("batch", "status", batch_id, "--json", env=env).stdout)
     assert progress["complete"] and progress["items_done"] == 2, progress
     assert progress["failed_item_examples"] == {"sub_missing": "submission sub_missing not found"}
@@ -96,11 +103,10 @@ def test_a_worker_cannot_straddle_two_servers_and_check_probes_both(scoring_serv
     straddling = cli("worker", "scoring", "email", "--burst", env=env)
     assert straddling.returncode == 2, straddling.stderr
     assert "live on different ones" in straddling.stderr and "Traceback" not in straddling.stderr
-    grouped = subprocess.run([sys.executable, "-c", "from ielts_rq.policies import QUEUES; from ielts_rq.queueing."
-                              "connection import queues_by_server; print(queues_by_server(QUEUES))"],
-                             cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    with runtime.use(Runtime.from_env({**os.environ, **env})):
+        grouped = queues_by_server(QUEUES)
     # `ielts-rq up` starts a worker per group.
-    assert grouped.stdout.strip() == str([["scoring"], ["file_processing", "email", "analytics", "health"]])
+    assert grouped == [["scoring"], ["file_processing", "email", "analytics", "health"]]
     checked = cli("check", env=env)
     assert "redis (scoring queue)" in checked.stdout, checked.stdout
     assert cli("check", env={**env, "REDIS_URL_SCORNG": env["REDIS_URL_SCORING"]}).returncode == 2
@@ -114,33 +120,25 @@ def test_a_misnamed_or_malformed_queue_url_is_refused_at_start(redis_conn):
 
 
 # The scheduler keeps its entries with the records, and puts each tick on its queue's own server.
-TICKS = """
-import json, time
-from ielts_rq.queueing import schedule
-from ielts_rq.queueing.connection import get_connection
-records = get_connection()
-schedule.sync(records)
-entry = schedule.entry_named("cleanup-old-results")
-records.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
-schedule.CronScheduler(connection=records).enqueue_jobs()
-print(json.dumps(schedule.last_runs(records, entry.name, 1)[0]))
-"""
+def _tick(env: dict) -> dict:
+    """One tick of the cleanup's cron entry, due now, as the scheduler of a deployment with ``env`` runs it."""
+    with runtime.use(Runtime.from_env({**os.environ, **env})):
+        records = get_connection()
+        schedule.sync(records)
+        entry = schedule.entry_named("cleanup-old-results")
+        records.zadd("rq:scheduler:scheduled_jobs", {entry.job_id: time.time() - 1})
+        schedule.CronScheduler(connection=records).enqueue_jobs()
+        return schedule.last_runs(records, entry.name, 1)[0]
 
 
 def test_scheduled_ticks_go_to_their_queues_server_and_a_tick_waits_for_the_last_run_there(scoring_server,
                                                                                           redis_conn):
     scoring_redis, env = scoring_server
 
-    def tick() -> dict:
-        ran = subprocess.run([sys.executable, "-c", TICKS], cwd=ROOT, env={**os.environ, **env},
-                             capture_output=True, text=True, timeout=60)
-        assert ran.returncode == 0, ran.stderr
-        return json.loads(ran.stdout)
-
-    assert "enqueued_at" in tick()
+    assert "enqueued_at" in _tick(env)
     assert scoring_redis.lrange("rq:queue:scoring", 0, -1) == [b"cron-cleanup-old-results"]
     assert redis_conn.llen("rq:queue:scoring") == 0
-    assert tick()["skipped"] == "the previous run had not finished"  # it waits on the scoring server
-    run_worker("scoring", env=env)
-    assert "enqueued_at" in tick()  # finished there: the next tick runs
+    assert _tick(env)["skipped"] == "the previous run had not finished"  # it waits on the scoring server
+    work_in_process("scoring", env=env)
+    assert "enqueued_at" in _tick(env)  # finished there: the next tick runs
     assert scoring_redis.llen("rq:queue:scoring") == 1

@@ -241,3 +241,22 @@ def test_learners_files_and_emails_are_kept_in_owner_only_folders(tmp_path):
     for folder in ("files", "outbox"):
         mode = stat.S_IMODE((tmp_path / "home" / folder).stat().st_mode)
         assert mode == 0o700, f"{folder}: {oct(mode)}"  # other local users cannot list or read them
+
+
+@pytest.mark.parametrize("backend", [storage.LocalStorage, storage.S3Storage])
+def test_both_backends_offer_the_storage_interface_with_its_signatures(backend):
+    import inspect
+
+    methods = [name for name, value in vars(storage.Storage).items()
+               if callable(value) and not name.startswith("_")]
+    assert sorted(methods) == ["delete", "exists", "get", "list", "put", "stat", "url"]
+    for name in methods:
+        wanted = inspect.signature(getattr(storage.Storage, name))
+        offered = inspect.signature(getattr(backend, name))
+        assert list(offered.parameters) == list(wanted.parameters), f"{backend.__name__}.{name}{offered}"
+        assert [p.default for p in offered.parameters.values()] == [p.default for p in wanted.parameters.values()]
+
+
+def test_each_backend_built_is_a_storage(store):
+    assert isinstance(store, storage.Storage)
+    assert isinstance(storage.get_storage(), storage.Storage)

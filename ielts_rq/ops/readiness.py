@@ -11,7 +11,7 @@ import functools
 
 import redis
 
-from ..queueing.connection import get_connection, queue_connection, redis_url
+from ..queueing.connection import get_connection, queue_connection, queue_server_url, redis_url, split_off_queues
 from ..settings import get_settings, hide_password
 
 EVICTING = ("allkeys-", "volatile-")  # policies under which Redis may drop queued jobs to free memory
@@ -20,7 +20,7 @@ EVICTING = ("allkeys-", "volatile-")  # policies under which Redis may drop queu
 def probes() -> list[dict]:
     """One verdict per part: ``ok``, ``warn`` or ``fail``, with what was found."""
     split_off = [(f"redis ({queue} queue)", functools.partial(_redis, queue))
-                 for queue in get_settings().queue_redis_urls]
+                 for queue in split_off_queues()]
     return [_probe(name, check) for name, check in
             (("redis", _redis), *split_off, ("storage", _storage), ("email", _email), ("scoring", _scoring),
              ("ocr", _ocr), ("speech", _speech))]
@@ -37,7 +37,7 @@ def _probe(part: str, check) -> dict:
 def _redis(queue: str | None = None):
     """REDIS_URL's server, or the one ``queue`` lives on (REDIS_URL_<QUEUE>)."""
     variable = f"REDIS_URL_{queue.upper()}" if queue else "REDIS_URL"
-    where = hide_password(get_settings().queue_redis_urls[queue] if queue else redis_url())
+    where = hide_password(queue_server_url(queue) if queue else redis_url())
     try:
         info = (queue_connection(queue) if queue else get_connection()).info()
     except redis.RedisError as exc:

@@ -17,7 +17,6 @@ API) rides out about 30 s, a restart or a failover.
 from __future__ import annotations
 
 import errno
-import functools
 import logging
 import os
 import signal
@@ -36,6 +35,7 @@ from redis_sentinel_url import parse_sentinel_url
 from rq.exceptions import StopRequested
 
 from ..errors import ConfigError
+from ..runtime import current
 from ..settings import get_settings, hide_password
 from . import embedded
 
@@ -62,23 +62,19 @@ PATIENCE = {
     # timeout + 10 s) in any case; its blocking dequeue waits 0.05 s at a time (dequeue.py).
     "worker": Patience(connect_timeout=2.0, read_timeout=15.0, give_up_after=None, say_so=True),
 }
-_patience = "process"
-
 FIRST_PAUSE = 0.1  # seconds before the second attempt, doubling up to
 LONGEST_PAUSE = 15.0
 
 
 def impatient() -> None:
     """For the CLI: a Redis that does not answer is reported within seconds, not half a minute."""
-    global _patience
-    _patience = "command"
+    current().patience = "command"
 
 
 def wait_for_redis() -> None:
     """For workers and the scheduler: a Redis that is down or hung is waited for, however long, with one
     line in the log when the wait starts and one when it ends; SIGTERM or SIGINT meanwhile stops the wait."""
-    global _patience
-    _patience = "worker"
+    current().patience = "worker"
 
 
 class RedisUnavailable(redis.ConnectionError):
@@ -89,27 +85,42 @@ class RedisUnavailable(redis.ConnectionError):
         self.url, self.reason = hide_password(url), reason
 
 
-@functools.cache
 def redis_url() -> str:
     """The URL in use: REDIS_URL, or the embedded server's (started if needed)."""
     settings = get_settings()
-    return settings.redis_url or embedded.ensure_running(settings.home)
+    return current().part("redis_url", lambda: settings.redis_url or embedded.ensure_running(settings.home))
 
 
 def get_connection() -> redis.Redis:
     """This process's connection to REDIS_URL's server, which keeps every record (a new pool after a fork)."""
-    return _connection_for(redis_url(), os.getpid(), _patience)
-
-
-def queue_connection(queue: str) -> redis.Redis:
-    """The connection to the server ``queue`` lives on: its ``REDIS_URL_<QUEUE>``, else REDIS_URL's."""
-    url = get_settings().queue_redis_urls.get(queue)
-    return _connection_for(url, os.getpid(), _patience) if url else get_connection()
+    return client_for(redis_url())
 
 
 def client_for(url: str) -> redis.Redis:
     """This process's client of the server at ``url``, with the timeouts, retries and Sentinel look-up above."""
-    return _connection_for(url, os.getpid(), _patience)
+    return _connection_for(url, os.getpid(), current().patience)
+
+
+# Which server holds each queue: decided here alone ---------------------------------------------------------------
+
+def queue_server_url(queue: str) -> str:
+    """The URL of the server ``queue`` lives on: its ``REDIS_URL_<QUEUE>``, else REDIS_URL's."""
+    return get_settings().queue_redis_urls.get(queue) or redis_url()
+
+
+def queues_are_split() -> bool:
+    """Whether any queue lives on a server of its own (``REDIS_URL_<QUEUE>``), away from the records."""
+    return bool(get_settings().queue_redis_urls)
+
+
+def split_off_queues() -> list[str]:
+    """The queues that live on a server of their own, in the order configured."""
+    return list(get_settings().queue_redis_urls)
+
+
+def queue_connection(queue: str) -> redis.Redis:
+    """The connection to the server ``queue`` lives on: its ``REDIS_URL_<QUEUE>``, else REDIS_URL's."""
+    return client_for(queue_server_url(queue))
 
 
 def queue_server_urls() -> list[str]:
@@ -119,7 +130,13 @@ def queue_server_urls() -> list[str]:
 
 def queue_servers() -> list[redis.Redis]:
     """A connection to each server that holds queues, REDIS_URL's first: where workers and jobs are found."""
-    return [_connection_for(url, os.getpid(), _patience) for url in queue_server_urls()]
+    return [client_for(url) for url in queue_server_urls()]
+
+
+def servers_holding_queues(connection: redis.Redis | None = None) -> list[redis.Redis]:
+    """Every server that holds queues, REDIS_URL's first; unsplit, ``connection`` (the caller's client of
+    REDIS_URL's server) or this runtime's."""
+    return queue_servers() if queues_are_split() else [connection or get_connection()]
 
 
 def queues_by_server(queues) -> list[list[str]]:
@@ -142,8 +159,14 @@ def server_of(queues) -> redis.Redis:
     return queue_connection(next(iter(queues)))
 
 
-@functools.cache
+# Clients ----------------------------------------------------------------------------------------------------------
+
 def _connection_for(url: str, pid: int, patience: str = "process") -> redis.Redis:
+    """The runtime's client of ``url`` for this process (a forked horse builds its own) and patience."""
+    return current().part(("redis", url, pid, patience), lambda: _new_client(url, patience))
+
+
+def _new_client(url: str, patience: str) -> redis.Redis:
     settings = get_settings()
     chosen = PATIENCE[patience]
     options = dict(retry=_RetryWhileDown(url, patience), retry_on_error=[redis.ConnectionError, redis.TimeoutError],
@@ -289,18 +312,13 @@ class _Outage:
         self.handlers = None
 
 
-_stop = threading.Event()
-_outages: dict[tuple[int, str], _Outage] = {}
-
-
+_stop = threading.Event()  # a signal came while waiting: signals are the process's, as is this
 _threads = threading.local()
 
 
 def _outage_of(url: str) -> _Outage:
-    key = (os.getpid(), url)  # a forked horse starts with no outage of its own
-    if key not in _outages:
-        _outages[key] = _Outage(url)
-    return _outages[key]
+    """The runtime's outage of ``url`` (a forked horse starts with no outage of its own)."""
+    return current().part(("outage", url, os.getpid()), lambda: _Outage(url))
 
 
 def _calls_under_way() -> dict[str, int]:
@@ -312,7 +330,7 @@ def _calls_under_way() -> dict[str, int]:
 
 def _stop_waiting(signum, frame) -> None:
     _stop.set()
-    for outage in list(_outages.values()):
+    for outage in current().parts("outage"):
         previous = (outage.handlers or {}).get(signum)
         if callable(previous) and previous is not signal.default_int_handler:
             previous(signum, frame)  # RQ's warm shutdown, rq-scheduler's stop

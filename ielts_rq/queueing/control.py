@@ -18,13 +18,12 @@ from rq.suspension import is_suspended, resume, suspend
 
 from ..policies import QUEUES
 from . import keys
-from .connection import get_connection, queue_connection, queue_servers
+from .connection import queue_connection, servers_holding_queues
 from .queues import all_workers
-from ..settings import get_settings
 
 
 def _servers() -> list:
-    return queue_servers() if get_settings().queue_redis_urls else [get_connection()]
+    return servers_holding_queues()
 
 
 def suspend_workers() -> None:

@@ -23,7 +23,6 @@ Neither costs the busy path an extra round trip.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 
@@ -32,6 +31,7 @@ from rq.intermediate_queue import IntermediateQueue
 from rq.queue import Queue
 from rq.suspension import WORKERS_SUSPENDED
 
+from ..runtime import current
 from . import keys
 
 POLL_SECONDS = 0.05
@@ -108,7 +108,6 @@ def _text_or_drop(connection, queue_key: str, raw: bytes) -> str | None:
         return None
 
 
-@functools.cache
 def _script(connection):
-    # Registered once per connection: redis-py then sends EVALSHA, loading the script once.
-    return connection.register_script(_MOVE_FIRST)
+    # Registered once per connection, kept by the runtime: redis-py then sends EVALSHA, loading the script once.
+    return current().part(("dequeue script", connection), lambda: connection.register_script(_MOVE_FIRST))

@@ -22,10 +22,10 @@ from rq.utils import now, utcformat
 from .. import observability
 from ..errors import PermanentError
 from ..policies import POLICIES, QUEUES
-from ..settings import get_settings, redact
+from ..settings import redact
 from . import keys, records, waiting
 from .arguments import check_arguments
-from .connection import get_connection, queue_connection, queue_servers
+from .connection import get_connection, queue_connection, queues_are_split, servers_holding_queues
 from .dequeue import move_next
 from .records import callback_problem, is_registered, printable
 
@@ -312,7 +312,7 @@ def fail_unrun(job, queue, reason: str, pipe) -> None:
 def get_queue(name: str, connection=None) -> Queue:
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}; queues are {', '.join(QUEUES)}")
-    if get_settings().queue_redis_urls:  # queues split across servers: where it lives is configuration's to say
+    if queues_are_split():  # queues split across servers: where it lives is configuration's to say
         connection = queue_connection(name)
     return IeltsQueue(name, connection=connection or get_connection(), serializer=JSONSerializer, job_class=JsonJob)
 
@@ -341,14 +341,14 @@ def all_workers(connection=None) -> list:
 
 def _servers(connection=None) -> list:
     """Every server that holds queues, REDIS_URL's first; unsplit, ``connection``'s (the caller's client)."""
-    return queue_servers() if get_settings().queue_redis_urls else [connection or get_connection()]
+    return servers_holding_queues(connection)
 
 
 def register_queues(connection) -> None:
     """List the queues in RQ's set of queues, so RQ's tools and rq-dashboard show them empty too: all five,
     or with queues split across servers, those that live on ``connection``'s."""
     names = QUEUES
-    if get_settings().queue_redis_urls:
+    if queues_are_split():
         names = [name for name in QUEUES if queue_connection(name) is connection]
     if names:
         connection.sadd(Queue.redis_queues_keys, *(Queue.redis_queue_namespace_prefix + name for name in names))

@@ -10,7 +10,6 @@ over the limit, the job is put back on its queue's schedule for when the window 
 
 from __future__ import annotations
 
-import functools
 import time
 
 from limits import RateLimitItemPerMinute
@@ -18,6 +17,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..policies import POLICIES
+from ..runtime import current
 from ..settings import Settings, get_settings
 from . import keys
 
@@ -65,7 +65,11 @@ def wait_for_slot(provider: str | None, connection) -> None:
         time.sleep(wait)
 
 
-@functools.cache
 def _limiter(connection, per_minute: int):
+    """The limiter of one server and rate, kept by the runtime (it holds the connection's pool)."""
+    return current().part(("rate limiter", connection, per_minute), lambda: _new_limiter(connection, per_minute))
+
+
+def _new_limiter(connection, per_minute: int):
     storage = RedisStorage("redis://", connection_pool=connection.connection_pool, key_prefix=keys.rate_limits())
     return MovingWindowRateLimiter(storage), RateLimitItemPerMinute(per_minute)

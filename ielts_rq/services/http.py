@@ -14,8 +14,8 @@ asked (``RetryLater``). What is still failing becomes a ``TransientError``
 from __future__ import annotations
 
 import email.utils
-import functools
 import json
+import os
 import time
 from datetime import datetime, timezone
 
@@ -23,6 +23,7 @@ import requests
 
 from ..errors import PermanentError, RetryLater, TransientError
 from ..media import MB
+from ..runtime import current
 from ..settings import get_settings, hide_password, redact
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -33,10 +34,9 @@ MAX_RETRY_AFTER = 6 * 3600  # seconds: a longer Retry-After is taken as this
 ANSWER_EXCERPT = 300  # characters of a service's answer quoted in an error
 
 
-@functools.cache
 def session() -> requests.Session:
-    """A pooled session per process (retries are done here, within the deadline)."""
-    return requests.Session()
+    """The runtime's pooled session, one per process (retries are done here, within the deadline)."""
+    return current().part(("http session", os.getpid()), requests.Session)
 
 
 def timeouts() -> tuple[float, float]:
