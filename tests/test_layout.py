@@ -110,6 +110,7 @@ PROCESS_FACTS = {
     ("ielts_rq.queueing.connection", "_full_since"),
     ("ielts_rq.observability", "_error_tracking"),
     ("ielts_rq.observability", "_tracer"),
+    ("ielts_rq.scoring.meaning", "_word_sums"),  # a memo of the sentence model's word vectors: pure computation
 }
 CACHES = {"cache", "lru_cache", "cached_property"}
 MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque", "local", "WeakValueDictionary",

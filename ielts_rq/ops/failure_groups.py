@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from .. import runtime
 from ..policies import QUEUES
 from ..queueing.queues import JsonJob, get_queue
 from ..queueing.records import check_record, id_problem
@@ -128,17 +129,21 @@ def per_hour(ended: list[str], now: datetime | None = None) -> list[int]:
     return counts
 
 
-# A failed job's summary does not change while it stays failed: kept here by (id, when it ended), so that a
+# A failed job's summary does not change while it stays failed: kept on the runtime by (id, when it ended), so that a
 # page reloaded every minute during an outage reads whole only the failures that are new since. A job that
 # failed again has another end time; one deleted has none: neither is answered from here. (Read and written
 # under heavy_read: one thread at a time.)
 SUMMARIES_KEPT = 4 * GROUP_WINDOW
-_summaries: OrderedDict = OrderedDict()
+
+
+def _kept_summaries() -> OrderedDict:
+    return runtime.current().part("failure_summaries", OrderedDict)
 
 
 def failed_summaries(connection, job_ids) -> list[tuple]:
     """(id, job name, ended at, error line) of each failed job that has a record: its end time read for each,
     the rest (two pipelined round trips) only for those not already summarised."""
+    _summaries = _kept_summaries()
     with connection.pipeline(transaction=False) as pipe:
         for job_id in job_ids:
             pipe.hget(JsonJob.key_for(job_id), "ended_at")
