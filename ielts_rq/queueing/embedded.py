@@ -130,12 +130,13 @@ def server_pid(paths: ServerPaths) -> int | None:
     return _pid_working_in(paths)
 
 
-def stop(home: Path) -> bool:
-    """Stop the server (it writes its append-only file first). False if none ran."""
-    return _stop(paths_for(home))
+def stop(home: Path, timeout: float = STOP_TIMEOUT) -> bool:
+    """Stop the server (it writes its append-only file first), waiting up to ``timeout`` seconds for it to let go
+    of its data. False if none ran."""
+    return _stop(paths_for(home), timeout)
 
 
-def _stop(paths: ServerPaths) -> bool:
+def _stop(paths: ServerPaths, timeout: float = STOP_TIMEOUT) -> bool:
     pid = server_pid(paths)
     if pid is None:
         if holds_data(paths):
@@ -143,10 +144,10 @@ def _stop(paths: ServerPaths) -> bool:
                                       "stop it by hand")
         return False
     os.kill(pid, signal.SIGTERM)  # valkey flushes the AOF and exits on SIGTERM
-    deadline = time.monotonic() + STOP_TIMEOUT
+    deadline = time.monotonic() + timeout
     while holds_data(paths):  # until every process of the server, forks included, has let go of the data
         if time.monotonic() > deadline:
-            raise EmbeddedServerError(f"embedded server (pid {pid}) did not stop within {STOP_TIMEOUT:.0f}s")
+            raise EmbeddedServerError(f"embedded server (pid {pid}) did not stop within {timeout:.0f}s")
         time.sleep(0.05)
     return True
 
