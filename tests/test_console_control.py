@@ -16,7 +16,8 @@ import pytest
 from ielts_rq.queueing.queues import get_queue
 
 from .conftest import cli, run_worker, wait_for, worker_process
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, OWN_PAGES, click, console, status_of
+from . import test_browser
+from .test_browser import CHROMIUM, OWN_PAGES, click, console, status_of
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
@@ -24,12 +25,7 @@ pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's c
 WHERE = pytest.mark.parametrize("behind_proxy", [False, True], ids=["direct", "behind-https-proxy"])
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+browser = test_browser.browser  # the same fixture: one system Chromium per module
 
 
 def fail(queue: str, function: str, *args) -> str:
