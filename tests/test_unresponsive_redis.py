@@ -267,6 +267,25 @@ def test_the_scheduler_started_while_redis_is_down_waits_and_syncs_when_it_is_ba
             server.wait()
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_before_the_loop_s_own_handlers_are_in_place_is_a_clean_stop(signum):
+    """A deploy's SIGTERM while the scheduler syncs or a worker registers: StopRequested (status 0), not
+    death by the signal (status -15)."""
+    from rq.exceptions import StopRequested
+
+    from ielts_rq.queueing.connection import stop_cleanly_until_running
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        stop_cleanly_until_running()
+        with pytest.raises(StopRequested):
+            os.kill(os.getpid(), signum)
+            time.sleep(5)  # the handler raises at once; the sleep is only there to be interrupted
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
 # The dashboard's probe and pages, ours and rq-dashboard's, each timed.
 DASHBOARD = """
 import json, sys, time

@@ -8,7 +8,7 @@ import os
 import click
 
 from ..logs import setup_logging
-from ..queueing.connection import get_connection, wait_for_redis
+from ..queueing.connection import get_connection, stop_cleanly_until_running, wait_for_redis
 from ..queueing.enqueue import enqueue
 from ..queueing.schedule import CronScheduler, clear, entries, entry_named, last_runs, pause, resume, sync
 from .common import HelpGroup, json_option, print_json, table
@@ -24,6 +24,7 @@ def scheduler(interval, burst):
     """Register the cron table and run the scheduler (a second one waits rather than duplicates)."""
 
     setup_logging()
+    stop_cleanly_until_running()  # until rq-scheduler's run() puts its own handlers in place
     wait_for_redis()  # a Redis down or hung is waited for, as by workers
     changes = sync(get_connection())
     click.echo(f"schedule synced: {_changes(changes)}", err=True)

@@ -7,7 +7,7 @@ import click
 from ..logs import setup_logging
 from ..policies import QUEUES
 from ..queueing import embedded
-from ..queueing.connection import redis_url
+from ..queueing.connection import redis_url, stop_cleanly_until_running
 from ..queueing.worker import RECYCLE_ABOVE_MB, RECYCLE_AFTER_JOBS, run_pool, run_worker
 from ..settings import get_settings
 from .common import HelpGroup, UsageProblem, json_option, print_json
@@ -93,6 +93,7 @@ def worker(queues, burst, processes, mode, name, max_jobs, max_memory):
     """Run a worker on QUEUES (default: all five queues, in priority order)."""
 
     setup_logging()
+    stop_cleanly_until_running()  # until RQ's worker or pool puts its own handlers in place
     queues = queues or QUEUES
     recycling = max_jobs is not None or max_memory is not None
     if max_memory is not None and mode != "simple":

@@ -328,11 +328,24 @@ def _calls_under_way() -> dict[str, int]:
     return _threads.depths
 
 
+def stop_cleanly_until_running() -> None:
+    """Until a long-running command's loop puts its own handlers in place (RQ's, rq-scheduler's), SIGTERM or
+    Ctrl-C ends the command cleanly (``StopRequested``: status 0) instead of killing it by the signal: a
+    deploy may stop a scheduler while it syncs the schedule, or a worker while it registers."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop_starting)
+
+
+def _stop_starting(signum, frame) -> None:
+    raise StopRequested()
+
+
 def _stop_waiting(signum, frame) -> None:
     _stop.set()
     for outage in current().parts("outage"):
         previous = (outage.handlers or {}).get(signum)
-        if callable(previous) and previous is not signal.default_int_handler:
+        # The wait says it was told to stop and raises StopRequested itself; a loop's own handler runs first.
+        if callable(previous) and previous not in (signal.default_int_handler, _stop_starting):
             previous(signum, frame)  # RQ's warm shutdown, rq-scheduler's stop
             return
 
