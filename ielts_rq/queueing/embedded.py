@@ -146,6 +146,11 @@ def _stop(paths: ServerPaths, timeout: float = STOP_TIMEOUT) -> bool:
     os.kill(pid, signal.SIGTERM)  # valkey flushes the AOF and exits on SIGTERM
     deadline = time.monotonic() + timeout
     while holds_data(paths):  # until every process of the server, forks included, has let go of the data
+        restarted = _reported_pid(paths)
+        if restarted not in (None, pid):  # a command or worker starting meanwhile started a new one on the data
+            log.warning("embedded server (pid %d) stopped; another (pid %d) has since been started on %s by a "
+                        "command or worker that needed it", pid, restarted, paths.root)
+            return True
         if time.monotonic() > deadline:
             raise EmbeddedServerError(f"embedded server (pid {pid}) did not stop within {timeout:.0f}s")
         time.sleep(0.05)

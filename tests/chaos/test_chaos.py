@@ -55,7 +55,11 @@ MODE_ARGS = {"fork": ("--mode", "fork"), "simple": ("--mode", "simple"),
 def _start_worker(queues, mode):
     # Its own session, so a SIGKILL of its group cannot reach the test; its horses are killed by pid.
     return subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "worker", *queues, *MODE_ARGS[mode]], cwd=ROOT,
-                            env={**os.environ, "RATE_LIMITS": "scoring=1000000"}, start_new_session=True,
+                            # The server's URL, as a deployment names it: a worker starting while the fault
+                            # thread stops the server waits for it rather than starting the embedded one again.
+                            env={**os.environ, "RATE_LIMITS": "scoring=1000000",
+                                 "REDIS_URL": embedded.paths_for(HOME).url},
+                            start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=open(LOGS, "a"))
 
 
