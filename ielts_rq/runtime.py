@@ -84,3 +84,9 @@ def use(runtime: Runtime) -> Iterator[Runtime]:
         yield runtime
     finally:
         _in_force.reset(token)
+
+
+def script(connection, source: str):
+    """The Lua ``source`` registered on ``connection`` once per runtime: redis-py then sends EVALSHA, and the
+    server loads the script once, instead of the source being hashed again at every call."""
+    return current().part(("script", connection, source), lambda: connection.register_script(source))

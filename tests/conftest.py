@@ -217,3 +217,15 @@ def worker_process(tmp_path: Path, *args: str):
 
 
 from .inprocess import in_process_worker, use_settings, work_in_process  # noqa: E402,F401 -- runtimes in-process
+
+
+@pytest.fixture
+def scoring_service():
+    """A scoring service on loopback answering every essay with band 6.5 (a test scripts others) and ok on /health."""
+    from .http_stub import StubServer, scored
+
+    server = StubServer()
+    server.answer("/score", scored())
+    server.answer("/health", (200, {"status": "ok"}))
+    yield server
+    server.close()

@@ -49,3 +49,12 @@ class StubServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+CRITERIA = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
+
+
+def scored(band: float = 6.5, model: str = "platform-scorer-3") -> tuple[int, dict]:
+    """A scoring service's answer: the overall band and every criterion at ``band``."""
+    return 200, {"overall_band_score": band, "model_used": model,
+                 "criteria_scores": [{"criterion": c, "band_score": band} for c in CRITERIA]}

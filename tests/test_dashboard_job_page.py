@@ -16,11 +16,9 @@ from ielts_rq.settings import load_settings
 
 from .conftest import HOME, cli, enqueue_past_the_door, run_worker, wait_for, worker_process
 from .essays import GOOD_ESSAY, PROMPT
-from .http_stub import StubServer
+from .http_stub import StubServer, scored
 
-CRITERIA = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
-SCORED = (200, {"overall_band_score": 6.5, "model_used": "platform-scorer-3",
-                "criteria_scores": [{"criterion": c, "band_score": 6.5} for c in CRITERIA]})
+SCORED = scored()
 WARMING_UP = (503, {"error": "the model is warming up"})
 STEPS = ("enqueued", "deferred", "started", "failed", "retry due", "finished")
 

@@ -16,16 +16,6 @@ from .essays import GOOD_ESSAY, PROMPT
 from .http_stub import StubServer
 
 
-@pytest.fixture
-def scoring_service():
-    server = StubServer()
-    criteria = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
-    server.answer("/score", (200, {"overall_band_score": 6.5, "model_used": "platform-scorer-3",
-                                   "criteria_scores": [{"criterion": c, "band_score": 6.5} for c in criteria]}))
-    yield server
-    server.close()
-
-
 def _score_jobs(count: int, same_text: bool = False) -> list:
     """``count`` score_submission jobs; of one text (scored once, then reused) or each its own."""
     ids = [store.create_submission(f"learner-{n}", "writing_task_2",

@@ -16,7 +16,6 @@ from ielts_rq.queueing.queues import JsonJob
 
 from .conftest import ROOT, cli
 from .essays import GOOD_ESSAY, PROMPT
-from .http_stub import StubServer
 from .inprocess import work_in_process
 
 
@@ -93,13 +92,6 @@ def test_a_refitted_scorer_scores_identical_content_afresh(redis_conn, refitted_
     assert after["scorer"] == "builtin"  # not the old model's band, reused
     assert after["overall_band_score"] < before["overall_band_score"]
     assert _score(learner="learner-t")["scorer"] == f"reused:{before['submission_id']}"  # the old code: its own
-
-
-@pytest.fixture
-def scoring_service():
-    server = StubServer()
-    yield server
-    server.close()
 
 
 def _service_answer(band: float, model: str) -> dict:

@@ -16,7 +16,7 @@ from ielts_rq import NotFound, ResultTimeout, ScoringFailed, enqueue, listen_for
 
 from .conftest import ROOT, cli
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
-from .http_stub import StubServer
+from .http_stub import StubServer, scored
 
 SCHEMA = json.loads((ROOT / "docs" / "reference" / "result.schema.json").read_text())
 
@@ -135,9 +135,7 @@ def test_the_cli_prints_one_result_shape_whether_it_waits_or_reads(redis_conn, t
 
 def test_a_speaking_result_and_a_services_result_fit_the_schema(redis_conn):
     service = StubServer()
-    criteria = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
-    service.answer("/score", (200, {"overall_band_score": 6.5, "model_used": "platform-scorer-3",
-                                    "criteria_scores": [{"criterion": c, "band_score": 6.5} for c in criteria]}))
+    service.answer("/score", scored())
     try:
         spoken = store.create_submission("learner-s1", "speaking_part_2", GOOD_ESSAY, PROMPT)
         enqueue("score_submission", spoken)

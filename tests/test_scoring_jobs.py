@@ -18,7 +18,6 @@ from ielts_rq.runtime import Runtime
 
 from .conftest import ROOT, cli, enqueue_past_the_door, wait_for
 from .essays import GOOD_ESSAY, HALF_ESSAY, PROMPT
-from .http_stub import StubServer
 from .inprocess import work_in_process
 
 
@@ -172,13 +171,6 @@ def test_generate_feedback_quotes_the_learners_own_mistakes(redis_conn):
     feedback = scoring_jobs.generate_feedback(submission_id)
     assert [c["criterion"] for c in feedback["criteria"]][0] == "task_response"
     assert "benifits" in json.dumps(feedback)
-
-
-@pytest.fixture
-def scoring_service():
-    server = StubServer()
-    yield server
-    server.close()
 
 
 def _service_answer(band):

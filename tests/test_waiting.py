@@ -16,20 +16,8 @@ from ielts_rq.settings import load_settings
 
 from .conftest import HOME, cli, run_worker, wait_for
 from .essays import GOOD_ESSAY, PROMPT
-from .http_stub import StubServer
 
 BURST = 64  # over the scoring service's default limit of 60 a minute (policies.PROVIDER_RATE_LIMITS)
-
-
-@pytest.fixture
-def scoring_service():
-    server = StubServer()
-    criteria = ["task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy"]
-    server.answer("/score", (200, {"overall_band_score": 6.5, "model_used": "platform-scorer-3",
-                                   "criteria_scores": [{"criterion": c, "band_score": 6.5} for c in criteria]}))
-    server.answer("/health", (200, {"status": "ok"}))
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import click
 import redis
 
+from ..clock import utc
 from ..errors import PermanentError
 from ..ops.registries import error_text, last_line
 from ..queueing.enqueue import check_call, enqueue_many
@@ -67,7 +68,7 @@ def _parse_at(ctx, param, value):
         when = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T08:00:00Z") from None
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    when = utc(when)
     if when < datetime.now(timezone.utc):
         click.echo(f"note: {when.isoformat()} is in the past: the job runs now", err=True)
     return when

@@ -72,7 +72,7 @@ def monitor_queue_depth() -> dict:
     for name in QUEUES:
         drop_stale(get_queue(name, connection))
     sample, why = queue_counts(connection), waiting(connection)
-    monitor.save_depth_sample(connection, sample, oldest_waits(connection, why), why)
+    monitor.save_depth_sample(connection, sample, oldest_waits(why), why)
     entries = [(entry.name, POLICIES[entry.job].queue) for entry in CRON_TABLE]
     candidates = (monitor.depth_alerts(sample, settings.queue_depth_thresholds, why)
                   + monitor.wait_alerts(why, settings.queue_wait_thresholds)

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ..clock import utc
 from .. import runtime
 from ..policies import QUEUES
 from ..queueing.queues import JsonJob, get_queue
@@ -121,9 +122,7 @@ def per_hour(ended: list[str], now: datetime | None = None) -> list[int]:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        hours_ago = int((now - moment) / timedelta(hours=1))
+        hours_ago = int((now - utc(moment)) / timedelta(hours=1))
         if 0 <= hours_ago < HOURS_DRAWN:
             counts[HOURS_DRAWN - 1 - hours_ago] += 1
     return counts

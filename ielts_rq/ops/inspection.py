@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from datetime import datetime, timezone
 
+from ..clock import utc
 from ..policies import QUEUES
 from ..queueing import keys
 from ..queueing.queues import JsonJob, all_workers, get_queue, job_name
@@ -27,7 +28,7 @@ def workers(connection) -> list[dict]:
     for worker in all_workers(connection):
         current = worker.get_current_job_id()
         job = JsonJob.fetch_many([current], connection=worker.connection, exact=True)[0] if current else None
-        started = job.started_at.replace(tzinfo=timezone.utc) if job is not None and job.started_at else None
+        started = utc(job.started_at) if job is not None and job.started_at else None
         rows.append({
             "name": worker.name, "queues": worker.queue_names(), "state": worker.get_state(),
             "current_job": current, "current_job_name": job_name(job) if job is not None else None,

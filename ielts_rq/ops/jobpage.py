@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode
-from datetime import datetime, timezone
+from datetime import datetime
 
 import redis
 from rq.results import Result
 
-from ..clock import iso
+from ..clock import epoch, iso
 from ..policies import POLICIES
 from ..queueing import timeline as recorded_timeline
 from ..queueing.queues import job_name, locate_jobs
@@ -148,7 +148,7 @@ def _by(worker) -> str:
 def _event(moment, event: str, detail: str) -> dict:
     """An event at ``moment`` (epoch seconds, or RQ's naive-UTC datetime, or None when unknown)."""
     if isinstance(moment, datetime):
-        moment = (moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment).timestamp()
+        moment = epoch(moment)
     moment = _number(moment)
     return {"sort": moment, "at": iso(moment) if moment else None, "event": event, "detail": detail}
 

@@ -116,10 +116,11 @@ def open_incidents(connection, alerts: list[dict]) -> list[dict]:
     after it has been resolved. ``alerts`` must be every incident that holds now (the monitor's whole view).
     """
     current = {_incident(alert): alert for alert in alerts}
-    raised = []
-    for incident, alert in current.items():
-        if connection.hsetnx(keys.incidents(), incident, json.dumps(alert)):
-            raised.append(_store_alert(connection, alert))
+    with connection.pipeline(transaction=False) as pipe:
+        for incident, alert in current.items():
+            pipe.hsetnx(keys.incidents(), incident, json.dumps(alert))
+        opened = pipe.execute()
+    raised = [_store_alert(connection, alert) for alert, new in zip(current.values(), opened) if new]
     for incident, raw in connection.hgetall(keys.incidents()).items():
         if incident.decode() not in current and connection.hdel(keys.incidents(), incident):
             opened = json.loads(raw)

@@ -18,6 +18,7 @@ import logging
 from redis.exceptions import WatchError
 
 from ..policies import DAY, get_policy
+from ..runtime import script
 from . import keys
 from .connection import get_connection
 from .enqueue import job_options
@@ -65,9 +66,8 @@ def set_total(batch_id: str, total: int) -> None:
 
 
 def _ended(batch_id: str, job_id: str, outcome: str) -> bool:
-    script = get_connection().register_script(_ENDED)
-    return bool(script(keys=[keys.batch_ended(batch_id), keys.batch_completion(batch_id)],
-                       args=[job_id, outcome, KEPT]))
+    ended = script(get_connection(), _ENDED)
+    return bool(ended(keys=[keys.batch_ended(batch_id), keys.batch_completion(batch_id)], args=[job_id, outcome, KEPT]))
 
 
 def completion_job_id(batch_id: str) -> str:

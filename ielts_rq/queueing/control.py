@@ -22,22 +22,18 @@ from .connection import queue_connection, servers_holding_queues
 from .queues import all_workers
 
 
-def _servers() -> list:
-    return servers_holding_queues()
-
-
 def suspend_workers() -> None:
-    for server in _servers():
+    for server in servers_holding_queues():
         suspend(server)
 
 
 def resume_workers() -> None:
-    for server in _servers():
+    for server in servers_holding_queues():
         resume(server)
 
 
 def workers_suspended() -> bool:
-    return any(is_suspended(server) for server in _servers())
+    return any(is_suspended(server) for server in servers_holding_queues())
 
 
 def pause_queues(names) -> None:
@@ -67,7 +63,7 @@ def stop_worker(name: str) -> bool:
 def stopping_workers() -> list[str]:
     """The workers told to stop that are still registered; the mark of one that has gone is dropped."""
     marked = {server: sorted(field.decode() for field in server.hkeys(keys.workers_stopping()))
-              for server in _servers()}
+              for server in servers_holding_queues()}
     if not any(marked.values()):
         return []  # the common case, on every page: no worker list read
     registered = {worker.name for worker in all_workers()}

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 
 from rq import get_current_job
 
+from ..clock import utc
+
 MARGIN_SHARE = 0.1
 MIN_MARGIN = 2.0  # seconds
 MAX_MARGIN = 60.0
@@ -25,8 +27,7 @@ def time_left(job=None) -> float | None:
     job = job or get_current_job()
     if job is None or not job.timeout or job.timeout < 0 or job.started_at is None:
         return None
-    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=timezone.utc)
-    return job.timeout - (datetime.now(timezone.utc) - started).total_seconds()
+    return job.timeout - (datetime.now(timezone.utc) - utc(job.started_at)).total_seconds()
 
 
 def soft_margin(timeout: float) -> float:

@@ -37,8 +37,7 @@ def waiting(connection) -> dict[str, dict]:
     return waiting_reasons([get_queue(name, connection) for name in QUEUES])
 
 
-def oldest_waits(connection, reasons: dict | None = None) -> dict[str, float]:
-    """Per queue, how many seconds its oldest waiting job has waited since it was first due (queues with one only):
-    queued, rate-limited, retrying, or asked for a time now past."""
-    reasons = waiting(connection) if reasons is None else reasons
+def oldest_waits(reasons: dict) -> dict[str, float]:
+    """Per queue, from ``waiting()``'s rows, how many seconds its oldest waiting job has waited since it was first
+    due (queues with one only): queued, rate-limited, retrying, or asked for a time now past."""
     return {name: row["oldest_wait"] for name, row in reasons.items() if row["oldest_wait"] > 0}

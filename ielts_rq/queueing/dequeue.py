@@ -31,7 +31,7 @@ from rq.intermediate_queue import IntermediateQueue
 from rq.queue import Queue
 from rq.suspension import WORKERS_SUSPENDED
 
-from ..runtime import current
+from ..runtime import script
 from . import keys
 
 POLL_SECONDS = 0.05
@@ -67,7 +67,7 @@ def move_next(connection, queue_keys: list[str], timeout: float | None) -> tuple
     paused_keys = [keys.queue_paused(key.removeprefix(Queue.redis_queue_namespace_prefix)) for key in queue_keys]
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        found = _script(connection)(keys=[*queue_keys, *intermediate, *paused_keys, WORKERS_SUSPENDED])
+        found = script(connection, _MOVE_FIRST)(keys=[*queue_keys, *intermediate, *paused_keys, WORKERS_SUSPENDED])
         if found:
             queue_key = found[0].decode()
             job_id = _text_or_drop(connection, queue_key, found[1])
@@ -106,8 +106,3 @@ def _text_or_drop(connection, queue_key: str, raw: bytes) -> str | None:
         connection.lrem(IntermediateQueue.get_intermediate_queue_key(queue_key), 1, raw)
         log.warning("dropped an entry of %s that is not a job id (not UTF-8): %r", queue_key, raw[:120])
         return None
-
-
-def _script(connection):
-    # Registered once per connection, kept by the runtime: redis-py then sends EVALSHA, loading the script once.
-    return current().part(("dequeue script", connection), lambda: connection.register_script(_MOVE_FIRST))

@@ -16,6 +16,7 @@ from rq.job import Job
 from rq.utils import now, utcformat
 
 from ..policies import QUEUES
+from ..runtime import script
 from .queues import get_queue
 from .waiting import index_keys
 
@@ -52,12 +53,12 @@ return moved
 
 def enqueue_due_jobs(connection, queue_names=QUEUES) -> int:
     """Queue every job whose scheduled time has come; return how many were moved."""
-    script = connection.register_script(_MOVE_DUE)
+    move_due = script(connection, _MOVE_DUE)
     moved = 0
     for name in queue_names:
         queue = get_queue(name, connection)
         while True:
-            count = script(keys=[queue.scheduled_job_registry.key, queue.key, *index_keys(name)],
+            count = move_due(keys=[queue.scheduled_job_registry.key, queue.key, *index_keys(name)],
                            args=[time.time(), BATCH, Job.redis_job_namespace_prefix, utcformat(now()), RATE_LIMITED],
                            client=queue.connection)  # the queue's own server, if queues are split
             moved += count

@@ -321,7 +321,7 @@ def locate_jobs(job_ids: list[str], connection=None) -> list:
     """The jobs with these ids (None for one not found): on ``connection``'s server, or, with queues split
     across servers, on whichever holds it (a queue's own server first, the records' last)."""
     found = [None] * len(job_ids)
-    for server in reversed(_servers(connection)):
+    for server in reversed(servers_holding_queues(connection)):
         missing = [i for i, job in enumerate(found) if job is None]
         if not missing:
             break
@@ -335,13 +335,8 @@ def all_workers(connection=None) -> list:
     """The workers registered on every server that holds queues (``connection``'s alone when not split)."""
     from rq.worker import Worker
 
-    return [worker for server in _servers(connection) for worker in Worker.all(connection=server,
+    return [worker for server in servers_holding_queues(connection) for worker in Worker.all(connection=server,
                                                                                 serializer=JSONSerializer)]
-
-
-def _servers(connection=None) -> list:
-    """Every server that holds queues, REDIS_URL's first; unsplit, ``connection``'s (the caller's client)."""
-    return servers_holding_queues(connection)
 
 
 def register_queues(connection) -> None:

@@ -28,6 +28,7 @@ from rq_scheduler import Scheduler
 
 from ..clock import iso
 from ..policies import QUEUES, get_policy
+from ..runtime import script
 from ..settings import redact
 from . import keys
 from .connection import say_redis_is_full
@@ -308,7 +309,7 @@ class CronScheduler(Scheduler):
         if tick is None:
             return
         upcoming = _next_tick(job.meta, tick)
-        claim = self.connection.register_script(_CLAIM_TICK)
+        claim = script(self.connection, _CLAIM_TICK)
         if not claim(keys=[self.scheduled_jobs_key, keys.schedule_claimed()],
                      args=[job.id, repr(tick), upcoming.timestamp() if upcoming else ""]):
             return  # another scheduler took this tick

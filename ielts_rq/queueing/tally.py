@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from ..clock import epoch
 from ..policies import COUNTERS_KEPT_DAYS, DAY, METRICS_BUCKETS
 from . import keys
 from .queues import job_name
@@ -55,7 +56,7 @@ class JobTally:
         self._add(keys.day_counters(datetime.now(timezone.utc).date().isoformat()), f"jobs:{queue}:{outcome}", 1,
                   COUNTERS_KEPT_DAYS * DAY)
         due = first_due(job)  # not enqueued_at, which a deferral or a retry stamps anew
-        waited = job.started_at.replace(tzinfo=timezone.utc).timestamp() - due if job.started_at and due else None
+        waited = epoch(job.started_at) - due if job.started_at and due else None
         now = time.time()
         for resolution, (width, kept) in METRICS_BUCKETS.items():
             bucket = keys.metrics_bucket(resolution, int(now // width))

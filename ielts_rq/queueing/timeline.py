@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import timezone
 
+from ..clock import epoch
 from ..policies import RETENTION
+from ..runtime import script
 from . import keys
 
 MAX_EVENTS = 50
@@ -76,22 +77,21 @@ def deferred(job, wait: float, provider: str | None) -> None:
     """The job was put back on its queue's schedule by ``provider``'s rate limit, for ``wait`` seconds."""
     now = time.time()
     _append(job, {"event": "deferred", "at": now, "until": now + wait, "provider": provider,
-                  "enqueued_at": _epoch(job.enqueued_at)}, fold="deferred")
+                  "enqueued_at": epoch(job.enqueued_at)}, fold="deferred")
 
 
 def attempt_failed(job, error: str, worker: str | None) -> None:
     """An attempt failed and will be retried (its interval already chosen: ``job.retry_intervals``)."""
     now = time.time()
-    intervals = list(job.retry_intervals or [0])
-    interval = intervals[max(len(intervals) - (job.retries_left or 0), 0)] if job.retries_left else 0
-    _append(job, {"event": "attempt", "started_at": _epoch(job.started_at), "ended_at": _epoch(job.ended_at) or now,
+    interval = job.get_retry_interval() if job.retries_left else 0  # as spread by backoff.spread_next_retry
+    _append(job, {"event": "attempt", "started_at": epoch(job.started_at), "ended_at": epoch(job.ended_at) or now,
                   "worker": worker, "error": " ".join(str(error).split())[:ERROR_CHARS], "retry_due": now + interval,
-                  "enqueued_at": _epoch(job.enqueued_at)})
+                  "enqueued_at": epoch(job.enqueued_at)})
 
 
 def operator_action(job, action: str) -> None:
     """An operator asked for ``action`` (requeue, cancel, stop) from the dashboard; recorded before it is done."""
-    _append(job, {"event": "operator", "action": action, "at": time.time(), "enqueued_at": _epoch(job.enqueued_at)})
+    _append(job, {"event": "operator", "action": action, "at": time.time(), "enqueued_at": epoch(job.enqueued_at)})
     try:  # the mark job_ended looks for: the job's next end aligns this timeline's expiry too
         job.meta[MARK] = True
         job.save_meta()
@@ -104,7 +104,7 @@ def job_ended(job) -> None:
     if not any(job.meta.get(mark) for mark in ("deferrals", "last_error", MARK)):
         return  # nothing was appended for it (each write above goes with one of these marks): no round trip
     try:
-        job.connection.register_script(_ALIGN)(keys=[keys.job_timeline(job.id), job.key])
+        script(job.connection, _ALIGN)(keys=[keys.job_timeline(job.id), job.key])
     except Exception as exc:  # the timeline is for people: the job's outcome is written already
         log.warning("timeline of job %s: expiry not aligned: %s", job.id, type(exc).__name__)
 
@@ -128,15 +128,8 @@ def forget(connection, job_id: str) -> None:
 
 def _append(job, event: dict, fold: str = "") -> None:
     try:
-        job.connection.register_script(_APPEND)(
+        script(job.connection, _APPEND)(
             keys=[keys.job_timeline(job.id), job.key],
             args=[json.dumps(event), fold, MAX_EVENTS, WAITING_TTL_SECONDS * 1000])
     except Exception as exc:  # the timeline is for people: a job never fails because it could not be written
         log.warning("timeline of job %s: %s not recorded: %s", job.id, event.get("event"), type(exc).__name__)
-
-
-def _epoch(moment) -> float | None:
-    """Epoch seconds of RQ's naive-UTC datetimes (None stays None)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc).timestamp() if moment.tzinfo is None else moment.timestamp()

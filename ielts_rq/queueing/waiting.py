@@ -24,6 +24,7 @@ import math
 import time
 from datetime import datetime, timezone
 
+from ..clock import epoch
 from . import keys
 
 FIRST_DUE = "first_due"  # the job's meta field: epoch seconds
@@ -40,7 +41,7 @@ SAMPLE = 50  # queued ids read from each end of a queue for its oldest wait; ove
 def stamp(at: datetime | None = None) -> dict:
     """The meta that marks a new job first due now, or at ``at`` (a job asked for later)."""
     at = at or datetime.now(timezone.utc)
-    return {FIRST_DUE: (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()}
+    return {FIRST_DUE: epoch(at)}
 
 
 def first_due(job) -> float | None:
@@ -168,5 +169,5 @@ def _earliest(stamped, enqueued_at: datetime | None) -> float | None:
     if isinstance(stamped, (int, float)) and not isinstance(stamped, bool) and math.isfinite(stamped):
         times.append(float(stamped))
     if enqueued_at is not None:
-        times.append((enqueued_at if enqueued_at.tzinfo else enqueued_at.replace(tzinfo=timezone.utc)).timestamp())
+        times.append(epoch(enqueued_at))
     return min(times, default=None)

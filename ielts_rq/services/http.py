@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 import requests
 
+from ..clock import utc
 from ..errors import PermanentError, RetryLater, TransientError
 from ..media import MB
 from ..runtime import current
@@ -93,9 +94,7 @@ def retry_after(response: requests.Response) -> int | None:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = int((when - datetime.now(timezone.utc)).total_seconds())
+        seconds = int((utc(when) - datetime.now(timezone.utc)).total_seconds())
     return max(1, min(seconds, MAX_RETRY_AFTER))
 
 
