@@ -229,3 +229,12 @@ def scoring_service():
     server.answer("/health", (200, {"status": "ok"}))
     yield server
     server.close()
+
+
+@pytest.fixture
+def client(redis_conn):
+    """The console's Flask test client on the suite's server, with no login set."""
+    from .inprocess import console_client
+
+    with console_client() as test_client:
+        yield test_client

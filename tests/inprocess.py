@@ -60,6 +60,16 @@ def in_process_worker(server):
     return work_in_process
 
 
+@contextlib.contextmanager
+def console_client(**env):
+    """The console's Flask test client, in a runtime of the suite's server and ``env`` alone (not the
+    environment of whoever runs the suite: a DASHBOARD_PASSWORD there would lock the pages)."""
+    from ielts_rq.ops.dashboard import create_app
+
+    with runtime.use(Runtime.from_env({"IELTS_RQ_HOME": os.environ["IELTS_RQ_HOME"], **env})):
+        yield create_app().test_client()
+
+
 @pytest.fixture
 def use_settings():
     """``use_settings(NAME=value, ...)``: the rest of the test runs under the suite's settings and these,

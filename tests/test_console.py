@@ -14,19 +14,10 @@ import time
 import pytest
 
 from ielts_rq import enqueue, store
-from ielts_rq.ops import dashboard
 from ielts_rq.queueing.queues import JsonJob, get_queue
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, ROOT, cli, enqueue_past_the_door, run_worker, wait_for
+from .conftest import ROOT, cli, enqueue_past_the_door, run_worker, wait_for
 from .essays import HALF_ESSAY, PROMPT
-
-
-@pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    return dashboard.create_app().test_client()
 
 
 def _found(query) -> set[str]:

@@ -8,26 +8,17 @@ import pytest
 from rq import Retry
 
 from ielts_rq import enqueue, store
-from ielts_rq.ops import dashboard
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.queueing.ratelimit import _limiter
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, enqueue_past_the_door, run_worker, wait_for, worker_process
+from .conftest import cli, enqueue_past_the_door, run_worker, wait_for, worker_process
 from .essays import GOOD_ESSAY, PROMPT
 from .http_stub import StubServer, scored
 
 SCORED = scored()
 WARMING_UP = (503, {"error": "the model is warming up"})
 STEPS = ("enqueued", "deferred", "started", "failed", "retry due", "finished")
-
-
-@pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    return dashboard.create_app().test_client()
 
 
 def _fetch(job_id: str, redis_conn):

@@ -12,13 +12,11 @@ import zlib
 import pytest
 
 from ielts_rq import enqueue
-from ielts_rq.ops import dashboard
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.arguments import JobArgumentsError, check_arguments
 from ielts_rq.queueing.queues import JsonJob, get_queue
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, cli_many, run_worker
+from .conftest import cli, cli_many, run_worker
 
 # A kilobyte of zlib that inflates to 64 MB: RQ inflated it whole in the worker, outside any memory cap.
 BOMB = zlib.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]", 9)
@@ -284,13 +282,6 @@ def test_the_triage_commands_show_and_delete_spoiled_failures(redis_conn, spoile
     assert everything.stdout.strip() == f"deleted {len(ids) - 1} failed job(s)", everything.stderr
     assert _failed_rows() == {}
     assert not [job.id for job in spoiled_failures.values() if redis_conn.exists(job.key)]
-
-
-@pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    return dashboard.create_app().test_client()
 
 
 def test_the_failures_search_and_workers_pages_show_spoiled_records(redis_conn, spoiled_failures, client):

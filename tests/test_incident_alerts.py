@@ -8,21 +8,13 @@ import time
 import pytest
 from rq import Retry
 
-from ielts_rq.ops import dashboard, monitor
+from ielts_rq.ops import monitor
 from ielts_rq.queueing.queues import get_queue
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, run_worker, wait_for, worker_process
+from .conftest import cli, run_worker, wait_for, worker_process
 from .http_stub import StubServer
 
 ONCALL = {"ALERT_EMAILS": "oncall@example.com"}
-
-
-@pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    return dashboard.create_app().test_client()
 
 
 @pytest.fixture

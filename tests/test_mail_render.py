@@ -34,8 +34,8 @@ def test_every_message_renders_its_sample_without_template_syntax_left(name, set
     assert "max-width:600px" in rendered.html
 
 
-def test_default_settings_come_from_get_settings(monkeypatch, settings):
-    monkeypatch.setattr(mail.templates, "get_settings", lambda: settings)
+def test_default_settings_come_from_the_runtime_in_force(use_settings):
+    use_settings(APP_URL=APP_URL)
 
     assert APP_URL in mail.render("welcome", mail.welcome_context("Amira")).text
 

@@ -17,12 +17,11 @@ from aiosmtpd.smtp import AuthResult
 from ielts_rq import enqueue, store
 from ielts_rq.storage import get_storage
 from ielts_rq.jobs import files as file_jobs
-from ielts_rq.ops import dashboard
 from ielts_rq.queueing.queues import JsonJob, get_queue
-from ielts_rq.settings import load_settings
 
 from . import media_fixtures as mf
-from .conftest import HOME, cli, run_worker
+from .conftest import cli, run_worker
+from .inprocess import console_client
 from .http_stub import StubServer
 from .smtp_stub import Collector, free_port
 
@@ -56,7 +55,7 @@ def _every_redis_value(connection) -> bytes:
     return b"\n".join(chunks)
 
 
-def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint, tmp_path, monkeypatch):
+def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint, tmp_path):
     # A SendGrid that refuses the key and echoes it back; an SMTP server that refuses the password.
     sendgrid = StubServer()
     sendgrid.answer("/v3/mail/send", (401, {"errors": [{"message": f"bad key {SECRETS['SENDGRID_API_KEY']}"}]}))
@@ -91,7 +90,7 @@ def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint
     views = [cli(*args, env=base).stdout for job in (upload, via_sendgrid, via_smtp)
              for args in (("job", "show", job.id, "--json"), ("failed", "show", job.id))]
     views.append(cli("failed", "list", "--json", env=base).stdout)
-    views += _dashboard_pages(monkeypatch, base, [upload, via_sendgrid, via_smtp])
+    views += _dashboard_pages(base, [upload, via_sendgrid, via_smtp])
 
     everything = "\n".join([logs, *views]) + _every_redis_value(redis_conn).decode(errors="replace")
     assert "learner@example.com" in everything  # the scan does see the data
@@ -99,20 +98,18 @@ def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint
     assert hits == []
 
 
-def _dashboard_pages(monkeypatch, env: dict, jobs) -> list[str]:
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **env})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)  # the app reads its settings through this name
-    client = dashboard.create_app().test_client()
+def _dashboard_pages(env: dict, jobs) -> list[str]:
     auth = {"Authorization": "Basic " + base64.b64encode(f"ops:{SECRETS['DASHBOARD_PASSWORD']}".encode()).decode()}
     pages = ["/overview", "/health", "/depth", "/schedule", "/batches", "/metrics", "/rq/0/data/queues.json"]
     pages += [f"/rq/0/data/job/{job.id}.json" for job in jobs]
     pages += [f"/rq/0/data/jobs/{q}/{registry}/100/asc/1.json" for q in ("email", "file_processing", "scoring")
               for registry in ("failed", "scheduled")]
     texts = []
-    for page in pages:
-        response = client.get(page, headers=auth)
-        assert response.status_code == 200, page
-        texts.append(response.get_data(as_text=True))
+    with console_client(**env) as client:
+        for page in pages:
+            response = client.get(page, headers=auth)
+            assert response.status_code == 200, page
+            texts.append(response.get_data(as_text=True))
     return texts
 
 
@@ -121,7 +118,7 @@ URL_PASSWORDS = {"SCORING_SERVICE_URL": "FAKE-score-url-pw-51", "OCR_SERVICE_URL
                  "ALERT_WEBHOOK_URL": "FAKE-webhook-url-pw-94"}
 
 
-def test_no_password_inside_a_service_url_surfaces(redis_conn, monkeypatch):
+def test_no_password_inside_a_service_url_surfaces(redis_conn):
     # Every service URL carries user:password@ and points at a port where nothing listens, so each
     # job fails (and retries) with an error that names the service it could not reach.
     closed = free_port()
@@ -137,7 +134,7 @@ def test_no_password_inside_a_service_url_surfaces(redis_conn, monkeypatch):
 
     views = [cli(*args, env=env).stdout for job in jobs for args in (("job", "show", job.id), ("job", "show", job.id, "--json"))]
     views += [cli("status", env=env).stdout, cli("failed", "list", env=env).stdout]
-    views += _dashboard_pages(monkeypatch, env, jobs)
+    views += _dashboard_pages(env, jobs)
     everything = "\n".join([logs, *views]) + _every_redis_value(redis_conn).decode(errors="replace")
     assert "127.0.0.1:%d" % closed in everything  # the errors do name the services' addresses
     assert [name for name, password in URL_PASSWORDS.items() if password in everything] == []
@@ -165,7 +162,7 @@ def test_a_pickled_payload_is_never_unpickled(redis_conn, tmp_path):
     assert details["data"] == "not JSON: refused, never unpickled" and details["args"] is None
 
 
-def test_the_dashboard_never_unpickles_job_data(redis_conn, tmp_path, monkeypatch):
+def test_the_dashboard_never_unpickles_job_data(redis_conn, tmp_path):
     marker = tmp_path / "pwned-by-dashboard"
 
     class Exploit:
@@ -174,9 +171,7 @@ def test_the_dashboard_never_unpickles_job_data(redis_conn, tmp_path, monkeypatc
 
     job = enqueue("health_check")
     redis_conn.hset(job.key, "meta", pickle.dumps({"x": Exploit()}))
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    client = dashboard.create_app().test_client()
-    for page in (f"/rq/0/view/job/{job.id}", f"/rq/0/data/job/{job.id}.json", "/rq/0/data/workers.json"):
-        client.get(page)
+    with console_client() as client:
+        for page in (f"/rq/0/view/job/{job.id}", f"/rq/0/data/job/{job.id}.json", "/rq/0/data/workers.json"):
+            client.get(page)
     assert not marker.exists()

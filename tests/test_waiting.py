@@ -10,21 +10,13 @@ import pytest
 from rq import Retry
 
 from ielts_rq import enqueue, store
-from ielts_rq.ops import dashboard, monitor
+from ielts_rq.ops import monitor
 from ielts_rq.queueing.queues import JsonJob, get_queue
-from ielts_rq.settings import load_settings
 
-from .conftest import HOME, cli, run_worker, wait_for
+from .conftest import cli, run_worker, wait_for
 from .essays import GOOD_ESSAY, PROMPT
 
 BURST = 64  # over the scoring service's default limit of 60 a minute (policies.PROVIDER_RATE_LIMITS)
-
-
-@pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME)})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    return dashboard.create_app().test_client()
 
 
 def _monitor(env: dict) -> dict:

@@ -16,24 +16,21 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from ielts_rq import enqueue
-from ielts_rq.ops import dashboard
 from ielts_rq.policies import QUEUES
 from ielts_rq.queueing.queues import get_queue
-from ielts_rq.settings import load_settings
 
 from .conftest import HOME, ROOT, cli, run_worker
+from .inprocess import console_client
 
 USER, PASSWORD = "ops", "correct-horse-battery"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
 
 
 @pytest.fixture
-def client(redis_conn, monkeypatch):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME), "DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    app = dashboard.create_app()
-    app.testing = True
-    return app.test_client()
+def client(redis_conn):
+    with console_client(DASHBOARD_USERNAME=USER, DASHBOARD_PASSWORD=PASSWORD) as test_client:
+        test_client.application.testing = True
+        yield test_client
 
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
@@ -185,11 +182,9 @@ def test_a_rebound_domain_reads_and_changes_nothing(redis_conn, tmp_path):
     ({"DASHBOARD_USERNAME": USER, "DASHBOARD_PASSWORD": PASSWORD, "DASHBOARD_ALLOWED_HOSTS": "ops.example.com"},
      "ielts-ops.herokuapp.com", 400),
 ])
-def test_hosts_the_dashboard_answers(redis_conn, monkeypatch, env, host, status):
-    settings = load_settings({"IELTS_RQ_HOME": str(HOME), **env})
-    monkeypatch.setattr(dashboard, "get_settings", lambda: settings)
-    client = dashboard.create_app().test_client()
-    assert client.get("/overview", headers={"Host": host, **AUTH}).status_code == status
+def test_hosts_the_dashboard_answers(redis_conn, env, host, status):
+    with console_client(**env) as client:
+        assert client.get("/overview", headers={"Host": host, **AUTH}).status_code == status
 
 
 def test_a_job_named_like_an_action_is_just_a_page_and_vanished_things_are_not_errors(client, redis_conn):
