@@ -45,7 +45,7 @@ QUEUES = tuple(QUEUE_SETTINGS)
 
 # Rate limits protect the outside providers a job may call, not the queues: jobs per minute the whole
 # platform (all workers) sends each provider; over it a job waits for a slot, it does not fail.
-# RATE_LIMITS overrides them (``scoring-service=30,sendgrid=600``). The embedded engines (the built-in
+# RATE_LIMITS overrides them (``scoring-service=30,sendgrid=600``, or another window: ``ocr-service=5/s``). The embedded engines (the built-in
 # scorer, Tesseract, PocketSphinx, the local outbox) run on the platform's own machines: no limit.
 PROVIDER_RATE_LIMITS: dict[str, int] = {
     "scoring-service": 60,  # SCORING_SERVICE_URL

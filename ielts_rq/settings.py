@@ -34,6 +34,36 @@ REDIS_URL_NAMES = ("REDIS_URL", "REDIS_TLS_URL", "CELERY_BROKER_URL", "CELERY_RE
 QUEUE_REDIS_URL_PREFIX = "REDIS_URL_"  # REDIS_URL_SCORING: the scoring queue on a server of its own
 
 
+@dataclass(frozen=True)
+class Rate:
+    """``count`` calls per ``seconds``: RATE_LIMITS' ``30`` (a minute), ``5/s``, ``1000/h`` or ``30/10s``."""
+
+    count: int
+    seconds: int = 60
+
+    def __str__(self) -> str:
+        unit = {1: "/s", 60: "", 3600: "/h"}.get(self.seconds, f"/{self.seconds}s")
+        return f"{self.count}{unit}"
+
+
+_UNIT_SECONDS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+                 **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+                 **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600)}
+_RATE = re.compile(r"(\d+)(?:/(\d*)\s*([a-z]+))?")
+
+
+def _rate(text: str) -> Rate | None:
+    """``30`` (a minute), ``5/s``, ``30/min``, ``1000/h``, ``30/10s``; None when it is none of these."""
+    match = _RATE.fullmatch(text.strip().lower())
+    if not match or int(match[1]) < 1:
+        return None
+    if match[3] is None:
+        return Rate(int(match[1]))
+    unit = _UNIT_SECONDS.get(match[3])
+    multiple = int(match[2]) if match[2] else 1
+    return Rate(int(match[1]), unit * multiple) if unit and multiple >= 1 else None
+
+
 class Secret(str):
     """A string that never shows itself in a repr, a log line or a traceback."""
 
@@ -91,7 +121,7 @@ class Settings:
     retry_storm_minutes: int = 5
     failing_worker_after: int = 10
     paused_alert_after: int = 300
-    rate_limits: dict[str, int] = field(default_factory=dict)  # jobs per minute per outside provider (policies)
+    rate_limits: dict[str, Rate] = field(default_factory=dict)  # calls per window per outside provider (policies)
     memory_limits: dict[str, int] = field(default_factory=dict)  # megabytes per forked work horse
     # Queues that live on a Redis server of their own (REDIS_URL_<QUEUE>); the rest, and every record, on REDIS_URL.
     queue_redis_urls: dict[str, str] = field(default_factory=dict)
@@ -229,16 +259,18 @@ _QUEUE_PROVIDERS = {"scoring": ("scoring-service",), "file_processing": ("ocr-se
                     "email": ("smtp", "sendgrid"), "analytics": (), "health": ()}
 
 
-def _rate_limits(read) -> tuple[dict[str, int], tuple[str, ...]]:
-    """``scoring-service=30,sendgrid=600``: jobs per minute per outside provider, over the policy table's.
+def _rate_limits(read) -> tuple[dict[str, Rate], tuple[str, ...]]:
+    """``scoring-service=30,sendgrid=600,ocr-service=5/s``: calls per minute (or per the window named) per
+    outside provider, over the policy table's.
 
     The old per-queue form (``scoring=30``) still works: each queue's limit goes to the providers its
     jobs call, with a warning naming the new keys. A queue and one of its providers both named is refused.
     """
     given = read.per_key("RATE_LIMITS", (*PROVIDER_RATE_LIMITS, *_QUEUE_PROVIDERS),
-                         f"the keys are the providers {', '.join(PROVIDER_RATE_LIMITS)}")
+                         f"the keys are the providers {', '.join(PROVIDER_RATE_LIMITS)}", parse=_rate,
+                         value_is="a positive whole number of calls a minute, or per a window: 5/s, 1000/h, 30/10s")
     name = "RATE_LIMITS"
-    limits, warnings = dict(PROVIDER_RATE_LIMITS), []
+    limits, warnings = {provider: Rate(count) for provider, count in PROVIDER_RATE_LIMITS.items()}, []
     limits.update({key: number for key, number in given.items() if key in PROVIDER_RATE_LIMITS})
     for queue in (key for key in given if key in _QUEUE_PROVIDERS):
         providers = _QUEUE_PROVIDERS[queue]
@@ -547,8 +579,10 @@ class _Reader:
             result[queue] = int(number)
         return result
 
-    def per_key(self, name: str, known: tuple[str, ...], keys_are: str) -> dict[str, int]:
-        """``key=500,other=1000``: a positive whole number per known key (``keys_are`` says which)."""
+    def per_key(self, name: str, known: tuple[str, ...], keys_are: str, parse=None,
+                value_is: str = "a positive integer") -> dict:
+        """``key=500,other=1000``: a positive whole number per known key (``keys_are`` says which), or what
+        ``parse`` makes of each value (None: not a value it takes, ``value_is`` says what is)."""
         result = {}
         for item in (self.raw(name) or "").split(","):
             if not item.strip():
@@ -557,9 +591,10 @@ class _Reader:
             key, number = key.strip(), number.strip()
             if key not in known:
                 raise ConfigError(name, f"unknown key {key[:40]!r} in {item.strip()[:80]!r}: {keys_are}")
-            if not number.isdigit() or int(number) < 1:
-                raise ConfigError(name, f"value for {key} must be a positive integer, got {number[:40]!r}")
-            result[key] = int(number)
+            value = parse(number) if parse else (int(number) if number.isdigit() and int(number) >= 1 else None)
+            if value is None:
+                raise ConfigError(name, f"value for {key} must be {value_is}, got {number[:40]!r}")
+            result[key] = value
         return result
 
 

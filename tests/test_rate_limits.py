@@ -15,6 +15,8 @@ from .conftest import ROOT, cli, run_worker, wait_for
 from .essays import GOOD_ESSAY, PROMPT
 from .http_stub import StubServer
 
+WINDOW = 30  # seconds of the rate limits these tests set: RATE_LIMITS takes a window (the default is a minute)
+
 
 def _score_jobs(count: int, same_text: bool = False) -> list:
     """``count`` score_submission jobs; of one text (scored once, then reused) or each its own."""
@@ -60,7 +62,8 @@ def test_a_scoring_service_gets_its_limit_across_two_workers_and_waiting_jobs_ke
         redis_conn, scoring_service, tmp_path):
     jobs = _score_jobs(40)
     first_enqueued = {job.id: JsonJob.fetch(job.id, connection=redis_conn).enqueued_at for job in jobs}
-    env = {"SCORING_SERVICE_URL": scoring_service.url, "RATE_LIMITS": "scoring-service=30"}
+    # A window of WINDOW seconds rather than the default minute: the same limiter, a shorter wait.
+    env = {"SCORING_SERVICE_URL": scoring_service.url, "RATE_LIMITS": f"scoring-service=30/{WINDOW}s"}
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     workers = [_worker("scoring", env=env, log=log) for log in logs]
     try:
@@ -74,13 +77,13 @@ def test_a_scoring_service_gets_its_limit_across_two_workers_and_waiting_jobs_ke
         _stop(workers)
     done = _jobs(jobs, redis_conn)
     started = sorted(job.started_at for job in done)
-    assert (started[30] - started[0]).total_seconds() >= 59, "the 31st call went within the first call's minute"
+    assert (started[30] - started[0]).total_seconds() >= WINDOW - 1, "the 31st call went within the first call's window"
     deferred = [job for job in done if job.meta.get("deferrals")]
     assert len(deferred) == 10
     log_text = "".join(log.read_text() for log in logs)
     for job in deferred:
         assert job.enqueued_at == first_enqueued[job.id], "a deferred job was re-stamped"
-        assert (job.started_at - job.enqueued_at).total_seconds() >= 30  # its whole wait shows
+        assert (job.started_at - job.enqueued_at).total_seconds() >= WINDOW / 2  # its whole wait shows
         assert log_text.count(f"job deferred score_submission {job.id}") == 1, log_text[-2000:]
     assert log_text.count("job deferred") == 10
 
@@ -105,7 +108,9 @@ def test_the_old_form_without_a_provider_limits_nothing_and_says_so(redis_conn):
     ("email=5,smtp=50", "names both the queue 'email' (the old form) and the provider 'smtp'"),
     ("scoring-servic=5", "unknown key 'scoring-servic' in 'scoring-servic=5': the keys are the providers "
                          "scoring-service, ocr-service, speech-service, sendgrid, smtp"),
-    ("sendgrid=0", "value for sendgrid must be a positive integer"),
+    ("sendgrid=0", "value for sendgrid must be a positive whole number of calls a minute, or per a window"),
+    ("ocr-service=5/ms", "value for ocr-service must be a positive whole number"),
+    ("smtp=10/0s", "value for smtp must be a positive whole number"),
 ])
 def test_a_rate_limit_that_cannot_be_read_is_refused_with_the_provider_keys(server, value, says):
     result = cli("worker", "scoring", "--burst", env={"RATE_LIMITS": value})
@@ -152,7 +157,7 @@ def test_a_chunk_of_submissions_takes_a_slot_per_call_to_the_scoring_service(red
     ids = [store.create_submission(f"learner-{n}", "writing_task_2", f"{GOOD_ESSAY}\n\nBy learner {n}.", PROMPT)
            for n in range(4)]
     job = enqueue("score_submissions", ids)
-    env = {"SCORING_SERVICE_URL": scoring_service.url, "RATE_LIMITS": "scoring-service=3"}
+    env = {"SCORING_SERVICE_URL": scoring_service.url, "RATE_LIMITS": f"scoring-service=3/{WINDOW}s"}
     worker = _worker("scoring", env=env, log=tmp_path / "worker.log")
     try:
         assert wait_for(lambda: len(scoring_service.requests) == 3, 60)
@@ -161,5 +166,20 @@ def test_a_chunk_of_submissions_takes_a_slot_per_call_to_the_scoring_service(red
         _stop([worker])
     done = JsonJob.fetch(job.id, connection=redis_conn)
     assert done.return_value()["scored"] == 4 and len(scoring_service.requests) == 4
-    # The fourth call waited inside the job for the first call's minute to pass.
-    assert (done.ended_at - done.started_at).total_seconds() >= 55
+    # The fourth call waited inside the job for the first call's window to pass.
+    assert (done.ended_at - done.started_at).total_seconds() >= WINDOW - 1
+
+
+@pytest.mark.parametrize("value, calls, window", [("4", 4, 60), ("4/min", 4, 60), ("3/s", 3, 1), ("2/5s", 2, 5),
+                                                  ("1000/h", 1000, 3600), ("2/10 seconds", 2, 10)])
+def test_a_rate_limit_names_its_window_and_a_call_over_it_waits_for_that_window(redis_conn, use_settings, value,
+                                                                               calls, window):
+    from ielts_rq.queueing.ratelimit import seconds_until_allowed
+
+    use_settings(SCORING_SERVICE_URL="http://127.0.0.1:9", RATE_LIMITS=f"scoring-service={value}")
+    waits = [seconds_until_allowed("scoring-service", redis_conn) for _ in range(min(calls, 5) + 1)]
+    if calls <= 5:
+        assert waits[:calls] == [0.0] * calls  # within the limit: at once
+        assert window / 2 < waits[calls] <= window  # one over: until the first call's window has passed
+    else:
+        assert waits == [0.0] * len(waits)

@@ -1,8 +1,8 @@
 """Per-provider rate limits shared by every worker through Redis (the ``limits`` library).
 
 A limit protects an outside provider a job calls (a scoring service, SendGrid, an SMTP relay, an OCR
-or speech service), not a queue: a moving window of one minute per provider
-(``policies.PROVIDER_RATE_LIMITS``, ``RATE_LIMITS`` overrides). Which provider a job would call
+or speech service), not a queue: a moving window per provider, of a minute unless ``RATE_LIMITS``
+names another (``policies.PROVIDER_RATE_LIMITS``; ``RATE_LIMITS=ocr-service=5/s`` overrides). Which provider a job would call
 follows from its policy (``JobPolicy.calls``) and the configured backends; the embedded engines
 (built-in scorer, Tesseract, PocketSphinx, the outbox) have none. A worker asks before it runs a job;
 over the limit, the job is put back on its queue's schedule for when the window frees, not failed.
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import time
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..policies import POLICIES
 from ..runtime import current
-from ..settings import Settings, get_settings
+from ..settings import Rate, Settings, get_settings
 from . import keys
 
 
@@ -42,17 +42,17 @@ def backend_provider(backend: str | None, settings: Settings | None = None) -> s
     return None
 
 
-def per_minute(provider: str | None) -> int | None:
+def rate_of(provider: str | None) -> Rate | None:
     """The provider's limit: RATE_LIMITS from the environment, else the table's; None for none."""
     return get_settings().rate_limits.get(provider) if provider else None
 
 
 def seconds_until_allowed(provider: str | None, connection) -> float:
     """0 when one more call to this provider may go now (and counts it); else how long to wait."""
-    limit = per_minute(provider)
-    if limit is None:
+    rate = rate_of(provider)
+    if rate is None:
         return 0.0
-    limiter, item = _limiter(connection, limit)
+    limiter, item = _limiter(connection, rate)
     if limiter.hit(item, provider):
         return 0.0
     reset_at = limiter.get_window_stats(item, provider).reset_time
@@ -65,11 +65,19 @@ def wait_for_slot(provider: str | None, connection) -> None:
         time.sleep(wait)
 
 
-def _limiter(connection, per_minute: int):
+def _limiter(connection, rate: Rate):
     """The limiter of one server and rate, kept by the runtime (it holds the connection's pool)."""
-    return current().part(("rate limiter", connection, per_minute), lambda: _new_limiter(connection, per_minute))
+    return current().part(("rate limiter", connection, rate), lambda: _new_limiter(connection, rate))
 
 
-def _new_limiter(connection, per_minute: int):
+def _new_limiter(connection, rate: Rate):
     storage = RedisStorage("redis://", connection_pool=connection.connection_pool, key_prefix=keys.rate_limits())
-    return MovingWindowRateLimiter(storage), RateLimitItemPerMinute(per_minute)
+    return MovingWindowRateLimiter(storage), _window(rate)
+
+
+def _window(rate: Rate):
+    # In the coarsest unit that divides the window: a limit of N a minute keeps the Redis key it always had.
+    for item, unit in ((RateLimitItemPerHour, 3600), (RateLimitItemPerMinute, 60)):
+        if rate.seconds % unit == 0:
+            return item(rate.count, rate.seconds // unit)
+    return RateLimitItemPerSecond(rate.count, rate.seconds)
