@@ -42,7 +42,9 @@ SLOW_FILES = (
     "test_rate_limits.py", "test_result_reuse.py", "test_results_api.py", "test_schedule_split_faults.py",
     "test_scoring_jobs.py", "test_service_limits.py", "test_soft_limits.py", "test_split_queues.py", "test_up.py",
     "test_up_supervision.py", "test_worker_control.py", "test_worker_lifecycle.py", "test_worker_shape.py",
+    "test_speech.py", "test_console_control.py", "test_incident_alerts.py",
 )
+# Other tests of more than about ten seconds carry @pytest.mark.slow themselves: `make test-fast` leaves them out.
 
 
 def pytest_collection_modifyitems(config, items):

@@ -108,6 +108,7 @@ def _scored(user_id, text, task_type="writing_task_2", prompt=PROMPT):
     return store.get_result(submission_id)
 
 
+@pytest.mark.slow
 def test_user_analytics_job_reads_the_store(redis_conn):
     results = [_scored("learner-a", text) for text in (MISSPELLED_ESSAY, HALF_ESSAY, GOOD_ESSAY)]
     report = analytics_jobs.process_user_analytics("learner-a", "7d")
@@ -148,6 +149,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+@pytest.mark.slow
 def test_weekly_report_charts_are_pngs_of_email_width(redis_conn):
     for text in (HALF_ESSAY, GOOD_ESSAY):
         _scored("learner-w", text)
@@ -174,6 +176,7 @@ def test_cleanup_old_analytics(redis_conn):
     assert redis_conn.zcard(key("analytics", "by_time")) == 1
 
 
+@pytest.mark.slow
 def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
     handler = Collector()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -202,6 +205,7 @@ def test_weekly_report_email_arrives_with_its_inline_chart(redis_conn):
     assert len([p for p in admin.walk() if p.get_content_type() == "image/png"]) == 2
 
 
+@pytest.mark.slow
 def test_report_command_writes_html(redis_conn, tmp_path):
     from .test_scorer_samples import TASK1_ANSWER, TASK1_PROMPT
 

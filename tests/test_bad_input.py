@@ -128,6 +128,7 @@ def _corpus(tmp_path) -> list[tuple[str, tuple, dict, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_every_bad_input_fails_its_own_job_with_a_clear_message(redis_conn, tmp_path):
     corpus = _corpus(tmp_path)
     assert len(corpus) >= 60

@@ -82,6 +82,7 @@ def test_what_a_job_would_refuse_is_refused_at_the_door(redis_conn, args, messag
     assert redis_conn.keys("rq:job:*") == []
 
 
+@pytest.mark.slow
 def test_a_bulk_file_with_one_bad_line_queues_nothing(redis_conn, tmp_path):
     calls = tmp_path / "keys.txt"
     calls.write_text("uploads/a.png\nuploads/b.png\n../secrets.png\nuploads/c.png\n")
@@ -97,6 +98,7 @@ def test_a_bulk_file_with_one_bad_line_queues_nothing(redis_conn, tmp_path):
     assert result.returncode == 2 and "line 1: process_image: too many positional arguments" in result.stderr
 
 
+@pytest.mark.slow
 def test_submit_changes_only_the_learner_fields_given(redis_conn, tmp_path):
     from ielts_rq import store
 
@@ -117,6 +119,7 @@ def test_submit_changes_only_the_learner_fields_given(redis_conn, tmp_path):
     assert store.get_user("learner-new") == {"id": "learner-new", "email": None, "name": "Ola", "email_opt_in": True}
 
 
+@pytest.mark.slow
 def test_a_full_redis_is_one_line_and_nothing_half_written(redis_conn, tmp_path):
     answer = tmp_path / "answer.txt"
     answer.write_text("Cities offer more jobs, but villages offer a calmer life. " * 5)
@@ -133,6 +136,7 @@ def test_a_full_redis_is_one_line_and_nothing_half_written(redis_conn, tmp_path)
     assert redis_conn.dbsize() == before
 
 
+@pytest.mark.slow
 def test_statuses_read_as_words_and_email_commands_take_a_file(redis_conn, tmp_path):
     import json
 
@@ -175,6 +179,7 @@ def _descriptions(listing: str) -> list[str]:
     return entries
 
 
+@pytest.mark.slow
 def test_upload_refuses_devices_pipes_and_files_too_large(redis_conn, tmp_path):
     import os
 
@@ -190,6 +195,7 @@ def test_upload_refuses_devices_pipes_and_files_too_large(redis_conn, tmp_path):
         assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_a_bulk_file_over_the_limit_or_not_text_queues_nothing(redis_conn, tmp_path):
     from ielts_rq.cli.enqueue import MAX_BULK_JOBS
 

@@ -60,6 +60,7 @@ def test_email_preview_help_names_every_template():
     assert all(name in shown for name in mail.MESSAGES), shown
 
 
+@pytest.mark.slow
 def test_a_read_only_command_on_a_fresh_home_says_it_started_a_server(tmp_path):
     env = {"IELTS_RQ_HOME": str(tmp_path / "home")}
     try:
@@ -85,6 +86,7 @@ def test_a_wheel_built_in_the_checkout_is_ignored_by_git():
     assert ignored.returncode == 0
 
 
+@pytest.mark.slow
 def test_up_takes_its_port_from_PORT(tmp_path):
     import socket
 

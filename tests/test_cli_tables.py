@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from ielts_rq import enqueue
 from ielts_rq.queueing.queues import get_queue
 
@@ -18,6 +20,7 @@ def shown(output: str) -> str:
     return " ".join(re.sub(r"[│┃]", " ", output).split())
 
 
+@pytest.mark.slow
 def test_failed_list_and_job_find_print_an_error_as_written(redis_conn):
     job = get_queue("health").enqueue_call("tests.fixtures.fails_with", args=(MARKUP,), description="fails_with")
     run_worker("health")
@@ -28,6 +31,7 @@ def test_failed_list_and_job_find_print_an_error_as_written(redis_conn):
         assert "\x1b[" not in result.stdout  # no style reached the terminal
 
 
+@pytest.mark.slow
 def test_outbox_list_prints_a_subject_as_written(redis_conn):
     enqueue("send_generic_email", "ops@example.com", MARKUP, "The scoring queue is over its threshold.")
     run_worker("email", env=OUTBOX)

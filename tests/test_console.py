@@ -26,6 +26,7 @@ def _found(query) -> set[str]:
     return {row["id"] for row in json.loads(result.stdout)}
 
 
+@pytest.mark.slow
 def test_a_job_is_found_by_id_name_submission_learner_or_error(redis_conn, client):
     submission_id = store.create_submission("learner-find", "writing_task_2", HALF_ESSAY, PROMPT)
     scored = enqueue("score_submission", submission_id)
@@ -44,6 +45,7 @@ def test_a_job_is_found_by_id_name_submission_learner_or_error(redis_conn, clien
     assert broken.id in page and "1 job(s)" in page
 
 
+@pytest.mark.slow
 def test_failures_are_grouped_and_a_group_is_requeued_from_the_page(redis_conn, client):
     for _ in range(3):
         get_queue("health").enqueue_call("tests.fixtures.fails_with", args=("disk full",), description="fails_with")
@@ -87,6 +89,7 @@ def _group_form(page: str, button: str) -> dict:
     return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_a_running_job_is_stopped_and_a_waiting_one_cancelled(redis_conn, tmp_path):
     waiting = enqueue("health_check", delay=3600)
@@ -126,6 +129,7 @@ def test_rq_dashboard_pages_link_back_to_the_overview(client):
     assert 'href="/overview">&larr; ielts-rq overview</a>' in page
 
 
+@pytest.mark.slow
 def test_console_manners_past_times_watch_and_json_logs(redis_conn):
     past = cli("enqueue", "health-check", "--at", "2020-01-01T00:00:00")
     assert past.returncode == 0 and "is in the past: the job runs now" in past.stderr
@@ -149,6 +153,7 @@ def test_console_manners_past_times_watch_and_json_logs(redis_conn):
     assert finished[0]["duration"] >= 0 and finished[0]["job_id"]
 
 
+@pytest.mark.slow
 def test_a_paused_entry_skips_its_ticks_visibly_and_runs_again_when_resumed(redis_conn, client):
     from ielts_rq.queueing import schedule
 
@@ -181,6 +186,7 @@ def test_a_paused_entry_skips_its_ticks_visibly_and_runs_again_when_resumed(redi
     assert "Run now" in page and "skipped (paused by an operator)" in page
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_the_workers_page_shows_what_runs_for_how_long_and_the_redis_panel(redis_conn, client, tmp_path):
     for _ in range(5):
@@ -239,6 +245,7 @@ def _wait_for_status(redis_conn, job_id: str, status: str, within: float = 15) -
         time.sleep(0.2)
 
 
+@pytest.mark.slow
 def test_the_batches_page_names_the_items_that_failed(redis_conn, client):
     good = store.create_submission("learner-b", "writing_task_2", "Cities offer more jobs than villages. " * 12,
                                    "Is city life better?")

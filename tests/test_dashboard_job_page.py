@@ -11,6 +11,7 @@ from ielts_rq import enqueue, store
 from ielts_rq.queueing import keys
 from ielts_rq.queueing.queues import JsonJob, get_queue
 from ielts_rq.queueing.ratelimit import _limiter
+from ielts_rq.settings import Rate
 
 from .conftest import cli, enqueue_past_the_door, run_worker, wait_for, worker_process
 from .essays import GOOD_ESSAY, PROMPT
@@ -43,7 +44,7 @@ def test_a_job_deferred_by_the_rate_limit_then_retried_shows_each_step_in_order(
     # Given a scoring service that fails its first call (three tries of it), with its limit of 2 a minute used up
     service = StubServer()
     service.answer("/score", WARMING_UP, WARMING_UP, WARMING_UP, SCORED)
-    limiter, item = _limiter(redis_conn, 2)
+    limiter, item = _limiter(redis_conn, Rate(2))
     assert limiter.hit(item, "scoring-service") and limiter.hit(item, "scoring-service")
     submission = store.create_submission("learner-timeline", "writing_task_2", GOOD_ESSAY, PROMPT)
     job = enqueue("score_submission", submission)

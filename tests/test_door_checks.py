@@ -51,6 +51,7 @@ def test_arguments_that_do_not_fit_the_job_are_refused_naming_it(redis_conn, job
     assert _nothing_queued(redis_conn)
 
 
+@pytest.mark.slow
 def test_the_command_line_refuses_with_the_same_message(redis_conn):
     result = cli("enqueue", "welcome-email", "--email", "a@example.com")
     assert result.returncode == 2, result.stderr

@@ -6,6 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from ielts_rq.queueing import embedded
 
 from .conftest import ROOT
@@ -49,6 +51,7 @@ def test_processes_started_together_share_one_server():
         embedded.stop(home)
 
 
+@pytest.mark.slow
 def test_a_queued_job_survives_a_server_restart():
     home = Path(tempfile.mkdtemp(prefix="irq-e-", dir="/tmp"))
     try:

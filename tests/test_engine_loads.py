@@ -3,6 +3,8 @@
 import re
 import uuid
 
+import pytest
+
 from ielts_rq import enqueue
 from ielts_rq.queueing.queues import JsonJob
 from ielts_rq.storage import get_storage
@@ -14,6 +16,7 @@ ANSWERS = ("I read the newspaper every morning before work.",
            "My favourite place in my city is the old library near the river.")
 
 
+@pytest.mark.slow
 def test_a_file_worker_loads_the_speech_model_once_for_all_its_jobs(redis_conn, tmp_path):
     jobs = []
     for answer in ANSWERS:

@@ -81,6 +81,7 @@ def _queue_is_empty(connection, queue: str = "health") -> bool:
     return connection.llen(key) == 0 and connection.llen(f"{key}:intermediate") == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(POISONS))
 def test_a_spoiled_field_fails_its_job_alone_and_the_worker_goes_on(redis_conn, variant):
     value, reason = POISONS[variant]
@@ -110,6 +111,7 @@ BAD_IDS = {"newline": "abc\ndef", "control": "abc\x1b[2Jdef", "space": "abc def"
            "too-long": "a" * 129}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_IDS))
 def test_a_job_id_rq_refuses_fails_alone_and_can_be_deleted(redis_conn, name):
     bad_id = BAD_IDS[name]
@@ -146,6 +148,7 @@ def test_a_queue_entry_that_is_not_text_is_dropped_and_the_worker_goes_on(redis_
     assert cli("failed", "list").returncode == 0
 
 
+@pytest.mark.slow
 def test_a_key_that_is_not_a_hash_fails_alone(redis_conn):
     poison = enqueue("health_check")
     redis_conn.delete(poison.key)
@@ -254,6 +257,7 @@ def spoiled_failures(redis_conn):
     return jobs
 
 
+@pytest.mark.slow
 def test_the_triage_commands_show_and_delete_spoiled_failures(redis_conn, spoiled_failures):
     ids = {job.id for job in spoiled_failures.values()}
     rows = _failed_rows()

@@ -58,6 +58,7 @@ def test_a_high_priority_essay_behind_2000_queued_starts_next(redis_conn):
     assert len(_started(redis_conn, backlog)) < BACKLOG  # it did not wait for the backlog
 
 
+@pytest.mark.slow
 def test_status_shows_the_jobs_put_ahead_and_a_flood_of_them_cannot_starve_the_rest(redis_conn):
     earlier = [enqueue("health_check") for _ in range(3)]
     ahead = [enqueue("health_check", priority="high") for _ in range(MAX_AHEAD)]

@@ -26,6 +26,7 @@ def tls(server, tmp_path_factory):
     proxy.close()
 
 
+@pytest.mark.slow
 def test_a_job_goes_through_redis_over_tls(redis_conn, tls):
     url, ca_file = tls
     env = {"REDIS_URL": url, "REDIS_SSL_CA_CERTS": ca_file}

@@ -68,6 +68,7 @@ def test_registration_is_idempotent_and_removes_stale_entries(redis_conn):
     assert job.result_ttl == 3 * 86400
 
 
+@pytest.mark.slow
 def test_cli_list_run_and_clear(redis_conn):
     assert cli("schedule", "sync").returncode == 0
     rows = json.loads(cli("schedule", "list", "--json").stdout)
@@ -108,6 +109,7 @@ def test_cron_fires_at_utc_times_on_a_host_in_new_york(redis_conn):
     assert fired["queued"] == ["cron-cleanup-old-results"]
 
 
+@pytest.mark.slow
 def test_two_schedulers_enqueue_each_tick_once(redis_conn):
     # A test entry ticking every 2 seconds (crontab's optional seconds field); not cron- prefixed, so
     # the schedulers' own sync leaves it alone.
@@ -172,6 +174,7 @@ def _scheduler_process() -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "terminated"])
 def test_a_scheduler_stopped_between_claiming_a_tick_and_enqueueing_it_loses_nothing(redis_conn, stop):

@@ -92,6 +92,7 @@ def _set_aside_everywhere(redis_conn, stderr: str) -> None:
         assert redis_conn.llen(f"rq:queue:{queue}") == 0, queue
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_spoiled_entries_are_set_aside_and_the_tick_beside_them_runs_once(redis_conn):
     due = _plant(redis_conn)
@@ -114,6 +115,7 @@ def test_spoiled_entries_are_set_aside_and_the_tick_beside_them_runs_once(redis_
     assert redis_conn.lrange("rq:queue:health", 0, -1) == [entry.job_id.encode()]
 
 
+@pytest.mark.slow
 def test_a_running_scheduler_sets_aside_an_entry_without_origin_and_keeps_ticking(redis_conn):
     # The reported case: an entry with no origin queue, planted while a scheduler runs.
     process = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "scheduler", "--interval", "1"], cwd=ROOT,
@@ -138,6 +140,7 @@ def test_a_running_scheduler_sets_aside_an_entry_without_origin_and_keeps_tickin
     assert not redis_conn.exists("rq:queue:")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_claim_that_keeps_failing_is_set_aside_after_a_few_cycles(redis_conn):
     # A record no judge refuses whose enqueue fails every time: RQ sets up a job's dependencies in a

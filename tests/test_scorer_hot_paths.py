@@ -79,6 +79,7 @@ def test_the_test_essays_are_all_found():
     assert any(name.startswith("attack ") for name in names) and len(names) >= 20
 
 
+@pytest.mark.slow
 def test_every_test_essay_scores_exactly_as_with_the_library_calls(monkeypatch):
     reference = scores_with(functools.lru_cache(maxsize=None)(library_tags), monkeypatch)
     fast = scores_with(words.tags, monkeypatch)

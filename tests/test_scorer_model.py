@@ -75,6 +75,7 @@ def test_penalty_beyond_the_training_range_hits_its_criterion():
     assert lost.get("grammatical_range_accuracy", 0) == 0
 
 
+@pytest.mark.slow
 def test_tree_export_matches_the_fitted_booster():
     np = pytest.importorskip("numpy")
     pytest.importorskip("sklearn")

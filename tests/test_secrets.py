@@ -11,6 +11,7 @@ import os
 import pickle
 import zlib
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
@@ -55,6 +56,7 @@ def _every_redis_value(connection) -> bytes:
     return b"\n".join(chunks)
 
 
+@pytest.mark.slow
 def test_no_secret_reaches_logs_redis_cli_or_dashboard(redis_conn, moto_endpoint, tmp_path):
     # A SendGrid that refuses the key and echoes it back; an SMTP server that refuses the password.
     sendgrid = StubServer()
@@ -118,6 +120,7 @@ URL_PASSWORDS = {"SCORING_SERVICE_URL": "FAKE-score-url-pw-51", "OCR_SERVICE_URL
                  "ALERT_WEBHOOK_URL": "FAKE-webhook-url-pw-94"}
 
 
+@pytest.mark.slow
 def test_no_password_inside_a_service_url_surfaces(redis_conn):
     # Every service URL carries user:password@ and points at a port where nothing listens, so each
     # job fails (and retries) with an error that names the service it could not reach.
@@ -140,6 +143,7 @@ def test_no_password_inside_a_service_url_surfaces(redis_conn):
     assert [name for name, password in URL_PASSWORDS.items() if password in everything] == []
 
 
+@pytest.mark.slow
 def test_a_pickled_payload_is_never_unpickled(redis_conn, tmp_path):
     marker = tmp_path / "pwned"
 

@@ -142,6 +142,7 @@ def _runs_a_job(tmp_path, port, log):
     assert wait_for(lambda: f"job finished health_check {job_id}" in log.read_text(), 60), log.read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dead", ["refused", "black hole"])
 def test_a_worker_started_while_redis_is_down_waits_says_so_once_and_starts_when_it_is_back(tmp_path, dead):
     hole = BlackHole(free_port()) if dead == "black hole" else None
@@ -200,6 +201,7 @@ def test_sigterm_stops_a_worker_waiting_for_redis_at_once(tmp_path, dead, black_
     assert "Traceback" not in log.read_text() and "told to stop while waiting" in log.read_text()
 
 
+@pytest.mark.slow
 def test_a_worker_whose_redis_dies_mid_run_waits_and_carries_on_when_it_is_back(tmp_path):
     port = free_port()
     server = _valkey(tmp_path, port)

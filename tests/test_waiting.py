@@ -28,6 +28,7 @@ def _monitor(env: dict) -> dict:
     return shown["result"]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_rate_limited_burst_shows_its_reason_and_true_wait_everywhere(redis_conn, scoring_service, client):
     ids = [store.create_submission(f"learner-{n}", "writing_task_2", f"{GOOD_ESSAY}\n\nBy learner {n}.", PROMPT)

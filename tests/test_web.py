@@ -134,6 +134,7 @@ def _running_dashboard(env: dict | None = None):
         process.wait(timeout=20)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
     enqueue("health_check")
@@ -151,6 +152,7 @@ def test_real_dashboard_in_headless_chromium(redis_conn, tmp_path):
         assert "<title>pwned" not in job_dom and "<img src=\"x\"" not in job_dom
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_a_rebound_domain_reads_and_changes_nothing(redis_conn, tmp_path):
     # DNS rebinding: a page on another domain whose name now resolves to 127.0.0.1.
@@ -203,6 +205,7 @@ def test_queue_names_from_redis_reach_the_page_escaped(client, redis_conn):
     assert "&lt;img src=x onerror=alert(1)&gt;" in [q["name"] for q in queues]
 
 
+@pytest.mark.slow
 def test_overview_graphs_show_a_real_run_and_the_samples_expire(client, redis_conn):
     from ielts_rq.ops import timeseries
 
@@ -232,6 +235,7 @@ PAGES = ["/overview", "/overview?span=week", "/schedule", "/health", "/depth", "
          "/search?q=health_check", "/rq/", "/rq/workers"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_every_page_runs_in_headless_chromium_without_a_console_error(redis_conn, tmp_path):
     # Given a real run to show: jobs finished and failed, a depth sample, a batch
