@@ -148,6 +148,9 @@ _MEMORISED_PHRASES = re.compile(r"\b(" + "|".join((
     re.IGNORECASE)
 _FILLER_PAIRS = {("you", "know"), ("i", "mean"), ("you", "see"), ("so", "yeah")}
 _QUESTION_LEAD = frozenset(("do", "did", "don't", "didn't", "if", "would", "could", "what", "how"))
+_OBJECT_STARTS = frozenset(("them", "him", "her", "me", "us", "it", "this", "what", "how", "why", "where", "who",
+                            "whether", "the", "a", "an", "my", "your", "his", "their", "our", "about", "each",
+                            "everyone", "everything", "someone", "something"))
 _HEDGE_PAIRS = {("sort", "of"), ("kind", "of")}
 # "a kind of bread", "this sort of thing": a noun, not a hedge.
 _HEDGE_DETERMINERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "what", "any", "some", "one",
@@ -213,9 +216,10 @@ def disfluencies(text: str) -> dict:
     fillers = sum(filler)
     for i in range(len(tokens) - 1):
         pair = (core[i], core[i + 1])
-        after = core[i - 1] if i else ""
-        if (pair in _FILLER_PAIRS and after not in _QUESTION_LEAD) or (
-                pair in _HEDGE_PAIRS and after not in _HEDGE_DETERMINERS):
+        previous, following = (core[i - 1] if i else ""), (core[i + 2] if i + 2 < len(core) else "")
+        spoken_to = following in _OBJECT_STARTS and tokens[i + 1][-1:] not in ",.;?!"  # "you know them", "I mean it"
+        if (pair in _FILLER_PAIRS and previous not in _QUESTION_LEAD and not spoken_to) or (
+                pair in _HEDGE_PAIRS and previous not in _HEDGE_DETERMINERS):
             if not (filler[i] or filler[i + 1]):
                 fillers += 1
             filler[i] = filler[i + 1] = True
@@ -349,13 +353,15 @@ def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
     """
     if not prompt:
         return {"relevance": None, "key_terms_used": None, "key_terms_in_body": None, "question_fit": None}
-    own = mask_copied(text, prompt)
-    topic = relevance.content_stems(own)
+    # Restating the card ("the person who has influenced me most is...") is how speakers begin, so the
+    # whole answer is read; the body is read without the card's wording, which a prepared talk may
+    # borrow to seem to fit.
+    topic = relevance.content_stems(text)
     score = relevance.relevance(topic, prompt, 2)
     key_terms = relevance.key_terms_used(topic, prompt)
-    own_words = own.split()
-    body = " ".join(own_words[OPENING_WORDS:]) if len(own_words) >= LONG_TURN_WORDS else own
-    fit = meaning.fit(own, topic, prompt, score, key_terms) if score is not None else None
+    own_words = mask_copied(text, prompt).split()
+    body = " ".join(own_words[OPENING_WORDS:]) if len(own_words) >= LONG_TURN_WORDS else " ".join(own_words)
+    fit = meaning.fit(text, topic, prompt, score, key_terms) if score is not None else None
     return {"relevance": None if score is None else round(score, 2),
             "key_terms_used": key_terms,
             "key_terms_in_body": relevance.key_terms_used(relevance.content_stems(body), prompt),
@@ -442,13 +448,14 @@ def off_topic(m: dict) -> bool:
 
 
 def speaking_caps(m: dict) -> dict:
-    """criterion -> (ceiling, reason): an answer that ignores the question, one recited from memory,
+    """criterion -> (ceiling, reasons): an answer that ignores the question, one recited from memory,
     one more filler than language, a long turn cut short, or words not in English order."""
     caps = {}
 
     def cap(ceilings: dict, reason: str) -> None:
         for criterion, band in ceilings.items():
-            caps[criterion] = min(caps.get(criterion, (9.0, reason)), (band, reason))
+            lowest, reasons = caps.get(criterion, (9.0, []))
+            caps[criterion] = (min(lowest, band), reasons + [reason])
 
     if off_topic(m):
         cap(OFF_TOPIC_CEILINGS, "The answer does not address the question: a prepared answer on another topic "
@@ -535,7 +542,7 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
         "feature_analysis": {**measures, "has_audio_timings": timed, "weak_evidence": weak,
                              "low_recognition_confidence": low_recognition(measures),
                              "unreliable_transcript": False,
-                             "band_caps": {c: reason for c, (_, reason) in ceilings.items()}, "notes": notes},
+                             "band_caps": {c: " ".join(reasons) for c, (_, reasons) in ceilings.items()}, "notes": notes},
     }
 
 
@@ -560,7 +567,7 @@ def _clamp(band: float) -> float:
 def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed: bool, ceiling) -> dict:
     strengths, weaknesses, suggestions = _CRITERION_NOTES[criterion](m, timed, weak)
     if ceiling:
-        weaknesses.insert(0, ceiling[1])
+        weaknesses[:0] = ceiling[1]
     if not weaknesses:
         weaknesses = (["Nothing held this back in the answer."] if band >= 7 else
                       [f"At band {band:g}, listeners would expect more range and control for a higher band."])
