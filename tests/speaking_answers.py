@@ -178,3 +178,48 @@ def timed(text: str, seconds_per_word: float = 0.4, confidence: float | tuple = 
                       "confidence": round(c, 3)})
         clock += seconds_per_word
     return {"words": words, "duration": round(clock, 3)}
+
+# Honest answers that keep to their card in their own words, rarely repeating the card's.
+CARD_PLACE = ("Describe a place you visited that you would like to go back to. You should say where it is, when you "
+              "went there, what you did there, and explain why you would like to go back.")
+CARD_HELPED = ("Describe a time when you helped someone. You should say who you helped, how you helped them, why "
+               "you helped them, and explain how you felt about it.")
+PARAPHRASED = {
+    CARD_SKILL: (
+        "Well, I only learnt to swim when I was thirty, which is quite embarrassing in a country surrounded by the "
+        "sea. As a child I was terrified of water, so I always found excuses to stay on the beach. A couple of years "
+        "ago a friend persuaded me to sign up for lessons at the local pool, and the instructor was incredibly "
+        "patient. For the first month I just practised floating and breathing, and honestly I nearly gave up "
+        "several times. Eventually, after about six months of weekly lessons, I managed to swim a full length "
+        "without stopping, and I remember standing in the shallow end grinning like a child. Now I go twice a week "
+        "before work. I'm really proud of it, partly because it was so hard for me, and partly because it's opened "
+        "up things I used to avoid, like snorkelling on holiday. It's also made me realise that it's never too late "
+        "to pick up something new, which is something I try to remind myself whenever I feel nervous about trying."),
+    CARD_PERSON: (
+        "I'm going to talk about my grandmother, who brought me up for several years while my parents were working "
+        "abroad. She was a nurse for most of her life, and even after she retired she used to look after neighbours "
+        "who were ill, without ever asking for anything in return. What I admire most is her patience. When I was a "
+        "teenager I was quite difficult, but she never shouted at me; instead she would make tea and wait until I "
+        "was ready to talk. She also taught me to cook, to save money and to write letters, which sounds "
+        "old-fashioned, but I still write to her every month. I think she shaped the way I treat other people, "
+        "because I try to listen the way she did. When I chose to study nursing myself, it was largely because of "
+        "her example, and whenever I have a hard shift I think about how calmly she handled much worse situations."),
+    CARD_PLACE: (
+        "The place I'd love to return to is Kyoto in Japan, where I spent ten days in the autumn of 2019 with two "
+        "friends from university. It's the old capital, so it's full of temples, shrines and traditional wooden "
+        "houses, and because we were there in November, the maple trees had turned bright red. We rented bicycles "
+        "and rode along the river every morning, and one evening we had dinner in a tiny restaurant where the owner "
+        "cooked in front of us and taught us a few words of Japanese. What I'd like to do differently next time is "
+        "stay longer in the quieter neighbourhoods, because we rushed between famous sights and missed the everyday "
+        "life of the city. I'd also like to go in spring to see the cherry blossom. I think it stayed with me because "
+        "it was the first time I'd been somewhere so different from home, and it made me curious about the world."),
+    CARD_HELPED: (
+        "A few months ago my neighbour, an elderly man who lives alone, slipped on the ice outside our building and "
+        "hurt his wrist. I happened to be coming home from work, so I took him to the hospital and waited with him "
+        "for about four hours until a doctor saw him. After that, because he couldn't use his hand properly, I did "
+        "his shopping twice a week and carried his rubbish downstairs for nearly two months. To be honest, I didn't "
+        "think of it as a big deal at the time; anyone would have done the same. But it turned out that he has no "
+        "family nearby, and he told me later that those visits were the only conversations he had some weeks. That "
+        "really affected me, and it made me realise how isolated older people in cities can be. We still have coffee "
+        "together on Sundays, and I've learnt a lot from his stories about the town fifty years ago."),
+}

@@ -13,9 +13,9 @@ from ielts_rq.scoring.speaking import disfluencies, structures_used
 
 from .conftest import cli
 from .inprocess import work_in_process
-from .speaking_answers import (CARD_BOOK, CARD_JOURNEY, CARD_PERSON, CARD_SKILL, MIDDLE, PART1_ANSWERS,
-                               PART1_WEEKENDS, PART3_ANSWERS, PART3_TECHNOLOGY, STRONG, WEAK, filler_padded,
-                               recogniser_salad, timed)
+from .speaking_answers import (CARD_BOOK, CARD_JOURNEY, CARD_PERSON, CARD_PLACE, CARD_SKILL, MIDDLE,
+                               PARAPHRASED, PART1_ANSWERS, PART1_WEEKENDS, PART3_ANSWERS, PART3_TECHNOLOGY,
+                               STRONG, WEAK, filler_padded, recogniser_salad, timed)
 
 
 def _bands(result) -> dict:
@@ -57,10 +57,11 @@ def test_levels_are_ordered_on_each_card():
 
 # 1. A talk learnt for another card.
 OTHER_CARD = [(STRONG[CARD_BOOK], CARD_JOURNEY), (STRONG[CARD_JOURNEY], CARD_BOOK),
-              (STRONG[CARD_PERSON], CARD_BOOK), (MIDDLE[CARD_BOOK], CARD_SKILL), (MIDDLE[CARD_SKILL], CARD_JOURNEY),
+              (STRONG[CARD_PERSON], CARD_BOOK), (MIDDLE[CARD_BOOK], CARD_PLACE), (MIDDLE[CARD_SKILL], CARD_JOURNEY),
               (MIDDLE[CARD_JOURNEY], CARD_PERSON), (WEAK[CARD_SKILL], CARD_BOOK)]
 # The opening sentence a speaker adds to make a prepared talk seem to fit the card.
 INTRODUCTIONS = {CARD_BOOK: "I'm going to talk about a book I enjoyed reading.",
+                 CARD_PLACE: "I'd like to describe a place I visited and would like to go back to.",
                  CARD_JOURNEY: "I'm going to describe a journey I remember well.",
                  CARD_PERSON: "I want to talk about a person who has influenced me.",
                  CARD_SKILL: "Today I will describe a skill I learned as an adult."}
@@ -74,6 +75,16 @@ def test_a_talk_learnt_for_another_card_scores_4_5_at_most(talk, card, introduce
     result = score("speaking_part_2", talk, card, audio=timed(talk, 0.4))
     assert result["overall_band_score"] <= 4.5
     assert any("does not address the question" in w for w in result["criteria_scores"][0]["weaknesses"])
+
+
+@pytest.mark.parametrize("card", list(PARAPHRASED), ids=lambda c: c[9:30])
+def test_honest_long_turns_in_the_speakers_own_words_are_not_taken_for_another_topic(card):
+    # A grandmother for "a person", Kyoto for "a place", a neighbour for "a time you helped": few of
+    # the card's own words, all on the card.
+    text = PARAPHRASED[card]
+    result = score("speaking_part_2", text, card, audio=timed(text, 0.4))
+    assert result["feature_analysis"]["band_caps"] == {}
+    assert result["overall_band_score"] >= 7.5
 
 
 def test_an_off_topic_part_3_answer_is_capped_but_the_same_answer_on_its_question_is_not():

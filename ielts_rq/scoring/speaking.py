@@ -102,9 +102,10 @@ SMALL_SAMPLE_CEILINGS = {"lexical_resource": 7.0, "grammatical_range_accuracy": 
 # Word-salad transcripts (``wordorder``): not English sentences, whatever their words.
 WORD_SALAD_CEILINGS = {"fluency_coherence": 3.0, "lexical_resource": 3.0, "grammatical_range_accuracy": 2.0,
                        "pronunciation": 4.0}
-# A long turn's opening often restates the card; its key terms are looked for after it too.
+# A long turn's opening often restates the card; it is also judged without it.
 OPENING_WORDS = 25
 LONG_TURN_WORDS = 80
+LONG_TURN_TANGENTIAL = 1.5  # a long turn's topic score below this with no key term: about something else
 # A prepared talk on another topic is not an answer: these ceilings keep it at 4.5 overall at most.
 OFF_TOPIC_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                       "pronunciation": 6.0}
@@ -346,13 +347,15 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
 def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
     """How far the answer addresses the question or cue card, by the writing side's measures.
 
-    ``relevance`` is the topic score (below 0 is off it), ``key_terms_used`` the card's most specific
-    words the answer uses, and ``question_fit`` the meaning-based verdict. A long turn is also read
-    without its opening (``key_terms_in_body``): a talk learnt for another card, introduced with a
-    sentence naming this one, uses the card's words only there.
+    ``relevance`` is the topic score (``relevance.relevance``: below 0 is off it), ``key_terms_used``
+    the card's three most specific words the answer uses, and ``question_fit`` the meaning-based
+    verdict (``meaning.fit``), reported for the feedback. A long turn is also read without its
+    opening (``body_relevance``, ``key_terms_in_body``): a talk learnt for another card, introduced
+    with a sentence naming this one, keeps to the card only there.
     """
     if not prompt:
-        return {"relevance": None, "key_terms_used": None, "key_terms_in_body": None, "question_fit": None}
+        return {"relevance": None, "key_terms_used": None, "body_relevance": None, "key_terms_in_body": None,
+                "question_fit": None}
     # Restating the card ("the person who has influenced me most is...") is how speakers begin, so the
     # whole answer is read; the body is read without the card's wording, which a prepared talk may
     # borrow to seem to fit.
@@ -360,11 +363,15 @@ def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
     score = relevance.relevance(topic, prompt, 2)
     key_terms = relevance.key_terms_used(topic, prompt)
     own_words = mask_copied(text, prompt).split()
-    body = " ".join(own_words[OPENING_WORDS:]) if len(own_words) >= LONG_TURN_WORDS else " ".join(own_words)
+    body_score = body_terms = None
+    if task_type == "speaking_part_2" and len(own_words) >= LONG_TURN_WORDS and score is not None:
+        body = relevance.content_stems(" ".join(own_words[OPENING_WORDS:]))
+        body_score, body_terms = relevance.relevance(body, prompt, 2), relevance.key_terms_used(body, prompt)
     fit = meaning.fit(text, topic, prompt, score, key_terms) if score is not None else None
     return {"relevance": None if score is None else round(score, 2),
             "key_terms_used": key_terms,
-            "key_terms_in_body": relevance.key_terms_used(relevance.content_stems(body), prompt),
+            "body_relevance": None if body_score is None else round(body_score, 2),
+            "key_terms_in_body": body_terms,
             "question_fit": fit}
 
 
@@ -432,19 +439,24 @@ def speaking_bands(m: dict) -> tuple:
 def off_topic(m: dict) -> bool:
     """The answer is about something else than the question or cue card.
 
-    The writing thresholds (a topic score below 0, or below 1 with no key term of the question), the
-    meaning verdict ``unrelated`` with no key term, and for a long turn no key term of the card once
-    its opening is set aside.
+    The writing thresholds: a topic score below 0, or below 1 with none of the question's key terms.
+    A long turn has more words to judge by, and honest long turns score 1.6 or more on their card
+    even in their own words (a grandmother for "a person who has influenced you"): below 1.5 with no
+    key term it is about something else, and so is one whose key terms all sit in its opening
+    sentence while its body scores below 1.5. Cards in everyday words ("a time when you helped
+    someone") leave talks on neighbouring themes undetected: no cap is better than capping honest
+    answers told in the speaker's own words.
     """
     score = m["relevance"]
     if score is None:
         return False
-    verdict = (m["question_fit"] or {}).get("verdict")
-    return (score < relevance.UNRELATED_BELOW
-            or (score < relevance.TANGENTIAL_BELOW and m["key_terms_used"] == 0)
-            or (verdict == "unrelated" and m["key_terms_used"] == 0)
-            or (m["part"] == "speaking_part_2" and m["content_words"] >= LONG_TURN_WORDS
-                and m["key_terms_in_body"] == 0))
+    if score < relevance.UNRELATED_BELOW or (score < relevance.TANGENTIAL_BELOW and m["key_terms_used"] == 0):
+        return True
+    if m["body_relevance"] is None:
+        return False
+    spliced = m["key_terms_used"] > 0 and m["key_terms_in_body"] == 0  # the card's words only in the opening
+    return (m["key_terms_used"] == 0 and score < LONG_TURN_TANGENTIAL) or (
+        spliced and m["body_relevance"] < LONG_TURN_TANGENTIAL)
 
 
 def speaking_caps(m: dict) -> dict:
