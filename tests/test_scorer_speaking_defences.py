@@ -225,6 +225,9 @@ def test_complex_structures_without_many_subordinators_still_reach_grammar_7():
 def test_simple_structures_with_slips_stay_below_grammar_7():
     for text, card in ((WEAK[CARD_BOOK], CARD_BOOK), (WEAK[CARD_SKILL], CARD_SKILL)):
         assert _bands(score("speaking_part_2", text, card, audio=timed(text, 0.6)))["grammatical_range_accuracy"] <= 6
+    # One "because" in a short answer is a high rate of clauses, not a wide range.
+    weak = score("speaking_part_3", PART3_ANSWERS["weak"], PART3_TECHNOLOGY, audio=timed(PART3_ANSWERS["weak"], 0.6))
+    assert _bands(weak)["grammatical_range_accuracy"] <= 6
 
 
 # 5. A long turn cut short.

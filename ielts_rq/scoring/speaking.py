@@ -85,6 +85,7 @@ COHERENCE_HESITATION_COST = 4.0  # bands of coherence lost if everything said we
 PADDING_DISFLUENT_SHARE = 0.25
 PADDING_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                     "pronunciation": 5.0}
+CLAUSE_COUNT_BANDS = ((0, 4.5), (1, 6.0), (2, 6.5), (4, 7.5), (6, 8.5), (8, 9.0))
 # Kinds of complex structure used (``structures_used``) -> grammatical range.
 STRUCTURE_KINDS_BANDS = ((0, 4.0), (2, 5.5), (4, 6.5), (6, 7.5), (8, 8.5), (10, 9.0))
 # Part 2 long turn: one to two minutes. Below these shares of the expected length (and, for the milder
@@ -174,14 +175,14 @@ _STRUCTURES = {name: re.compile(pattern) for name, pattern in {
                          r"\w+ing) \w+[^.?!,]*,",
     "cleft_or_noun_clause": r"\bwhat (\w+ ){1,3}(is|was)\b|\b(think|thought|realise|realised|realize|realized|"
                             r"know|knew|believe|say|said|noticed|feel|felt|suppose|doubt|guess|found|wonder|"
-                            r"remember|means?|hope) (that|how|why|what|whether)\b",
+                            r"remember|means?|hope) (that|how|why|what|whether)\b|\bdepends? on (how|what|whether)\b",
     "concession": r"\b(although|though|whereas|despite|in spite of|even if|while)\b",
     "time_clause": r"\b(when|whenever|while|before|after|until|as soon as|once|since) (i|we|you|he|she|they|it|"
                    r"the|my|our|his|her|their|there)\b",
     "comparison": r"\b\w+er than\b|\b(more|less|fewer) \w+ than\b|\bas \w+ as\b|\brather than\b",
     "purpose_or_result": r"\b(so that|in order to|so as to|which is why|that's why|such a \w+ that|so \w+ that)\b",
     "reported_or_infinitive": r"\b(told|asked|wanted|encouraged|taught|allowed|persuaded|helped) (me|us|him|her|them"
-                              r"|people) to\b|\b(used to|tend to|managed to|ended up)\b",
+                              r"|people) to\b|\b(used to|tends? to|tended to|managed to|ended up)\b",
 }.items()}
 
 
@@ -406,8 +407,11 @@ def speaking_bands(m: dict) -> tuple:
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
                + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
     # Range: how often complex structures come and how many kinds there are; accuracy: the slips.
-    accuracy = max(interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS),
-                   interpolate(len(m["structures"]), STRUCTURE_KINDS_BANDS))
+    # (a rate read off a short answer is held to what its count of clauses shows: one "because" in 30 words
+    # is not a band-7 range)
+    density = min(interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS),
+                  interpolate(m["subordinate_clauses"], CLAUSE_COUNT_BANDS))
+    accuracy = max(density, interpolate(len(m["structures"]), STRUCTURE_KINDS_BANDS))
     accuracy -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * 100 / content)
 
     weak = []
