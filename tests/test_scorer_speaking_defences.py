@@ -139,6 +139,15 @@ def test_fillers_without_commas_and_restarts_cost_fluency_in_proportion():
     assert bands[2] <= 6
 
 
+def test_a_filler_every_few_words_holds_fluency_at_5_however_fast_the_speech():
+    words = STRONG[CARD_BOOK].split()
+    fillers = ("um", "you know", "uh", "I mean")
+    text = " ".join(w + (" " + fillers[i % 4] if i % 6 == 0 else "") for i, w in enumerate(words))
+    result = score("speaking_part_2", text, CARD_BOOK, audio=timed(text, 0.3))   # 200 words a minute
+    assert _bands(result)["fluency_coherence"] <= 5
+    assert "natural pace" not in _all_text(result)
+
+
 def test_disfluencies_mark_fillers_and_restarts_but_not_language():
     marked = disfluencies("Well, I went, I went to the, the shop, um, you know, and it was like, uh, "
                           "a kind of bakery. I like bread as well, sort of, um, like, the same kind of bread.")

@@ -78,11 +78,11 @@ SALAD_TRUSTED_RECOGNITION = 0.8
 UNRATEABLE_CONFIDENCE = 0.05
 UNRATEABLE_NOTE = "The recording was not clear enough to be rated reliably."
 # Hesitation: the share of what was said that is fillers or restarts (per 100 words) -> fluency band.
-HESITATION_BANDS = ((2, 9.0), (4, 8.0), (7, 7.0), (10, 6.0), (15, 5.0), (22, 4.0), (30, 3.0), (45, 2.0))
-HESITATION_MARGIN = 1.0   # pace and few pauses lift fluency at most this far above the hesitation band
+HESITATION_BANDS = ((2, 9.0), (4, 8.0), (6, 7.0), (9, 6.0), (13, 5.0), (18, 4.0), (25, 3.0), (40, 2.0))
+HESITATION_MARGIN = 0.5   # pace and few pauses lift fluency at most this far above the hesitation band
 COHERENCE_HESITATION_COST = 4.0  # bands of coherence lost if everything said were hesitation
-# More than a quarter of the answer fillers and restarts: more padding than language.
-PADDING_DISFLUENT_SHARE = 0.25
+# More than a fifth of the answer fillers and restarts: more padding than language.
+PADDING_DISFLUENT_SHARE = 0.2
 PADDING_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                     "pronunciation": 5.0}
 CLAUSE_COUNT_BANDS = ((0, 4.5), (1, 6.0), (2, 6.5), (4, 7.5), (6, 8.5), (8, 9.0))
