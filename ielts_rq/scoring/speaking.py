@@ -5,16 +5,23 @@ comes from a documented heuristic read off the public IELTS speaking
 descriptors:
 
 * Fluency and Coherence: speaks at length without noticeable effort (speech
-  rate), with few hesitations (long pauses, filler words, repeated words),
-  using a range of connectives. Band 9 speakers sustain ~150+ words/min with
-  rare hesitation; band 5 speakers slow down (~80 words/min) and pause often.
+  rate), with few hesitations (long pauses, fillers, restarts), using a range
+  of connectives. Band 9 speakers sustain ~150+ words/min with rare
+  hesitation; band 5 speakers slow down (~80 words/min) and pause often.
+  Hesitation is set apart first (``disfluencies``): the other criteria read
+  the answer without it.
 * Lexical Resource: range and precision of vocabulary (moving-window
   type-token ratio, less common words).
-* Grammatical Range and Accuracy: complex structures (subordinate clauses)
-  and the absence of basic slips.
+* Grammatical Range and Accuracy: complex structures (subordinate clauses and
+  the kinds of structure used) and the absence of basic slips.
 * Pronunciation: the recogniser's word confidence is the only evidence of
   intelligibility; without audio it is estimated from the other criteria and
   reported as weak evidence.
+
+Ceilings (``speaking_caps``) hold back answers the measures would overrate: a
+talk on another topic, padding, a long turn cut short, set phrases, word
+salad; a transcript the recogniser could not hear is not banded at all
+(``unrateable``).
 """
 
 from __future__ import annotations
@@ -40,7 +47,6 @@ UNSURE_WORD_CONFIDENCE = 0.6  # a recognised word below this is one the recognis
 # (measure, band) anchor points; bands between anchors are interpolated.
 SPEECH_RATE_BANDS = ((50, 3.0), (70, 4.0), (85, 5.0), (100, 6.0), (120, 7.0), (140, 8.0), (160, 9.0))
 PAUSES_PER_MINUTE_BANDS = ((3, 9.0), (6, 8.0), (10, 7.0), (14, 6.0), (20, 5.0), (28, 4.0), (40, 3.0))
-FILLERS_PER_100_WORDS_BANDS = ((1, 9.0), (2.5, 8.0), (4, 7.0), (6, 6.0), (9, 5.0), (13, 4.0), (20, 3.0))
 WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7.0), (0.8, 8.0), (0.86, 9.0))
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
 # Speech uses fewer subordinate clauses than writing: natural, fluent answers have two to four per 100 words.
@@ -85,6 +91,7 @@ COHERENCE_HESITATION_COST = 4.0  # bands of coherence lost if everything said we
 PADDING_DISFLUENT_SHARE = 0.2
 PADDING_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                     "pronunciation": 5.0}
+# Subordinate clauses counted: a rate read off a short answer goes no higher than its count bears out.
 CLAUSE_COUNT_BANDS = ((0, 4.5), (1, 6.0), (2, 6.5), (4, 7.5), (6, 8.5), (8, 9.0))
 # Kinds of complex structure used (``structures_used``) -> grammatical range.
 STRUCTURE_KINDS_BANDS = ((0, 4.0), (2, 5.5), (4, 6.5), (6, 7.5), (8, 8.5), (10, 9.0))
@@ -433,6 +440,12 @@ def speaking_bands(m: dict) -> tuple:
     }
     bands = {c: float(math.floor(_clamp(b) + 0.5)) for c, b in bands.items()}  # whole bands, as examiners give
     ceilings = speaking_caps(m)
+    if m["content_words"] < SMALL_SAMPLE_WORDS:  # said only where it lowers a band: short answers are normal
+        for criterion, band in SMALL_SAMPLE_CEILINGS.items():
+            if bands[criterion] > band:
+                lowest, reasons = ceilings.get(criterion, (9.0, []))
+                ceilings[criterion] = (min(lowest, band), reasons + [
+                    f"Only {m['content_words']} words: too little to show the range the highest bands ask for."])
     for criterion, (band, _) in ceilings.items():
         bands[criterion] = min(bands[criterion], band)
     # Hesitant or cut-short speech cannot show connected-speech features either.
@@ -493,9 +506,6 @@ def speaking_caps(m: dict) -> dict:
                    + (f" in {seconds:g} seconds" if seconds else "")
                    + "; Part 2 asks you to speak for one to two minutes, and a short turn cannot show "
                      "sustained speech.")
-    if m["content_words"] < SMALL_SAMPLE_WORDS:
-        cap(SMALL_SAMPLE_CEILINGS, f"Only {m['content_words']} words: too little to show a wide range "
-                                   "of vocabulary and structures.")
     if m["word_order_gain"] is not None and m["word_order_gain"] < wordorder.WORD_SALAD_GAIN:
         cap(WORD_SALAD_CEILINGS, "The words do not form English sentences (their order is not English word "
                                  "order); if this is a recogniser's transcript, the recording was not clear "
