@@ -200,7 +200,10 @@ def test_an_unsure_overall_confidence_is_not_hidden_by_missing_or_high_word_conf
 def test_a_word_salad_transcript_without_audio_is_capped_and_says_why():
     salad = recogniser_salad(STRONG[CARD_JOURNEY])
     result = score("speaking_part_2", salad, CARD_JOURNEY)
+    honest = score("speaking_part_2", STRONG[CARD_JOURNEY], CARD_JOURNEY)
     assert result["overall_band_score"] <= 3.5
+    assert result["confidence"] < honest["confidence"]
+    assert {"lexical_resource", "grammatical_range_accuracy"} <= set(result["feature_analysis"]["weak_evidence"])
     assert "not clear enough to be rated reliably" in _all_text(result)
 
 

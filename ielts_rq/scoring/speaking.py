@@ -430,7 +430,7 @@ def speaking_bands(m: dict) -> tuple:
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
-    if low_recognition(m):  # the transcript itself may be wrong: what is read from it is uncertain
+    if low_recognition(m) or word_salad(m):  # the transcript itself may be wrong: what is read from it is uncertain
         weak += ["lexical_resource", "grammatical_range_accuracy"]
     bands = {
         "fluency_coherence": fluency,
@@ -506,7 +506,7 @@ def speaking_caps(m: dict) -> dict:
                    + (f" in {seconds:g} seconds" if seconds else "")
                    + "; Part 2 asks you to speak for one to two minutes, and a short turn cannot show "
                      "sustained speech.")
-    if m["word_order_gain"] is not None and m["word_order_gain"] < wordorder.WORD_SALAD_GAIN:
+    if word_salad(m):
         cap(WORD_SALAD_CEILINGS, "The words do not form English sentences (their order is not English word "
                                  "order); if this is a recogniser's transcript, the recording was not clear "
                                  "enough to be rated reliably.")
@@ -542,9 +542,13 @@ def unrateable(m: dict) -> bool:
     confidence, unheard = m.get("mean_word_confidence"), m.get("unheard_word_share")
     if confidence is None:
         return False
-    salad = m["word_order_gain"] is not None and m["word_order_gain"] < wordorder.WORD_SALAD_GAIN
     return (confidence < UNRATEABLE_RECOGNITION or (unheard is not None and unheard > UNRATEABLE_UNHEARD_SHARE)
-            or (salad and confidence < SALAD_TRUSTED_RECOGNITION))
+            or (word_salad(m) and confidence < SALAD_TRUSTED_RECOGNITION))
+
+
+def word_salad(m: dict) -> bool:
+    """The transcript is not in English word order (the writing side's threshold, ``wordorder``)."""
+    return m["word_order_gain"] is not None and m["word_order_gain"] < wordorder.WORD_SALAD_GAIN
 
 
 def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
@@ -555,7 +559,7 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
     bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
     confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
-    if low_recognition(measures):
+    if low_recognition(measures) or word_salad(measures):
         confidence = WEAK_EVIDENCE_CONFIDENCE
     criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed, ceilings.get(c)) for c in bands]
     overall = mean_band(bands.values())
