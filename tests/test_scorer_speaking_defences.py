@@ -253,6 +253,19 @@ def test_a_very_short_long_turn_costs_fluency_and_overall(card, words):
     assert any("too short" in w for w in result["criteria_scores"][0]["weaknesses"])
 
 
+def test_a_30_word_long_turn_is_held_back_through_the_cli_and_worker(redis_conn, tmp_path):
+    answer = tmp_path / "transcript.txt"
+    answer.write_text(" ".join(STRONG[CARD_BOOK].split()[:30]))
+    submitted = cli("submit", str(answer), "--task", "speaking_part_2", "--prompt", CARD_BOOK, "--user", "learner-8")
+    assert submitted.returncode == 0, submitted.stderr
+    submission_id = submitted.stdout.strip()
+    assert cli("enqueue", "score", submission_id).returncode == 0
+    work_in_process("scoring")
+    result = json.loads(cli("result", submission_id, "--json").stdout)
+    assert result["overall_band_score"] <= 5.0
+    assert any("too short" in w for w in result["criteria_scores"][0]["weaknesses"])
+
+
 def test_a_long_turn_under_a_minute_and_half_its_length_is_capped_but_the_same_words_in_part_1_are_not():
     short = " ".join(STRONG[CARD_JOURNEY].split()[:90])   # about 36 seconds at this pace
     part2 = score("speaking_part_2", short, CARD_JOURNEY, audio=timed(short, 0.4))
