@@ -5,16 +5,23 @@ comes from a documented heuristic read off the public IELTS speaking
 descriptors:
 
 * Fluency and Coherence: speaks at length without noticeable effort (speech
-  rate), with few hesitations (long pauses, filler words, repeated words),
-  using a range of connectives. Band 9 speakers sustain ~150+ words/min with
-  rare hesitation; band 5 speakers slow down (~80 words/min) and pause often.
+  rate), with few hesitations (long pauses, fillers, restarts), using a range
+  of connectives. Band 9 speakers sustain ~150+ words/min with rare
+  hesitation; band 5 speakers slow down (~80 words/min) and pause often.
+  Hesitation is set apart first (``disfluencies``): the other criteria read
+  the answer without it.
 * Lexical Resource: range and precision of vocabulary (moving-window
   type-token ratio, less common words).
-* Grammatical Range and Accuracy: complex structures (subordinate clauses)
-  and the absence of basic slips.
+* Grammatical Range and Accuracy: complex structures (subordinate clauses and
+  the kinds of structure used) and the absence of basic slips.
 * Pronunciation: the recogniser's word confidence is the only evidence of
   intelligibility; without audio it is estimated from the other criteria and
   reported as weak evidence.
+
+Ceilings (``speaking_caps``) hold back answers the measures would overrate: a
+talk on another topic, padding, a long turn cut short, set phrases, word
+salad; a transcript the recogniser could not hear is not banded at all
+(``unrateable``).
 """
 
 from __future__ import annotations
@@ -23,11 +30,11 @@ import itertools
 import math
 import re
 
-from . import fixed, grammar, lexicon, relevance, spelling
+from . import fixed, grammar, lexicon, meaning, relevance, spelling, wordorder
 from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
 from .originality import mask_copied
-from .rules import SPEAKING_EXPECTED_WORDS, mean_band
+from .rules import CRITERIA, SPEAKING_EXPECTED_WORDS, mean_band
 from .text import WORD_PATTERN, split_sentences
 
 SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking descriptors (there are no "
@@ -40,7 +47,6 @@ UNSURE_WORD_CONFIDENCE = 0.6  # a recognised word below this is one the recognis
 # (measure, band) anchor points; bands between anchors are interpolated.
 SPEECH_RATE_BANDS = ((50, 3.0), (70, 4.0), (85, 5.0), (100, 6.0), (120, 7.0), (140, 8.0), (160, 9.0))
 PAUSES_PER_MINUTE_BANDS = ((3, 9.0), (6, 8.0), (10, 7.0), (14, 6.0), (20, 5.0), (28, 4.0), (40, 3.0))
-FILLERS_PER_100_WORDS_BANDS = ((1, 9.0), (2.5, 8.0), (4, 7.0), (6, 6.0), (9, 5.0), (13, 4.0), (20, 3.0))
 WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7.0), (0.8, 8.0), (0.86, 9.0))
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
 # Speech uses fewer subordinate clauses than writing: natural, fluent answers have two to four per 100 words.
@@ -68,9 +74,46 @@ LOW_RECOGNITION_NOTE = ("the speech recogniser was unsure of much of the recordi
 # Below this mean word confidence the transcript is too unreliable to rate at all: the words a band would be
 # read from may not be the words spoken (answers recognised at 0.35-0.54 read as word salad).
 UNRATEABLE_RECOGNITION = 0.55
-# Fillers (um, uh, you know) per 100 words above this: the answer is more padding than language.
-PADDING_FILLERS_PER_100 = 25.0
-PADDING_CEILING = 4.0
+NATURAL_PACE_MAX_DISFLUENCY = 0.07  # above this share of fillers and restarts a pace is not praised
+# More than this share of words recognised below UNHEARD_WORD_CONFIDENCE: much of the transcript is guesswork,
+# whatever the mean (a few clear words do not vouch for the rest).
+UNHEARD_WORD_CONFIDENCE = 0.4
+UNRATEABLE_UNHEARD_SHARE = 0.35
+# A transcript not in English word order is the recogniser's failure unless it was sure of the words.
+SALAD_TRUSTED_RECOGNITION = 0.8
+UNRATEABLE_CONFIDENCE = 0.05
+UNRATEABLE_NOTE = "The recording was not clear enough to be rated reliably."
+# Hesitation: the share of what was said that is fillers or restarts (per 100 words) -> fluency band.
+HESITATION_BANDS = ((2, 9.0), (4, 8.0), (6, 7.0), (9, 6.0), (13, 5.0), (18, 4.0), (25, 3.0), (40, 2.0))
+HESITATION_MARGIN = 0.5   # pace and few pauses lift fluency at most this far above the hesitation band
+COHERENCE_HESITATION_COST = 4.0  # bands of coherence lost if everything said were hesitation
+# More than a fifth of the answer fillers and restarts: more padding than language.
+PADDING_DISFLUENT_SHARE = 0.2
+PADDING_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
+                    "pronunciation": 5.0}
+# Subordinate clauses counted: a rate read off a short answer goes no higher than its count bears out.
+CLAUSE_COUNT_BANDS = ((0, 4.5), (1, 6.0), (2, 6.5), (4, 7.5), (6, 8.5), (8, 9.0))
+# Kinds of complex structure used (``structures_used``) -> grammatical range.
+STRUCTURE_KINDS_BANDS = ((0, 4.0), (2, 5.5), (4, 6.5), (6, 7.5), (8, 8.5), (10, 9.0))
+# Part 2 long turn: one to two minutes. Below these shares of the expected length (and, for the milder
+# ceiling, under a minute of speech) it is too short to show sustained speech.
+VERY_SHORT_SHARE = 0.25
+LONG_TURN_MIN_SECONDS = 60.0
+SHORT_LONG_TURN_CEILINGS = (
+    (VERY_SHORT_SHARE, {"fluency_coherence": 4.0, "lexical_resource": 5.0, "grammatical_range_accuracy": 5.0,
+                        "pronunciation": 5.0}),
+    (0.5, {"fluency_coherence": 5.0, "lexical_resource": 6.0, "grammatical_range_accuracy": 6.0}),
+)
+# Fewer words than this cannot show the range bands 8-9 ask for.
+SMALL_SAMPLE_WORDS = 40
+SMALL_SAMPLE_CEILINGS = {"lexical_resource": 7.0, "grammatical_range_accuracy": 7.0}
+# Word-salad transcripts (``wordorder``): not English sentences, whatever their words.
+WORD_SALAD_CEILINGS = {"fluency_coherence": 3.0, "lexical_resource": 3.0, "grammatical_range_accuracy": 2.0,
+                       "pronunciation": 4.0}
+# A long turn's opening often restates the card; it is also judged without it.
+OPENING_WORDS = 25
+LONG_TURN_WORDS = 80
+LONG_TURN_TANGENTIAL = 1.5  # a long turn's topic score below this with no key term: about something else
 # A prepared talk on another topic is not an answer: these ceilings keep it at 4.5 overall at most.
 OFF_TOPIC_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                       "pronunciation": 6.0}
@@ -101,14 +144,6 @@ DEFAULT_SUGGESTIONS = {
                      "sentence rhythm.",
 }
 
-# "like" is a filler only between pauses or other fillers ("and, like, um"),
-# not as a verb or preposition ("I like music", "cities like Paris").
-_LIKE_AS_FILLER = re.compile(r"""
-      ,\s*like\s*,                                          # ", like,"
-    | (?:^|[,.]\s*|\b(?:and|but|so|was|is|it's|um|uh)\s+)    # after a pause or a filler-friendly word
-      like\b(?=\s*,|\s+(?:um|uh|er)\b)                      # and before a pause or a filler
-""", re.IGNORECASE | re.VERBOSE)
-_FILLER_PHRASES = re.compile(r"\b(you know|i mean)\b", re.IGNORECASE)
 _MEMORISED_PHRASES = re.compile(r"\b(" + "|".join((
     r"every coin has two sides", r"each coin has two sides", r"a double[- ]edged sword", r"last but not least",
     r"as the (old )?saying goes", r"it goes without saying", r"in a nutshell", r"without further ado",
@@ -120,7 +155,42 @@ _MEMORISED_PHRASES = re.compile(r"\b(" + "|".join((
     r"there is no denying that", r"it is an undeniable fact", r"broaden (my|one'?s|our) horizons?",
     r"in this day and age", r"cost an arm and a leg", r"burn the midnight oil", r"a dime a dozen")) + r")\b",
     re.IGNORECASE)
-_SELF_REPAIR = re.compile(r"\b(\w+)(?:\s*,)?\s+\1\b", re.IGNORECASE)
+_FILLER_PAIRS = {("you", "know"), ("i", "mean"), ("you", "see"), ("so", "yeah")}
+_QUESTION_LEAD = frozenset(("do", "did", "don't", "didn't", "if", "would", "could", "what", "how"))
+_OBJECT_STARTS = frozenset(("them", "him", "her", "me", "us", "it", "this", "what", "how", "why", "where", "who",
+                            "whether", "the", "a", "an", "my", "your", "his", "their", "our", "about", "each",
+                            "everyone", "everything", "someone", "something"))
+_HEDGE_PAIRS = {("sort", "of"), ("kind", "of")}
+# "a kind of bread", "this sort of thing": a noun, not a hedge.
+_HEDGE_DETERMINERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "what", "any", "some", "one",
+                                "same", "every", "each", "other", "another", "which", "no", "all", "my", "your",
+                                "his", "her", "our", "their", "its", "different", "new", "right", "wrong"))
+# Words that are fillers only between pauses or other fillers.
+_SOFT_FILLERS = frozenset(("like", "well", "so", "yeah", "basically", "actually", "literally", "okay", "right"))
+_LIKE_FRIENDLY = frozenset(("and", "but", "so", "was", "is", "it's", "it"))
+_EMPHATIC_REPEATS = frozenset(("very", "really", "so", "no", "yes", "bye", "ha", "many", "more", "again", "far",
+                               "long", "round", "over", "on", "by"))
+_STRUCTURES = {name: re.compile(pattern) for name, pattern in {
+    "conditional": r"\b(if|unless|provided)\b|\b(had|were|should) (i|we|you|he|she|they)\b",
+    "relative_clause": r"\b(who|whom|whose|which)\b|, where\b",
+    "perfect": r"(\b(has|have|had)|'ve|'d) (\w+ly |never |already |just |since |always )?(been|\w+ed|\w+en|done|"
+               r"gone|made|met|read|taught|thought|brought|kept|spent|left|found|become|had|heard|known|seen)\b",
+    "modal_perfect": r"\b(would|could|should|might|must|may)(n't)? (not )?have \w+",
+    "passive": r"\b(is|are|was|were|been|being|be|get|got) (\w+ly )?(\w+ed|born|made|known|taught|given|taken|"
+               r"written|built|seen|done|told|brought|found|kept|held|paid|sold|shown|spoken|chosen)\b",
+    "participle_clause": r"(^|[,.;] ?)(having|being|looking|thinking|living|growing|starting|coming|seeing|"
+                         r"\w+ing) \w+[^.?!,]*,",
+    "cleft_or_noun_clause": r"\bwhat (\w+ ){1,3}(is|was)\b|\b(think|thought|realise|realised|realize|realized|"
+                            r"know|knew|believe|say|said|noticed|feel|felt|suppose|doubt|guess|found|wonder|"
+                            r"remember|means?|hope) (that|how|why|what|whether)\b|\bdepends? on (how|what|whether)\b",
+    "concession": r"\b(although|though|whereas|despite|in spite of|even if|while)\b",
+    "time_clause": r"\b(when|whenever|while|before|after|until|as soon as|once|since) (i|we|you|he|she|they|it|"
+                   r"the|my|our|his|her|their|there)\b",
+    "comparison": r"\b\w+er than\b|\b(more|less|fewer) \w+ than\b|\bas \w+ as\b|\brather than\b",
+    "purpose_or_result": r"\b(so that|in order to|so as to|which is why|that's why|such a \w+ that|so \w+ that)\b",
+    "reported_or_infinitive": r"\b(told|asked|wanted|encouraged|taught|allowed|persuaded|helped) (me|us|him|her|them"
+                              r"|people) to\b|\b(used to|tends? to|tended to|managed to|ended up)\b",
+}.items()}
 
 
 def interpolate(value: float, anchors: tuple) -> float:
@@ -136,24 +206,94 @@ def interpolate(value: float, anchors: tuple) -> float:
     return points[-1][1]
 
 
-def count_fillers(text: str, words: list) -> int:
+def count_fillers(text: str, words: list | None = None) -> int:
     """Hesitation fillers: um/uh/er..., 'you know', 'I mean', and 'like' used as a filler."""
-    return (sum(1 for w in words if w in lexicon.FILLER_WORDS)
-            + len(_FILLER_PHRASES.findall(text)) + len(_LIKE_AS_FILLER.findall(text)))
+    return disfluencies(text)["fillers"]
+
+
+def disfluencies(text: str) -> dict:
+    """The answer's hesitations set apart from its language.
+
+    Fillers (um, uh, 'you know', 'I mean', hedging 'sort of' / 'kind of', 'like' between pauses or
+    fillers) and restarts (a word or a run of up to three words said again at once: "I went, I went
+    to the, the") are marked; ``clean`` is the text without them, which the language criteria read,
+    so stalling neither adds words nor passes for grammar slips ("um um").
+    """
+    tokens = text.split()
+    core = [re.sub(r"^[^\w']+|[^\w']+$", "", t).lower() for t in tokens]
+    filler = [w in lexicon.FILLER_WORDS for w in core]
+    fillers = sum(filler)
+    for i in range(len(tokens) - 1):
+        pair = (core[i], core[i + 1])
+        previous, following = (core[i - 1] if i else ""), (core[i + 2] if i + 2 < len(core) else "")
+        spoken_to = following in _OBJECT_STARTS and tokens[i + 1][-1:] not in ",.;?!"  # "you know them", "I mean it"
+        if (pair in _FILLER_PAIRS and previous not in _QUESTION_LEAD and not spoken_to) or (
+                pair in _HEDGE_PAIRS and previous not in _HEDGE_DETERMINERS):
+            if not (filler[i] or filler[i + 1]):
+                fillers += 1
+            filler[i] = filler[i + 1] = True
+    for _ in range(2):  # twice: a chain of soft fillers ("so yeah, like, um") is marked from its hard end
+        for i, word in enumerate(core):
+            if word in _SOFT_FILLERS and not filler[i] and _between_pauses(tokens, filler, core, i):
+                filler[i], fillers = True, fillers + 1
+    kept = [i for i in range(len(tokens)) if not filler[i] and core[i]]
+    repeated = _restarts([core[i] for i in kept])
+    dropped = set(i for i, f in enumerate(filler) if f) | {kept[j] for j in repeated}
+    clean = []
+    for i, token in enumerate(tokens):
+        if i not in dropped:
+            clean.append(token)
+        elif token[-1:] in ".?!" and clean:  # a sentence ended on a filler still ends
+            clean[-1] = clean[-1].rstrip(",;:") + token[-1]
+    return {"clean": " ".join(clean), "fillers": fillers, "filler_words": sum(filler),
+            "repeated_words": len(repeated), "disfluent_share": len(dropped) / max(1, len(tokens))}
+
+
+def _between_pauses(tokens: list, filler: list, core: list, i: int) -> bool:
+    """A soft filler (like, well, so, yeah...) used as one: a pause (punctuation, another filler, the
+    start) on its left and one on its right; "I like music" and "as well as" are language."""
+    if core[i] == "like" and i and core[i - 1] in _HEDGE_DETERMINERS:  # "a like train": never a verb there
+        return True
+    left = (i == 0 or tokens[i - 1][-1:] in ",.;?!" or filler[i - 1]
+            or (core[i] == "like" and core[i - 1] in _LIKE_FRIENDLY))
+    right = tokens[i][-1:] in ",.;?!" or (i + 1 < len(tokens) and filler[i + 1]) or i + 1 == len(tokens)
+    return left and right
+
+
+def _restarts(words: list) -> list:
+    """Positions of words said twice at once, the first saying of a repeated run of one to three words."""
+    repeated = set()
+    for size in (3, 2, 1):
+        for i in range(len(words) - 2 * size + 1):
+            run = words[i:i + size]
+            if run == words[i + size:i + 2 * size] and not (size == 1 and run[0] in _EMPHATIC_REPEATS):
+                if not repeated & set(range(i, i + 2 * size)):
+                    repeated.update(range(i, i + size))
+    return sorted(repeated)
+
+
+def structures_used(text: str) -> list:
+    """The kinds of complex structure the answer uses (conditionals, relative clauses, perfect and
+    passive forms, participle and noun clauses...): range shows in their variety, not only in how
+    many subordinating words there are."""
+    lowered = text.lower().replace("\u2019", "'")
+    return sorted(kind for kind, pattern in _STRUCTURES.items() if pattern.search(lowered))
 
 
 def audio_measures(audio: dict) -> dict:
     """Speech rate, pauses and recognition confidence from word timings."""
     words = sorted(audio.get("words") or [], key=lambda w: w["start"])
+    overall = audio.get("confidence")
     if not words:
-        return {}
+        return {} if overall is None else {"mean_word_confidence": round(overall, 3), "unheard_word_share": None}
     spoken = audio.get("duration") or (words[-1]["end"] - words[0]["start"])
     minutes = max(spoken, 1.0) / 60
     gaps = [b["start"] - a["end"] for a, b in itertools.pairwise(words)]
     pauses = [g for g in gaps if g > PAUSE_SECONDS]
     confidences = [w["confidence"] for w in words if w.get("confidence") is not None]
-    mean_confidence = (sum(confidences) / len(confidences) if confidences
-                       else audio.get("confidence"))
+    mean_confidence = sum(confidences) / len(confidences) if confidences else overall
+    if confidences and overall is not None:  # either measure unsure means the transcript is doubtful
+        mean_confidence = min(mean_confidence, overall)
     return {
         "duration_seconds": round(spoken, 2),
         "speech_rate_wpm": round(len(words) / minutes, 1),
@@ -162,50 +302,85 @@ def audio_measures(audio: dict) -> dict:
         "pauses_per_minute": round(len(pauses) / minutes, 2),
         "mean_pause_seconds": round(sum(pauses) / len(pauses), 2) if pauses else 0.0,
         "mean_word_confidence": None if mean_confidence is None else round(mean_confidence, 3),
+        "unheard_word_share": (round(sum(1 for c in confidences if c < UNHEARD_WORD_CONFIDENCE) / len(confidences), 3)
+                               if confidences else None),
         "low_confidence_words": [w["word"] for w in words
                                  if w.get("confidence") is not None and w["confidence"] < UNSURE_WORD_CONFIDENCE][:10],
     }
 
 
 def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
-    """Everything the speaking bands and feedback are computed from."""
+    """Everything the speaking bands and feedback are computed from.
+
+    Fluency reads the whole answer, hesitations included; the other criteria read the answer
+    with its fillers and restarts taken out (``disfluencies``).
+    """
     words = [w.lower() for w in WORD_PATTERN.findall(text)]
-    per_100 = 100 / max(1, len(words))
-    content = [w for w in words if w not in lexicon.FILLER_WORDS]
-    fillers = count_fillers(text, words)
-    linking = linking_usage(text, len(words))
+    hesitation = disfluencies(text)
+    clean = hesitation["clean"]
+    content = [w.lower() for w in WORD_PATTERN.findall(clean)]
+    linking = linking_usage(clean, len(content))
     overlap = prompt_overlap(content, prompt)
     less_common = sorted({w for w in content if len(w) >= 6 and 0 < lexicon.zipf(w) < 4.0
                           and lexicon.rarity_zipf(w) < 4.0 and spelling.is_spelled_right(w)})
+    timing = audio_measures(audio) if audio else {}
+    if "speech_rate_wpm" in timing:  # the pace of language: fillers said quickly are not fluency
+        timing["content_rate_wpm"] = round(timing["speech_rate_wpm"] * len(content) / max(1, len(words)), 1)
+    sentences = split_sentences(clean)
     return {
         "word_count": len(words),
         "content_words": len(content),
         "expected_words": SPEAKING_EXPECTED_WORDS[task_type],
-        "fillers": fillers,
-        "fillers_per_100_words": round(fillers * per_100, 2),
-        "self_repairs": len(_SELF_REPAIR.findall(text)),
+        "part": task_type,
+        "fillers": hesitation["fillers"],
+        "fillers_per_100_words": round(hesitation["fillers"] * 100 / max(1, len(words)), 2),
+        "self_repairs": hesitation["repeated_words"],
+        "disfluent_share": round(hesitation["disfluent_share"], 3),
         "linking_words": linking["counts"],
         "overused_linking_words": linking["overused"],
         "window_ttr": round(window_ttr(content, SPEAKING_TTR_WINDOW), 3),
         "less_common_words": less_common[:10],
         "less_common_per_100_words": round(len(less_common) * 100 / max(1, len(content)), 2),
         "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
-        "grammar_slips": [slip.words for sentence in split_sentences(text) for slip in grammar.check(sentence)],
+        "structures": structures_used(clean),
+        "grammar_slips": [slip.words for sentence in sentences for slip in grammar.check(sentence)],
+        "word_order_gain": round(wordorder.plausibility(sentences)["order_gain"], 2) if len(content) >= 20 else None,
         "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
-        **_relevance(text, prompt),
-        **_memorised(text, len(words)),
-        **(audio_measures(audio) if audio else {}),
+        **_relevance(clean, prompt, task_type),
+        **_memorised(clean, len(content)),
+        **timing,
     }
 
 
-def _relevance(text: str, prompt: str | None) -> dict:
-    """How far the answer addresses the question or cue card (the writing scale: below 0 is off it)."""
+def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
+    """How far the answer addresses the question or cue card, by the writing side's measures.
+
+    ``relevance`` is the topic score (``relevance.relevance``: below 0 is off it), ``key_terms_used``
+    the card's three most specific words the answer uses, and ``question_fit`` the meaning-based
+    verdict (``meaning.fit``), reported for the feedback. A long turn is also read without its
+    opening (``body_relevance``, ``key_terms_in_body``): a talk learnt for another card, introduced
+    with a sentence naming this one, keeps to the card only there.
+    """
     if not prompt:
-        return {"relevance": None, "key_terms_used": None}
-    topic = relevance.content_stems(mask_copied(text, prompt))
+        return {"relevance": None, "key_terms_used": None, "body_relevance": None, "key_terms_in_body": None,
+                "question_fit": None}
+    # Restating the card ("the person who has influenced me most is...") is how speakers begin, so the
+    # whole answer is read; the body is read without the card's wording, which a prepared talk may
+    # borrow to seem to fit.
+    topic = relevance.content_stems(text)
     score = relevance.relevance(topic, prompt, 2)
+    key_terms = relevance.key_terms_used(topic, prompt)
+    own_words = mask_copied(text, prompt).split()
+    body_score = body_terms = None
+    if task_type == "speaking_part_2" and len(own_words) >= LONG_TURN_WORDS and score is not None:
+        body = relevance.content_stems(" ".join(own_words[OPENING_WORDS:]))
+        body_score, body_terms = relevance.relevance(body, prompt, 2), relevance.key_terms_used(body, prompt)
+    fit = meaning.fit(text, topic, prompt, score, key_terms) if score is not None else None
     return {"relevance": None if score is None else round(score, 2),
-            "key_terms_used": relevance.key_terms_used(topic, prompt)}
+            "key_terms_used": key_terms,
+            "body_relevance": None if body_score is None else round(body_score, 2),
+            "key_terms_in_body": body_terms,
+            "question_fit": fit}
 
 
 def _memorised(text: str, words: int) -> dict:
@@ -217,26 +392,34 @@ def _memorised(text: str, words: int) -> dict:
 def speaking_bands(m: dict) -> tuple:
     """(criterion bands, criteria estimated from weak evidence, the ceilings and why) from the measures."""
     timed = "speech_rate_wpm" in m
-    per_100 = 100 / max(1, m["word_count"])
     content = max(1, m["content_words"])
 
-    # Fluency: hesitation (fillers, self-repairs) from the transcript, plus pace
-    # and pauses when timed; coherence from the range of connectives; and
-    # answers much shorter than the part expects show an inability to keep going.
-    fluency_parts = [interpolate((m["fillers"] + m["self_repairs"]) * per_100, FILLERS_PER_100_WORDS_BANDS)]
+    # Fluency: hesitation (fillers, restarts) from the transcript, plus the pace of language (fillers
+    # aside) and pauses when timed; a steady pace never makes up for hesitation, so fluency stays within
+    # a band of what the hesitation alone gives. Coherence: the range of connectives, less what
+    # hesitation breaks up. Answers much shorter than the part expects show an inability to keep going.
+    hesitation = interpolate(100 * m["disfluent_share"], HESITATION_BANDS)
+    fluency_parts = [hesitation]
     if timed:
-        fluency_parts.append(interpolate(m["speech_rate_wpm"], SPEECH_RATE_BANDS))
+        fluency_parts.append(interpolate(m["content_rate_wpm"], SPEECH_RATE_BANDS))
         fluency_parts.append(interpolate(m["pauses_per_minute"], PAUSES_PER_MINUTE_BANDS))
     coherence = (COHERENCE_BASE_BAND
                  + min(COHERENCE_MAX_GAIN, COHERENCE_PER_CONNECTIVE * len(m["linking_words"]))
-                 - COHERENCE_OVERUSE_COST * len(m["overused_linking_words"]))
+                 - COHERENCE_OVERUSE_COST * len(m["overused_linking_words"])
+                 - COHERENCE_HESITATION_COST * m["disfluent_share"])
     fluency = (1 - COHERENCE_WEIGHT) * sum(fluency_parts) / len(fluency_parts) + COHERENCE_WEIGHT * coherence
+    fluency = min(fluency, hesitation + HESITATION_MARGIN)
     fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / (SHORT_ANSWER_SHARE * m["expected_words"]))
 
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
                + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
-    accuracy = interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS)
-    accuracy -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * per_100)
+    # Range: how often complex structures come and how many kinds there are; accuracy: the slips.
+    # (a rate read off a short answer is held to what its count of clauses shows: one "because" in 30 words
+    # is not a band-7 range)
+    density = min(interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS),
+                  interpolate(m["subordinate_clauses"], CLAUSE_COUNT_BANDS))
+    accuracy = max(density, interpolate(len(m["structures"]), STRUCTURE_KINDS_BANDS))
+    accuracy -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * 100 / content)
 
     weak = []
     if m.get("mean_word_confidence") is not None:
@@ -247,7 +430,7 @@ def speaking_bands(m: dict) -> tuple:
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
-    if low_recognition(m):  # the transcript itself may be wrong: what is read from it is uncertain
+    if low_recognition(m) or word_salad(m):  # the transcript itself may be wrong: what is read from it is uncertain
         weak += ["lexical_resource", "grammatical_range_accuracy"]
     bands = {
         "fluency_coherence": fluency,
@@ -257,54 +440,126 @@ def speaking_bands(m: dict) -> tuple:
     }
     bands = {c: float(math.floor(_clamp(b) + 0.5)) for c, b in bands.items()}  # whole bands, as examiners give
     ceilings = speaking_caps(m)
+    if m["content_words"] < SMALL_SAMPLE_WORDS:  # said only where it lowers a band: short answers are normal
+        for criterion, band in SMALL_SAMPLE_CEILINGS.items():
+            if bands[criterion] > band:
+                lowest, reasons = ceilings.get(criterion, (9.0, []))
+                ceilings[criterion] = (min(lowest, band), reasons + [
+                    f"Only {m['content_words']} words: too little to show the range the highest bands ask for."])
     for criterion, (band, _) in ceilings.items():
         bands[criterion] = min(bands[criterion], band)
+    # Hesitant or cut-short speech cannot show connected-speech features either.
+    bands["pronunciation"] = min(bands["pronunciation"], bands["fluency_coherence"] + PRONUNCIATION_ABOVE_FLUENCY_CAP)
     return bands, list(dict.fromkeys(weak)), ceilings
 
 
+def off_topic(m: dict) -> bool:
+    """The answer is about something else than the question or cue card.
+
+    The writing thresholds: a topic score below 0, or below 1 with none of the question's key terms.
+    A long turn has more words to judge by, and honest long turns score 1.6 or more on their card
+    even in their own words (a grandmother for "a person who has influenced you"): below 1.5 with no
+    key term it is about something else, and so is one whose key terms all sit in its opening
+    sentence while its body scores below 1.5. Cards in everyday words ("a time when you helped
+    someone") leave talks on neighbouring themes undetected: no cap is better than capping honest
+    answers told in the speaker's own words.
+    """
+    score = m["relevance"]
+    if score is None:
+        return False
+    if score < relevance.UNRELATED_BELOW or (score < relevance.TANGENTIAL_BELOW and m["key_terms_used"] == 0):
+        return True
+    if m["body_relevance"] is None:
+        return False
+    spliced = m["key_terms_used"] > 0 and m["key_terms_in_body"] == 0  # the card's words only in the opening
+    return (m["key_terms_used"] == 0 and score < LONG_TURN_TANGENTIAL) or (
+        spliced and m["body_relevance"] < LONG_TURN_TANGENTIAL)
+
+
 def speaking_caps(m: dict) -> dict:
-    """criterion -> (ceiling, reason): an answer that ignores the question, or one recited from memory."""
+    """criterion -> (ceiling, reasons): an answer that ignores the question, one recited from memory,
+    one more filler than language, a long turn cut short, or words not in English order."""
     caps = {}
-    off_topic = m["relevance"] is not None and (
-        m["relevance"] < 0 or (m["relevance"] < 1 and m["key_terms_used"] == 0))
-    if off_topic:
-        reason = "The answer does not address the question: a prepared answer on another topic cannot be credited."
-        caps.update({c: (band, reason) for c, band in OFF_TOPIC_CEILINGS.items()})
+
+    def cap(ceilings: dict, reason: str) -> None:
+        for criterion, band in ceilings.items():
+            lowest, reasons = caps.get(criterion, (9.0, []))
+            caps[criterion] = (min(lowest, band), reasons + [reason])
+
+    if off_topic(m):
+        cap(OFF_TOPIC_CEILINGS, "The answer does not address the question: a prepared answer on another topic "
+                                "cannot be credited.")
     if padded(m):
-        reason = (f"Most of the answer is filler ({m['fillers']} fillers, {m['fillers_per_100_words']:g} per 100 "
-                  "words): there is too little language to credit.")
-        for criterion in ("fluency_coherence", "lexical_resource", "grammatical_range_accuracy"):
-            caps[criterion] = min(caps.get(criterion, (9.0, reason)), (PADDING_CEILING, reason))
-        # Clear words between fillers show little of connected speech (rhythm, chunking).
-        caps["pronunciation"] = min(caps.get("pronunciation", (9.0, reason)), (PADDING_CEILING + 1, reason))
+        cap(PADDING_CEILINGS, f"Most of the answer is hesitation ({m['fillers']} fillers and {m['self_repairs']} "
+                              f"repeated words, {100 * m['disfluent_share']:.0f}% of what was said): there is too "
+                              "little language to credit.")
     if len(m["memorised_phrases"]) >= MEMORISED_MIN and m["memorised_per_100_words"] >= MEMORISED_PER_100:
-        reason = (f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
-                  "listeners hear a rehearsed answer, not flexible language.")
         recited = m["memorised_per_100_words"] >= RECITED_PER_100  # more set phrase than answer
-        for criterion, band in (("lexical_resource", 5.0 if recited else 6.0),
-                                ("fluency_coherence", 5.0 if recited else 6.0),
-                                ("grammatical_range_accuracy", 6.0 if recited else 9.0)):
-            caps[criterion] = min(caps.get(criterion, (9.0, reason)), (band, reason))
+        cap({"lexical_resource": 5.0 if recited else 6.0, "fluency_coherence": 5.0 if recited else 6.0,
+             "grammatical_range_accuracy": 6.0 if recited else 9.0},
+            f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
+            "listeners hear a rehearsed answer, not flexible language.")
+    short = short_long_turn(m)
+    if short:
+        seconds = m.get("duration_seconds")
+        cap(short, f"The long turn is too short: {m['content_words']} words"
+                   + (f" in {seconds:g} seconds" if seconds else "")
+                   + "; Part 2 asks you to speak for one to two minutes, and a short turn cannot show "
+                     "sustained speech.")
+    if word_salad(m):
+        cap(WORD_SALAD_CEILINGS, "The words do not form English sentences (their order is not English word "
+                                 "order); if this is a recogniser's transcript, the recording was not clear "
+                                 "enough to be rated reliably.")
     return caps
 
 
+def short_long_turn(m: dict) -> dict:
+    """The ceilings for a Part 2 long turn too short to show sustained speech ({} if it is not)."""
+    if m["part"] != "speaking_part_2":
+        return {}
+    share = m["content_words"] / m["expected_words"]
+    spoke_a_minute = (m.get("duration_seconds") or 0) >= LONG_TURN_MIN_SECONDS
+    for below, ceilings in SHORT_LONG_TURN_CEILINGS:
+        if share < below and not (spoke_a_minute and below > VERY_SHORT_SHARE):
+            return ceilings
+    return {}
+
+
 def padded(m: dict) -> bool:
-    return m["fillers_per_100_words"] > PADDING_FILLERS_PER_100
+    return m["disfluent_share"] > PADDING_DISFLUENT_SHARE
 
 
 def low_recognition(m: dict) -> bool:
     return m.get("mean_word_confidence") is not None and m["mean_word_confidence"] < LOW_RECOGNITION
 
 
+def unrateable(m: dict) -> bool:
+    """The recogniser was too unsure for its transcript to be taken as what was said.
+
+    The mean word confidence is under 0.55, over a third of the words were barely heard (under 0.4),
+    or the transcript is not in English word order while the recogniser was less than sure of it.
+    """
+    confidence, unheard = m.get("mean_word_confidence"), m.get("unheard_word_share")
+    if confidence is None:
+        return False
+    return (confidence < UNRATEABLE_RECOGNITION or (unheard is not None and unheard > UNRATEABLE_UNHEARD_SHARE)
+            or (word_salad(m) and confidence < SALAD_TRUSTED_RECOGNITION))
+
+
+def word_salad(m: dict) -> bool:
+    """The transcript is not in English word order (the writing side's threshold, ``wordorder``)."""
+    return m["word_order_gain"] is not None and m["word_order_gain"] < wordorder.WORD_SALAD_GAIN
+
+
 def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | None) -> dict:
     """Bands, confidence, feedback and features of a speaking answer."""
     measures = speaking_measures(task_type, text, prompt, audio)
-    if measures.get("mean_word_confidence") is not None and measures["mean_word_confidence"] < UNRATEABLE_RECOGNITION:
-        return fixed.unrecognised(task_type, measures["mean_word_confidence"], measures["word_count"])
+    if unrateable(measures):
+        return _unrateable_result(task_type, measures)
     bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
     confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
-    if low_recognition(measures):
+    if low_recognition(measures) or word_salad(measures):
         confidence = WEAK_EVIDENCE_CONFIDENCE
     criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed, ceilings.get(c)) for c in bands]
     overall = mean_band(bands.values())
@@ -316,8 +571,23 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
         "detailed_feedback": _speaking_summary(overall, criteria, weak),
         "feature_analysis": {**measures, "has_audio_timings": timed, "weak_evidence": weak,
                              "low_recognition_confidence": low_recognition(measures),
-                             "band_caps": {c: reason for c, (_, reason) in ceilings.items()}, "notes": notes},
+                             "unreliable_transcript": False,
+                             "band_caps": {c: " ".join(reasons) for c, (_, reasons) in ceilings.items()}, "notes": notes},
     }
+
+
+def _unrateable_result(task_type: str, measures: dict) -> dict:
+    """No band, and no confidence in one: the transcript may not be what the learner said."""
+    result = fixed.unrecognised(task_type, measures["mean_word_confidence"], measures["word_count"])
+    result["confidence"] = UNRATEABLE_CONFIDENCE
+    for criterion in result["criteria_scores"]:
+        criterion["confidence"] = UNRATEABLE_CONFIDENCE
+        criterion["weaknesses"].insert(0, UNRATEABLE_NOTE)
+    result["detailed_feedback"] = UNRATEABLE_NOTE + " " + result["detailed_feedback"]
+    result["feature_analysis"].update(unreliable_transcript=True, unheard_word_share=measures.get("unheard_word_share"),
+                                      word_order_gain=measures["word_order_gain"],
+                                      weak_evidence=list(CRITERIA[task_type]))
+    return result
 
 
 def _clamp(band: float) -> float:
@@ -327,7 +597,7 @@ def _clamp(band: float) -> float:
 def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed: bool, ceiling) -> dict:
     strengths, weaknesses, suggestions = _CRITERION_NOTES[criterion](m, timed, weak)
     if ceiling:
-        weaknesses.insert(0, ceiling[1])
+        weaknesses[:0] = ceiling[1]
     if not weaknesses:
         weaknesses = (["Nothing held this back in the answer."] if band >= 7 else
                       [f"At band {band:g}, listeners would expect more range and control for a higher band."])
@@ -345,14 +615,18 @@ def _speaking_criterion(criterion: str, band: float, m: dict, weak: bool, timed:
 
 def _fluency_notes(m: dict, timed: bool, weak: bool) -> tuple:
     strengths, weaknesses, suggestions = [], [], []
+    hesitant = m["disfluent_share"] > NATURAL_PACE_MAX_DISFLUENCY
     if m["fillers_per_100_words"] > 4:
         weaknesses.append(f"You used {m['fillers']} filler words (um, uh, you know...), "
                           f"{m['fillers_per_100_words']:g} per 100 words.")
         suggestions.append("Replace fillers with a short silent pause, or phrases such as 'Let me think about that'.")
-    if timed and m["speech_rate_wpm"] < 100:
-        weaknesses.append(f"Your pace is slow: {m['speech_rate_wpm']:g} words per minute.")
+    if m["self_repairs"] >= 3:
+        weaknesses.append(f"You restarted or repeated words {m['self_repairs']} times (\"I went, I went to the, "
+                          "the...\"), which breaks up what you say.")
+    if timed and m["content_rate_wpm"] < 100:
+        weaknesses.append(f"Your pace is slow: {m['content_rate_wpm']:g} words per minute, fillers aside.")
         suggestions.append("Practise speaking for 1-2 minutes on familiar topics to build pace.")
-    elif timed and m["fillers_per_100_words"] <= 4 and not padded(m):  # fillers do not make a pace natural
+    elif timed and not hesitant:  # fillers and restarts said quickly do not make a pace natural
         strengths.append(f"You keep a natural pace: {m['speech_rate_wpm']:g} words per minute.")
     if timed and m["pauses_per_minute"] > 10:
         weaknesses.append(f"You paused {m['pauses']} times for more than half a second.")
