@@ -99,7 +99,7 @@ def _question_vector(question: str):
 
 def coverage(answer_stems: list[str], question: str) -> float:
     """IDF-weighted share of the question's topic stems that the answer uses."""
-    weights = {s: relevance.idf(s) for s in set(relevance.question_stems(question))}
+    weights = {s: relevance.idf(s) for s in dict.fromkeys(relevance.question_stems(question))}  # in a fixed order
     total = sum(weights.values())
     if not total:
         return 0.0

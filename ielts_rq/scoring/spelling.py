@@ -243,7 +243,7 @@ def _closest_common_word(word: str) -> tuple:
     for key in {word} | {word[:i] + word[i + 1:] for i in range(len(word))}:
         candidates.update(index.get(key, ()))
     best, best_rank = None, None
-    for candidate in candidates:
+    for candidate in sorted(candidates):  # in a fixed order: a tie goes the same way in every process
         distance = _edit_distance(word, candidate.lower())
         if distance > 2:
             continue
