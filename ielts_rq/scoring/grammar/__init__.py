@@ -143,7 +143,7 @@ def find_errors(text: str) -> list[Finding]:
         # The parser's findings first: on a tie they win, as they rest on more context.
         found = (parsed.check(docs[index]) if docs else []) + found
         found += patterns.prepositions(sentence) + patterns.over_regular_past(sentence) + patterns.word_class(sentence)
-        found += patterns.there_have(sentence)
+        found += patterns.there_have(sentence) + patterns.pronouns(sentence) + patterns.wrong_plural(sentence)
         found += patterns.capital_letters(sentence, text[max(0, offset - 80):offset]) + _capitalised_names(sentence)
         kept: list[tuple] = []
         # Two rules on the same words: report it once, with the narrower span (the words at fault).
