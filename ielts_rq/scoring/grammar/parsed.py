@@ -182,7 +182,7 @@ def _number_of_subject(subject) -> str | None:
     if subject.tag_ == "NNS" and any(c.dep_ == "nummod" for c in subject.children):
         return None      # an amount as a whole: "Five years is a long time"
     if subject.i > 0 and subject.doc[subject.i - 1].lower_.endswith("ing") and \
-            subject.doc[subject.i - 1].tag_ in {"VBG", "NN"}:
+            subject.doc[subject.i - 1].tag_ in {"VBG", "NN", "NNP"}:
         return None      # the object of a gerund: "Reading books improves vocabulary"
     if subject.tag_ in {"NNP", "NNPS"} or subject.text[:1].isupper() and subject.i > 0:
         return None
@@ -204,6 +204,8 @@ def _number_of_subject(subject) -> str | None:
     if subject.tag_ == "NNS" and (is_plural_noun(low) or _unlisted_plural(low)):
         return "pl"
     # Uncountable nouns are listed with a plural of the same form: the -s decides ("technology develops").
+    if subject.tag_ == "NN" and low.endswith(("ness", "ss")):
+        return "sg"     # "happiness", "success": singular though the tables list a plural of the same form
     if subject.tag_ == "NN" and (low in SINGULAR_S or ("NN" in tags(low) and not low.endswith("s")
                                                       and not is_plural_noun(low))):
         return "sg"
@@ -264,8 +266,8 @@ def _subject_of(verb):
                 and attrs[0].tag_ == "NN":
             return None    # "there are many problem": the noun's number is wrong, not the verb
         return attrs[0] if attrs else None
-    if not subjects:
-        return None
+    if len(subjects) != 1:
+        return None      # none, or two ("All things considered, progress is"): the parse is not to be trusted
     subject = subjects[0]
     after_comma = subject.i > 0 and subject.doc[subject.i - 1].text == ","
     if subject.lower_ in _RELATIVE and head.dep_ == "relcl" and subject.i < head.i and not (
@@ -528,7 +530,12 @@ def be_base_form(doc) -> list:
             continue
         low = verb.lower_
         forms = tags(low)
-        if verb.tag_ in {"VB", "VBP"} and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
+        # after be, been, being a word that can only be a bare verb needs its participle whatever the tagger
+        # makes of it ("should be protect", read as an adjective)
+        passive_base = token.lower_ in {"be", "been", "being"} and forms and forms <= {"VB", "VBP"} and \
+            verb.tag_ != "MD" and low not in _NOT_AFTER_PREPOSITION and not (
+                token.i > 0 and doc[token.i - 1].text == "-")     # "those that can't be will", "well-being can"
+        if (verb.tag_ in {"VB", "VBP"} or passive_base) and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
                 low not in {"be", "have", "do", "agree", "disagree"} and not verb.text[:1].isupper():
             participle = lazy_lemminflect().getInflection(low, "VBN")
             passive = token.lower_ in {"be", "been", "being"}   # "can be use": the participle is missing
@@ -773,9 +780,8 @@ def singular_determiner_number(doc) -> list:
         low = noun.lower_
         if noun.tag_ != "NNS" or not is_plural_noun(low) or low in _EITHER_NUMBER or low in SINGULAR_S:
             continue
-        following = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
-        if "VBZ" in tags(low) and (following is None or following.tag_ not in {"VBZ", "VBP", "VBD", "MD"}):
-            continue     # "This matters, because ...": a pronoun and its verb
+        if "VBZ" in tags(low) and _pronoun_and_verb(doc, noun):
+            continue     # "This matters, because ...", "every individual desires to": a pronoun and its verb
         for det in noun.children:
             if det.dep_ == "det" and det.lower_ in {"this", "each", "every", "another"} and det.i < noun.i and \
                     all(doc[k].tag_ in {"JJ", "JJR", "JJS"} for k in range(det.i + 1, noun.i)):
@@ -784,6 +790,20 @@ def singular_determiner_number(doc) -> list:
                               f"{'these' if det.lower_ == 'this' else det.lower_} "
                               f"{low if det.lower_ == 'this' else (singular[0] if singular else low)}"))
     return found
+
+
+def _pronoun_and_verb(doc, noun) -> bool:
+    """Whether "this/each/every + an -s word" reads as a subject and its verb: the determiner opens a clause
+    and what follows the word is what follows a verb (nothing, a comma, an object, "in", "to"), not "of"."""
+    det = doc[noun.i - 1]
+    if det.lower_ not in {"this", "each", "every"} and not (det.lower_ == "every" or noun.i >= 2 and
+                                                           doc[noun.i - 2].lower_ == "every"):
+        return False
+    if det.lower_ == "this" and not _opens_clause(doc, det.i):
+        return False
+    following = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    return following is None or following.text in {",", ".", ";", ":"} or (
+        following.tag_ in {"IN", "TO", "DT", "PRP", "PRP$", "RB"} and following.lower_ != "of")
 
 
 def _plural(noun: str) -> str:

@@ -168,8 +168,8 @@ def wrong_plural(sentence: str) -> list:
         elif "VB" in tags(stem) or "NN" not in tags(stem):
             continue                                  # "reachs", "studys": a verb's -s form as likely
         else:
-            plural = lazy_lemminflect().getInflection(stem, "NNS")     # "companys", "childs", "boxs"
-            right = plural[0] if plural and plural[0] != word else ""
+            plurals = lazy_lemminflect().getInflection(stem, "NNS")     # "companys", "childs", "boxs"
+            right = plurals[0] if plurals and word not in plurals else ""     # not "tracheas", "barbeques"
         if right:
             found.append(("wrong_plural", "number", match.start(), match.end(), right))
     return found
