@@ -43,6 +43,8 @@ def _found_in(text: str, kind: str, words: str) -> bool:
     ("My parents are old, and they very tired after work.", "verb_form", "they very tired"),
     ("I not agree with this idea.", "verb_form", "I not agree"),
     ("He not understand the question.", "verb_form", "He not understand"),
+    ("The samples will be analyse next week.", "verb_form", "be analyse"),
+    ("Their happiness depend on money.", "agreement", "happiness depend"),
     # tense forms
     ("She has ate breakfast already.", "tense", "has ate"),
     # word class
@@ -95,6 +97,10 @@ def test_learner_errors_are_found_with_their_kind(sentence, kind, words):
     "Those in need can apply, and we are in complete agreement.",
     "People who are going to crowded places should wear masks.",
     "Can used cars be a good investment?",
+    "Those that can be repaired will be, and those that can't be will be replaced.",
+    "Ex-prisoners often lack the skills employers want, and well-being can suffer.",
+    "All things considered, progress is slow.",
+    "This results in lower costs, and every individual desires to be happy.",
     # adjectives and participles where they belong
     "It is a safe and clean city with a healthy and happy population.",
     "They are very happy, and we are so tired.",
