@@ -1,4 +1,4 @@
-"""Rules over a dependency parse: agreement across long subjects, verb forms, articles, number, word class.
+"""Rules over a tagged and parsed sentence: agreement across long subjects, verb forms, articles, number, word class.
 
 The parse comes from spaCy's small English pipeline (``en_core_web_sm``, MIT),
 loaded once per process on the first essay, with only the tagger and parser
