@@ -2,9 +2,11 @@
 
 Usage: python bench/grammar_recall.py [--file ANNOTATED.jsonl] [--show]
 
-Without --file it measures the project's development set
-(tests/learner_errors_dev.py): the "tune" half the rules were built on, the
-"heldout" half they never were, and correct trap sentences. With --file it
+Without --file it measures the project's development sets: the essays of
+tests/learner_errors_dev.py and the single learner sentences of
+tests/data/grammar/learner_marked.txt, each in a "tune" half the rules were
+built on and a "heldout" half they never were, and correct trap sentences
+(the traps of the essays' set, the unmarked lines of the sentences'). With --file it
 measures any JSONL file of records ``{"text": ..., "errors": [{"start",
 "end", "kind", ...}]}`` (character offsets into text), e.g. a sealed corpus.
 
@@ -89,6 +91,23 @@ def read_jsonl(path: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+SENTENCES = ROOT / "tests" / "data" / "grammar" / "learner_marked.txt"
+
+
+def marked_sentences(path: Path = SENTENCES) -> list[dict]:
+    """The lines of a marked sentence file (split, sentence with ``{wrong=>right|kind}`` marks) as records."""
+    from tests.learner_errors_dev import parse_marked
+
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        split, marked = line.split("\t", 1)
+        text, errors = parse_marked(marked)
+        records.append({"id": f"line-{number}", "split": split, "text": text, "errors": errors})
+    return records
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", help="an annotated JSONL file to measure instead of the development set")
@@ -104,6 +123,12 @@ def main(argv=None) -> None:
     for split in (args.split,) if args.split else ("tune", "heldout"):
         report(f"development set, {split} half", measure(dev.records(split), args.show))
     report("trap sentences (every flag is false)", measure(dev.trap_records(), args.show))
+    sentences = marked_sentences()
+    for split in (args.split,) if args.split else ("tune", "heldout"):
+        half = [r for r in sentences if r["split"] == split]
+        report(f"learner sentences, {split} half", measure([r for r in half if r["errors"]], args.show))
+        report(f"correct sentences, {split} half (every flag is false)",
+               measure([r for r in half if not r["errors"]], args.show))
     print(f"kinds checked: {', '.join(grammar.CHECKED_KINDS)}")
 
 

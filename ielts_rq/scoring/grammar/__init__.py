@@ -14,10 +14,12 @@ quantities), ``verbs`` (forms after modals, do, have and be), ``usage``
 (double comparatives and negatives, pronoun case, word order, doubled words).
 
 ``find_errors(text)`` adds what needs a dependency parse (``parsed``:
-agreement after a relative clause or a long subject, verb forms after to and
-modals, missing articles, number after quantifiers, word class), fixed
-patterns (``patterns``: prepositions, over-regular past forms) and capital
-letters, each as a ``Finding`` with its kind, offsets and a suggestion.
+agreement after a relative clause, a long subject or a quantity with "of",
+verb forms after to, modals and prepositions, a missing be or do after a
+pronoun, missing articles, number after quantifiers, word class), fixed
+patterns (``patterns``: prepositions, over-regular past forms, plurals no
+noun makes, its/it's and their/there) and capital letters, each as a
+``Finding`` with its kind, offsets and a suggestion.
 ``CHECKED_KINDS`` are the kinds it can find and ``NOT_CHECKED`` what it does
 not look at (``kinds``). Measured on annotated learner essays:
 ``python bench/grammar_recall.py``.
@@ -143,7 +145,7 @@ def find_errors(text: str) -> list[Finding]:
         # The parser's findings first: on a tie they win, as they rest on more context.
         found = (parsed.check(docs[index]) if docs else []) + found
         found += patterns.prepositions(sentence) + patterns.over_regular_past(sentence) + patterns.word_class(sentence)
-        found += patterns.there_have(sentence)
+        found += patterns.there_have(sentence) + patterns.pronouns(sentence) + patterns.wrong_plural(sentence)
         found += patterns.capital_letters(sentence, text[max(0, offset - 80):offset]) + _capitalised_names(sentence)
         kept: list[tuple] = []
         # Two rules on the same words: report it once, with the narrower span (the words at fault).

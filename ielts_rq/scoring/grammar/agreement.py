@@ -337,12 +337,30 @@ def r_quantity_agreement(toks, out):
             if t.low == "there" and toks[j].low not in {"is", "was", "'s"}:
                 continue
             k = j + 1
-            if k < n and toks[k].low in {"many", "several", "numerous", "few", "two", "three", "four", "five",
-                                         "various", "lots"}:
+            if t.low == "there" and _a_lot_of_plural(toks, k):
+                out.append(("quantity_agreement", t.start, toks[j].end))
+            elif k < n and toks[k].low in {"many", "several", "numerous", "few", "two", "three", "four", "five",
+                                           "various", "lots"}:
                 out.append(("quantity_agreement", t.start, toks[k].end))
             elif k + 1 < n and is_plural_noun(toks[k].low) and toks[k].low not in {"people"} and not (
                     is_word(toks[k + 1]) and nounable(toks[k + 1].low)):
                 out.append(("quantity_agreement", t.start, toks[k].end))
+
+
+def _a_lot_of_plural(toks, k) -> bool:
+    """'(there is) a lot of reasons': "a lot of" or "lots of" and a plural noun that heads its phrase."""
+    if [t.low for t in toks[k:k + 3]] == ["a", "lot", "of"]:
+        k += 3
+    elif [t.low for t in toks[k:k + 2]] == ["lots", "of"]:
+        k += 2
+    else:
+        return False
+    while k < len(toks) and is_word(toks[k]) and toks[k].low in ARTICLE_ADJ | {"different", "other", "young"}:
+        k += 1
+    if k >= len(toks) or not is_plural_noun(toks[k].low) or toks[k].text[0].isupper():
+        return False
+    after = toks[k + 1] if k + 1 < len(toks) else None
+    return not (after is not None and is_word(after) and nounable(after.low) and after.low not in {"in", "on", "at"})
 
 
 # Heads whose verb agrees with what follows "of" ("a number of people are", "the majority of voters are").

@@ -12,14 +12,14 @@ from typing import NamedTuple
 # kind -> how a learner would name it
 CHECKED_KINDS = {
     "agreement": "subject-verb agreement",
-    "verb_form": "the verb form after to, a modal or an auxiliary",
+    "verb_form": "the verb form after to, a modal, an auxiliary or a preposition",
     "tense": "the form of a tense",
     "article": "articles (a/an/the)",
-    "number": "singular and plural nouns",
+    "number": "singular and plural nouns (after quantifiers, and plural forms)",
     "word_class": "the word class (noun, adjective, verb)",
     "preposition": "prepositions in fixed patterns",
     "capitalisation": "capital letters",
-    "pronoun": "pronoun case (I/me, he/him)",
+    "pronoun": "pronoun case (I/me, he/him) and its/it's, their/there",
     "word_order": "word order",
     "comparison": "comparatives",
     "negation": "double negatives",
@@ -32,7 +32,7 @@ PARSER_KINDS = frozenset({"agreement", "article", "number", "word_class"})
 NOT_CHECKED = (
     "the choice of tense (present for past, perfect for simple past)",
     "conditionals and reported speech",
-    "missing subjects, verbs or objects, and sentence fragments",
+    "missing subjects, verbs or objects (other than 'be' or 'do' after a pronoun), and sentence fragments",
     "word choice and collocations",
     "punctuation other than spacing and run-on sentences",
     "articles before most abstract and uncountable nouns",

@@ -1,4 +1,4 @@
-"""Rules over a dependency parse: agreement across long subjects, verb forms, articles, number, word class.
+"""Rules over a tagged and parsed sentence: agreement across long subjects, verb forms, articles, number, word class.
 
 The parse comes from spaCy's small English pipeline (``en_core_web_sm``, MIT),
 loaded once per process on the first essay, with only the tagger and parser
@@ -93,12 +93,16 @@ def needs_parse(doc) -> bool:
         if tag in _CLAUSE_BREAK_TAGS or (tag == "IN" and low not in {"of", "in", "on", "at", "for", "with",
                                                                        "from", "to", "by", "about", "near"}):
             clause = []
-        if low in ADJECTIVE_FOR_NOUN or low in NOUN_FOR_ADJECTIVE:
+        if low in ADJECTIVE_FOR_NOUN or low in NOUN_FOR_ADJECTIVE or low in PARTICIPLE_ADJECTIVE:
             return True
+        if tag == "VB" and index and doc[index - 1].tag_ == "NN":
+            return True     # "my brother go": a bare form after a singular noun
         if tag in {"VBZ", "VBP"} or low in {"was", "were"}:
             if index and doc[index - 1].lower_ in {"who", "that", "which", "there"}:
                 return True     # a relative clause's verb, or "there is"
             singular_verb = tag == "VBZ" or low == "was"
+            if singular_verb and any(t.lower_ in {"them", "us"} for t in clause):
+                return True     # "many of them gives up"
             inverted = doc[index + 1:index + 2]     # "Does they know?"
             if any((t.tag_ in {"NNS", "NNPS"} or t.lower_ in _PLURAL_SUBJECT_WORDS) if singular_verb else
                    (t.tag_ in {"NN", "VBG"} or t.lower_ in _SINGULAR_SUBJECT_WORDS) for t in [*clause, *inverted]):
@@ -117,10 +121,12 @@ def needs_parse(doc) -> bool:
 
 def check(doc) -> list:
     found = []
-    rules = [modal_verb_form, infinitive_form, be_base_form, missing_be]     # tags are enough for these
+    rules = [modal_verb_form, infinitive_form, be_base_form, missing_be, missing_be_before_adjective,
+             missing_do, gerund_after_preposition, adjective_for_adverb,
+             noun_after_personal_be]     # tags are enough for these
     if doc.has_annotation("DEP"):
-        rules += [subject_verb_agreement, have_base_form, missing_article, quantity_number,
-                  singular_determiner_number, word_class]
+        rules += [subject_verb_agreement, base_form_after_subject, have_base_form, missing_article,
+                  quantity_number, singular_determiner_number, word_class]
     tokens = _Tokens(doc)
     for rule in rules:
         found.extend(rule(tokens))
@@ -176,7 +182,7 @@ def _number_of_subject(subject) -> str | None:
     if subject.tag_ == "NNS" and any(c.dep_ == "nummod" for c in subject.children):
         return None      # an amount as a whole: "Five years is a long time"
     if subject.i > 0 and subject.doc[subject.i - 1].lower_.endswith("ing") and \
-            subject.doc[subject.i - 1].tag_ in {"VBG", "NN"}:
+            subject.doc[subject.i - 1].tag_ in {"VBG", "NN", "NNP"}:
         return None      # the object of a gerund: "Reading books improves vocabulary"
     if subject.tag_ in {"NNP", "NNPS"} or subject.text[:1].isupper() and subject.i > 0:
         return None
@@ -191,17 +197,58 @@ def _number_of_subject(subject) -> str | None:
         return "sg" if dets == ["the"] else None
     if low in _ALWAYS_PLURAL:
         return "pl"
+    if low in _QUANTITY_HEADS:
+        return _number_after_of(subject)
     if low in _EITHER_NUMBER or low in UNCOUNTABLE_MASS and low.endswith("s"):
         return None
-    if subject.tag_ == "NNS" and is_plural_noun(low):
+    if subject.tag_ == "NNS" and (is_plural_noun(low) or _unlisted_plural(low)):
         return "pl"
     # Uncountable nouns are listed with a plural of the same form: the -s decides ("technology develops").
+    if subject.tag_ == "NN" and low.endswith(("ness", "ss")):
+        return "sg"     # "happiness", "success": singular though the tables list a plural of the same form
     if subject.tag_ == "NN" and (low in SINGULAR_S or ("NN" in tags(low) and not low.endswith("s")
                                                       and not is_plural_noun(low))):
         return "sg"
     if subject.tag_ == "VBG" and subject.dep_ in {"csubj", "nsubj"}:
         return "sg"     # a gerund: "Doing exercise helps"
     return None
+
+
+# Quantities whose verb agrees with the noun after "of": "a lot of people think", "most of the water is".
+_QUANTITY_HEADS = {"lot", "lots", "plenty", "most", "all", "some", "many", "few", "several", "rest", "half"}
+
+
+def _number_after_of(head) -> str | None:
+    """'pl' or 'sg' by the noun after "of" ("a lot of people", "most of my friends"); None when unsure."""
+    if head.lower_ == "lot" and not any(c.lower_ == "a" for c in head.children):
+        return None      # "the lot of them", "their lot is hard"
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if noun is None or any(c.dep_ in {"cc", "conj"} for c in noun.children) or noun.i - head.i > 5:
+        return None
+    low = noun.lower_
+    if low in {"them", "us", "these", "those"}:
+        return "pl"      # "many of them gives up"
+    if low in _ALWAYS_PLURAL or noun.tag_ == "NNS" and is_plural_noun(low) and low not in _EITHER_NUMBER:
+        return "pl"
+    if low in _EITHER_NUMBER or low in COLLECTIVE or noun.tag_ in {"NNP", "NNPS", "PRP"}:
+        return None      # "most of the population are", "all of us"
+    if noun.tag_ == "NN" and (low in UNCOUNTABLE_MASS or low in {"time", "money", "water", "work", "food",
+                                                                  "energy", "pollution", "traffic"}):
+        return "sg"
+    return None
+
+
+def _unlisted_plural(word: str) -> bool:
+    """A plural the tagger reads as one that the word tables list oddly ("courses" also as a singular)
+    or not at all ("smartphones", "apps" that the dictionary knows)."""
+    if word in SINGULAR_S or not word.endswith("s") or word.endswith(("ss", "us", "is", "'s")):
+        return False
+    if not tags(word):
+        return spelling.is_spelled_right(word) and spelling.is_spelled_right(word[:-1])
+    lemmas = lazy_lemminflect().getLemma(word, upos="NOUN")
+    lemma = lemmas[0] if lemmas else word
+    return lemma != word and not lemma.endswith("s") and word in lazy_lemminflect().getInflection(lemma, "NNS")
 
 
 def _subject_of(verb):
@@ -219,8 +266,8 @@ def _subject_of(verb):
                 and attrs[0].tag_ == "NN":
             return None    # "there are many problem": the noun's number is wrong, not the verb
         return attrs[0] if attrs else None
-    if not subjects:
-        return None
+    if len(subjects) != 1:
+        return None      # none, or two ("All things considered, progress is"): the parse is not to be trusted
     subject = subjects[0]
     after_comma = subject.i > 0 and subject.doc[subject.i - 1].text == ","
     if subject.lower_ in _RELATIVE and head.dep_ == "relcl" and subject.i < head.i and not (
@@ -263,10 +310,10 @@ def subject_verb_agreement(doc) -> list:
         if verb.tag_ == "VBD" and verb.lower_ not in {"was", "were"}:
             continue
         verb_number = _verb_number(verb)
-        if verb_number is None:
-            continue
+        if verb_number is None or (verb.i and doc[verb.i - 1].lower_ == "not"):
+            continue     # "she not like": the missing "do" is the error (missing_do)
         subject = _subject_of(verb)
-        if subject is None or subject.i == verb.i:
+        if subject is None or subject.i == verb.i or _heading_word(doc, subject, verb):
             continue
         number = _number_of_subject(subject)
         if number is None:
@@ -279,8 +326,8 @@ def subject_verb_agreement(doc) -> list:
             continue
         if number == "sg" and verb_number == "pl" and _subjunctive(doc, verb):
             continue
-        if subject.lower_ in COLLECTIVE and verb_number == "pl":
-            continue
+        if subject.lower_ in COLLECTIVE and verb_number == "pl" and not _the_number_of(subject, verb):
+            continue     # "the government are": British usage
         start, end = (subject.idx if verb.i - subject.i == 1 else verb.idx), verb.idx + len(verb.text)
         if subject.i > verb.i:   # "there is many students": the verb and its noun phrase
             first = min([subject.i] + [c.i for c in subject.children if c.i < subject.i])
@@ -289,6 +336,57 @@ def subject_verb_agreement(doc) -> list:
         found.append(("parsed_agreement", "agreement", start, end,
                       _agreeing_form(verb.lower_, number)))
     return found
+
+
+def base_form_after_subject(doc) -> list:
+    """'my brother go to work': a main verb tagged as a bare form with a singular subject and no auxiliary.
+
+    The tagger reads a present form that does not agree as a bare infinitive (VB), which the rule above
+    skips; only a main clause's verb with its subject before it and nothing that takes a bare form
+    (a modal, do, to, let or make) is judged.
+    """
+    found = []
+    for verb in doc:
+        if verb.tag_ != "VB" or verb.dep_ != "ROOT" or "VBP" not in tags(verb.lower_) or "VBD" in tags(verb.lower_):
+            continue
+        if any(c.dep_ in {"aux", "auxpass", "mark", "neg"} for c in verb.children) or doc[-1].text == "?":
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if len(subjects) != 1 or _subjunctive(doc, verb) or verb.text[:1].isupper():
+            continue
+        subject = subjects[0]
+        if subject.lower_ in _THIRD_SINGULAR_PRONOUNS | {"it"} - {"this", "that", "one"} or subject.tag_ not in {"NN", "VBG"}:
+            continue     # the pronouns are the lexical rules' (with their exceptions); nouns and gerunds here
+        if any(t.text in {",", ":", ";", "-"} for t in doc[subject.i + 1:verb.i]):
+            continue     # "Third step, increase the speed": an instruction after a heading word
+        if any(doc[k].lower_ in _BARE_FORM_TAKERS for k in range(0, subject.i)):
+            continue     # "let my brother go", "makes the child cry"
+        if _number_of_subject(subject) == "sg" and subject.lower_ not in COLLECTIVE:
+            start = subject.idx if verb.i - subject.i == 1 else verb.idx
+            found.append(("parsed_agreement", "agreement", start, verb.idx + len(verb.text),
+                          _agreeing_form(verb.lower_, "sg")))
+    return found
+
+
+_BARE_FORM_TAKERS = {"let", "lets", "make", "makes", "made", "making", "help", "helps", "helped", "see", "saw",
+                     "watch", "watched", "hear", "heard", "have", "has", "had", "rather", "better", "why", "to",
+                     "not", "if", "whether", "lest", "that"}
+
+
+def _heading_word(doc, subject, verb) -> bool:
+    """'Step 3, heat the oil': a bare noun (and number) set off by a comma before an instruction."""
+    between = doc[subject.i + 1:verb.i]
+    return (subject.i < verb.i and any(t.text in {",", ":"} for t in between)
+            and all(t.text in {",", ":"} or t.tag_ == "CD" for t in between)
+            and not any(c.dep_ in {"det", "poss"} for c in subject.children))
+
+
+def _the_number_of(subject, verb) -> bool:
+    """'the number of cars are': "the number of" as the verb's own subject before it, always singular."""
+    return (subject.lower_ == "number" and subject.i < verb.i and subject.dep_ in {"nsubj", "nsubjpass"}
+            and any(c.lower_ == "of" for c in subject.children)
+            and not any(c.lower_ in _RELATIVE and c.dep_ in {"nsubj", "nsubjpass"}
+                        for c in [*verb.children, *verb.head.children]))
 
 
 def _agreeing_form(verb: str, number: str) -> str:
@@ -348,7 +446,11 @@ def modal_verb_form(doc) -> list:
             continue
         if after.tag_ in {"PRP", "NN", "NNS", "NNP", "DT"}:
             continue     # a question: "Can students ...?"
-        if _not_base_form(after.lower_) and not (after.tag_ == "VBN" and after.lower_ == "been"):
+        forms = tags(after.lower_)
+        # "cannot studied", "will used": a past with an adjective reading, which no modal takes bare either
+        past_as_adjective = "VBD" in forms and not forms & {"VB", "VBP", "NN", "NNS", "RB"} and not (
+            token.i == 0 and after.i + 1 < len(doc) and doc[after.i + 1].tag_ in {"NN", "NNS"})   # "Can used cars ...?"
+        if (_not_base_form(after.lower_) or past_as_adjective) and not (after.tag_ == "VBN" and after.lower_ == "been"):
             found.append(("parsed_modal_form", "verb_form", token.idx, after.idx + len(after.text),
                           f"{token.text} {_lemma(after.lower_)}"))
     return found
@@ -366,6 +468,13 @@ _INFINITIVE_TAKERS = {
 }
 
 
+_VERB_INFINITIVE_TAKERS = {
+    "want", "wants", "wanted", "need", "needs", "needed", "decide", "decides", "decided", "try", "tries", "tried",
+    "plan", "plans", "planned", "hope", "hopes", "hoped", "learn", "learns", "learned", "learnt", "refuse",
+    "refused", "promise", "promised", "manage", "managed", "afford", "able", "unable", "how", "would", "like",
+    "likes", "liked", "wish", "started", "begin", "begins", "began", "continue", "continues"}
+
+
 _PEOPLE = {"me", "him", "her", "us", "them", "you", "children", "people", "students", "workers", "employees",
            "customers", "consumers", "teenagers", "kids", "parents", "users", "citizens", "individuals",
            "others", "learners", "adults", "drivers", "residents", "pupils", "young", "everyone", "child"}
@@ -381,10 +490,16 @@ def infinitive_form(doc) -> list:
         low = verb.lower_
         before = doc[token.i - 1].lower_ if token.i > 0 else ""
         forms = tags(low)
-        past_only = bool(forms) and forms <= {"VBD"}
+        # a form that is only a past or an -s form ("to went", "to provides"): never after "to"
+        past_only = bool(forms) and forms <= {"VBD", "VBZ", "VBN"} and forms != {"VBN"}
         wrong_after_taker = before in _INFINITIVE_TAKERS and _not_base_form(low) and not (
             "VBN" in forms and before in {"have", "has", "had"})
         following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+        # "decided to studied", "want to protected": a past that also reads as an adjective, after a verb
+        # that takes an infinitive (not "going to crowded places", where "to" is a preposition)
+        if before in _VERB_INFINITIVE_TAKERS and "VBD" in forms and not forms & {"VB", "VBP", "NN", "NNS"} \
+                and not (following is not None and following.tag_ in {"NN", "NNS", "JJ"}):
+            wrong_after_taker = True
         if following is not None and following.tag_ in {"NN", "NNS"} and not past_only and "VBG" in forms:
             wrong_after_taker = wrong_after_taker and before in {"how", "want", "wants", "need", "needs"}
         if past_only or wrong_after_taker:
@@ -415,7 +530,12 @@ def be_base_form(doc) -> list:
             continue
         low = verb.lower_
         forms = tags(low)
-        if verb.tag_ in {"VB", "VBP"} and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
+        # after be, been, being a word that can only be a bare verb needs its participle whatever the tagger
+        # makes of it ("should be protect", read as an adjective)
+        passive_base = token.lower_ in {"be", "been", "being"} and forms and forms <= {"VB", "VBP"} and \
+            verb.tag_ != "MD" and low not in _NOT_AFTER_PREPOSITION and not (
+                token.i > 0 and doc[token.i - 1].text == "-")     # "those that can't be will", "well-being can"
+        if (verb.tag_ in {"VB", "VBP"} or passive_base) and "VB" in forms and not forms & {"VBN", "VBD", "VBG", "JJ"} and \
                 low not in {"be", "have", "do", "agree", "disagree"} and not verb.text[:1].isupper():
             participle = lazy_lemminflect().getInflection(low, "VBN")
             passive = token.lower_ in {"be", "been", "being"}   # "can be use": the participle is missing
@@ -436,6 +556,89 @@ def missing_be(doc) -> list:
             be = {"i": "am", "we": "are", "they": "are"}.get(token.lower_, "is")
             found.append(("missing_be", "verb_form", token.idx, verb.idx + len(verb.text),
                           f"{token.text} {be} {verb.text}"))
+    return found
+
+
+_CLAUSE_OPENERS = {",", ";", ":", "and", "but", "so", "because", "that", "when", "if", "while", "although",
+                   "though", "since", "as", "where", "whereas", "until", "unless"}
+_SUBJECT_PRONOUN_BE = {"i": "am", "we": "are", "they": "are", "you": "are", "he": "is", "she": "is"}
+# Degree words that cannot modify a verb: "they very worried" lacks its "be" whatever "worried" is.
+_ADJECTIVE_ONLY_DEGREE = {"very", "extremely", "incredibly", "terribly"}
+
+
+def _opens_clause(doc, i) -> bool:
+    return i == 0 or doc[i - 1].lower_ in _CLAUSE_OPENERS
+
+
+def missing_be_before_adjective(doc) -> list:
+    """'they very happy', 'we so busy': a subject pronoun and a degree word with an adjective, no 'be'."""
+    found = []
+    for token in doc[:-2]:
+        low = token.lower_
+        if low not in _SUBJECT_PRONOUN_BE or not _opens_clause(doc, token.i):
+            continue
+        degree, adjective = doc[token.i + 1], doc[token.i + 2]
+        forms = tags(adjective.lower_)
+        if "JJ" not in forms or adjective.tag_ not in {"JJ", "VBN", "VBD"}:
+            continue
+        pure_adjective = not forms & {"VB", "VBP", "VBD", "VBN", "VBZ", "NN", "NNS", "RB"}
+        if degree.lower_ in _ADJECTIVE_ONLY_DEGREE or (degree.lower_ in {"so", "too", "really", "quite"}
+                                                       and pure_adjective):
+            found.append(("missing_be", "verb_form", token.idx, adjective.idx + len(adjective.text),
+                          f"{token.text} {_SUBJECT_PRONOUN_BE[low]} {degree.text} {adjective.text}"))
+    return found
+
+
+def missing_do(doc) -> list:
+    """'she not like it', 'they not want to': a negative without do."""
+    found = []
+    for token in doc[:-2]:
+        low = token.lower_
+        if low not in _SUBJECT_PRONOUN_BE or not _opens_clause(doc, token.i) or doc[token.i + 1].lower_ != "not":
+            continue
+        verb = doc[token.i + 2]
+        forms = tags(verb.lower_)
+        if verb.tag_ in {"VB", "VBP"} and "VB" in forms and "VBD" not in forms and verb.lower_ not in {
+                "be", "have", "only", "just", "even", "always"} and not forms & {"JJ", "RB", "IN"}:
+            do = "does" if low in {"he", "she"} else "do"
+            found.append(("missing_do", "verb_form", token.idx, verb.idx + len(verb.text),
+                          f"{token.text} {do} not {verb.text}"))
+    return found
+
+
+# Prepositions after which a verb takes -ing ("for improve", "by reduce", "without think").
+_GERUND_PREPOSITIONS = {"for", "by", "of", "without", "about", "before", "after", "in", "on", "at", "from",
+                        "despite", "through", "against", "towards"}
+
+
+_NOT_AFTER_PREPOSITION = {"be", "do", "have", "are", "am", "were", "can", "may", "will", "must", "shall", "might",
+                          "could", "would", "should"}
+
+
+def gerund_after_preposition(doc) -> list:
+    """'for improve their skills', 'by reduce taxes', 'look forward to meet': a bare verb after a preposition."""
+    found = []
+    for token in doc[:-1]:
+        low = token.lower_
+        forward_to = low == "to" and token.i >= 2 and doc[token.i - 1].lower_ == "forward" and \
+            doc[token.i - 2].lower_ in {"look", "looks", "looking", "looked"}
+        if low not in _GERUND_PREPOSITIONS and not forward_to:
+            continue
+        verb = doc[token.i + 1]
+        forms = tags(verb.lower_)
+        if not verb.text.islower() or verb.tag_ not in {"VB", "VBP"} or verb.lower_ in _NOT_AFTER_PREPOSITION:
+            continue     # "those in can ...", "the arguments for and against have": a clause's verb, not an object
+        if verb.i + 1 < len(doc) and doc[verb.i + 1].text in {"-", "'s"}:
+            continue     # "from hang-gliding"
+        if forward_to:
+            if "VB" not in forms or verb.tag_ not in {"VB", "VBP"}:
+                continue
+        # only words that can be nothing but a bare verb ("improve", "reduce"), not "work", "help", "clean"
+        elif not forms or not forms <= {"VB", "VBP"}:
+            continue
+        gerund = lazy_lemminflect().getInflection(_lemma(verb.lower_), "VBG")
+        found.append(("gerund_after_preposition", "verb_form", token.idx, verb.idx + len(verb.text),
+                      f"{token.text} {gerund[0]}" if gerund else ""))
     return found
 
 
@@ -577,6 +780,8 @@ def singular_determiner_number(doc) -> list:
         low = noun.lower_
         if noun.tag_ != "NNS" or not is_plural_noun(low) or low in _EITHER_NUMBER or low in SINGULAR_S:
             continue
+        if "VBZ" in tags(low) and _pronoun_and_verb(doc, noun):
+            continue     # "This matters, because ...", "every individual desires to": a pronoun and its verb
         for det in noun.children:
             if det.dep_ == "det" and det.lower_ in {"this", "each", "every", "another"} and det.i < noun.i and \
                     all(doc[k].tag_ in {"JJ", "JJR", "JJS"} for k in range(det.i + 1, noun.i)):
@@ -585,6 +790,20 @@ def singular_determiner_number(doc) -> list:
                               f"{'these' if det.lower_ == 'this' else det.lower_} "
                               f"{low if det.lower_ == 'this' else (singular[0] if singular else low)}"))
     return found
+
+
+def _pronoun_and_verb(doc, noun) -> bool:
+    """Whether "this/each/every + an -s word" reads as a subject and its verb: the determiner opens a clause
+    and what follows the word is what follows a verb (nothing, a comma, an object, "in", "to"), not "of"."""
+    det = doc[noun.i - 1]
+    if det.lower_ not in {"this", "each", "every"} and not (det.lower_ == "every" or noun.i >= 2 and
+                                                           doc[noun.i - 2].lower_ == "every"):
+        return False
+    if det.lower_ == "this" and not _opens_clause(doc, det.i):
+        return False
+    following = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    return following is None or following.text in {",", ".", ";", ":"} or (
+        following.tag_ in {"IN", "TO", "DT", "PRP", "PRP$", "RB"} and following.lower_ != "of")
 
 
 def _plural(noun: str) -> str:
@@ -615,6 +834,13 @@ NOUN_FOR_ADJECTIVE = {
     "difficult": "difficulty", "violent": "violence", "wealthy": "wealth", "lucky": "luck",
     "educational": "education", "economic": "economy", "financial": "finance", "environmental": "environment",
 }
+# A verb where its -ing or -ed adjective belongs, after be and a degree word: "the film was so bore".
+PARTICIPLE_ADJECTIVE = {
+    "bore": "boring", "interest": "interesting", "excite": "exciting", "tire": "tiring", "worry": "worried",
+    "confuse": "confusing", "surprise": "surprising", "disappoint": "disappointing", "amaze": "amazing",
+    "embarrass": "embarrassing", "satisfy": "satisfied", "relax": "relaxing", "frighten": "frightening",
+    "shock": "shocking", "annoy": "annoying", "exhaust": "exhausting", "depress": "depressing",
+}
 # "more comfort", "less pollution" are quantities of the noun: not degree words here.
 _DEGREE = {"very", "so", "too", "quite", "really", "extremely", "rather", "fairly", "highly", "incredibly"}
 _NEVER_BARE_PREDICATE = {"importance", "expense", "convenience", "necessity", "possibility", "popularity",
@@ -644,6 +870,11 @@ def word_class(doc) -> list:
         low = token.lower_
         before = doc[token.i - 1] if token.i > 0 else None
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if low in PARTICIPLE_ADJECTIVE and before is not None and before.lower_ in _DEGREE and token.i >= 2 \
+                and doc[token.i - 2].lower_ in _BE and (after is None or after.tag_ not in {"NN", "NNS"}):
+            found.append(("verb_for_adjective", "word_class", token.idx, token.idx + len(token.text),
+                          PARTICIPLE_ADJECTIVE[low]))
+            continue
         if low in ADJECTIVE_FOR_NOUN and before is not None and _noun_for_adjective(doc, token, before, after):
             found.append(("noun_for_adjective", "word_class", token.idx, token.idx + len(token.text),
                           ADJECTIVE_FOR_NOUN[low]))
@@ -653,7 +884,9 @@ def word_class(doc) -> list:
                                                   "their", "his", "her", "my", "our", "its"}
             no_noun_after = after is None or after.tag_ in {"IN", ".", ",", "CC", "VBZ", "VBP", "VBD", "MD"}
             the_group = before.lower_ == "the" and low in {"poor", "rich", "young", "old", "elderly"}
-            if determiner_before and no_noun_after and not the_group and after is not None \
+            coordinated = after is not None and after.tag_ == "CC" and token.i + 2 < len(doc) and \
+                doc[token.i + 2].tag_ in {"JJ", "RB", "JJR"}     # "a safe and clean environment"
+            if determiner_before and no_noun_after and not the_group and after is not None and not coordinated \
                     and after.lower_ not in {"to", "for", "than", "enough", "as"}:
                 found.append(("adjective_for_noun", "word_class", token.idx, token.idx + len(token.text),
                               NOUN_FOR_ADJECTIVE[low]))
@@ -661,4 +894,59 @@ def word_class(doc) -> list:
                     and (after is None or after.tag_ in {".", ","}):
                 found.append(("adjective_for_noun", "word_class", token.idx, token.idx + len(token.text),
                               NOUN_FOR_ADJECTIVE[low]))
+    return found
+
+
+def _adverb_of(adjective: str) -> str | None:
+    """The -ly adverb of an adjective when the dictionary knows it ("economic" -> "economically")."""
+    if adjective.endswith("ic"):
+        candidates = [adjective + "ally"]
+    elif adjective.endswith("le"):
+        candidates = [adjective[:-1] + "y"]
+    elif adjective.endswith("y"):
+        candidates = [adjective[:-1] + "ily"]
+    else:
+        candidates = [adjective + "ly"]
+    return next((c for c in candidates if spelling.is_spelled_right(c)), None)
+
+
+def adjective_for_adverb(doc) -> list:
+    """'should economic help', 'can easy find': an adjective between a modal and its verb."""
+    found = []
+    for token in doc[:-2]:
+        if token.tag_ != "MD" or token.lower_ not in _TRUE_MODALS:
+            continue
+        word, verb = doc[token.i + 1], doc[token.i + 2]
+        if word.lower_ == "not":
+            word, verb = doc[token.i + 2], doc[token.i + 3] if token.i + 3 < len(doc) else None
+        if verb is None or tags(word.lower_) != frozenset({"JJ"}) or not word.text.islower():
+            continue
+        verb_forms = tags(verb.lower_)
+        if "VB" in verb_forms and verb_forms <= {"VB", "VBP", "NN", "NNS"} and verb.tag_ in {"VB", "NN", "VBP"}:
+            adverb = _adverb_of(word.lower_)
+            if adverb:
+                found.append(("adjective_for_adverb", "word_class", word.idx, word.idx + len(word.text), adverb))
+    return found
+
+
+_PERSONAL_SUBJECTS = {"i": "am", "we": "are", "they": "are", "you": "are", "he": "is", "she": "is"}
+
+
+def noun_after_personal_be(doc) -> list:
+    """'they are success', 'we were happiness with': a bare abstract noun where a person's adjective belongs."""
+    found = []
+    for token in doc[2:]:
+        low = token.lower_
+        if low not in ADJECTIVE_FOR_NOUN or token.tag_ != "NN":
+            continue
+        be, subject = doc[token.i - 1], doc[token.i - 2]
+        people = subject.lower_ in _PERSONAL_SUBJECTS or subject.lower_ in _PEOPLE - {"me", "him", "her", "us", "them"} \
+            or (subject.tag_ == "NNS" and is_plural_noun(subject.lower_) and be.lower_ in {"are", "were"})
+        if be.lower_ not in {"am", "is", "are", "was", "were"} or not people:
+            continue
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if after is not None and (after.tag_ in {"NN", "NNS", "POS"} or after.lower_ in {"of", "'s", "-"}):
+            continue     # "they are success stories", "we are health of mind" is another error
+        found.append(("noun_for_adjective", "word_class", token.idx, token.idx + len(token.text),
+                      ADJECTIVE_FOR_NOUN[low]))
     return found

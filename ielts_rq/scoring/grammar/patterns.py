@@ -41,6 +41,20 @@ _PREPOSITIONS = [
     (r"\bsimilar with\b", "similar to"),
     (r"\bdifferent of\b", "different from"),
 ]
+# Possessives and "there" confused: always wrong where they stand.
+_PRONOUN_PATTERNS = [
+    (re.compile(r"\b([Ii]t's|[Ii]t\u2019s) own\b"), "its own"),
+    (re.compile(r"\b([Tt]heir) (?:is|are|was|were)\b(?! (?:own|to|being)\b)"), "there"),
+    (re.compile(r"\b([Tt]here) own\b"), "their own"),
+    (re.compile(r"\b([Tt]hey're) own\b"), "their own"),
+]
+
+
+def pronouns(sentence: str) -> list:
+    return [("pronoun_confusion", "pronoun", m.start(1), m.end(1), fix)
+            for pattern, fix in _PRONOUN_PATTERNS for m in pattern.finditer(sentence)]
+
+
 # "there have many people" (the 'have' of Chinese and Vietnamese 'there is').
 _THERE_HAVE = re.compile(r"\b[Tt]here (?:have|has|had)(?= (?:many|much|a lot|lots|some|several|no|a|an|\d))")
 
@@ -128,4 +142,34 @@ def capital_letters(sentence: str, before: str) -> list:
         found.append(("sentence_capital", "capitalisation", 0, len(word), word[:1].upper() + word[1:]))
     for match in _LOWERCASE_I.finditer(sentence):
         found.append(("pronoun_i", "capitalisation", match.start(), match.end(), "I"))
+    return found
+
+
+# Plurals the dictionary does not know, made by a rule the noun does not follow: "companys", "childrens".
+_PLURAL_LIKE = re.compile(r"\b[a-z]+s\b")
+
+
+# "peoples" is a word (the nations of a region), but not after a quantifier: "many peoples live here".
+_PEOPLES = re.compile(r"\b(?:[Mm]any|[Mm]ost|[Ss]ome|[Aa]ll|[Tt]hese|[Tt]hose|lot of|[Ll]ots of|[Oo]ther) (peoples)\b(?! of\b)")
+
+
+def wrong_plural(sentence: str) -> list:
+    from .. import spelling
+    from .words import is_plural_noun, lazy_lemminflect, tags
+
+    found = [("wrong_plural", "number", m.start(1), m.end(1), "people") for m in _PEOPLES.finditer(sentence)]
+    for match in _PLURAL_LIKE.finditer(sentence):
+        word = match.group(0)
+        if len(word) < 4 or word.endswith("ss") or spelling.is_spelled_right(word):
+            continue
+        stem = word[:-1]
+        if is_plural_noun(stem):                      # "childrens", "womens", "peoples"
+            right = stem
+        elif "VB" in tags(stem) or "NN" not in tags(stem):
+            continue                                  # "reachs", "studys": a verb's -s form as likely
+        else:
+            plurals = lazy_lemminflect().getInflection(stem, "NNS")     # "companys", "childs", "boxs"
+            right = plurals[0] if plurals and word not in plurals else ""     # not "tracheas", "barbeques"
+        if right:
+            found.append(("wrong_plural", "number", match.start(), match.end(), right))
     return found

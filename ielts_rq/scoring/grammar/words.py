@@ -178,7 +178,7 @@ PAST_NOT_PARTICIPLE = {
     "sank": "sunk", "shrank": "shrunk", "tore": "torn", "woke": "woken", "strove": "striven",
     "overcame": "overcome", "forgave": "forgiven", "got": None}
 PAST_NOT_PARTICIPLE = {k: v for k, v in PAST_NOT_PARTICIPLE.items() if v}
-NOUNISH_PAST = {"saw", "rose", "fell", "bit", "drew", "ate"}  # "have rose bushes": skip before a noun
+NOUNISH_PAST = {"saw", "rose", "fell", "bit", "drew"}  # "have rose bushes": skip before a noun
 IRREGULAR_PAST = set(PAST_NOT_PARTICIPLE) | {
     "had", "made", "thought", "told", "left", "felt", "brought", "kept", "held", "stood", "heard",
     "meant", "met", "paid", "sat", "lay", "led", "lost", "sent", "built", "understood", "spent",
