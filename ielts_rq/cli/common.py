@@ -11,7 +11,7 @@ import click
 
 from ..errors import ConfigError, NotFound, PermanentError
 from ..logs import escape_controls
-from ..queueing.connection import RedisUnavailable, get_connection, redis_url, what_happened
+from ..queueing.connection import RedisUnavailable, StoppedWhileStarting, get_connection, redis_url, what_happened
 from ..queueing.embedded import EmbeddedServerError
 from ..queueing.queues import locate_jobs
 from ..settings import hide_password
@@ -51,6 +51,8 @@ def one_line_errors():
         raise WorkFailed(str(exc)) from None
     except StopRequested:  # told to stop (SIGTERM, Ctrl-C) while waiting for Redis: a clean stop
         pass
+    except StoppedWhileStarting:  # told to stop before the loop began: nothing was under way
+        click.echo("told to stop while starting: stopped", err=True)
     except RedisUnavailable as exc:  # it names the server (a queue's own, or a sentinel URL) and what it did
         raise WorkFailed(f"cannot reach Redis at {exc.url}: it {exc.reason}; check that the server runs and "
                          "that REDIS_URL names it") from None

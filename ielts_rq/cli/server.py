@@ -35,12 +35,19 @@ def start():
 
 @redis.command()
 def stop():
-    """Stop the embedded server; its append-only file keeps every queued job."""
+    """Stop the embedded server; its append-only file keeps every queued job. Any command or worker that
+    needs it starts it again: stop the workers first."""
 
-    if embedded.stop(_embedded_home()):
+    paths = embedded.paths_for(_embedded_home())
+    if not embedded.stop(_embedded_home()):
+        click.echo("embedded server was not running")
+        return
+    again = embedded.server_pid(paths)
+    if again is None:
         click.echo("embedded server stopped")
     else:
-        click.echo("embedded server was not running")
+        click.echo(f"embedded server stopped, and started again since (pid {again}) by a command or worker that "
+                   "needed it: stop the workers first")
 
 
 @redis.command()

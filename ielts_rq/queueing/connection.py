@@ -265,7 +265,7 @@ class _Outage:
             self.said = True
             log.warning("waiting for Redis at %s: %s", hide_password(self.url), what_happened(error))
         main = threading.current_thread() is threading.main_thread()
-        if _stop.is_set() and main:
+        if _stop.signalled and main:
             self._stopping()
         waited = time.monotonic() - self.since
         if patience.give_up_after is not None and waited + pause > patience.give_up_after:
@@ -277,7 +277,8 @@ class _Outage:
             return
         deadline = time.monotonic() + pause
         while time.monotonic() < deadline:  # short naps: a stop signal is seen within a tenth of a second
-            if _stop.wait(min(0.1, max(deadline - time.monotonic(), 0))):
+            time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
+            if _stop.signalled:
                 self._stopping()
 
     def _stopping(self):
@@ -312,7 +313,14 @@ class _Outage:
         self.handlers = None
 
 
-_stop = threading.Event()  # a signal came while waiting: signals are the process's, as is this
+class _StopFlag:
+    """Whether a stop signal came while waiting. Set from a signal handler, so a plain attribute and no lock:
+    a ``threading.Event``'s lock, taken by the handler, could be held already by the thread it interrupts."""
+
+    signalled = False
+
+
+_stop = _StopFlag()  # signals are the process's, as is this
 _threads = threading.local()
 
 
@@ -328,20 +336,26 @@ def _calls_under_way() -> dict[str, int]:
     return _threads.depths
 
 
+class StoppedWhileStarting(BaseException):  # noqa: N818  (a stop, like SystemExit, not an error)
+    """SIGTERM or Ctrl-C before a long-running command's loop had its own handlers in place. A BaseException,
+    as SystemExit is: library code that catches ``Exception`` (an import's, a parser's) neither swallows it
+    nor turns it into an error of its own."""
+
+
 def stop_cleanly_until_running() -> None:
     """Until a long-running command's loop puts its own handlers in place (RQ's, rq-scheduler's), SIGTERM or
-    Ctrl-C ends the command cleanly (``StopRequested``: status 0) instead of killing it by the signal: a
-    deploy may stop a scheduler while it syncs the schedule, or a worker while it registers."""
+    Ctrl-C ends the command cleanly (``StoppedWhileStarting``: status 0) instead of killing it by the signal:
+    a deploy may stop a scheduler while it syncs the schedule, or a worker while it registers."""
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stop_starting)
 
 
 def _stop_starting(signum, frame) -> None:
-    raise StopRequested()
+    raise StoppedWhileStarting()
 
 
 def _stop_waiting(signum, frame) -> None:
-    _stop.set()
+    _stop.signalled = True
     for outage in current().parts("outage"):
         previous = (outage.handlers or {}).get(signum)
         # The wait says it was told to stop and raises StopRequested itself; a loop's own handler runs first.

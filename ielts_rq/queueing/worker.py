@@ -33,7 +33,7 @@ from multiprocessing.context import ForkProcess
 import redis
 import requests
 from rq.command import parse_payload
-from rq.exceptions import ShutDownImminentException
+from rq.exceptions import ShutDownImminentException, StopRequested
 from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
 from rq.suspension import WORKERS_SUSPENDED
@@ -801,8 +801,11 @@ def _pool_child(queue_names, mode, burst, name, supervisor_pid, max_jobs=None, m
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A supervisor killed outright must not leave its workers running unsupervised: they stop, warm.
     die_with_parent(supervisor_pid, signal.SIGTERM)
-    run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True, max_jobs=max_jobs,
-               max_memory_mb=max_memory_mb)
+    try:
+        run_worker(queue_names, mode=mode, burst=burst, name=name, supervised=True, max_jobs=max_jobs,
+                   max_memory_mb=max_memory_mb)
+    except StopRequested:  # stopped while it waited for Redis: said in the log, no traceback
+        pass
 
 
 def run_pool(queue_names=QUEUES, processes: int = 2, mode: str = "fork", burst: bool = False,
