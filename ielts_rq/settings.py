@@ -36,32 +36,44 @@ QUEUE_REDIS_URL_PREFIX = "REDIS_URL_"  # REDIS_URL_SCORING: the scoring queue on
 
 @dataclass(frozen=True)
 class Rate:
-    """``count`` calls per ``seconds``: RATE_LIMITS' ``30`` (a minute), ``5/s``, ``1000/h`` or ``30/10s``."""
+    """``count`` calls per ``seconds``: RATE_LIMITS' ``30`` (a minute), ``5/s``, ``1000/h``, ``5000/d`` or ``30/10s``."""
 
     count: int
     seconds: int = 60
 
     def __str__(self) -> str:
-        unit = {1: "/s", 60: "", 3600: "/h"}.get(self.seconds, f"/{self.seconds}s")
+        unit = {1: "/s", 60: "", 3600: "/h", 86400: "/d"}.get(self.seconds, f"/{self.seconds}s")
         return f"{self.count}{unit}"
 
 
 _UNIT_SECONDS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
                  **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
-                 **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600)}
-_RATE = re.compile(r"(\d+)(?:/(\d*)\s*([a-z]+))?")
+                 **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+                 **dict.fromkeys(("d", "day", "days"), 86400)}
+# ``30``, ``5/s``, ``30 / 10s``, ``1000 per day`` (the ``limits`` library's own words); ASCII digits only.
+_RATE = re.compile(r"([0-9]+)\s*(?:(?:/|per\b)\s*([0-9]*)\s*([a-z]+))?", re.ASCII)
+MOST_CALLS = 1_000_000_000  # per window: beyond it Redis's counters overflow; no provider sells more
+LONGEST_WINDOW = 7 * 86400  # seconds: a deferred job waits at most this for its slot
 
 
 def _rate(text: str) -> Rate | None:
-    """``30`` (a minute), ``5/s``, ``30/min``, ``1000/h``, ``30/10s``; None when it is none of these."""
+    """``30`` (a minute), ``5/s``, ``30/min``, ``1000/h``, ``30/10s``, ``1000 per day``; None when it is none of
+    these, or beyond MOST_CALLS calls or LONGEST_WINDOW."""
     match = _RATE.fullmatch(text.strip().lower())
-    if not match or int(match[1]) < 1:
+    if not match or not 1 <= int(match[1]) <= MOST_CALLS:
         return None
     if match[3] is None:
         return Rate(int(match[1]))
     unit = _UNIT_SECONDS.get(match[3])
     multiple = int(match[2]) if match[2] else 1
-    return Rate(int(match[1]), unit * multiple) if unit and multiple >= 1 else None
+    if not unit or not 1 <= multiple * unit <= LONGEST_WINDOW:
+        return None
+    return Rate(int(match[1]), unit * multiple)
+
+
+def _whole_number(text: str) -> int | None:
+    """A whole number of ASCII digits (``str.isdigit`` also takes "²" and "٣", which ``int`` refuses or reads)."""
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None
 
 
 class Secret(str):
@@ -268,7 +280,8 @@ def _rate_limits(read) -> tuple[dict[str, Rate], tuple[str, ...]]:
     """
     given = read.per_key("RATE_LIMITS", (*PROVIDER_RATE_LIMITS, *_QUEUE_PROVIDERS),
                          f"the keys are the providers {', '.join(PROVIDER_RATE_LIMITS)}", parse=_rate,
-                         value_is="a positive whole number of calls a minute, or per a window: 5/s, 1000/h, 30/10s")
+                         value_is=f"a whole number of calls a minute (1 to {MOST_CALLS:,}), or per a window of up to "
+                                  "7 days: 5/s, 1000/h, 5000/d, 30/10s")
     name = "RATE_LIMITS"
     limits, warnings = {provider: Rate(count) for provider, count in PROVIDER_RATE_LIMITS.items()}, []
     limits.update({key: number for key, number in given.items() if key in PROVIDER_RATE_LIMITS})
@@ -316,7 +329,7 @@ def dsn_problem(value: str) -> str | None:
         return "it names no host"
     if not parts.username:
         return "it has no key before the @"
-    if not parts.path.rstrip("/").rpartition("/")[2].isdigit():
+    if _whole_number(parts.path.rstrip("/").rpartition("/")[2]) is None:
         return "it does not end in a numeric project id"
     return None
 
@@ -475,7 +488,7 @@ class _Reader:
         value = self.raw(name)
         if value is None:
             return default
-        if not value.strip().isdigit() or int(value) < 1:
+        if not _whole_number(value.strip()):
             raise ConfigError(name, f"must be a positive whole number, got {value!r}")
         if most is not None and int(value) > most:
             raise ConfigError(name, f"must be at most {most}, got {value!r}")
@@ -485,7 +498,7 @@ class _Reader:
         value = self.raw(name)
         if value is None:
             return default
-        if not value.isdigit() or not 0 < int(value) < 65536:
+        if not 0 < (_whole_number(value) or 0) < 65536:
             raise ConfigError(name, f"{value!r} is not a TCP port (1-65535)")
         return int(value)
 
@@ -574,7 +587,9 @@ class _Reader:
             queue, number = queue.strip(), number.strip()
             if queue not in QUEUE_SETTINGS:
                 raise ConfigError(name, f"unknown queue {queue!r} in {item.strip()!r}")
-            if not number.isdigit() or int(number) < 1:
+            if queue in result:
+                raise ConfigError(name, f"names {queue} twice: keep one value")
+            if not _whole_number(number):
                 raise ConfigError(name, f"value for {queue} must be a positive integer, got {number!r}")
             result[queue] = int(number)
         return result
@@ -591,8 +606,10 @@ class _Reader:
             key, number = key.strip(), number.strip()
             if key not in known:
                 raise ConfigError(name, f"unknown key {key[:40]!r} in {item.strip()[:80]!r}: {keys_are}")
-            value = parse(number) if parse else (int(number) if number.isdigit() and int(number) >= 1 else None)
-            if value is None:
+            if key in result:
+                raise ConfigError(name, f"names {key} twice: keep one value")
+            value = (parse or _whole_number)(number)
+            if not value:
                 raise ConfigError(name, f"value for {key} must be {value_is}, got {number[:40]!r}")
             result[key] = value
         return result

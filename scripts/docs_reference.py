@@ -32,7 +32,7 @@ READER_KINDS = {
     "port": "a TCP port", "http_url": "an http(s) URL", "redis_url": "a Redis URL", "email": "an email address",
     "email_list": "comma-separated email addresses", "names": "comma-separated dotted Python names",
     "display_name": "one line of text", "host_names": "comma-separated host names",
-    "per_queue": "`queue=number,...`", "per_key": "`provider=number,...`", "raw": "a Redis URL",
+    "per_queue": "`queue=number,...`", "per_key": "`provider=number[/window],...`", "raw": "text",
 }
 
 
@@ -291,6 +291,8 @@ def on_files(files, config):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 or sys.argv[1:2] and sys.argv[1].startswith("-"):
+        sys.exit("usage: python scripts/docs_reference.py [OUTPUT_FOLDER]  (default: site-reference)")
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "site-reference")
     for path, content in pages().items():
         (out / path).parent.mkdir(parents=True, exist_ok=True)

@@ -108,9 +108,10 @@ def test_the_old_form_without_a_provider_limits_nothing_and_says_so(redis_conn):
     ("email=5,smtp=50", "names both the queue 'email' (the old form) and the provider 'smtp'"),
     ("scoring-servic=5", "unknown key 'scoring-servic' in 'scoring-servic=5': the keys are the providers "
                          "scoring-service, ocr-service, speech-service, sendgrid, smtp"),
-    ("sendgrid=0", "value for sendgrid must be a positive whole number of calls a minute, or per a window"),
-    ("ocr-service=5/ms", "value for ocr-service must be a positive whole number"),
-    ("smtp=10/0s", "value for smtp must be a positive whole number"),
+    ("sendgrid=0", "value for sendgrid must be a whole number of calls a minute (1 to 1,000,000,000), or per a "
+                   "window of up to 7 days: 5/s, 1000/h, 5000/d, 30/10s, got '0'"),
+    ("ocr-service=5/ms", "value for ocr-service must be a whole number of calls a minute"),
+    ("smtp=10/0s", "value for smtp must be a whole number of calls a minute"),
 ])
 def test_a_rate_limit_that_cannot_be_read_is_refused_with_the_provider_keys(server, value, says):
     result = cli("worker", "scoring", "--burst", env={"RATE_LIMITS": value})

@@ -3,7 +3,7 @@
 import pytest
 
 from ielts_rq.errors import ConfigError
-from ielts_rq.settings import load_settings
+from ielts_rq.settings import Rate, load_settings
 
 from .conftest import cli
 
@@ -37,12 +37,30 @@ def test_defaults_need_no_configuration():
     ("DASHBOARD_ALLOWED_HOSTS", "https://ops.example.com/", "not a host name"),
     ("REDIS_SSL_CERT_REQS", "maybe", "unknown value"),
     ("EXTRA_JOB_MODULES", "os; rm", "not a dotted Python module name"),
+    # Configuration arriving from elsewhere: digits Python reads but Redis does not, a key set twice.
+    ("MEMORY_LIMITS", "scoring=\u00b2", "positive integer"),
+    ("QUEUE_DEPTH_THRESHOLDS", "scoring=5,scoring=50", "names scoring twice"),
+    ("RATE_LIMITS", "scoring-service=30,scoring-service=5/s", "names scoring-service twice"),
+    ("RATE_LIMITS", "scoring-service=\uff13\uff10", "whole number of calls a minute"),
+    ("RATE_LIMITS", "scoring-service=99999999999999999999", "whole number of calls a minute"),
+    ("RATE_LIMITS", "scoring-service=1/100000000000000000000s", "window of up to 7 days"),
+    ("RATE_LIMITS", "sendgrid=30/8d", "window of up to 7 days"),
+    ("RATE_LIMITS", "sendgrid=30/ms", "window of up to 7 days"),
 ])
 def test_bad_value_names_the_variable(variable, value, problem):
     with pytest.raises(ConfigError) as caught:
         load_settings({**BASE, variable: value})
     assert caught.value.variable == variable
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize("value, calls, seconds", [
+    ("30", 30, 60), ("5/s", 5, 1), ("30 / 10s", 30, 10), ("1000/h", 1000, 3600), ("5000/d", 5000, 86400),
+    ("1000 per day", 1000, 86400), ("30 per minute", 30, 60), ("3/hrs", 3, 3600), ("30/7d", 30, 7 * 86400),
+])
+def test_a_rate_limit_reads_its_window_as_written(value, calls, seconds):
+    read = load_settings({**BASE, "RATE_LIMITS": f"ocr-service={value}"}).rate_limits["ocr-service"]
+    assert read == Rate(calls, seconds)
 
 
 def test_a_backend_without_its_variables_is_refused():
