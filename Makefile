@@ -33,7 +33,7 @@ test: setup system-packages
 	$(BIN)/python -m pytest -m "not timing" -n $(TEST_LANES) --dist loadgroup --durations=25
 	$(BIN)/python -m pytest -m timing --durations=10
 
-# The everyday tests: everything not marked `slow` (no chaos, installs, browser or long worker runs),
+# The everyday tests: everything not marked `slow` (no chaos, installs, browser or test over ~10 s), under 3 minutes,
 # in the same parallel lanes.
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not timing" -n $(TEST_LANES) --dist loadgroup --durations=10

@@ -30,6 +30,7 @@ def _started(connection, job_ids) -> list:
     return [job.started_at for job in jobs if job is not None and job.started_at is not None]
 
 
+@pytest.mark.slow
 @pytest.mark.timing
 @pytest.mark.timeout(300)
 def test_a_high_priority_essay_behind_2000_queued_starts_next(redis_conn):

@@ -233,6 +233,7 @@ def test_a_worker_whose_redis_dies_mid_run_waits_and_carries_on_when_it_is_back(
         server.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.timing
 def test_a_worker_whose_redis_hangs_mid_run_says_so_within_seconds(tmp_path):
     # SIGSTOP: the server's kernel still accepts connections; nothing answers them.
@@ -312,6 +313,7 @@ print(json.dumps(answers))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.timing
 def test_the_dashboard_answers_within_seconds_when_redis_never_does(black_hole):
     paths = ["/healthz", "/overview", "/rq/0/data/queues.json"]
