@@ -67,9 +67,35 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
     shifts = criterion_shifts(values, words, params, inputs)
     lost = penalties(values, params)
     bands = consistent_criterion_bands(predicted, shifts, lost)
-    limits = descriptors.caps(1 if task_type == "writing_task_1" else 2, evidence, values)
+    task_number = 1 if task_type == "writing_task_1" else 2
+    limits = descriptors.caps(task_number, evidence, values) + gaming_caps(task_number, evidence, bands)
     capped = descriptors.apply(bands, limits)
     return predicted, lost, {(task_criterion if c == "task" else c): b for c, b in capped.items()}, limits
+
+
+def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
+    """Ceilings for form the descriptors do not credit, each at least a band below the model's own band.
+
+    A gamed layout can raise the features the model reads (eight "paragraphs" of one bullet each), so an
+    absolute ceiling alone can leave the gamed answer level with the honest one: the criterion it games
+    also loses a band from whatever the model gave it.
+    """
+    found = []
+
+    def drop(criterion: str, ceiling: int, reason: str) -> None:
+        found.append(descriptors.Cap(criterion, max(1, min(ceiling, int(bands[criterion]) - 1)), reason))
+
+    layout = evidence.get("layout") or {}
+    if task_number == 2 and layout.get("notes"):
+        reason = (f"{layout['notes_share']:.0%} of the answer is notes or bullet points, not continuous prose: "
+                  "Task 2 asks for an essay in paragraphs.")
+        drop(descriptors.TASK, 5, reason)
+        drop(descriptors.CC, 5, reason)
+    elif layout.get("sentence_lines") or (evidence["paragraph_count"] <= 1
+                                          and evidence["word_count"] >= descriptors.NO_PARAGRAPHS_MIN_WORDS):
+        drop(descriptors.CC, 5, "The answer is not organised into paragraphs (one block, or every sentence on a "
+                                "line of its own): without paragraphing, Coherence and Cohesion cannot go above band 5.")
+    return found
 
 
 def _set_aside_note(own) -> str:
