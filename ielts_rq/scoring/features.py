@@ -218,10 +218,15 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     """
     task_number = 1 if task_type == "writing_task_1" else 2
     own = own_text(text, prompt)
-    doc = parse(own.text)
+    written_text = own.text
+    recited = templates.recited_phrases(written_text)
+    if recited:  # a chain of idioms is recited, not written: it earns no length, vocabulary or cohesion
+        written_text = templates.without_recited(written_text)
+        own.words -= len(own.text.split()) - len(written_text.split())
+    doc = parse(written_text)
     mechanical = _mechanical_linking(doc)
     if mechanical:  # a connective stuffed onto every sentence earns no credit for cohesion or length
-        doc = parse(_without_opening_linkers(own.text))
+        doc = parse(_without_opening_linkers(written_text))
         own.words -= mechanical
     written = doc
     meant = spelling.corrected(doc.raw, spelling.check(doc.sentences))
@@ -249,6 +254,7 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         template=templates.template_evidence(own.text, prompt),
         second_half_novelty=second_half_novelty(topic),
         layout=layout_evidence(text),
+        recited=recited,
         task1_probability=relevance.task1_probability(own.text),
         error_sentence_share=len(slipped) / max(1, len(doc.sentences)),
         linker_opening_share=max(linker_openings(doc.sentences), mechanical) / max(1, len(doc.sentences)),

@@ -85,6 +85,13 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
     def drop(criterion: str, ceiling: int, reason: str) -> None:
         found.append(descriptors.Cap(criterion, max(1, min(ceiling, int(bands[criterion]) - 1)), reason))
 
+    recited = evidence.get("recited")
+    if recited:
+        listed = ", ".join(f"'{p}'" for p in list(dict.fromkeys(p.lower() for p in recited))[:3])
+        reason = (f"{len(recited)} idioms and stock phrases ({listed}, ...) are strung together: memorised "
+                  "language is not credited as the learner's own vocabulary or linking.")
+        drop(descriptors.LR, 6, reason)
+        drop(descriptors.CC, 6, reason)  # stock openers stand in for the links between ideas
     layout = evidence.get("layout") or {}
     if task_number == 2 and layout.get("notes"):
         reason = (f"{layout['notes_share']:.0%} of the answer is notes or bullet points, not continuous prose: "
