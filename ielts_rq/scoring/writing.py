@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import descriptors, feedback, fixed
+from . import descriptors, feedback, fixed, ordering
 from .features import analyse_essay
 from .model import consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties, predict_overall
 from .rules import CRITERIA, SHORT_TEXT_WORDS, mean_band
@@ -92,6 +92,24 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
                   "language is not credited as the learner's own vocabulary or linking.")
         drop(descriptors.LR, 6, reason)
         drop(descriptors.CC, 6, reason)  # stock openers stand in for the links between ideas
+    restated = evidence.get("restated")
+    if restated:
+        reason = (f"{len(restated)} sentences say again what earlier ones said, e.g. \"{restated[0][:100]}\": "
+                  "restated ideas are not developed ideas, and they were not counted.")
+        drop(descriptors.TASK, 9, reason)
+        drop(descriptors.CC, 9, reason)
+    misfits = evidence.get("thesaurus")
+    if misfits:
+        listed = ", ".join(f"'{w}'" for w in misfits[:4])
+        drop(descriptors.LR, 6, f"{len(misfits)} rare words ({listed}, ...) are not used as essays use them: words "
+                                "taken from a thesaurus in the wrong sense or register are errors of word choice, "
+                                "not a wide vocabulary.")
+    displaced = evidence.get("displacement")
+    if displaced is not None and displaced < ordering.DISPLACED_BELOW:
+        found.append(descriptors.Cap(descriptors.CC, max(1, min(5, int(bands[descriptors.CC]) - 2)),
+                                     "Sentences are out of place: a conclusion or an example where it does not "
+                                     "belong, or a paragraph opening that refers back to nothing, so the ideas "
+                                     "do not progress."))
     layout = evidence.get("layout") or {}
     if task_number == 2 and layout.get("notes"):
         reason = (f"{layout['notes_share']:.0%} of the answer is notes or bullet points, not continuous prose: "
