@@ -94,7 +94,7 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
         drop(descriptors.CC, 6, reason)  # stock openers stand in for the links between ideas
     restated = evidence.get("restated")
     if restated:
-        reason = (f"{len(restated)} sentences say again what earlier ones said, e.g. \"{restated[0][:100]}\": "
+        reason = (f"{len(restated)} sentences say again in other words what earlier ones said, e.g. \"{restated[0][:100]}\": "
                   "restated ideas are not developed ideas, and they were not counted.")
         drop(descriptors.TASK, 9, reason)
         drop(descriptors.CC, 9, reason)
