@@ -13,7 +13,7 @@ from collections import Counter
 
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
-from .originality import (RESTATED_SHARE, mask_copied, own_text, restated_sentences, restated_share,
+from .originality import (EMPTY_ALLOWANCE, RESTATED_SHARE, empty_sentences, mask_copied, own_text, restated_sentences, restated_share,
                           without_sentences)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
@@ -220,21 +220,28 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     task_number = 1 if task_type == "writing_task_1" else 2
     own = own_text(text, prompt)
     written_text = own.text
-    recited = templates.recited_phrases(written_text)
+    essay = task_number == 2  # Task 1 reports are formulaic by design: these checks read essays only
+    recited = templates.recited_phrases(written_text) if essay else []
     if recited:  # a chain of idioms is recited, not written: it earns no length, vocabulary or cohesion
         written_text = templates.without_recited(written_text)
         own.words -= len(own.text.split()) - len(written_text.split())
-    misfits = out_of_register_words(written_text, prompt)
+    misfits = out_of_register_words(written_text, prompt) if essay else []
     if misfits:  # words from a thesaurus, not the learner's vocabulary: no credit for their rarity
         written_text = _without_words(written_text, misfits)
         own.words -= sum(1 for w in _WORD.findall(own.text.lower()) if w in set(misfits))
-    restated = restated_sentences(written_text)
-    if restated_share(written_text, restated) >= RESTATED_SHARE:  # saying it again adds no length or idea
+    as_padded = written_text  # the novelty of the second half is judged on the answer as it was padded
+    restated = restated_sentences(written_text) if essay else []
+    if restated and restated_share(written_text, restated) >= RESTATED_SHARE:  # saying it again adds no length or idea
         kept = without_sentences(written_text, restated)
         own.words -= len(written_text.split()) - len(kept.split())
         written_text = kept
     else:
         restated = []
+    empty_words = sum(len(_WORD.findall(s.lower())) for s in empty_sentences(written_text, prompt)) if essay else 0
+    own.words -= max(0, empty_words - int(EMPTY_ALLOWANCE * own.words))  # sentences without a new idea add no length
+    novelty = second_half_novelty(relevance.content_stems(mask_copied(as_padded, prompt)))
+    if essay and novelty is not None and novelty < PADDED_NOVELTY:  # the second half says the first again:
+        own.words = min(own.words, len(as_padded.split()) // 2)  # only the first counts towards the length
     doc = parse(written_text)
     mechanical = _mechanical_linking(doc)
     if mechanical:  # a connective stuffed onto every sentence earns no credit for cohesion or length
@@ -258,14 +265,14 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         sentences=written.sentences,  # quoted back as the learner wrote them
         word_order=wordorder.plausibility(doc.sentences),
         sentence_order=ordering.order_score(list(doc.sentences)),
-        displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs]),
+        displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs]) if essay else None,
         relevance=topic_score,
         key_terms_used=key_terms,
         question_fit=(meaning.fit(own_words, topic, prompt, topic_score, key_terms)
                       if prompt and task_number == 2 else None),
         missing_terms=meaning.missing_terms(topic, prompt) if prompt else [],
         template=templates.template_evidence(own.text, prompt),
-        second_half_novelty=second_half_novelty(topic),
+        second_half_novelty=novelty,
         layout=layout_evidence(text),
         recited=recited,
         restated=restated,

@@ -103,14 +103,13 @@ def marker_violations(lowered: list[str]) -> int:
 # that is not there ("For example, ...", "This means ...").
 CONCLUDING = ("in conclusion", "to conclude", "to sum up", "in summary", "to summarise", "to summarize",
               "in a nutshell", "all in all")
-ANNOUNCING = ("this essay", "in this essay", "i will discuss", "will be discussed")
-POINTING_BACK = ("for example", "for instance", "as a result", "therefore", "thus", "hence", "consequently",
-                 "in other words", "that is why", "this ", "these ", "it ", "they ", "such ", "he ", "she ", "also",
-                 "because of this", "besides")
+ANNOUNCING = ("this essay will", "in this essay i will", "in this essay, i will", "i will discuss", "will be discussed")
+POINTING_BACK = ("for example", "for instance", "as a result", "in other words", "that is why", "this is why", "these ",
+                 "they ", "such ", "he ", "she ", "because of this", "besides", "hence", "consequently")
 PARAGRAPH_VIOLATION_WEIGHT = 0.5
-# Real Task 2 essays: 0.5% fall below this; sentences shuffled across the answer: 82% (1,274 / 793 essays,
-# the calibration set; shuffles within each paragraph keep most openings in place: 10%).
-DISPLACED_BELOW = -0.3
+# The calibration set's 793 Task 2 essays: 0.6% fall below this; the same essays with their sentences shuffled
+# across the answer: 69% (shuffles within each paragraph keep most openings in place and are rarely caught).
+DISPLACED_BELOW = -0.5
 
 
 def paragraph_violations(paragraphs: list[list[str]]) -> int:

@@ -116,8 +116,8 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
                   "Task 2 asks for an essay in paragraphs.")
         drop(descriptors.TASK, 5, reason)
         drop(descriptors.CC, 5, reason)
-    elif layout.get("sentence_lines") or (evidence["paragraph_count"] <= 1
-                                          and evidence["word_count"] >= descriptors.NO_PARAGRAPHS_MIN_WORDS):
+    elif task_number == 2 and (layout.get("sentence_lines") or (
+            evidence["paragraph_count"] <= 1 and evidence["word_count"] >= descriptors.NO_PARAGRAPHS_MIN_WORDS)):
         drop(descriptors.CC, 5, "The answer is not organised into paragraphs (one block, or every sentence on a "
                                 "line of its own): without paragraphing, Coherence and Cohesion cannot go above band 5.")
     return found
