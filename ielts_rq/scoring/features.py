@@ -218,9 +218,12 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     them is counted; the signals the descriptors read (``descriptors``) are added to the evidence.
     """
     task_number = 1 if task_type == "writing_task_1" else 2
+    essay = task_number == 2  # Task 1 reports are formulaic by design: these checks read essays only
+    layout = layout_evidence(text)
+    if essay and layout["notes"]:  # measured as the prose it stands for: the line breaks earn nothing
+        text = prose_from_notes(text)
     own = own_text(text, prompt)
     written_text = own.text
-    essay = task_number == 2  # Task 1 reports are formulaic by design: these checks read essays only
     recited = templates.recited_phrases(written_text) if essay else []
     if recited:  # a chain of idioms is recited, not written: it earns no length, vocabulary or cohesion
         written_text = templates.without_recited(written_text)
@@ -256,6 +259,8 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     topic_score = relevance.relevance(topic, prompt, task_number) if prompt else None
     key_terms = relevance.key_terms_used(topic, prompt) if prompt else None
     values, evidence = writing_features(doc, own.words, MIN_WORDS[task_type], task_number, prompt, written)
+    if essay and (layout["notes"] or layout["sentence_lines"]):
+        values["paragraphs"] = 1.0  # line breaks between notes or single sentences are not paragraphs
     _quote_as_written(evidence["grammar"], doc, written)
     slipped = {slip.sentence for slip in evidence["grammar"]["slips"]}
     evidence.update(
@@ -273,7 +278,7 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         missing_terms=meaning.missing_terms(topic, prompt) if prompt else [],
         template=templates.template_evidence(own.text, prompt),
         second_half_novelty=novelty,
-        layout=layout_evidence(text),
+        layout=layout,
         recited=recited,
         restated=restated,
         thesaurus=misfits,
@@ -357,6 +362,17 @@ def out_of_register_words(text: str, prompt: str | None) -> list[str]:
 def _without_words(text: str, dropped: list[str]) -> str:
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, dropped)) + r")\b ?", re.IGNORECASE)
     return pattern.sub("", text)
+
+
+def prose_from_notes(text: str) -> str:
+    """Notes as one block of prose: list markers and headings dropped, each item a sentence."""
+    items = []
+    for line in split_paragraphs(text):
+        item = LIST_ITEM.sub("", line, count=1).strip()
+        if len(item.split()) <= HEADING_MAX_WORDS and not re.search(r"[.!?][\"')\]]*$", item):
+            continue  # a heading ("Advantages:") labels the notes under it
+        items.append(item if re.search(r"[.!?][\"')\]]*$", item) else item.rstrip(",;:") + ".")
+    return " ".join(items)
 
 
 def _quote_as_written(grammar: dict, meant: Document, written: Document) -> None:
