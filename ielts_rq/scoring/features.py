@@ -263,14 +263,15 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         values["paragraphs"] = 1.0  # line breaks between notes or single sentences are not paragraphs
     _quote_as_written(evidence["grammar"], doc, written)
     slipped = {slip.sentence for slip in evidence["grammar"]["slips"]}
+    order = ordering.order_score(list(doc.sentences))
     evidence.update(
         word_count=own.words,
         min_words=MIN_WORDS[task_type],
         originality=own,
         sentences=written.sentences,  # quoted back as the learner wrote them
         word_order=wordorder.plausibility(doc.sentences),
-        sentence_order=ordering.order_score(list(doc.sentences)),
-        displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs]) if essay else None,
+        sentence_order=order,
+        displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs], order) if essay else None,
         relevance=topic_score,
         key_terms_used=key_terms,
         question_fit=(meaning.fit(own_words, topic, prompt, topic_score, key_terms)

@@ -127,11 +127,13 @@ def paragraph_violations(paragraphs: list[list[str]]) -> int:
     return violations
 
 
-def displacement(paragraphs: list[list[str]]) -> float:
-    """The order score less the paragraph violations: below DISPLACED_BELOW, the sentences are out of place."""
+def displacement(paragraphs: list[list[str]], order: float | None = None) -> float:
+    """The order score (``order``, if already computed) less the paragraph violations: below DISPLACED_BELOW,
+    the sentences are out of place."""
     lowered = [[s.lower() for s in p] for p in paragraphs]
-    every = [s for p in lowered for s in p]
-    return order_score(every) - PARAGRAPH_VIOLATION_WEIGHT * paragraph_violations(lowered)
+    if order is None:
+        order = order_score([s for p in lowered for s in p])
+    return order - PARAGRAPH_VIOLATION_WEIGHT * paragraph_violations(lowered)
 
 
 def _posterior(sentence: str, t: dict) -> list[float]:
