@@ -259,6 +259,7 @@ def idiom_chain(text: str) -> str:
 TASK, CC, LR = "task_response", "coherence_cohesion", "lexical_resource"
 # (name, how the trick is made from (question, honest answer, other essay, topic), the criteria it games)
 TRICKS = (
+    ("the answer said again in other words", lambda q: q[3], (CC,)),
     ("a body paragraph pasted twice more", lambda q: repeat_paragraph(q[2]), (CC,)),
     ("no paragraph breaks", lambda q: one_block(q[2]), (CC,)),
     ("every sentence on a line of its own", lambda q: sentence_per_line(q[2]), (CC,)),

@@ -13,7 +13,7 @@ from collections import Counter
 
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
-from .originality import (EMPTY_ALLOWANCE, RESTATED_SHARE, empty_sentences, mask_copied, own_text, restated_sentences, restated_share,
+from .originality import (EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences, mask_copied, own_text, restated_sentences, restated_share,
                           without_sentences)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
@@ -235,7 +235,7 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     as_padded = written_text  # the novelty of the second half is judged on the answer as it was padded
     restated = restated_sentences(written_text) if essay else []
     if restated and restated_share(written_text, restated) >= RESTATED_SHARE:  # saying it again adds no length or idea
-        kept = without_sentences(written_text, restated)
+        kept = before_restatement(written_text, restated) or without_sentences(written_text, restated)
         own.words -= len(written_text.split()) - len(kept.split())
         written_text = kept
     else:
