@@ -235,11 +235,12 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     as_padded = written_text  # the novelty of the second half is judged on the answer as it was padded
     restated = restated_sentences(written_text) if essay else []
     if restated and restated_share(written_text, restated) >= RESTATED_SHARE:  # saying it again adds no length or idea
-        kept = before_restatement(written_text, restated) or without_sentences(written_text, restated)
+        copy = before_restatement(written_text, restated)
+        kept = copy or without_sentences(written_text, restated)
         own.words -= len(written_text.split()) - len(kept.split())
         written_text = kept
     else:
-        restated = []
+        restated, copy = [], None
     empty_words = sum(len(_WORD.findall(s.lower())) for s in empty_sentences(written_text, prompt)) if essay else 0
     own.words -= max(0, empty_words - int(EMPTY_ALLOWANCE * own.words))  # sentences without a new idea add no length
     novelty = second_half_novelty(relevance.content_stems(mask_copied(as_padded, prompt)))
@@ -282,6 +283,7 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         layout=layout,
         recited=recited,
         restated=restated,
+        restated_copy=bool(copy),
         thesaurus=misfits,
         task1_probability=relevance.task1_probability(own.text),
         error_sentence_share=len(slipped) / max(1, len(doc.sentences)),

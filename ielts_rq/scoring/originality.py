@@ -124,6 +124,7 @@ RESTATED_SIMILARITY = 0.5
 RESTATED_MIN_CONTENT_WORDS = 3
 RESTATED_MIN_SENTENCES = 6
 RESTATED_SHARE = 0.15
+COPY_MIN_SHARE = 0.3  # a reworded copy set aside whole: at least this much of the answer, in two paragraphs or more
 
 
 def restated_sentences(text: str) -> list[str]:
@@ -162,7 +163,9 @@ def before_restatement(text: str, restated: list[str]) -> str | None:
     total, seen = len(text.split()), 0
     for index, paragraph in enumerate(paragraphs):
         if index and any(s in restated for s in split_sentences(paragraph)):
-            return "\n\n".join(paragraphs[:index]) if seen >= total / 2 else None
+            # A conclusion restating the answer is one paragraph; a copy pasted after it is several.
+            copied = index <= len(paragraphs) - 2 and total - seen >= COPY_MIN_SHARE * total
+            return "\n\n".join(paragraphs[:index]) if seen >= total / 2 and copied else None
         seen += len(paragraph.split())
     return None
 

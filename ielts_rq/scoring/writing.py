@@ -81,6 +81,9 @@ TRICK_COST = 2
 # raise the features the model reads (short "sentences", many "paragraphs"): two bands each on TR and CC.
 NOTES_COST = 4
 NOTES_REASON = "Not continuous prose"
+# An answer without paragraphs loses one band of Coherence (the descriptors' ceiling of 5 aside): many real
+# answers arrive in one block, and paragraphing is one part of one criterion.
+PARAGRAPHING_REASON = "The answer is not organised into paragraphs"
 # Share of an essay's words in sentences repeating earlier ones (originality) that is padding: on the calibration
 # set's Task 2 essays the share is 0 up to the 99.5th percentile.
 REPEATED_TRICK_SHARE = 0.08
@@ -92,7 +95,8 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
         return []
     found = []
     for criteria, reason in _tricks(evidence):
-        cost = NOTES_COST if reason.startswith(NOTES_REASON) else TRICK_COST
+        cost = NOTES_COST if reason.startswith(NOTES_REASON) else 1 if len(criteria) == 1 and (
+            reason.startswith(PARAGRAPHING_REASON)) else TRICK_COST
         for criterion, ceiling in criteria.items():
             lowered = int(bands[criterion]) - cost // len(criteria)
             found.append(descriptors.Cap(criterion, max(1, min(ceiling, lowered)), reason))
@@ -109,7 +113,7 @@ def _tricks(evidence: dict) -> list:
                        f"{len(recited)} idioms and stock phrases ({listed}, ...) are strung together: memorised "
                        "language is not credited as the learner's own vocabulary or linking."))
     if restated := evidence.get("restated"):
-        tricks.append(({TASK: 9, CC: 9}, f"{len(restated)} sentences say again in other words what earlier ones "
+        tricks.append(({TASK: 9, CC: 9} if evidence.get("restated_copy") else {CC: 9}, f"{len(restated)} sentences say again in other words what earlier ones "
                                          f"said, e.g. \"{restated[0][:100]}\": restated ideas are not developed "
                                          "ideas, and they were not counted."))
     own = evidence["originality"]
@@ -132,7 +136,7 @@ def _tricks(evidence: dict) -> list:
                                          "bullet points, and Task 2 asks for an essay in paragraphs."))
     elif layout.get("sentence_lines") or (evidence["paragraph_count"] <= 1
                                           and evidence["word_count"] >= descriptors.NO_PARAGRAPHS_MIN_WORDS):
-        tricks.append(({CC: 5}, "The answer is not organised into paragraphs (one block, or every sentence on a "
+        tricks.append(({CC: 5}, PARAGRAPHING_REASON + " (one block, or every sentence on a "
                                 "line of its own): without paragraphing, Coherence and Cohesion cannot go above "
                                 "band 5."))
     return tricks
