@@ -125,6 +125,7 @@ RESTATED_MIN_CONTENT_WORDS = 3
 RESTATED_MIN_SENTENCES = 6
 RESTATED_SHARE = 0.15
 COPY_MIN_SHARE = 0.3  # a reworded copy set aside whole: at least this much of the answer, in two paragraphs or more
+COPY_SHARE = 0.2      # ... and only when a fifth of the words are recognisably restated
 
 
 def restated_sentences(text: str) -> list[str]:

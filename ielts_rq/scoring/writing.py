@@ -113,9 +113,9 @@ def _tricks(evidence: dict) -> list:
                        f"{len(recited)} idioms and stock phrases ({listed}, ...) are strung together: memorised "
                        "language is not credited as the learner's own vocabulary or linking."))
     if restated := evidence.get("restated"):
-        tricks.append(({TASK: 9, CC: 9} if evidence.get("restated_copy") else {CC: 9}, f"{len(restated)} sentences say again in other words what earlier ones "
+        tricks.append(({TASK: 9, CC: 9}, f"{len(restated)} sentences say again in other words what earlier ones "
                                          f"said, e.g. \"{restated[0][:100]}\": restated ideas are not developed "
-                                         "ideas, and they were not counted."))
+                                         "ideas."))
     own = evidence["originality"]
     if own.repeated_share >= REPEATED_TRICK_SHARE:
         tricks.append(({TASK: 9, CC: 9}, f"{len(own.repeated)} sentences repeat earlier ones "
