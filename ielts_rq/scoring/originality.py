@@ -126,6 +126,7 @@ RESTATED_MIN_SENTENCES = 6
 RESTATED_SHARE = 0.15
 COPY_MIN_SHARE = 0.3  # a reworded copy set aside whole: at least this much of the answer, in two paragraphs or more
 COPY_SHARE = 0.2      # ... and only when a fifth of the words are recognisably restated
+COPY_RESTATED_SHARE = 0.4  # ... and so are two in five of the copy's own sentences
 
 
 def restated_sentences(text: str) -> list[str]:
@@ -165,7 +166,9 @@ def before_restatement(text: str, restated: list[str]) -> str | None:
     for index, paragraph in enumerate(paragraphs):
         if index and any(s in restated for s in split_sentences(paragraph)):
             # A conclusion restating the answer is one paragraph; a copy pasted after it is several.
-            copied = index <= len(paragraphs) - 2 and total - seen >= COPY_MIN_SHARE * total
+            rest = [s for p in paragraphs[index:] for s in split_sentences(p)]
+            copied = (index <= len(paragraphs) - 2 and total - seen >= COPY_MIN_SHARE * total
+                      and sum(s in restated for s in rest) >= COPY_RESTATED_SHARE * len(rest))
             return "\n\n".join(paragraphs[:index]) if seen >= total / 2 and copied else None
         seen += len(paragraph.split())
     return None
