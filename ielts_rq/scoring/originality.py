@@ -126,7 +126,8 @@ RESTATED_MIN_SENTENCES = 6
 RESTATED_SHARE = 0.15
 COPY_MIN_SHARE = 0.3  # a reworded copy set aside whole: at least this much of the answer, in two paragraphs or more
 COPY_SHARE = 0.2      # ... and only when a fifth of the words are recognisably restated
-COPY_RESTATED_SHARE = 0.4  # ... and so are two in five of the copy's own sentences
+COPY_RESTATED_SHARE = 0.4  # ... and so are two in five of the copy's own sentences, four at least (on the
+COPY_MIN_RESTATED = 4      # calibration set, honest answers restate up to three sentences in their last paragraphs)
 
 
 def restated_sentences(text: str) -> list[str]:
@@ -168,7 +169,7 @@ def before_restatement(text: str, restated: list[str]) -> str | None:
             # A conclusion restating the answer is one paragraph; a copy pasted after it is several.
             rest = [s for p in paragraphs[index:] for s in split_sentences(p)]
             copied = (index <= len(paragraphs) - 2 and total - seen >= COPY_MIN_SHARE * total
-                      and sum(s in restated for s in rest) >= COPY_RESTATED_SHARE * len(rest))
+                      and sum(s in restated for s in rest) >= max(COPY_MIN_RESTATED, COPY_RESTATED_SHARE * len(rest)))
             return "\n\n".join(paragraphs[:index]) if seen >= total / 2 and copied else None
         seen += len(paragraph.split())
     return None
