@@ -13,7 +13,8 @@ from collections import Counter
 
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
-from .originality import mask_copied, own_text
+from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences, mask_copied, own_text, restated_sentences, restated_share,
+                          without_sentences)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
 
@@ -217,11 +218,41 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     them is counted; the signals the descriptors read (``descriptors``) are added to the evidence.
     """
     task_number = 1 if task_type == "writing_task_1" else 2
+    essay = task_number == 2  # Task 1 reports are formulaic by design: these checks read essays only
+    layout = layout_evidence(text)
+    if essay and layout["notes"]:  # measured as the prose it stands for: the line breaks earn nothing
+        text = prose_from_notes(text)
     own = own_text(text, prompt)
-    doc = parse(own.text)
+    written_text = own.text
+    recited = templates.recited_phrases(written_text) if essay else []
+    if recited:  # a chain of idioms is recited, not written: it earns no length, vocabulary or cohesion
+        written_text = templates.without_recited(written_text)
+        own.words -= len(own.text.split()) - len(written_text.split())
+    misfits = out_of_register_words(written_text, prompt) if essay else []
+    if misfits:  # words from a thesaurus, not the learner's vocabulary: no credit for their rarity
+        written_text = _without_words(written_text, misfits)
+        own.words -= sum(1 for w in _WORD.findall(own.text.lower()) if w in set(misfits))
+    as_padded = written_text  # the novelty of the second half is judged on the answer as it was padded
+    restated = restated_sentences(written_text) if essay else []
+    if restated and restated_share(written_text, restated) >= RESTATED_SHARE:
+        # A reworded copy pasted after the answer adds no length or idea: it is set aside whole. Restated
+        # sentences inside an answer stay (honest answers restate in places); they cost Task Response and
+        # Coherence instead.
+        copy = before_restatement(written_text, restated) if restated_share(written_text, restated) >= COPY_SHARE else None
+        if copy:
+            own.words -= len(written_text.split()) - len(copy.split())
+            written_text = copy
+    else:
+        restated, copy = [], None
+    empty_words = sum(len(_WORD.findall(s.lower())) for s in empty_sentences(written_text, prompt)) if essay else 0
+    own.words -= max(0, empty_words - int(EMPTY_ALLOWANCE * own.words))  # sentences without a new idea add no length
+    novelty = second_half_novelty(relevance.content_stems(mask_copied(as_padded, prompt)))
+    if essay and novelty is not None and novelty < PADDED_NOVELTY:  # the second half says the first again:
+        own.words = min(own.words, len(as_padded.split()) // 2)  # only the first counts towards the length
+    doc = parse(written_text)
     mechanical = _mechanical_linking(doc)
     if mechanical:  # a connective stuffed onto every sentence earns no credit for cohesion or length
-        doc = parse(_without_opening_linkers(own.text))
+        doc = parse(_without_opening_linkers(written_text))
         own.words -= mechanical
     written = doc
     meant = spelling.corrected(doc.raw, spelling.check(doc.sentences))
@@ -232,22 +263,31 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
     topic_score = relevance.relevance(topic, prompt, task_number) if prompt else None
     key_terms = relevance.key_terms_used(topic, prompt) if prompt else None
     values, evidence = writing_features(doc, own.words, MIN_WORDS[task_type], task_number, prompt, written)
+    if essay and (layout["notes"] or layout["sentence_lines"]):
+        values["paragraphs"] = 1.0  # line breaks between notes or single sentences are not paragraphs
     _quote_as_written(evidence["grammar"], doc, written)
     slipped = {slip.sentence for slip in evidence["grammar"]["slips"]}
+    order = ordering.order_score(list(doc.sentences))
     evidence.update(
         word_count=own.words,
         min_words=MIN_WORDS[task_type],
         originality=own,
         sentences=written.sentences,  # quoted back as the learner wrote them
         word_order=wordorder.plausibility(doc.sentences),
-        sentence_order=ordering.order_score(list(doc.sentences)),
+        sentence_order=order,
+        displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs], order) if essay else None,
         relevance=topic_score,
         key_terms_used=key_terms,
         question_fit=(meaning.fit(own_words, topic, prompt, topic_score, key_terms)
                       if prompt and task_number == 2 else None),
         missing_terms=meaning.missing_terms(topic, prompt) if prompt else [],
         template=templates.template_evidence(own.text, prompt),
-        second_half_novelty=second_half_novelty(topic),
+        second_half_novelty=novelty,
+        layout=layout,
+        recited=recited,
+        restated=restated,
+        restated_copy=bool(copy),
+        thesaurus=misfits,
         task1_probability=relevance.task1_probability(own.text),
         error_sentence_share=len(slipped) / max(1, len(doc.sentences)),
         linker_opening_share=max(linker_openings(doc.sentences), mechanical) / max(1, len(doc.sentences)),
@@ -271,6 +311,74 @@ def second_half_novelty(stems: list) -> float | None:
     half = len(stems) // 2
     first, second = set(stems[:half]), set(stems[half:])
     return len(second - first) / max(1, len(second))
+
+
+# Task 2 asks for continuous prose in paragraphs. Notes (list items and headings, one a line) and an answer
+# that puts every sentence on its own line have no paragraphing however many line breaks they have. On the
+# calibration set's Task 2 essays the share of words in list items or headings is 0 at the 99th percentile;
+# 4 essays of 793 have paragraphs averaging under 1.3 sentences over 6 or more paragraphs.
+LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2013\u2014\u00b7>+\u2192\u27a2\u2714\u2713]+"
+                       r"|\(?\d{1,2}[.):]|\(?[a-hA-H][.)]|[ivx]{1,4}[.)])\s+")
+HEADING_MAX_WORDS = 6
+NOTES_SHARE = 0.3
+LINE_PER_SENTENCE_MIN_PARAGRAPHS = 6
+LINE_PER_SENTENCE_MEAN = 1.3
+
+
+def layout_evidence(text: str) -> dict:
+    """How much of the answer is notes rather than prose, and whether its paragraphs are single sentences.
+
+    ``notes_share``: words in lines that are list items ("- ...", "1. ...", "a) ...") or short headings
+    ("Advantages:", a line of a few words without a full stop). ``sentence_lines``: six or more
+    paragraphs averaging under 1.3 sentences: line breaks, not paragraphs.
+    """
+    lines = split_paragraphs(text)
+    words = [len(line.split()) for line in lines]
+    listed = sum(n for line, n in zip(lines, words) if LIST_ITEM.match(line) or (
+        n <= HEADING_MAX_WORDS and not re.search(r"[.!?][\"')\]]*$", line)))
+    sentences = [len(split_sentences(line)) for line in lines]
+    notes_share = listed / max(1, sum(words))
+    sentence_lines = (len(lines) >= LINE_PER_SENTENCE_MIN_PARAGRAPHS
+                      and sum(sentences) / len(lines) < LINE_PER_SENTENCE_MEAN)
+    return {"notes_share": notes_share, "notes": notes_share >= NOTES_SHARE,
+            "sentence_lines": sentence_lines and notes_share < NOTES_SHARE}
+
+
+# Rare words that essays (over 3,000 learners' answers, any topic) almost never use: the word vectors of
+# ``relevance`` know every word five of them used. An apt rare word can be among them, but a text dense with
+# them has been put through a thesaurus (words swapped for rare ones of another sense or register). On the
+# calibration set's Task 2 essays such words run to 0.6 per 100 words at the median, 2.8 at the 99.5th
+# percentile and 3.5 at most; an essay with a rare word swapped for each ordinary one, 5-6.
+THESAURUS_PER_100 = 3.6
+THESAURUS_MIN_WORDS = 6
+_WORD = re.compile(r"[a-z]+")
+
+
+def out_of_register_words(text: str, prompt: str | None) -> list[str]:
+    """The rare words outside learners' essay vocabulary, when they are so dense that they are stuffed; else []."""
+    question = set(_WORD.findall((prompt or "").lower()))
+    words = _WORD.findall(text.lower())
+    known = relevance.tables()["vectors"]
+    rare = sorted({w for w in words if w not in question and len(w) >= 6 and 0 < lexicon.zipf(w) < RARE_WORD_ZIPF
+                   and lexicon.rarity_zipf(w) < RARE_WORD_ZIPF and relevance.stem(w) not in known})
+    stuffed = len(rare) >= THESAURUS_MIN_WORDS and len(rare) * 100 / max(1, len(words)) >= THESAURUS_PER_100
+    return rare if stuffed else []
+
+
+def _without_words(text: str, dropped: list[str]) -> str:
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, dropped)) + r")\b ?", re.IGNORECASE)
+    return pattern.sub("", text)
+
+
+def prose_from_notes(text: str) -> str:
+    """Notes as one block of prose: list markers and headings dropped, each item a sentence."""
+    items = []
+    for line in split_paragraphs(text):
+        item = LIST_ITEM.sub("", line, count=1).strip()
+        if len(item.split()) <= HEADING_MAX_WORDS and not re.search(r"[.!?][\"')\]]*$", item):
+            continue  # a heading ("Advantages:") labels the notes under it
+        items.append(item if re.search(r"[.!?][\"')\]]*$", item) else item.rstrip(",;:") + ".")
+    return " ".join(items)
 
 
 def _quote_as_written(grammar: dict, meant: Document, written: Document) -> None:

@@ -38,6 +38,54 @@ SET_PHRASES = re.compile(r"\b(" + "|".join((
     r"compelling reasons?")) + r")\b", re.IGNORECASE)
 
 
+# Idioms, proverbs and stock openers learnt by heart: one can be apt, a chain of them is recited, not written
+# for the question (the descriptors credit idiomatic language used with "awareness of style", not stuffing).
+IDIOMS = re.compile(r"\b(" + "|".join((
+    r"at the end of the day", r"to cut a long story short", r"when all is said and done", r"as a matter of fact",
+    r"by and large", r"in the blink of an eye", r"(every|each) cloud has a silver lining", r"a silver lining",
+    r"(the )?tip of the iceberg", r"a piece of cake", r"hits? the nail on the head", r"(costs?|costing) an arm and a leg",
+    r"kills? two birds with one stone", r"a blessing in disguise", r"the ball is in (their|our|your|his|her) court",
+    r"bite the bullet", r"break(ing)? the ice", r"once in a blue moon", r"a drop in the ocean", r"the lion'?s share",
+    r"throw(ing)? the baby out with the bath ?water", r"think(ing)? outside the box", r"a win[- ]win situation",
+    r"the icing on the cake", r"burn(ing)? the midnight oil", r"the best of both worlds", r"food for thought",
+    r"actions speak louder than words", r"easier said than done", r"better late than never", r"no pain,? no gain",
+    r"the grass is (always )?greener", r"rome was ?n[o']t built in a day", r"money does ?n[o']t grow on trees",
+    r"time is money", r"practice makes perfect", r"no such thing as a free lunch", r"a bone of contention",
+    r"from all walks of life", r"on the flip side", r"it is high time", r"the other side of the coin",
+    r"(every|each) coin has two sides", r"as the (old )?saying goes", r"over the moon", r"on cloud nine",
+    r"a dime a dozen", r"knowledge is power", r"time flies", r"(broaden|broadens|broadening) (their|our|one'?s|his|her|the) "
+    r"horizons?", r"the writing (is|was) on the wall", r"(a|the) double[- ]edged sword", r"last but not least",
+    r"needless to say", r"it goes without saying( that)?", r"first and foremost", r"in a nutshell", r"all in all",
+    r"in this day and age", r"there is no denying( that)?", r"it is an undeniable fact( that)?",
+    r"a hot potato", r"a storm in a teacup", r"under the weather", r"hit the ground running", r"in hot water",
+    r"the last straw", r"a level playing field", r"spill the beans", r"let the cat out of the bag",
+    r"a far cry from", r"on the same page", r"par for the course", r"keep an eye on", r"the bottom line")) + r")\b",
+    re.IGNORECASE)
+# Real Task 2 essays (calibration set): none uses more than 2 of these, 90% none; a chain of idioms runs to
+# one or more a sentence.
+RECITED_MIN = 3
+RECITED_PER_100 = 1.0
+
+
+def recited_phrases(text: str) -> list[str]:
+    """The idioms and memorised set phrases of a text, when there are so many that they are recited; else []."""
+    found = [m.group(0) for m in IDIOMS.finditer(text)]
+    many = len(found) >= RECITED_MIN and len(found) * 100 / max(1, len(text.split())) >= RECITED_PER_100
+    return found if many else []
+
+
+def without_recited(text: str) -> str:
+    """The text with its idioms and stock phrases taken out (what is left is the learner's own writing)."""
+    lines = []
+    for line in text.split("\n"):
+        line = IDIOMS.sub("", line)
+        line = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", line)).strip()
+        line = re.sub(r"([.!?])[,;:]+", r"\1", re.sub(r"^[,;:]\s*", "", line))
+        line = re.sub(r"(^|[.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def specific_words_per_100(text: str, question: str | None) -> float:
     """Distinct specific content words of the answer's own (not the question's) per 100 words."""
     question_stems = set(relevance.question_stems(question or ""))
