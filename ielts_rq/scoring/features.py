@@ -13,8 +13,8 @@ from collections import Counter
 
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
-from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences, mask_copied, own_text, restated_sentences, restated_share,
-                          without_sentences)
+from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences,
+                          mask_copied, own_text, restated_sentences, restated_share)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
 
