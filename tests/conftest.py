@@ -7,6 +7,7 @@ tests start (CLI commands, real workers) finds the same server.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -240,3 +241,16 @@ def client(redis_conn):
 
     with console_client() as test_client:
         yield test_client
+
+
+def scored_as_submitted(tmp_path, answer: str, task: str, prompt: str) -> dict:
+    """A learner's answer through ``ielts-rq submit`` and ``enqueue score``, scored by the project's own worker
+    in this process; its result as ``ielts-rq result --json`` prints it."""
+    path = tmp_path / "answer.txt"
+    path.write_text(answer)
+    submitted = cli("submit", str(path), "--task", task, "--prompt", prompt, "--user", "learner-submitted")
+    assert submitted.returncode == 0, submitted.stderr
+    submission_id = submitted.stdout.strip()
+    assert cli("enqueue", "score", submission_id).returncode == 0
+    work_in_process("scoring")
+    return json.loads(cli("result", submission_id, "--json").stdout)

@@ -10,18 +10,17 @@ Each trick must score below the honest answer on the criterion it games and no h
 
 from __future__ import annotations
 
-import json
 import random
 import re
 
 import pytest
 
 from ielts_rq.scoring import score
-from tests.conftest import cli
+from tests.conftest import scored_as_submitted
+from tests.essays_attacks import paragraphs, sentences, shuffle_sentences
 from tests.essays_ladder import LADDER, PROMPT
 from tests.essays_padding import TEMPLATE
 from tests.essays_relevance import QUESTIONS as LEVELLED
-from tests.inprocess import work_in_process
 
 TOURISM_PROMPT = ("International tourism has grown enormously in recent decades. Some people say it brings more "
                   "problems than benefits to the places tourists visit. To what extent do you agree or disagree?")
@@ -157,32 +156,12 @@ IDIOM_TAILS = (", which is just the tip of the iceberg.", ", and that is a piece
                ", so we must kill two birds with one stone.", ", which is a blessing in disguise.")
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")) if s.strip()]
-
-
-def paragraphs(text: str) -> list[str]:
-    return [p for p in text.split("\n") if p.strip()]
-
-
 def one_block(text: str) -> str:
     return " ".join(paragraphs(text))
 
 
 def sentence_per_line(text: str) -> str:
     return "\n".join(sentences(text))
-
-
-def shuffled(text: str, seed: int = 3) -> str:
-    """Every sentence moved to a random place; the paragraphs keep their sizes."""
-    rng = random.Random(seed)
-    every = sentences(text)
-    rng.shuffle(every)
-    out, start = [], 0
-    for size in (len(sentences(p)) for p in paragraphs(text)):
-        out.append(" ".join(every[start:start + size]))
-        start += size
-    return "\n\n".join(out)
 
 
 def shuffled_within_paragraphs(text: str, seed: int = 3) -> str:
@@ -263,7 +242,7 @@ TRICKS = (
     ("a body paragraph pasted twice more", lambda q: repeat_paragraph(q[2]), (CC,)),
     ("no paragraph breaks", lambda q: one_block(q[2]), (CC,)),
     ("every sentence on a line of its own", lambda q: sentence_per_line(q[2]), (CC,)),
-    ("the sentences shuffled", lambda q: shuffled(q[2]), (CC,)),
+    ("the sentences shuffled", lambda q: shuffle_sentences(q[2], seed=3), (CC,)),
     ("bullet points", lambda q: bullets(q[2]), (TASK, CC)),
     ("a numbered list", lambda q: bullets(q[2], "1."), (TASK, CC)),
     ("notes", lambda q: notes(q[2]), (TASK, CC)),
@@ -322,14 +301,7 @@ def test_honest_answers_set_off_none_of_the_new_checks():
 
 def test_notes_are_capped_on_the_worker_path(redis_conn, tmp_path):
     """A bulleted answer submitted and scored as a learner's is: through the CLI and a worker."""
-    essay = tmp_path / "notes.txt"
-    essay.write_text(bullets(TOURISM))
-    submitted = cli("submit", str(essay), "--task", "writing_task_2", "--prompt", TOURISM_PROMPT, "--user", "learner-9")
-    assert submitted.returncode == 0, submitted.stderr
-    submission_id = submitted.stdout.strip()
-    assert cli("enqueue", "score", submission_id).returncode == 0
-    work_in_process("scoring")
-    result = json.loads(cli("result", submission_id, "--json").stdout)
+    result = scored_as_submitted(tmp_path, bullets(TOURISM), "writing_task_2", TOURISM_PROMPT)
     bands = {c["criterion"]: c["band_score"] for c in result["criteria_scores"]}
     assert bands[TASK] <= 5 and bands[CC] <= 5
     assert result["overall_band_score"] < score("writing_task_2", TOURISM, TOURISM_PROMPT)["overall_band_score"]

@@ -4,15 +4,13 @@ cards keep their bands while each trick loses."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from ielts_rq.scoring import score
 from ielts_rq.scoring.speaking import disfluencies, structures_used
 
-from .conftest import cli
-from .inprocess import work_in_process
+from .conftest import scored_as_submitted
 from .speaking_answers import (CARD_BOOK, CARD_JOURNEY, CARD_PERSON, CARD_PLACE, CARD_SKILL, MIDDLE,
                                PARAPHRASED, PART1_ANSWERS, PART1_WEEKENDS, PART3_ANSWERS, PART3_TECHNOLOGY,
                                STRONG, WEAK, filler_padded, recogniser_salad, timed)
@@ -96,18 +94,8 @@ def test_an_off_topic_part_3_answer_is_capped_but_the_same_answer_on_its_questio
 
 
 def test_a_talk_on_another_card_is_capped_through_the_cli_and_worker(redis_conn, tmp_path):
-    answer = tmp_path / "transcript.txt"
-    results = {}
-    for card in (CARD_BOOK, CARD_JOURNEY):
-        answer.write_text(STRONG[CARD_BOOK])
-        submitted = cli("submit", str(answer), "--task", "speaking_part_2", "--prompt", card, "--user", "learner-7")
-        assert submitted.returncode == 0, submitted.stderr
-        submission_id = submitted.stdout.strip()
-        assert cli("enqueue", "score", submission_id).returncode == 0
-        work_in_process("scoring")
-        shown = cli("result", submission_id, "--json")
-        assert shown.returncode == 0, shown.stderr
-        results[card] = json.loads(shown.stdout)
+    results = {card: scored_as_submitted(tmp_path, STRONG[CARD_BOOK], "speaking_part_2", card)
+               for card in (CARD_BOOK, CARD_JOURNEY)}
     assert results[CARD_BOOK]["overall_band_score"] >= 7.0
     assert results[CARD_JOURNEY]["overall_band_score"] <= 4.5
 
@@ -254,14 +242,7 @@ def test_a_very_short_long_turn_costs_fluency_and_overall(card, words):
 
 
 def test_a_30_word_long_turn_is_held_back_through_the_cli_and_worker(redis_conn, tmp_path):
-    answer = tmp_path / "transcript.txt"
-    answer.write_text(" ".join(STRONG[CARD_BOOK].split()[:30]))
-    submitted = cli("submit", str(answer), "--task", "speaking_part_2", "--prompt", CARD_BOOK, "--user", "learner-8")
-    assert submitted.returncode == 0, submitted.stderr
-    submission_id = submitted.stdout.strip()
-    assert cli("enqueue", "score", submission_id).returncode == 0
-    work_in_process("scoring")
-    result = json.loads(cli("result", submission_id, "--json").stdout)
+    result = scored_as_submitted(tmp_path, " ".join(STRONG[CARD_BOOK].split()[:30]), "speaking_part_2", CARD_BOOK)
     assert result["overall_band_score"] <= 5.0
     assert any("too short" in w for w in result["criteria_scores"][0]["weaknesses"])
 
