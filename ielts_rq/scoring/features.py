@@ -238,7 +238,8 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         # A reworded copy pasted after the answer adds no length or idea: it is set aside whole. Restated
         # sentences inside an answer stay (honest answers restate in places); they cost Task Response and
         # Coherence instead.
-        copy = before_restatement(written_text, restated) if restated_share(written_text, restated) >= COPY_SHARE else None
+        pasted_copy = restated_share(written_text, restated) >= COPY_SHARE
+        copy = before_restatement(written_text, restated) if pasted_copy else None
         if copy:
             own.words -= len(written_text.split()) - len(copy.split())
             written_text = copy

@@ -83,7 +83,7 @@ NOTES_COST = 4
 NOTES_REASON = "Not continuous prose"
 # An answer without paragraphs loses one band of Coherence (the descriptors' ceiling of 5 aside): many real
 # answers arrive in one block, and paragraphing is one part of one criterion.
-PARAGRAPHING_REASON = "The answer is not organised into paragraphs"
+PARAGRAPHING_COST = 1
 # Share of an essay's words in sentences repeating earlier ones (originality) that is padding: on the calibration
 # set's Task 2 essays the share is 0 up to the 99.5th percentile.
 REPEATED_TRICK_SHARE = 0.08
@@ -94,9 +94,7 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
     if task_number != 2:
         return []
     found = []
-    for criteria, reason in _tricks(evidence):
-        cost = NOTES_COST if reason.startswith(NOTES_REASON) else 1 if len(criteria) == 1 and (
-            reason.startswith(PARAGRAPHING_REASON)) else TRICK_COST
+    for criteria, cost, reason in _tricks(evidence):
         for criterion, ceiling in criteria.items():
             lowered = int(bands[criterion]) - cost // len(criteria)
             found.append(descriptors.Cap(criterion, max(1, min(ceiling, lowered)), reason))
@@ -104,41 +102,43 @@ def gaming_caps(task_number: int, evidence: dict, bands: dict) -> list:
 
 
 def _tricks(evidence: dict) -> list:
-    """(criteria gamed with their ceilings, the reason the learner reads) of each trick found in an essay."""
-    TASK, CC, LR = descriptors.TASK, descriptors.CC, descriptors.LR
+    """(criteria gamed with their ceilings, bands it costs, the reason the learner reads) of each trick found."""
+    task, cc, lr = descriptors.TASK, descriptors.CC, descriptors.LR
     tricks = []
     if recited := evidence.get("recited"):
         listed = ", ".join(f"'{p}'" for p in list(dict.fromkeys(p.lower() for p in recited))[:3])
-        tricks.append(({LR: 6, CC: 6},  # stock openers stand in for the links between ideas
+        tricks.append(({lr: 6, cc: 6}, TRICK_COST,  # stock openers stand in for the links between ideas
                        f"{len(recited)} idioms and stock phrases ({listed}, ...) are strung together: memorised "
                        "language is not credited as the learner's own vocabulary or linking."))
     if restated := evidence.get("restated"):
-        tricks.append(({TASK: 9, CC: 9}, f"{len(restated)} sentences say again in other words what earlier ones "
-                                         f"said, e.g. \"{restated[0][:100]}\": restated ideas are not developed "
-                                         "ideas."))
+        tricks.append(({task: 9, cc: 9}, TRICK_COST,
+                       f"{len(restated)} sentences say again in other words what earlier ones said, e.g. "
+                       f"\"{restated[0][:100]}\": restated ideas are not developed ideas."))
     own = evidence["originality"]
     if own.repeated_share >= REPEATED_TRICK_SHARE:
-        tricks.append(({TASK: 9, CC: 9}, f"{len(own.repeated)} sentences repeat earlier ones "
-                                         f"(e.g. \"{own.repeated[0][:100]}\"): the answer is padded with text it "
-                                         "already has, and the repeats were not counted."))
+        tricks.append(({task: 9, cc: 9}, TRICK_COST,
+                       f"{len(own.repeated)} sentences repeat earlier ones (e.g. \"{own.repeated[0][:100]}\"): the "
+                       "answer is padded with text it already has, and the repeats were not counted."))
     if misfits := evidence.get("thesaurus"):
         listed = ", ".join(f"'{w}'" for w in misfits[:4])
-        tricks.append(({LR: 6}, f"{len(misfits)} rare words ({listed}, ...) are not used as essays use them: words "
-                                "taken from a thesaurus in the wrong sense or register are errors of word choice, "
-                                "not a wide vocabulary."))
+        tricks.append(({lr: 6}, TRICK_COST,
+                       f"{len(misfits)} rare words ({listed}, ...) are not used as essays use them: words taken from "
+                       "a thesaurus in the wrong sense or register are errors of word choice, not a wide vocabulary."))
     displaced = evidence.get("displacement")
     if displaced is not None and displaced < ordering.DISPLACED_BELOW:
-        tricks.append(({CC: 5}, "Sentences are out of place: a conclusion or an example where it does not belong, "
-                                "or a paragraph opening that refers back to nothing, so the ideas do not progress."))
+        tricks.append(({cc: 5}, TRICK_COST,
+                       "Sentences are out of place: a conclusion or an example where it does not belong, or a "
+                       "paragraph opening that refers back to nothing, so the ideas do not progress."))
     layout = evidence.get("layout") or {}
     if layout.get("notes"):
-        tricks.append(({TASK: 5, CC: 5}, f"{NOTES_REASON}: {layout['notes_share']:.0%} of the answer is notes or "
-                                         "bullet points, and Task 2 asks for an essay in paragraphs."))
+        tricks.append(({task: 5, cc: 5}, NOTES_COST,
+                       f"{NOTES_REASON}: {layout['notes_share']:.0%} of the answer is notes or bullet points, and "
+                       "Task 2 asks for an essay in paragraphs."))
     elif layout.get("sentence_lines") or (evidence["paragraph_count"] <= 1
                                           and evidence["word_count"] >= descriptors.NO_PARAGRAPHS_MIN_WORDS):
-        tricks.append(({CC: 5}, PARAGRAPHING_REASON + " (one block, or every sentence on a "
-                                "line of its own): without paragraphing, Coherence and Cohesion cannot go above "
-                                "band 5."))
+        tricks.append(({cc: 5}, PARAGRAPHING_COST,
+                       "The answer is not organised into paragraphs (one block, or every sentence on a line of its "
+                       "own): without paragraphing, Coherence and Cohesion cannot go above band 5."))
     return tricks
 
 
