@@ -148,13 +148,15 @@ def _posterior(sentence: str, t: dict) -> list[float]:
 
 
 # Inside a paragraph, too, a sentence's opening says where it belongs: a paragraph opens with its point, not
-# with a sentence that continues one ("This means ...", "For example, ...", "However, ...", "It ..."); "Firstly",
-# "On the one hand" and "In conclusion" open the paragraph they are in; an essay's own position ("I believe
-# ...", "This essay will ...") closes its introduction rather than opening it. Shuffling the sentences inside
-# each paragraph keeps the paragraphs and every opening word, so only these places give it away.
-CONTINUING = ("this ", "these ", "those ", "that is", "they ", "such ", "he ", "she ", "for example", "for instance",
-              "as a result", "therefore", "thus", "consequently", "hence", "in other words", "because of this",
-              "that is why", "this is why", "as a consequence", "in this way", "then ")
+# with a sentence that continues one ("For example, ...", "As a result, ...", "They ..."; good writers do open
+# paragraphs with "This" or "Therefore", linking them, so those are left to the learnt model); "In conclusion"
+# opens the paragraph it is in; numbered points come in order ("A second cause" after "The first"); an essay's
+# own position ("I believe ...", "This essay will ...") closes its introduction rather than opening it.
+# Shuffling the sentences inside each paragraph keeps the paragraphs and every opening word, so only these
+# places give it away.
+CONTINUING = ("for example", "for instance", "as a result", "consequently", "hence", "in other words",
+              "because of this", "that is why", "this is why", "as a consequence", "in this way", "such ", "they ",
+              "he ", "she ", "then ")
 NOT_CONTINUING = ("these days", "this essay", "this is a", "such as")  # "These days, ..." opens a paragraph
 OPENING = ("in conclusion", "to conclude",
            "to sum up", "in summary", "to summarise", "to summarize")

@@ -146,7 +146,7 @@ def _tricks(evidence: dict) -> list:
                        f"reworded, e.g. \"{copies[0][:100]}\"): copied words are not the learner's, and restating the "
                        "question is not answering it."))
     fit = evidence.get("question_fit") or {}
-    if fit.get("verdict") == "other_question":
+    if fit.get("prepared_for_another"):
         # An essay prepared for another question keeps its own progression: its ideas lead to an answer to
         # that question, not to this one (Task Response is capped by the descriptors' rule as well).
         tricks.append(({cc: 9}, TRICK_COST,
