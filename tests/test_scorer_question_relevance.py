@@ -19,6 +19,7 @@ import re
 import pytest
 
 from ielts_rq.scoring import score
+from tests.conftest import scored_as_submitted
 from tests.essays_attacks import paragraphs, sentences
 from tests.essays_question import QUESTIONS, TEMPLATE, UNRELATED
 
@@ -182,3 +183,12 @@ def test_a_note_to_the_grader_is_set_aside_and_never_praised(name, honest):
     assert "band 9" not in praised and "grader" not in praised
     weaknesses = " ".join(w for c in result["criteria_scores"] for w in c["weaknesses"])
     assert re.search(r"addressed to the examiner .* not rated", weaknesses) and "band 9" in weaknesses
+
+
+def test_the_question_copied_through_an_answer_is_not_credited_on_the_worker_path(redis_conn, tmp_path):
+    """Submitted and scored as a learner's answer is: through the CLI and a worker."""
+    prompt, essay = QUESTIONS["rail"][0], QUESTIONS["rail"][1]
+    result = scored_as_submitted(tmp_path, question_through_the_essay(prompt, essay), "writing_task_2", prompt)
+    task = next(c for c in result["criteria_scores"] if c["criterion"] == TASK)
+    assert any(COPIED in w for w in task["weaknesses"])
+    assert result["overall_band_score"] < score("writing_task_2", essay, prompt)["overall_band_score"]
