@@ -14,7 +14,7 @@ from collections import Counter
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
 from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences,
-                          mask_copied, own_text, restated_sentences, restated_share)
+                          mask_copied, own_text, question_copies, restated_sentences, restated_share)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
 
@@ -277,6 +277,8 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         word_order=wordorder.plausibility(doc.sentences),
         sentence_order=order,
         displacement=ordering.displacement([split_sentences(p) for p in doc.paragraphs], order) if essay else None,
+        paragraph_order=ordering.paragraph_order([split_sentences(p) for p in doc.paragraphs]) if essay else None,
+        question_copies=question_copies(text, own, prompt) if essay and prompt else [],
         relevance=topic_score,
         key_terms_used=key_terms,
         question_fit=(meaning.fit(own_words, topic, prompt, topic_score, key_terms)

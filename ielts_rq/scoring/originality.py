@@ -56,6 +56,8 @@ class OwnText:
     foreign: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)   # phrases of the question found in the answer
     addressed: list[str] = field(default_factory=list)  # sentences addressed to the marker
+    copied_sentences: list[str] = field(default_factory=list)  # set aside as mostly copied from the question
+    copied_paragraphs: int = 0                  # paragraphs made only of such sentences
 
     @property
     def repeated_share(self) -> float:
@@ -81,7 +83,7 @@ def own_text(answer: str, prompt: str | None) -> OwnText:
     seen_shingles: list[set] = []
     kept_paragraphs = []
     for paragraph in split_paragraphs(answer):  # already normalised by the scorer
-        kept = []
+        kept, copied_here = [], False
         for sentence in split_sentences(paragraph):
             words = _words(sentence)
             copied = _copied_positions(words, question_runs)
@@ -91,6 +93,8 @@ def own_text(answer: str, prompt: str | None) -> OwnText:
                 result.addressed.append(sentence)
             elif words and len(copied) >= MOSTLY_COPIED_SHARE * len(words):
                 result.copied.append(sentence)
+                result.copied_sentences.append(sentence)
+                copied_here = True
                 result.copied_words += len(words)
             elif _repeats(words, seen_exact, seen_shingles):
                 result.repeated.append(sentence)
@@ -102,8 +106,46 @@ def own_text(answer: str, prompt: str | None) -> OwnText:
                     result.copied.append(" ".join(words[i] for i in sorted(copied)))
         if kept:
             kept_paragraphs.append(" ".join(kept))
+        elif copied_here:
+            result.copied_paragraphs += 1
     result.text = "\n\n".join(kept_paragraphs)
     return result
+
+
+# The question's own sentences said again with a few words changed ("Certain individuals think governments
+# ought to use money on railways instead of ..."): a sentence whose meaning vector is this close to one of
+# the question's sentences about its topic (three topic words or more: "To what extent do you agree?" is
+# the task, not the question's content) echoes it. Restating the question once in an introduction is what
+# essays do (on the calibration set's Task 2 essays the closest sentence is 0.63 at the median and 0.79 at
+# the 90th percentile); the question showing up three times, or as the whole introduction, is padding (9 of
+# the 793 essays: 6 whose introduction is the question pasted, 3 restating it in every part).
+ECHO_SIMILARITY = 0.8
+ECHO_MIN_WORDS = 6
+ECHOES_TO_PAD = 3
+
+
+def question_echoes(text: str, prompt: str | None) -> list[str]:
+    """The answer's sentences that say a sentence of the question again, a little reworded."""
+    from . import meaning, relevance
+
+    asked = [meaning.vector(s) for s in split_sentences(prompt or "") if len(set(relevance.content_stems(s))) >= 3]
+    asked = [v for v in asked if v is not None]
+    if not asked:
+        return []
+    echoes = []
+    for sentence in split_sentences(text):
+        vector = meaning.vector(sentence) if len(sentence.split()) >= ECHO_MIN_WORDS else None
+        if vector is not None and max(float(vector @ a) for a in asked) >= ECHO_SIMILARITY:
+            echoes.append(sentence)
+    return echoes
+
+
+def question_copies(answer: str, own: OwnText, prompt: str | None) -> list[str]:
+    """The question's sentences in the answer, copied or a little reworded, when they pad it (the whole
+    introduction, or three times or more); else []."""
+    echoes = question_echoes(answer, prompt)  # every time it comes back counts, not each distinct wording
+    copies = echoes + [c for c in own.copied_sentences if c not in echoes]
+    return copies if own.copied_paragraphs or len(copies) >= ECHOES_TO_PAD else []
 
 
 def mask_copied(text: str, prompt: str | None) -> str:

@@ -36,11 +36,12 @@ TANGENTIAL_BELOW = 1.0  # "tangential": 0.7% of real Task 2 essays; unrelated to
 OFF_GENRE_PROBABILITY = 0.97
 
 _WORD = re.compile(r"[a-z]+")
-_NOT_TOPIC = frozenset("""essay agree disagree extent discuss opinion views view give reasons answer include relevant
+NOT_TOPIC = frozenset("""essay agree disagree extent discuss opinion views view give reasons answer include relevant
 examples example knowledge experience write least words people think believe some others other advantages disadvantages
 advantage disadvantage outweigh what whether both sides question statement task many nowadays today world important
 good better best thing things way ways also would could should might must can will one two
 describe say explain tell talk speak mention summarise summarize report features comparisons relevant""".split())
+_NOT_TOPIC = NOT_TOPIC
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 # Matched against the lower-cased text (faster than case-insensitive patterns).
 GENRE_PATTERNS = {
@@ -73,7 +74,7 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> list[str]:
     """The stems of a text's topic words (function words and the vocabulary of every prompt left out)."""
     return [stem(w) for w in _WORD.findall(text.lower())
-            if len(w) > 2 and w not in FUNCTION_WORDS and w not in _NOT_TOPIC]
+            if len(w) > 2 and w not in FUNCTION_WORDS and w not in NOT_TOPIC]
 
 
 @functools.cache

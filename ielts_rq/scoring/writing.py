@@ -124,11 +124,34 @@ def _tricks(evidence: dict) -> list:
         tricks.append(({lr: 6}, TRICK_COST,
                        f"{len(misfits)} rare words ({listed}, ...) are not used as essays use them: words taken from "
                        "a thesaurus in the wrong sense or register are errors of word choice, not a wide vocabulary."))
-    displaced = evidence.get("displacement")
+    displaced, inside = evidence.get("displacement"), evidence.get("paragraph_order")
     if displaced is not None and displaced < ordering.DISPLACED_BELOW:
         tricks.append(({cc: 5}, TRICK_COST,
                        "Sentences are out of place: a conclusion or an example where it does not belong, or a "
                        "paragraph opening that refers back to nothing, so the ideas do not progress."))
+    elif inside is not None and inside < ordering.PARAGRAPH_DISORDERED_BELOW:
+        tricks.append(({cc: 5}, TRICK_COST,
+                       "Inside the paragraphs, sentences are out of order: a paragraph opens with an example or a "
+                       "sentence that follows on from one before it, or its point comes after its support, so "
+                       "the ideas do not progress."))
+    template = evidence.get("template") or {}
+    if template.get("generic") and not template.get("memorised"):  # a memorised one is capped by the descriptors
+        tricks.append(({task: 5, lr: 6}, TRICK_COST,
+                       f"{template['generic_share']:.0%} of the answer is sentences that would fit any question once "
+                       "its topic is named: a memorised all-purpose frame says little about this question, and its "
+                       "language is not the learner's own."))
+    if copies := evidence.get("question_copies"):
+        tricks.append(({task: 9, cc: 9}, TRICK_COST,
+                       f"The question is copied into the answer ({len(copies)} of its sentences, whole or a little "
+                       f"reworded, e.g. \"{copies[0][:100]}\"): copied words are not the learner's, and restating the "
+                       "question is not answering it."))
+    fit = evidence.get("question_fit") or {}
+    if fit.get("prepared_for_another"):
+        # An essay prepared for another question keeps its own progression: its ideas lead to an answer to
+        # that question, not to this one (Task Response is capped by the descriptors' rule as well).
+        tricks.append(({cc: 9}, TRICK_COST,
+                       "The ideas are arranged to answer a different question, so they do not progress towards "
+                       "an answer to this one."))
     layout = evidence.get("layout") or {}
     if layout.get("notes"):
         tricks.append(({task: 5, cc: 5}, NOTES_COST,
