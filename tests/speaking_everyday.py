@@ -242,3 +242,58 @@ LIMITED = {
         "every week it is very fun. Football is the best thing in my free time because football is very fun and "
         "very good, and I really like to play football with my friends when I have free time."),
 }
+
+
+# A second set of cards, written after the checks above were built and used to try them on cards they
+# had not seen: a person, an event, a place and a thing, each with an honest strong talk.
+CARD_ADMIRE = (
+    'Describe a person you admire. You should say who this person is, how you know about them, what they have '
+    'done, and explain why you admire them.')
+CARD_LATE = (
+    'Describe a time when you were late for something important. You should say when it was, what you were late'
+    ' for, why you were late, and explain how you felt about it.')
+CARD_RELAX = (
+    'Describe a place where you like to relax. You should say where it is, how often you go there, what you do '
+    'there, and explain why it helps you relax.')
+CARD_GIFT = (
+    'Describe a gift you gave to someone. You should say what the gift was, who you gave it to, why you chose '
+    'it, and explain how they felt about it.')
+MORE_CARDS = (CARD_ADMIRE, CARD_LATE, CARD_RELAX, CARD_GIFT)
+MORE_STRONG = {
+    CARD_ADMIRE: (
+        'The person I admire most is my aunt Leila, who raised three children on her own after her husband died'
+        " when she was only thirty. I've known her all my life, since she lives just two streets away from my "
+        'parents. What she did was remarkable: she went back to college in the evenings, trained as an '
+        'accountant, and eventually opened her own small firm, which now employs eleven people. She never '
+        'complained, at least not in front of us, and she always found time to help her neighbours with their '
+        "tax forms for free. I admire her because she showed me that circumstances don't have to decide your "
+        'future. Whenever I feel sorry for myself, I think about her studying at the kitchen table at midnight '
+        'after putting the kids to bed, and it gives me a push to keep going.'),
+    CARD_LATE: (
+        'About two years ago I was late for a job interview at a bank in the city centre, which was really '
+        "important to me because I'd been unemployed for months. I left home in plenty of time, but the train "
+        'stopped between two stations because of a signal failure, and we were stuck there for almost an hour '
+        'with no phone signal. By the time I arrived, I was forty minutes late, sweating and out of breath. I '
+        "felt awful, honestly, because I was sure I'd lost my chance. Luckily, the manager was very "
+        'understanding, since half of her own staff had been delayed by the same problem, and she agreed to see'
+        ' me in the afternoon. I did get the job in the end, but since then I always take an earlier train, '
+        'even if it means waiting around for half an hour.'),
+    CARD_RELAX: (
+        "The place where I relax best is a small public garden near my flat, behind the old library. It isn't "
+        'famous at all, and most people walk past without noticing the gate. I go there two or three times a '
+        "week, usually in the late afternoon when I've finished work. There's a bench under a big chestnut "
+        'tree, and I normally sit there with a book or just listen to the birds and the fountain. Sometimes I '
+        'bring a sandwich and feed a few crumbs to the sparrows, which the gardener pretends not to see. I '
+        "think it helps me relax because it's so quiet compared with the streets around it, and because nobody "
+        'expects anything from me there. After half an hour on that bench, my head feels clear again, and I '
+        'usually sleep better that night.'),
+    CARD_GIFT: (
+        "Last year I gave my father a watch for his sixtieth birthday. It wasn't an expensive brand, but it was"
+        ' a simple silver watch with his initials engraved on the back. I chose it because his old watch, which'
+        " he had worn every day for thirty years, had finally broken, and he kept saying he didn't need a new "
+        "one. I saved for about three months and went to a small jeweller's shop in the old town to have the "
+        "engraving done. When he opened the box at dinner, he didn't say anything for a while, and then he put "
+        'it on and showed it to everyone at the table. My mother told me later that he had been quite '
+        'emotional. He still wears it every day, and whenever I see it on his wrist, I feel proud that I chose '
+        'something that means so much to him.'),
+}

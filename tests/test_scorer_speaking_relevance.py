@@ -10,8 +10,9 @@ from ielts_rq.scoring import score
 
 from .conftest import scored_as_submitted
 from .speaking_answers import timed
+from .speaking_answers import STRONG as OTHER_STRONG
 from .speaking_everyday import (CARD_BUSY, CARD_CHANGE, CARD_FREE_TIME, CARD_HELPER, CARDS, LIMITED, MIDDLE,
-                                STRONG, WEAK, cut_short, garbled, off_card_pairs, recycled)
+                                MORE_STRONG, PREPARED, STRONG, WEAK, cut_short, garbled, off_card_pairs, recycled)
 
 # (level, card, text, seconds per word, word confidence): each level at a pace and clarity that suits it.
 # The middle answer on a change names the change only in its first sentence and tells the rest in its own
@@ -81,6 +82,20 @@ def test_nine_in_ten_talks_on_a_neighbouring_everyday_card_are_capped_and_none_s
         result = _long_turn(talk, card)
         capped += result["overall_band_score"] <= 4.5
     assert capped >= 0.9 * len(pairs), f"{capped} of {len(pairs)} capped"
+
+
+def test_on_a_second_set_of_cards_honest_talks_are_not_capped_and_most_talks_for_other_cards_are():
+    talks = list(MORE_STRONG.items()) + [(None, t) for t in [*PREPARED.values(), *STRONG.values(),
+                                                               *OTHER_STRONG.values()]]
+    capped = tried = 0
+    for card, honest in MORE_STRONG.items():
+        result = _long_turn(honest, card)
+        assert result["feature_analysis"]["band_caps"] == {} and result["overall_band_score"] >= 7.5
+        for own, talk in talks:
+            if own != card:
+                tried += 1
+                capped += _long_turn(talk, card)["overall_band_score"] <= 4.5
+    assert capped >= 0.85 * tried, f"{capped} of {tried} capped"
 
 
 def test_a_talk_on_another_everyday_card_is_capped_through_the_cli_and_worker(redis_conn, tmp_path):

@@ -138,11 +138,13 @@ LONG_TURN_TANGENTIAL = 1.5  # a long turn's topic score below this with no key t
 # were very busy"); its everyday words (a time, something, your life) are shared by every talk. A long
 # turn takes up the subject when it talks about a person for a card about one (a sentence in
 # PERSON_SENTENCE_SHARE names him or her: he, she, his, her...), and otherwise when it uses one of the
-# subject's own words in any form (busiest for busy, learnt for learned). One that does neither and uses
+# subject's own words in any form (busiest for busy, learnt for learned) in its opening, where speakers
+# say what they will talk about, or SUBJECT_SAID_TIMES times in all. One that does neither and uses
 # under CARD_COVERAGE_SUPPORT of the card's words (IDF-weighted, in any form) is a talk on something else:
 # the card's everyday words in it (people, time, life, help) are not an answer.
 PERSON_SENTENCE_SHARE = 0.3
-CARD_COVERAGE_SUPPORT = 0.5
+SUBJECT_SAID_TIMES = 2
+CARD_COVERAGE_SUPPORT = 0.75
 # A prepared talk on another topic is not an answer: these ceilings keep it at 4.5 overall at most.
 OFF_TOPIC_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                       "pronunciation": 6.0}
@@ -480,14 +482,20 @@ def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
             "card_subject": subject}
 
 
+@functools.lru_cache(maxsize=10_000)
 def card_subject(card: str) -> tuple:
     """(the particular words of a cue card's subject as stems, whether the subject is a person): "Describe
     a person who helped you" -> ({"person", "help"}, True); "a time when you were very busy" -> ({"busy"},
-    False). The subject is the card's first sentence, before "You should say"."""
+    False). The subject is the card's first sentence, before "You should say". It is a person when one
+    is named first ("a person", "an old friend") or after an everyday head ("a time you helped
+    someone"), not when a person only comes with a thing ("a gift you gave to someone")."""
     clause = _SUBJECT_END.split(card, maxsplit=1)[0]
-    words = {w.lower() for w in WORD_PATTERN.findall(clause)}
+    words = [w.lower() for w in WORD_PATTERN.findall(clause)]
+    content = [w for w in words if w not in wordorder.FUNCTION_WORDS and w != "describe"]
     stems = set(relevance.content_stems(clause)) - _EVERYDAY_SUBJECT
-    return stems, bool(words & _PERSON_NOUNS)
+    everyday_head = bool(content) and relevance.stem(content[0]) in _EVERYDAY_SUBJECT
+    about_person = bool(_PERSON_NOUNS & set(content[:2])) or (everyday_head and bool(_PERSON_NOUNS & set(content)))
+    return stems, about_person
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -511,13 +519,18 @@ def card_subject_taken_up(text: str, card: str) -> dict | None:
     if not stems and not about_person:
         return None
     words = [w.lower() for w in WORD_PATTERN.findall(text)]
-    used = set().union(*(_forms(w) for w in words)) if words else set()
+    forms = [_forms(w) for w in words]
+    used = set().union(*forms) if words else set()
     if about_person:
         sentences = split_sentences(text)
         naming = sum(1 for s in sentences if _THIRD_PERSON & {w.lower() for w in WORD_PATTERN.findall(s)})
         taken_up = naming >= PERSON_SENTENCE_SHARE * max(1, len(sentences))
     else:
-        taken_up = bool(stems & used)
+        # Said where a speaker names what the talk is about (its opening), or more than in passing: "an
+        # hour late" once in a talk about a wedding does not make it a talk about being late.
+        opening = set().union(*forms[:OPENING_WORDS]) if words else set()
+        said = sum(1 for found in forms if stems & found)
+        taken_up = bool(stems & opening) or said >= SUBJECT_SAID_TIMES
     weights = {s: relevance.idf(s) for s in dict.fromkeys(relevance.question_stems(card))}
     coverage = sum(w for s, w in weights.items() if s in used) / (sum(weights.values()) or 1.0)
     return {"subject": sorted(stems), "about_a_person": about_person, "taken_up": taken_up,
@@ -605,7 +618,7 @@ def off_topic(m: dict) -> bool:
     sentence while its body scores below 1.5. On cards in everyday words ("a person who helped you")
     a talk on a neighbouring theme shares the card's words (people, time, help) and scores as high: it
     is about something else when it does not take up the card's particular subject (a person for a card
-    on one, the subject's own words otherwise) and covers under half of the card's words
+    on one, the subject's own words otherwise) and covers under three quarters of the card's words
     (``card_subject_taken_up``).
     """
     score = m["relevance"]
