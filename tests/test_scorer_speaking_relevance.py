@@ -169,3 +169,13 @@ def test_every_ceiling_is_obeyed_by_the_criteria_and_the_overall_band():
                 assert result["overall_band_score"] <= ceiling
             else:
                 assert bands[criterion] <= ceiling
+
+
+def test_a_long_turn_far_too_short_and_one_recycling_its_phrases_are_held_back_through_the_cli_and_worker(
+        redis_conn, tmp_path):
+    short = scored_as_submitted(tmp_path, cut_short(STRONG[CARD_BUSY], 45), "speaking_part_2", CARD_BUSY)
+    assert short["overall_band_score"] <= 4.0
+    assert short["feature_analysis"]["band_ceilings"]["overall"] == 4.0
+    repeated = scored_as_submitted(tmp_path, recycled(STRONG[CARD_CHANGE]), "speaking_part_2", CARD_CHANGE)
+    assert repeated["overall_band_score"] <= 6.0
+    assert any("again and again" in w for w in repeated["criteria_scores"][1]["weaknesses"])
