@@ -85,14 +85,21 @@ UNRATEABLE_UNHEARD_SHARE = 0.35
 SALAD_TRUSTED_RECOGNITION = 0.8
 # Whether the words hang together (``transcript_coherence``): how much likelier each word is after the two
 # before it than on its own, by a word trigram model of English (log10, mean over the words it knows).
-# Honest long turns, band 4 speakers' broken grammar included, gain 0.55-0.95; a transcript with a third
-# of its words misheard (real words, the wrong ones, dropped, inserted or swapped) 0.4 or less. Below
-# GARBLED_COHERENCE it is not what anyone said, whatever the recogniser reports; below UNSURE_COHERENCE it
-# is not rated unless the recogniser was sure of it. Fewer words than COHERENCE_MIN_WORDS are not judged.
-GARBLED_COHERENCE = 0.3
-UNSURE_COHERENCE = 0.42
-SURE_RECOGNITION = 0.9
+# Honest long turns, band 4 speakers' broken grammar included, gain 0.55-0.95; with one word in ten
+# misheard, 0.34-0.6; with a third of the words misheard (real words, the wrong ones, dropped, inserted or
+# swapped) 0.37 or less, most under 0.15. The less sure the recogniser, the less it takes to doubt its
+# words: the transcript is not rated below GARBLED_COHERENCE when the recogniser was SURE_RECOGNITION sure,
+# a point higher for every point less sure, up to UNSURE_COHERENCE (so 0.35 at a confidence of 0.8, where
+# a weak speaker's answer with a few words misheard stays rated). Fewer words than COHERENCE_MIN_WORDS are
+# not judged.
+GARBLED_COHERENCE = 0.2
+UNSURE_COHERENCE = 0.45
+SURE_RECOGNITION = 0.95
 COHERENCE_MIN_WORDS = 60
+# Within this of that threshold the transcript is rated but doubted: misheard words add variety that is not
+# the speaker's, so Lexical Resource is held at DOUBTFUL_LEXICAL and it and Grammar are weak evidence.
+DOUBTFUL_MARGIN = 0.15
+DOUBTFUL_LEXICAL = 6.0
 GARBLED_NOTE = ("The transcript does not read as connected English: many of its words do not fit the words "
                 "around them, as when a recogniser mishears a recording, although it reported a confidence of "
                 "{confidence:.2f}.")
@@ -585,7 +592,7 @@ def speaking_bands(m: dict) -> tuple:
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
-    if low_recognition(m) or word_salad(m):  # the transcript itself may be wrong: what is read from it is uncertain
+    if low_recognition(m) or word_salad(m) or doubtful_transcript(m):  # the transcript itself may be wrong
         weak += ["lexical_resource", "grammatical_range_accuracy"]
     bands = {
         "fluency_coherence": fluency,
@@ -658,6 +665,10 @@ def speaking_caps(m: dict) -> dict:
              "grammatical_range_accuracy": 6.0 if recited else 9.0},
             f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
             "listeners hear a rehearsed answer, not flexible language.")
+    if doubtful_transcript(m):
+        cap({"lexical_resource": DOUBTFUL_LEXICAL}, "Parts of the transcript do not hang together (words that do not "
+                                                    "fit the words around them): some words may be the recogniser's "
+                                                    "mishearings, so their variety is not credited.")
     repetition = repetition_ceilings(m)
     if repetition:
         cap(repetition, f"The same phrases come back again and again ({100 * m['repeated_phrase_share']:.0f}% of "
@@ -720,13 +731,25 @@ def unrateable(m: dict) -> bool:
 
 def garbled_transcript(m: dict) -> bool:
     """A recogniser's transcript whose words do not hang together, whatever confidence it reported: the
-    words are real but not the ones spoken (``transcript_coherence`` under GARBLED_COHERENCE, or under
-    UNSURE_COHERENCE when the recogniser was less than sure). An answer that is mostly fillers and
+    words are real but not the ones spoken (``transcript_coherence`` under GARBLED_COHERENCE, rising to
+    UNSURE_COHERENCE as the recogniser is less sure). An answer that is mostly fillers and
     restarts is not judged so: its broken sequences are the speaker's, and the padding ceilings rate it."""
     confidence, coherence = m.get("mean_word_confidence"), m.get("transcript_coherence")
     if confidence is None or coherence is None or padded(m):  # stalling breaks sequences up: it is rated as such
         return False
-    return coherence < GARBLED_COHERENCE or (coherence < UNSURE_COHERENCE and confidence < SURE_RECOGNITION)
+    return coherence < _coherence_doubted_below(confidence)
+
+
+def doubtful_transcript(m: dict) -> bool:
+    """A recogniser's transcript rated, but whose words hang together less than honest speech does."""
+    confidence, coherence = m.get("mean_word_confidence"), m.get("transcript_coherence")
+    if confidence is None or coherence is None or padded(m):
+        return False
+    return coherence < _coherence_doubted_below(confidence) + DOUBTFUL_MARGIN
+
+
+def _coherence_doubted_below(confidence: float) -> float:
+    return min(UNSURE_COHERENCE, GARBLED_COHERENCE + max(0.0, SURE_RECOGNITION - confidence))
 
 
 def word_salad(m: dict) -> bool:
@@ -742,7 +765,7 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
     bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
     confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
-    if low_recognition(measures) or word_salad(measures):
+    if low_recognition(measures) or word_salad(measures) or doubtful_transcript(measures):
         confidence = WEAK_EVIDENCE_CONFIDENCE
     criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed, ceilings.get(c)) for c in bands]
     overall = mean_band(bands.values())
