@@ -51,6 +51,11 @@ SPEECH_RATE_BANDS = ((50, 3.0), (70, 4.0), (85, 5.0), (100, 6.0), (120, 7.0), (1
 PAUSES_PER_MINUTE_BANDS = ((3, 9.0), (6, 8.0), (10, 7.0), (14, 6.0), (20, 5.0), (28, 4.0), (40, 3.0))
 WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7.0), (0.8, 8.0), (0.86, 9.0))
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
+# Beyond everyday words: the share of the content words whose commonest form is under Zipf 4.5 (outside
+# the few thousand words everyone uses). Band 4-5 speakers keep to everyday words (0-9% beyond them),
+# band 6 answers 4-15%, band 8 ones 10-29%; a handful of words recycled, none.
+BEYOND_EVERYDAY_ZIPF = 4.5
+BEYOND_EVERYDAY_BANDS = ((0, 4.0), (0.05, 5.0), (0.1, 6.0), (0.15, 7.0), (0.2, 8.0), (0.27, 9.0))
 # Speech uses fewer subordinate clauses than writing: natural, fluent answers have two to four per 100 words.
 CLAUSES_PER_100_BANDS = ((0, 4.5), (1, 5.5), (2, 6.5), (3.5, 7.5), (5, 8.5), (7, 9.0))
 WORD_CONFIDENCE_BANDS = ((0.5, 3.0), (0.6, 4.0), (0.7, 5.0), (0.8, 6.0), (0.87, 7.0), (0.92, 8.0), (0.96, 9.0))
@@ -333,6 +338,13 @@ def _restarts(words: list) -> list:
     return sorted(repeated)
 
 
+def beyond_everyday_share(words: list) -> float:
+    """The share of the content words (not function words, three letters or more) that are not everyday
+    words: a band-5 speaker talks about anything with the commonest few thousand."""
+    content = [w for w in words if len(w) > 2 and w not in wordorder.FUNCTION_WORDS]
+    return sum(1 for w in content if lexicon.rarity_zipf(w) < BEYOND_EVERYDAY_ZIPF) / max(1, len(content))
+
+
 def repeated_phrase_share(words: list) -> float:
     """The share of the words inside a run of REPEATED_RUN words said before, apart from where it was
     first said: the same phrases recycled through an answer ("my friend helped me", "it was very good")."""
@@ -443,6 +455,7 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
         "window_ttr": round(window_ttr(content, SPEAKING_TTR_WINDOW), 3),
         "less_common_words": less_common[:10],
         "less_common_per_100_words": round(len(less_common) * 100 / max(1, len(content)), 2),
+        "beyond_everyday_share": round(beyond_everyday_share(content), 3),
         "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
         "structures": structures_used(clean),
         "grammar_slips": [slip.words for sentence in sentences for slip in grammar.check(sentence)],
@@ -573,7 +586,8 @@ def speaking_bands(m: dict) -> tuple:
     fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / (SHORT_ANSWER_SHARE * m["expected_words"]))
 
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
-               + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
+               + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)
+               + interpolate(m["beyond_everyday_share"], BEYOND_EVERYDAY_BANDS)) / 3
     # Range: how often complex structures come and how many kinds there are; accuracy: the slips.
     # (a rate read off a short answer is held to what its count of clauses shows: one "because" in 30 words
     # is not a band-7 range)
