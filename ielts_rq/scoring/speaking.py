@@ -342,7 +342,10 @@ def beyond_everyday_share(words: list) -> float:
     """The share of the content words (not function words, three letters or more) that are not everyday
     words: a band-5 speaker talks about anything with the commonest few thousand."""
     content = [w for w in words if len(w) > 2 and w not in wordorder.FUNCTION_WORDS]
-    return sum(1 for w in content if lexicon.rarity_zipf(w) < BEYOND_EVERYDAY_ZIPF) / max(1, len(content))
+    # A word common in itself has a common commonest form: only the rare-looking ones are lemmatised.
+    beyond = sum(1 for w in content if lexicon.zipf(w) < BEYOND_EVERYDAY_ZIPF
+                 and lexicon.rarity_zipf(w) < BEYOND_EVERYDAY_ZIPF)
+    return beyond / max(1, len(content))
 
 
 def repeated_phrase_share(words: list) -> float:
@@ -366,6 +369,11 @@ def _word_trigrams():
     return pocketsphinx.NGramModel.readfile(os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin"))
 
 
+@functools.lru_cache(maxsize=100_000)
+def _unigram(word: str) -> int:
+    return _word_trigrams().prob([word])
+
+
 def transcript_coherence(sentences: list) -> tuple:
     """(mean log10 gain, words scored): how much likelier each word is after the two before it than on its
     own. Real speech, even with slips, gains; misheard words (right sounds, wrong words) do not fit their
@@ -377,7 +385,7 @@ def transcript_coherence(sentences: list) -> tuple:
     for sentence in sentences:
         words = ["<s>"] + _LM_TOKEN.findall(sentence.lower().replace("\u2019", "'"))
         for i in range(1, len(words)):
-            alone = model.prob([words[i]])
+            alone = _unigram(words[i])
             if alone <= _LM_UNKNOWN:   # a name or a word the model does not know: no evidence either way
                 continue
             total += model.prob([words[i], *reversed(words[max(0, i - 2):i])]) - alone
@@ -538,8 +546,13 @@ def card_subject_taken_up(text: str, card: str) -> dict | None:
     stems, about_person = card_subject(card)
     if not stems and not about_person:
         return None
+    card_stems = set(relevance.question_stems(card))
+    wanted, initials = stems | card_stems, {t[0] for t in stems | card_stems}
     words = [w.lower() for w in WORD_PATTERN.findall(text)]
-    forms = [_forms(w) for w in words]
+    # Only a word that could be a form of one of the card's words is lemmatised (a lemma keeps its initial:
+    # busiest / busy, learnt / learn; went / go is not a card's word).
+    forms = [{relevance.stem(w)} if w[0] not in initials or relevance.stem(w) in wanted else _forms(w)
+             for w in words]
     used = set().union(*forms) if words else set()
     if about_person:
         sentences = split_sentences(text)
