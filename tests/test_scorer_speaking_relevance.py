@@ -4,11 +4,14 @@ far short all score below the honest answers, which keep their bands and their o
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from ielts_rq import store
 from ielts_rq.scoring import score
 
-from .conftest import scored_as_submitted
+from .conftest import cli, scored_as_submitted, work_in_process
 from .speaking_answers import timed
 from .speaking_answers import STRONG as OTHER_STRONG
 from .speaking_everyday import (CARD_BUSY, CARD_CHANGE, CARD_FREE_TIME, CARD_HELPER, CARDS, LIMITED, MIDDLE,
@@ -201,3 +204,15 @@ def test_a_long_turn_far_too_short_and_one_recycling_its_phrases_are_held_back_t
     repeated = scored_as_submitted(tmp_path, recycled(STRONG[CARD_CHANGE]), "speaking_part_2", CARD_CHANGE)
     assert repeated["overall_band_score"] <= 6.0
     assert any("again and again" in w for w in repeated["criteria_scores"][1]["weaknesses"])
+
+
+def test_a_garbled_recording_stored_with_its_word_timings_gets_no_band_from_the_worker(redis_conn):
+    # As the audio pipeline stores a spoken answer: the transcript with the recogniser's word timings.
+    text = garbled(STRONG[CARD_HELPER], seed=2)
+    submission_id = store.create_submission("learner-garbled", "speaking_part_2", text, CARD_HELPER,
+                                            audio=timed(text, 0.4, confidence=(0.7, 0.95)))
+    assert cli("enqueue", "score", submission_id).returncode == 0
+    work_in_process("scoring")
+    result = json.loads(cli("result", submission_id, "--json").stdout)
+    assert result["overall_band_score"] == 0 and result["feature_analysis"]["garbled_transcript"] is True
+    assert "do not fit the words around them" in result["detailed_feedback"]
