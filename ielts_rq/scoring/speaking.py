@@ -26,8 +26,10 @@ salad; a transcript the recogniser could not hear is not banded at all
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import os
 import re
 
 from . import fixed, grammar, lexicon, meaning, relevance, spelling, wordorder
@@ -49,6 +51,11 @@ SPEECH_RATE_BANDS = ((50, 3.0), (70, 4.0), (85, 5.0), (100, 6.0), (120, 7.0), (1
 PAUSES_PER_MINUTE_BANDS = ((3, 9.0), (6, 8.0), (10, 7.0), (14, 6.0), (20, 5.0), (28, 4.0), (40, 3.0))
 WINDOW_TTR_BANDS = ((0.45, 3.0), (0.55, 4.0), (0.62, 5.0), (0.68, 6.0), (0.74, 7.0), (0.8, 8.0), (0.86, 9.0))
 LESS_COMMON_PER_100_BANDS = ((0, 4.0), (1, 5.0), (2.5, 6.0), (4, 7.0), (6, 8.0), (8, 9.0))
+# Beyond everyday words: the share of the content words whose commonest form is under Zipf 4.5 (outside
+# the few thousand words everyone uses). Band 4-5 speakers keep to everyday words (0-9% beyond them),
+# band 6 answers 4-15%, band 8 ones 10-29%; a handful of words recycled, none.
+BEYOND_EVERYDAY_ZIPF = 4.5
+BEYOND_EVERYDAY_BANDS = ((0, 4.0), (0.05, 5.0), (0.1, 6.0), (0.15, 7.0), (0.2, 8.0), (0.27, 9.0))
 # Speech uses fewer subordinate clauses than writing: natural, fluent answers have two to four per 100 words.
 CLAUSES_PER_100_BANDS = ((0, 4.5), (1, 5.5), (2, 6.5), (3.5, 7.5), (5, 8.5), (7, 9.0))
 WORD_CONFIDENCE_BANDS = ((0.5, 3.0), (0.6, 4.0), (0.7, 5.0), (0.8, 6.0), (0.87, 7.0), (0.92, 8.0), (0.96, 9.0))
@@ -81,6 +88,26 @@ UNHEARD_WORD_CONFIDENCE = 0.4
 UNRATEABLE_UNHEARD_SHARE = 0.35
 # A transcript not in English word order is the recogniser's failure unless it was sure of the words.
 SALAD_TRUSTED_RECOGNITION = 0.8
+# Whether the words hang together (``transcript_coherence``): how much likelier each word is after the two
+# before it than on its own, by a word trigram model of English (log10, mean over the words it knows).
+# Honest long turns, band 4 speakers' broken grammar included, gain 0.55-0.95; with one word in ten
+# misheard, 0.34-0.6; with a third of the words misheard (real words, the wrong ones, dropped, inserted or
+# swapped) 0.37 or less, most under 0.15. The less sure the recogniser, the less it takes to doubt its
+# words: the transcript is not rated below GARBLED_COHERENCE when the recogniser was SURE_RECOGNITION sure,
+# a point higher for every point less sure, up to UNSURE_COHERENCE (so 0.35 at a confidence of 0.8, where
+# a weak speaker's answer with a few words misheard stays rated). Fewer words than COHERENCE_MIN_WORDS are
+# not judged.
+GARBLED_COHERENCE = 0.2
+UNSURE_COHERENCE = 0.45
+SURE_RECOGNITION = 0.95
+COHERENCE_MIN_WORDS = 60
+# Within this of that threshold the transcript is rated but doubted: misheard words add variety that is not
+# the speaker's, so Lexical Resource is held at DOUBTFUL_LEXICAL and it and Grammar are weak evidence.
+DOUBTFUL_MARGIN = 0.15
+DOUBTFUL_LEXICAL = 6.0
+GARBLED_NOTE = ("The transcript does not read as connected English: many of its words do not fit the words "
+                "around them, as when a recogniser mishears a recording, although it reported a confidence of "
+                "{confidence:.2f}.")
 UNRATEABLE_CONFIDENCE = 0.05
 UNRATEABLE_NOTE = "The recording was not clear enough to be rated reliably."
 # Hesitation: the share of what was said that is fillers or restarts (per 100 words) -> fluency band.
@@ -95,13 +122,18 @@ PADDING_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammati
 CLAUSE_COUNT_BANDS = ((0, 4.5), (1, 6.0), (2, 6.5), (4, 7.5), (6, 8.5), (8, 9.0))
 # Kinds of complex structure used (``structures_used``) -> grammatical range.
 STRUCTURE_KINDS_BANDS = ((0, 4.0), (2, 5.5), (4, 6.5), (6, 7.5), (8, 8.5), (10, 9.0))
+# The same one or two subordinators said often ("because... because...") are "a limited range of more
+# complex structures" (band 5): the rate of clauses lifts range at most this far above the kinds used.
+DENSITY_ABOVE_KINDS = 1.0
 # Part 2 long turn: one to two minutes. Below these shares of the expected length (and, for the milder
-# ceiling, under a minute of speech) it is too short to show sustained speech.
+# ceiling, under a minute of speech) it is too short to show sustained speech. A turn under a quarter of
+# the length is band 4 overall: every criterion is held at 4, since ceilings of 4, 5, 5, 5 average 4.75,
+# which IELTS rounding makes 5.0, above the band the cap stands for.
 VERY_SHORT_SHARE = 0.25
 LONG_TURN_MIN_SECONDS = 60.0
 SHORT_LONG_TURN_CEILINGS = (
-    (VERY_SHORT_SHARE, {"fluency_coherence": 4.0, "lexical_resource": 5.0, "grammatical_range_accuracy": 5.0,
-                        "pronunciation": 5.0}),
+    (VERY_SHORT_SHARE, {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
+                        "pronunciation": 4.0}),
     (0.5, {"fluency_coherence": 5.0, "lexical_resource": 6.0, "grammatical_range_accuracy": 6.0}),
 )
 # Fewer words than this cannot show the range bands 8-9 ask for.
@@ -114,9 +146,31 @@ WORD_SALAD_CEILINGS = {"fluency_coherence": 3.0, "lexical_resource": 3.0, "gramm
 OPENING_WORDS = 25
 LONG_TURN_WORDS = 80
 LONG_TURN_TANGENTIAL = 1.5  # a long turn's topic score below this with no key term: about something else
+# A cue card's subject is the clause before "You should say" ("a person who helped you", "a time when you
+# were very busy"); its everyday words (a time, something, your life) are shared by every talk. A long
+# turn takes up the subject when it talks about a person for a card about one (a sentence in
+# PERSON_SENTENCE_SHARE names him or her: he, she, his, her...), and otherwise when it uses one of the
+# subject's own words in any form (busiest for busy, learnt for learned) in its opening, where speakers
+# say what they will talk about, or SUBJECT_SAID_TIMES times in all. One that does neither and uses
+# under CARD_COVERAGE_SUPPORT of the card's words (IDF-weighted, in any form) is a talk on something else:
+# the card's everyday words in it (people, time, life, help) are not an answer.
+PERSON_SENTENCE_SHARE = 0.3
+SUBJECT_SAID_TIMES = 2
+CARD_COVERAGE_SUPPORT = 0.75
 # A prepared talk on another topic is not an answer: these ceilings keep it at 4.5 overall at most.
 OFF_TOPIC_CEILINGS = {"fluency_coherence": 4.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 4.0,
                       "pronunciation": 6.0}
+# The same phrases said again and again: the share of the words inside a run of REPEATED_RUN words said
+# before (not a restart). Honest answers stay under 5%; a tenth loses coherence at times (FC 6), a fifth
+# relies on repetition to keep going (FC 5) with little flexibility (LR 5), and when most of the answer is
+# said twice its vocabulary is basic and recycled (LR 4) and the range its sentences show is borrowed
+# from themselves (GRA 6). The share is read first to last, most severe first.
+REPEATED_RUN = 4
+REPETITION_CEILINGS = (
+    (0.4, {"fluency_coherence": 5.0, "lexical_resource": 4.0, "grammatical_range_accuracy": 6.0}),
+    (0.2, {"fluency_coherence": 5.0, "lexical_resource": 5.0, "grammatical_range_accuracy": 7.0}),
+    (0.1, {"fluency_coherence": 6.0, "lexical_resource": 6.0}),
+)
 # Set phrases learnt by heart for the test; many in one answer mark it as recited.
 MEMORISED_MIN = 3
 MEMORISED_PER_100 = 2.0
@@ -155,6 +209,18 @@ _MEMORISED_PHRASES = re.compile(r"\b(" + "|".join((
     r"there is no denying that", r"it is an undeniable fact", r"broaden (my|one'?s|our) horizons?",
     r"in this day and age", r"cost an arm and a leg", r"burn the midnight oil", r"a dime a dozen")) + r")\b",
     re.IGNORECASE)
+# Who a cue card's subject can be: a card on a person is answered about him or her.
+_PERSON_NOUNS = frozenset("""person someone somebody anyone man woman boy girl child friend relative neighbour neighbor
+teacher colleague classmate student parent grandparent stranger member leader celebrity athlete sportsperson
+singer musician artist writer actor businessman businesswoman entrepreneur scientist politician""".split())
+_THIRD_PERSON = frozenset(("he", "she", "him", "her", "his", "hers", "himself", "herself"))
+# Words of a card's subject that every talk uses: not its particular subject.
+_EVERYDAY_SUBJECT = frozenset(relevance.stem(w) for w in """time something anything thing life day moment way
+situation occasion""".split())
+_SUBJECT_END = re.compile(r"(?<=[.?!])\s|\byou should say\b", re.IGNORECASE)
+_LM_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_LM_UNKNOWN = -10 ** 8                       # pocketsphinx's score for a word it does not know
+_LM_LOG10_PER_UNIT = math.log10(1.0001)       # its scores are logarithms to the base 1.0001
 _FILLER_PAIRS = {("you", "know"), ("i", "mean"), ("you", "see"), ("so", "yeah")}
 _QUESTION_LEAD = frozenset(("do", "did", "don't", "didn't", "if", "would", "could", "what", "how"))
 _OBJECT_STARTS = frozenset(("them", "him", "her", "me", "us", "it", "this", "what", "how", "why", "where", "who",
@@ -272,6 +338,61 @@ def _restarts(words: list) -> list:
     return sorted(repeated)
 
 
+def beyond_everyday_share(words: list) -> float:
+    """The share of the content words (not function words, three letters or more) that are not everyday
+    words: a band-5 speaker talks about anything with the commonest few thousand."""
+    content = [w for w in words if len(w) > 2 and w not in wordorder.FUNCTION_WORDS]
+    # A word common in itself has a common commonest form: only the rare-looking ones are lemmatised.
+    beyond = sum(1 for w in content if lexicon.zipf(w) < BEYOND_EVERYDAY_ZIPF
+                 and lexicon.rarity_zipf(w) < BEYOND_EVERYDAY_ZIPF)
+    return beyond / max(1, len(content))
+
+
+def repeated_phrase_share(words: list) -> float:
+    """The share of the words inside a run of REPEATED_RUN words said before, apart from where it was
+    first said: the same phrases recycled through an answer ("my friend helped me", "it was very good")."""
+    first_said, repeated = {}, set()
+    for i in range(len(words) - REPEATED_RUN + 1):
+        run = tuple(words[i:i + REPEATED_RUN])
+        if first_said.setdefault(run, i) + REPEATED_RUN <= i:
+            repeated.update(range(i, i + REPEATED_RUN))
+    return len(repeated) / max(1, len(words))
+
+
+@functools.cache
+def _word_trigrams():
+    """The US English word trigram model pocketsphinx decodes with (in its wheel), or None without it."""
+    try:
+        import pocketsphinx
+    except ImportError:
+        return None
+    return pocketsphinx.NGramModel.readfile(os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin"))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _unigram(word: str) -> int:
+    return _word_trigrams().prob([word])
+
+
+def transcript_coherence(sentences: list) -> tuple:
+    """(mean log10 gain, words scored): how much likelier each word is after the two before it than on its
+    own. Real speech, even with slips, gains; misheard words (right sounds, wrong words) do not fit their
+    neighbours and gain little. (None, 0) without the model."""
+    model = _word_trigrams()
+    if model is None:
+        return None, 0
+    total, scored = 0, 0
+    for sentence in sentences:
+        words = ["<s>"] + _LM_TOKEN.findall(sentence.lower().replace("\u2019", "'"))
+        for i in range(1, len(words)):
+            alone = _unigram(words[i])
+            if alone <= _LM_UNKNOWN:   # a name or a word the model does not know: no evidence either way
+                continue
+            total += model.prob([words[i], *reversed(words[max(0, i - 2):i])]) - alone
+            scored += 1
+    return (total * _LM_LOG10_PER_UNIT / scored if scored else None), scored
+
+
 def structures_used(text: str) -> list:
     """The kinds of complex structure the answer uses (conditionals, relative clauses, perfect and
     passive forms, participle and noun clauses...): range shows in their variety, not only in how
@@ -327,6 +448,7 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
     if "speech_rate_wpm" in timing:  # the pace of language: fillers said quickly are not fluency
         timing["content_rate_wpm"] = round(timing["speech_rate_wpm"] * len(content) / max(1, len(words)), 1)
     sentences = split_sentences(clean)
+    coherence, scored = transcript_coherence(sentences) if len(content) >= COHERENCE_MIN_WORDS else (None, 0)
     return {
         "word_count": len(words),
         "content_words": len(content),
@@ -341,10 +463,13 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
         "window_ttr": round(window_ttr(content, SPEAKING_TTR_WINDOW), 3),
         "less_common_words": less_common[:10],
         "less_common_per_100_words": round(len(less_common) * 100 / max(1, len(content)), 2),
+        "beyond_everyday_share": round(beyond_everyday_share(content), 3),
         "subordinate_clauses": sum(1 for w in content if w in lexicon.SUBORDINATORS),
         "structures": structures_used(clean),
         "grammar_slips": [slip.words for sentence in sentences for slip in grammar.check(sentence)],
         "word_order_gain": round(wordorder.plausibility(sentences)["order_gain"], 2) if len(content) >= 20 else None,
+        "transcript_coherence": round(coherence, 3) if coherence is not None and scored >= COHERENCE_MIN_WORDS else None,
+        "repeated_phrase_share": round(repeated_phrase_share(content), 3),
         "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
         **_relevance(clean, prompt, task_type),
         **_memorised(clean, len(content)),
@@ -363,7 +488,7 @@ def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
     """
     if not prompt:
         return {"relevance": None, "key_terms_used": None, "body_relevance": None, "key_terms_in_body": None,
-                "question_fit": None}
+                "question_fit": None, "card_subject": None}
     # Restating the card ("the person who has influenced me most is...") is how speakers begin, so the
     # whole answer is read; the body is read without the card's wording, which a prepared talk may
     # borrow to seem to fit.
@@ -371,16 +496,78 @@ def _relevance(text: str, prompt: str | None, task_type: str) -> dict:
     score = relevance.relevance(topic, prompt, 2)
     key_terms = relevance.key_terms_used(topic, prompt)
     own_words = mask_copied(text, prompt).split()
-    body_score = body_terms = None
+    body_score = body_terms = subject = None
     if task_type == "speaking_part_2" and len(own_words) >= LONG_TURN_WORDS and score is not None:
         body = relevance.content_stems(" ".join(own_words[OPENING_WORDS:]))
         body_score, body_terms = relevance.relevance(body, prompt, 2), relevance.key_terms_used(body, prompt)
+        subject = card_subject_taken_up(" ".join(own_words), prompt)
     fit = meaning.fit(text, topic, prompt, score, key_terms) if score is not None else None
     return {"relevance": None if score is None else round(score, 2),
             "key_terms_used": key_terms,
             "body_relevance": None if body_score is None else round(body_score, 2),
             "key_terms_in_body": body_terms,
-            "question_fit": fit}
+            "question_fit": fit,
+            "card_subject": subject}
+
+
+@functools.lru_cache(maxsize=10_000)
+def card_subject(card: str) -> tuple:
+    """(the particular words of a cue card's subject as stems, whether the subject is a person): "Describe
+    a person who helped you" -> ({"person", "help"}, True); "a time when you were very busy" -> ({"busy"},
+    False). The subject is the card's first sentence, before "You should say". It is a person when one
+    is named first ("a person", "an old friend") or after an everyday head ("a time you helped
+    someone"), not when a person only comes with a thing ("a gift you gave to someone")."""
+    clause = _SUBJECT_END.split(card, maxsplit=1)[0]
+    words = [w.lower() for w in WORD_PATTERN.findall(clause)]
+    content = [w for w in words if w not in wordorder.FUNCTION_WORDS and w != "describe"]
+    stems = set(relevance.content_stems(clause)) - _EVERYDAY_SUBJECT
+    everyday_head = bool(content) and relevance.stem(content[0]) in _EVERYDAY_SUBJECT
+    about_person = bool(_PERSON_NOUNS & set(content[:2])) or (everyday_head and bool(_PERSON_NOUNS & set(content)))
+    return stems, about_person
+
+
+@functools.lru_cache(maxsize=100_000)
+def _forms(word: str) -> frozenset:
+    """The stems of a word and of its lemmas: "busiest" also reads as "busy", "learnt" as "learn"."""
+    import lemminflect
+
+    lemmas = {lemma for found in lemminflect.getAllLemmas(word).values() for lemma in found}
+    return frozenset(relevance.stem(form) for form in {word} | lemmas)
+
+
+def card_subject_taken_up(text: str, card: str) -> dict | None:
+    """Whether a long turn takes up its card's particular subject, and how much of the card it covers.
+
+    A card on a person is taken up by a talk about him or her (third-person singular in a share of the
+    sentences), whatever words name them; any other card by a talk using one of the subject's own words
+    in any form. ``coverage`` is the IDF-weighted share of all the card's topic words the talk uses, in
+    any form. None when the card names no particular subject.
+    """
+    stems, about_person = card_subject(card)
+    if not stems and not about_person:
+        return None
+    card_stems = set(relevance.question_stems(card))
+    wanted, initials = stems | card_stems, {t[0] for t in stems | card_stems}
+    words = [w.lower() for w in WORD_PATTERN.findall(text)]
+    # Only a word that could be a form of one of the card's words is lemmatised (a lemma keeps its initial:
+    # busiest / busy, learnt / learn; went / go is not a card's word).
+    forms = [{relevance.stem(w)} if w[0] not in initials or relevance.stem(w) in wanted else _forms(w)
+             for w in words]
+    used = set().union(*forms) if words else set()
+    if about_person:
+        sentences = split_sentences(text)
+        naming = sum(1 for s in sentences if _THIRD_PERSON & {w.lower() for w in WORD_PATTERN.findall(s)})
+        taken_up = naming >= PERSON_SENTENCE_SHARE * max(1, len(sentences))
+    else:
+        # Said where a speaker names what the talk is about (its opening), or more than in passing: "an
+        # hour late" once in a talk about a wedding does not make it a talk about being late.
+        opening = set().union(*forms[:OPENING_WORDS]) if words else set()
+        said = sum(1 for found in forms if stems & found)
+        taken_up = bool(stems & opening) or said >= SUBJECT_SAID_TIMES
+    weights = {s: relevance.idf(s) for s in dict.fromkeys(relevance.question_stems(card))}
+    coverage = sum(w for s, w in weights.items() if s in used) / (sum(weights.values()) or 1.0)
+    return {"subject": sorted(stems), "about_a_person": about_person, "taken_up": taken_up,
+            "coverage": round(coverage, 3)}
 
 
 def _memorised(text: str, words: int) -> dict:
@@ -412,13 +599,15 @@ def speaking_bands(m: dict) -> tuple:
     fluency -= SHORT_ANSWER_PENALTY * max(0.0, 1 - m["content_words"] / (SHORT_ANSWER_SHARE * m["expected_words"]))
 
     lexical = (interpolate(m["window_ttr"], WINDOW_TTR_BANDS)
-               + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)) / 2
+               + interpolate(m["less_common_per_100_words"], LESS_COMMON_PER_100_BANDS)
+               + interpolate(m["beyond_everyday_share"], BEYOND_EVERYDAY_BANDS)) / 3
     # Range: how often complex structures come and how many kinds there are; accuracy: the slips.
     # (a rate read off a short answer is held to what its count of clauses shows: one "because" in 30 words
     # is not a band-7 range)
     density = min(interpolate(m["subordinate_clauses"] * 100 / content, CLAUSES_PER_100_BANDS),
                   interpolate(m["subordinate_clauses"], CLAUSE_COUNT_BANDS))
-    accuracy = max(density, interpolate(len(m["structures"]), STRUCTURE_KINDS_BANDS))
+    kinds = interpolate(len(m["structures"]), STRUCTURE_KINDS_BANDS)
+    accuracy = max(min(density, kinds + DENSITY_ABOVE_KINDS), kinds)
     accuracy -= min(MAX_SLIP_PENALTY, SLIP_PENALTY_PER_RATE * len(m["grammar_slips"]) * 100 / content)
 
     weak = []
@@ -430,7 +619,7 @@ def speaking_bands(m: dict) -> tuple:
         weak.append("pronunciation")
     if not timed:
         weak.append("fluency_coherence")
-    if low_recognition(m) or word_salad(m):  # the transcript itself may be wrong: what is read from it is uncertain
+    if low_recognition(m) or word_salad(m) or doubtful_transcript(m):  # the transcript itself may be wrong
         weak += ["lexical_resource", "grammatical_range_accuracy"]
     bands = {
         "fluency_coherence": fluency,
@@ -460,9 +649,11 @@ def off_topic(m: dict) -> bool:
     A long turn has more words to judge by, and honest long turns score 1.6 or more on their card
     even in their own words (a grandmother for "a person who has influenced you"): below 1.5 with no
     key term it is about something else, and so is one whose key terms all sit in its opening
-    sentence while its body scores below 1.5. Cards in everyday words ("a time when you helped
-    someone") leave talks on neighbouring themes undetected: no cap is better than capping honest
-    answers told in the speaker's own words.
+    sentence while its body scores below 1.5. On cards in everyday words ("a person who helped you")
+    a talk on a neighbouring theme shares the card's words (people, time, help) and scores as high: it
+    is about something else when it does not take up the card's particular subject (a person for a card
+    on one, the subject's own words otherwise) and covers under three quarters of the card's words
+    (``card_subject_taken_up``).
     """
     score = m["relevance"]
     if score is None:
@@ -472,8 +663,10 @@ def off_topic(m: dict) -> bool:
     if m["body_relevance"] is None:
         return False
     spliced = m["key_terms_used"] > 0 and m["key_terms_in_body"] == 0  # the card's words only in the opening
+    subject = m.get("card_subject")
+    elsewhere = subject is not None and not subject["taken_up"] and subject["coverage"] < CARD_COVERAGE_SUPPORT
     return (m["key_terms_used"] == 0 and score < LONG_TURN_TANGENTIAL) or (
-        spliced and m["body_relevance"] < LONG_TURN_TANGENTIAL)
+        spliced and m["body_relevance"] < LONG_TURN_TANGENTIAL) or elsewhere
 
 
 def speaking_caps(m: dict) -> dict:
@@ -499,6 +692,15 @@ def speaking_caps(m: dict) -> dict:
              "grammatical_range_accuracy": 6.0 if recited else 9.0},
             f"Many set phrases learnt by heart ({', '.join(repr(p) for p in m['memorised_phrases'][:3])}): "
             "listeners hear a rehearsed answer, not flexible language.")
+    if doubtful_transcript(m):
+        cap({"lexical_resource": DOUBTFUL_LEXICAL}, "Parts of the transcript do not hang together (words that do not "
+                                                    "fit the words around them): some words may be the recogniser's "
+                                                    "mishearings, so their variety is not credited.")
+    repetition = repetition_ceilings(m)
+    if repetition:
+        cap(repetition, f"The same phrases come back again and again ({100 * m['repeated_phrase_share']:.0f}% of "
+                        "the words repeat a phrase already said): listeners hear a few words recycled, not a "
+                        "range of vocabulary, and the answer stops moving forward.")
     short = short_long_turn(m)
     if short:
         seconds = m.get("duration_seconds")
@@ -525,6 +727,14 @@ def short_long_turn(m: dict) -> dict:
     return {}
 
 
+def repetition_ceilings(m: dict) -> dict:
+    """The ceilings for an answer recycling its own phrases ({} if it does not)."""
+    for share, ceilings in REPETITION_CEILINGS:
+        if m["repeated_phrase_share"] >= share:
+            return ceilings
+    return {}
+
+
 def padded(m: dict) -> bool:
     return m["disfluent_share"] > PADDING_DISFLUENT_SHARE
 
@@ -543,7 +753,30 @@ def unrateable(m: dict) -> bool:
     if confidence is None:
         return False
     return (confidence < UNRATEABLE_RECOGNITION or (unheard is not None and unheard > UNRATEABLE_UNHEARD_SHARE)
-            or (word_salad(m) and confidence < SALAD_TRUSTED_RECOGNITION))
+            or (word_salad(m) and confidence < SALAD_TRUSTED_RECOGNITION) or garbled_transcript(m))
+
+
+def garbled_transcript(m: dict) -> bool:
+    """A recogniser's transcript whose words do not hang together, whatever confidence it reported: the
+    words are real but not the ones spoken (``transcript_coherence`` under GARBLED_COHERENCE, rising to
+    UNSURE_COHERENCE as the recogniser is less sure). An answer that is mostly fillers and
+    restarts is not judged so: its broken sequences are the speaker's, and the padding ceilings rate it."""
+    confidence, coherence = m.get("mean_word_confidence"), m.get("transcript_coherence")
+    if confidence is None or coherence is None or padded(m):  # stalling breaks sequences up: it is rated as such
+        return False
+    return coherence < _coherence_doubted_below(confidence)
+
+
+def doubtful_transcript(m: dict) -> bool:
+    """A recogniser's transcript rated, but whose words hang together less than honest speech does."""
+    confidence, coherence = m.get("mean_word_confidence"), m.get("transcript_coherence")
+    if confidence is None or coherence is None or padded(m):
+        return False
+    return coherence < _coherence_doubted_below(confidence) + DOUBTFUL_MARGIN
+
+
+def _coherence_doubted_below(confidence: float) -> float:
+    return min(UNSURE_COHERENCE, GARBLED_COHERENCE + max(0.0, SURE_RECOGNITION - confidence))
 
 
 def word_salad(m: dict) -> bool:
@@ -559,7 +792,7 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
     bands, weak, ceilings = speaking_bands(measures)
     timed = "speech_rate_wpm" in measures
     confidence = TIMED_CONFIDENCE if timed else TRANSCRIPT_CONFIDENCE
-    if low_recognition(measures) or word_salad(measures):
+    if low_recognition(measures) or word_salad(measures) or doubtful_transcript(measures):
         confidence = WEAK_EVIDENCE_CONFIDENCE
     criteria = [_speaking_criterion(c, bands[c], measures, c in weak, timed, ceilings.get(c)) for c in bands]
     overall = mean_band(bands.values())
@@ -572,8 +805,19 @@ def score_speaking(task_type: str, text: str, prompt: str | None, audio: dict | 
         "feature_analysis": {**measures, "has_audio_timings": timed, "weak_evidence": weak,
                              "low_recognition_confidence": low_recognition(measures),
                              "unreliable_transcript": False,
-                             "band_caps": {c: " ".join(reasons) for c, (_, reasons) in ceilings.items()}, "notes": notes},
+                             "band_caps": {c: " ".join(reasons) for c, (_, reasons) in ceilings.items()},
+                             "band_ceilings": band_ceilings(ceilings, bands), "notes": notes},
     }
+
+
+def band_ceilings(ceilings: dict, bands: dict) -> dict:
+    """criterion -> ceiling, and the overall band they allow (the IELTS-rounded mean of the ceilings, a
+    criterion without one at 9): every band given is at most its ceiling, so the overall band is at most
+    the overall ceiling."""
+    if not ceilings:
+        return {}
+    limits = {c: band for c, (band, _) in ceilings.items()}
+    return {**limits, "overall": mean_band([limits.get(c, 9.0) for c in bands])}
 
 
 def _unrateable_result(task_type: str, measures: dict) -> dict:
@@ -584,10 +828,32 @@ def _unrateable_result(task_type: str, measures: dict) -> dict:
         criterion["confidence"] = UNRATEABLE_CONFIDENCE
         criterion["weaknesses"].insert(0, UNRATEABLE_NOTE)
     result["detailed_feedback"] = UNRATEABLE_NOTE + " " + result["detailed_feedback"]
+    if garbled_transcript(measures) and not _unheard(measures):
+        _say_why_garbled(result, measures)
     result["feature_analysis"].update(unreliable_transcript=True, unheard_word_share=measures.get("unheard_word_share"),
                                       word_order_gain=measures["word_order_gain"],
+                                      transcript_coherence=measures["transcript_coherence"],
+                                      garbled_transcript=garbled_transcript(measures),
                                       weak_evidence=list(CRITERIA[task_type]))
     return result
+
+
+def _unheard(m: dict) -> bool:
+    """The recogniser itself said it could not hear the recording (the reason ``fixed.unrecognised`` gives)."""
+    unheard = m.get("unheard_word_share")
+    return m["mean_word_confidence"] < UNRATEABLE_RECOGNITION or (
+        unheard is not None and unheard > UNRATEABLE_UNHEARD_SHARE)
+
+
+def _say_why_garbled(result: dict, m: dict) -> None:
+    """The recogniser was confident, so its confidence is not the reason: the transcript's own words are."""
+    reason = GARBLED_NOTE.format(confidence=m["mean_word_confidence"]) + (
+        " A band would be read from words that were probably not the words spoken, so no band was given.")
+    for criterion in result["criteria_scores"]:
+        criterion["weaknesses"] = [UNRATEABLE_NOTE, reason]
+        criterion["feedback"] = f"{CRITERION_NAMES[criterion['criterion']]}: no band. {reason}"
+    suggestion = result["criteria_scores"][0]["suggestions"][0]
+    result["detailed_feedback"] = f"{UNRATEABLE_NOTE} {reason} {suggestion}"
 
 
 def _clamp(band: float) -> float:
