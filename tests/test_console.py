@@ -130,22 +130,28 @@ def test_rq_dashboard_pages_link_back_to_the_overview(client):
 
 
 @pytest.mark.slow
-def test_console_manners_past_times_watch_and_json_logs(redis_conn):
+def test_console_manners_past_times_watch_and_json_logs(redis_conn, tmp_path):
     past = cli("enqueue", "health-check", "--at", "2020-01-01T00:00:00")
     assert past.returncode == 0 and "is in the past: the job runs now" in past.stderr
     # On a terminal, as an operator runs it: Ctrl-C once the first view is drawn (not while Python starts).
+    # Its stderr goes to a file, never a pipe the test might not be reading; if it does not stop, SIGABRT
+    # makes it print where it is (PYTHONFAULTHANDLER) for the failure message.
     terminal, screen = pty.openpty()
-    watch = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "status", "--watch"], cwd=ROOT,
-                             stdout=screen, stderr=subprocess.PIPE, text=True)
-    os.close(screen)
-    try:
-        assert _drain(terminal, until=lambda drawn: b"Queues" in drawn, within=60), "status --watch drew nothing"
-        watch.send_signal(signal.SIGINT)
-        # Until it exits; once it has closed the terminal, the rest of its exit may take a while on a busy machine.
-        _drain(terminal, until=lambda _: watch.poll() is not None, within=120)
-        _, err = watch.communicate(timeout=120)
-    finally:
-        os.close(terminal)
+    with open(tmp_path / "stderr", "w+") as stderr:
+        watch = subprocess.Popen([sys.executable, "-m", "ielts_rq.cli", "status", "--watch"], cwd=ROOT,
+                                 stdout=screen, stderr=stderr, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+        os.close(screen)
+        try:
+            assert _drain(terminal, until=lambda drawn: b"Queues" in drawn, within=60), "status --watch drew nothing"
+            watch.send_signal(signal.SIGINT)
+            stopped = _drain(terminal, until=lambda _: watch.poll() is not None, within=120)
+            if not stopped:
+                watch.send_signal(signal.SIGABRT)
+                watch.wait(timeout=30)
+        finally:
+            os.close(terminal)
+        err = (tmp_path / "stderr").read_text()
+    assert stopped, f"status --watch did not stop on Ctrl-C within 2 minutes: {err[-4000:]}"
     assert watch.returncode == 0 and "Traceback" not in err and "Aborted" not in err, err
     logs = run_worker("health", env={"LOG_FORMAT": "json"}).stderr
     events = [json.loads(line) for line in logs.splitlines() if line.strip()]
@@ -234,8 +240,8 @@ def _drain(terminal: int, until, within: float) -> bool:
         if select.select([terminal], [], [], 0.2)[0]:
             try:
                 drawn += os.read(terminal, 65536)
-            except OSError:  # the writer closed the terminal
-                return until(drawn)
+            except OSError:  # the writer closed the terminal: nothing more to read, but it may still be exiting
+                time.sleep(0.2)
     return until(drawn)
 
 
