@@ -35,7 +35,10 @@ MEANT_TO_FAIL = 10  # ids of submissions that do not exist
 WORKERS = 3
 KILLS = 20
 LOGS = HOME / "chaos-workers.log"  # the workers' own account, for when an assertion fails
-DEADLINE = 240  # seconds for the whole run
+# The run is stuck when nothing moves for this long: no job finishes, leaves its queue or its retry wait. Longer
+# than the second retry interval (60 s) and a restart on a busy machine; a fixed deadline for the whole run turned
+# red on a machine busy with other lanes while every job was still on its way.
+STALL = 150
 
 
 # worker queues, worker mode, and the fault at the middle kill: a restart of Redis, or Redis full for a while
@@ -153,7 +156,7 @@ def _restart_crashed(workers, queues, mode, log) -> None:
             log.append(("crash", time.monotonic(), []))
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     queues, mode, fault = SHAPES[shape]
@@ -171,12 +174,15 @@ def test_nothing_is_lost_under_kills_and_a_restart(redis_conn, shape):
     started = time.monotonic()
     chaos.start()
     try:
-        done = 0
-        while time.monotonic() - started < DEADLINE:
+        seen, moved = None, time.monotonic()
+        while time.monotonic() - moved < STALL:
             done = redis_conn.zcard("ielts:results:by_time")
             scoring = get_queue("scoring")
-            settled = not (scoring.count or scoring.started_job_registry.count or scoring.scheduled_job_registry.count)
-            if done == JOBS and scoring.failed_job_registry.count == MEANT_TO_FAIL and settled and not chaos.is_alive():
+            where = (done, scoring.count, scoring.started_job_registry.count, scoring.scheduled_job_registry.count,
+                     scoring.failed_job_registry.count)
+            if where != seen:
+                seen, moved = where, time.monotonic()
+            if done == JOBS and where[4] == MEANT_TO_FAIL and not any(where[1:4]) and not chaos.is_alive():
                 break
             time.sleep(1)
         elapsed = time.monotonic() - started
