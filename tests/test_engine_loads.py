@@ -44,3 +44,13 @@ def test_a_file_worker_readies_tesseract_once_before_its_first_job(redis_conn):
     prepare(redis_conn, ["file_processing"])
     assert "pytesseract" in sys.modules
     assert pytesseract.get_tesseract_version._result is not pytesseract.get_tesseract_version
+
+
+def test_a_scoring_worker_loads_what_writing_and_speaking_answers_need_before_its_first_job(redis_conn):
+    from ielts_rq.queueing.worker import prepare
+    from ielts_rq.scoring import speaking, spelling
+
+    # What a forked horse would otherwise load for each job, then throw away with the horse.
+    prepare(redis_conn, ["scoring"])
+    assert spelling._deletion_index.cache_info().currsize == 1
+    assert speaking._word_trigrams.cache_info().currsize == 1

@@ -111,6 +111,7 @@ PROCESS_FACTS = {
     ("ielts_rq.observability", "_error_tracking"),
     ("ielts_rq.observability", "_tracer"),
     ("ielts_rq.scoring.meaning", "_word_sums"),  # a memo of the sentence model's word vectors: pure computation
+    ("ielts_rq.scoring.tables", "_loaders"),  # the scorer's table loaders, listed as their modules are imported
 }
 CACHES = {"cache", "lru_cache", "cached_property"}
 MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque", "local", "WeakValueDictionary",

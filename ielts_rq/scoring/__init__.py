@@ -10,8 +10,9 @@ heuristics read off the IELTS speaking descriptors (see ``speaking.py``).
 
 from .feedback import CRITERION_NAMES, criterion_name
 from .rules import MAX_TEXT_CHARS, MAX_TEXT_WORDS, TASK_TYPES, ScoringInputError, round_band
-from .samples import TASK_2_ESSAY, TASK_2_PROMPT
+from .samples import SAMPLE_ANSWERS
 from .scorer import SCORER_VERSION, score
+from .tables import load_all
 
 __all__ = [
     "CRITERION_NAMES",
@@ -28,9 +29,13 @@ __all__ = [
 
 
 def warm_up() -> None:
-    """Load the scorer's data (word lists, spelling dictionary, model) into this process.
+    """Load the scorer's data (word lists, spelling index, models) into this process.
 
     A worker on the scoring queue calls this once before its first job, so forked
-    horses inherit the loaded data instead of each loading it again.
+    horses inherit the loaded data instead of each loading it again. Scoring a sample
+    of each kind of answer imports every module on the way and fills what their
+    tables do not hold (spaCy's pipeline, each task's question bank).
     """
-    score("writing_task_2", TASK_2_ESSAY, TASK_2_PROMPT)
+    for task_type, prompt, answer in SAMPLE_ANSWERS:
+        score(task_type, answer, prompt)
+    load_all()

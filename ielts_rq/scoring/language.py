@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from . import lexicon, spelling
+from .tables import loaded_once
 
 NOT_ENGLISH = "not_english"
 GIBBERISH = "gibberish"
@@ -88,7 +89,7 @@ def _is_foreign(word: str) -> bool:
     return low in _foreign_words() and not spelling.accepts(low)
 
 
-@functools.cache
+@loaded_once
 def _foreign_words() -> frozenset:
     with gzip.open(FOREIGN_WORDS_PATH, "rt", encoding="utf-8") as handle:
         return frozenset(handle.read().split())

@@ -11,6 +11,8 @@ import functools
 import math
 import re
 
+from .tables import loaded_once
+
 # Connectives examiners look for under Coherence and Cohesion. "basic" ones are
 # so common that only heavy use counts as overuse.
 FORMAL_LINKERS = (
@@ -51,7 +53,7 @@ ENGLISH_FUNCTION_WORDS = frozenset((
 # Filler words and hesitation markers of spoken English.
 FILLER_WORDS = frozenset(("um", "uh", "er", "erm", "uhm", "hmm", "ah", "eh", "mm"))
 
-@functools.cache
+@loaded_once
 def _zipf_table() -> dict:
     import wordfreq
 

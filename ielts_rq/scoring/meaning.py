@@ -39,6 +39,7 @@ import threading
 from pathlib import Path
 
 from . import relevance
+from .tables import loaded_once
 
 BANK_PATH = Path(__file__).parent / "data" / "question_bank.npy"
 COVERAGE_WEIGHT = 0.5
@@ -62,7 +63,7 @@ _lock = threading.Lock()
 _word_sums: dict = {}
 
 
-@functools.cache
+@loaded_once
 def _model() -> tuple:
     """(token embedding matrix, tokenizer) of the packaged WordLlama model, loaded once per process."""
     import os
@@ -74,7 +75,7 @@ def _model() -> tuple:
     return model.embedding, model.tokenizer
 
 
-@functools.cache
+@loaded_once
 def _bank():
     import numpy as np
 

@@ -15,12 +15,13 @@ evidence, so only a clearly disordered essay loses Coherence for it.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import math
 import re
 from pathlib import Path
+
+from .tables import loaded_once
 
 TABLE_PATH = Path(__file__).parent / "data" / "sentence_order.json.gz"
 BINS = 5
@@ -61,7 +62,7 @@ def position_bin(index: int, count: int) -> int:
     return min(BINS - 1, index * BINS // count)
 
 
-@functools.cache
+@loaded_once
 def tables() -> dict:
     with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as handle:
         return json.load(handle)
@@ -270,7 +271,7 @@ def paragraph_class(index: int, paragraphs: int, position: int, sentences: int) 
     return role * 3 + place
 
 
-@functools.cache
+@loaded_once
 def paragraph_tables() -> dict:
     with gzip.open(PARAGRAPH_TABLE_PATH, "rt", encoding="utf-8") as handle:
         return json.load(handle)

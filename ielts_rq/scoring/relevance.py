@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .tables import loaded_once
 from .wordorder import FUNCTION_WORDS
 
 TABLE_PATH = Path(__file__).parent / "data" / "relevance.json.gz"
@@ -77,7 +78,7 @@ def content_stems(text: str) -> list[str]:
             if len(w) > 2 and w not in FUNCTION_WORDS and w not in NOT_TOPIC]
 
 
-@functools.cache
+@loaded_once
 def tables() -> dict:
     with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as handle:
         return json.load(handle)
@@ -136,7 +137,7 @@ def idf(stem_: str) -> float:
     return _idf(stem_, tables())
 
 
-@functools.cache
+@loaded_once
 def _vector_space() -> tuple:
     """(stem -> row, the word vectors as a matrix, each row's IDF): numpy is loaded with the tables."""
     import numpy as np

@@ -37,6 +37,7 @@ from .features import linking_usage, prompt_overlap, window_ttr
 from .feedback import CRITERION_NAMES, band_summary
 from .originality import mask_copied
 from .rules import CRITERIA, SPEAKING_EXPECTED_WORDS, mean_band
+from .tables import loaded_once
 from .text import WORD_PATTERN, split_sentences
 
 SPEAKING_NOTE = ("speaking bands are heuristics read off the IELTS speaking descriptors (there are no "
@@ -359,7 +360,7 @@ def repeated_phrase_share(words: list) -> float:
     return len(repeated) / max(1, len(words))
 
 
-@functools.cache
+@loaded_once
 def _word_trigrams():
     """The US English word trigram model pocketsphinx decodes with (in its wheel), or None without it."""
     try:

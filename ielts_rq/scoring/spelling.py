@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import lexicon
+from .tables import loaded_once
 
 DICTIONARY_PATH = Path(__file__).parent / "data" / "hunspell_en.marisa"
 _LETTER = r"[^\W\d_]"  # accented letters too ("façade")
@@ -68,7 +69,7 @@ class Slip(NamedTuple):
     correction: str | None  # the likeliest right form, when one is close
 
 
-@functools.cache
+@loaded_once
 def _dictionary():
     import marisa_trie
 
@@ -255,7 +256,7 @@ def _closest_common_word(word: str) -> tuple:
     return (best, -best_rank[0]) if best else (None, 99)
 
 
-@functools.cache
+@loaded_once
 def _deletion_index() -> dict:
     """Each common listed word under itself and its one-letter deletions (a SymSpell index).
 

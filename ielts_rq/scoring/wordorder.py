@@ -22,6 +22,8 @@ import math
 import re
 from pathlib import Path
 
+from .tables import loaded_once
+
 TABLE_PATH = Path(__file__).parent / "data" / "word_order.json.gz"
 ORDER = 3
 BEGIN, END = "<s>", "</s>"
@@ -122,7 +124,7 @@ class ClassTrigrams:
         return total, len(padded) - ORDER + 1
 
 
-@functools.cache
+@loaded_once
 def model() -> ClassTrigrams:
     with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as handle:
         table = json.load(handle)
