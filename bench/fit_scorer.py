@@ -29,8 +29,7 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ielts_rq.scoring.features import analyse_essay
-from ielts_rq.scoring.model import (CRITERION_FEATURES, MODEL_PATH, UNMODELLED_FEATURES, raw_parts, vocabulary_score,
-                                    vocabulary_terms)
+from ielts_rq.scoring.model import MODEL_PATH, raw_overall, vocabulary_score, vocabulary_terms
 from ielts_rq.scoring.text import normalise, split_paragraphs
 
 RIDGE_ALPHA = 10.0
@@ -54,15 +53,12 @@ FEATURE_DIRECTIONS = {
     "log_words": +1, "length_ratio": +1, "under_length": -1, "spelling_error_rate": -1,
     "mean_word_length": +1, "long_word_share": +1, "mtld": +1, "window_ttr": +1,
     "mean_zipf": -1, "rare_word_share": +1, "log_distinct_words": +1, "advanced_words": +1,
-    "unlisted_word_rate": -1, "linkers_distinct": +1, "linker_rate": +1, "linkers_overused": -1, "paragraphs": +1,
+    "unlisted_word_rate": -1, "linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
     "prompt_overlap": +1, "grammar_slip_rate": -1, "run_on_sentences": -1,
     "punctuation_spacing_rate": -1, "complex_sentence_share": +1, "task_markers": +1,
-    "vocabulary_score": +1, "sentence_length_sd": +1, "comma_rate": +1,
+    "vocabulary_score": +1, "sentence_length_sd": +1,
 }
 USE_DIRECTIONS = True
-# How far each criterion's part of the prediction is weighted towards an equal spread (0: the model's own
-# split, which keeps its agreement with examiners; 1: every criterion spans the scale alike).
-CRITERION_BALANCE = 0.5
 # Calibration slope = least-squares slope^(1-w) * variance-matching slope^w.
 VARIANCE_STRETCH = 0.8
 # Bands shipped sit this far from the calibration set's own labels. Its bands were scraped from the web
@@ -143,7 +139,7 @@ def _fit_linear(names: list, X: np.ndarray, y: np.ndarray) -> dict:
     clipped = np.clip(X, lower, upper)
     means = clipped.mean(axis=0)
     scales = clipped.std(axis=0)
-    scales[scales < 1e-9] = 1.0  # a constant column (model.UNMODELLED_FEATURES while fitting)
+    scales[scales == 0] = 1.0
     coefficients, intercept = _ridge((clipped - means) / scales, y, names)
     return {
         "features": names,
@@ -176,8 +172,7 @@ def _fit_trees(names: list, X: np.ndarray, y: np.ndarray) -> dict:
     """Gradient-boosted trees, monotonic in FEATURE_DIRECTIONS, exported as flat node
     arrays (see model.tree_ensemble_output); leaf values already include the learning rate."""
     directions = [FEATURE_DIRECTIONS.get(name, 0) if USE_DIRECTIONS else 0 for name in names]
-    booster = HistGradientBoostingRegressor(monotonic_cst=directions, interaction_cst=_criterion_groups(names),
-                                            **TREE_SETTINGS).fit(X, y)
+    booster = HistGradientBoostingRegressor(monotonic_cst=directions, **TREE_SETTINGS).fit(X, y)
     trees = []
     for (predictor,) in booster._predictors:
         nodes = predictor.nodes
@@ -194,20 +189,15 @@ def _fit_trees(names: list, X: np.ndarray, y: np.ndarray) -> dict:
             "blend": TREE_BLEND, "trees": trees}
 
 
-def _criterion_groups(names: list) -> list | None:
-    """Feature indices by criterion: each tree may split on one criterion's features only. None
-    (no constraint) when the names are not the scorer's features."""
-    groups = [[names.index(n) for n in features if n in names] for features in CRITERION_FEATURES.values()]
-    if sum(len(g) for g in groups) != len(names):
-        return None
-    return [g for g in groups if g]
-
-
 def _fit_regressors(names: list, X: np.ndarray, y: np.ndarray) -> dict:
     params = _fit_linear(names, X, y)
     if TREE_BLEND > 0:
         params["trees"] = _fit_trees(names, X, y)
     return params
+
+
+def _raw_predictions(params: dict, names: list, X: np.ndarray) -> np.ndarray:
+    return np.array([raw_overall(dict(zip(names, row)), params) for row in X])
 
 
 def fit_params(names: list, X: np.ndarray, word_lists: list, y: np.ndarray,
@@ -217,18 +207,12 @@ def fit_params(names: list, X: np.ndarray, word_lists: list, y: np.ndarray,
     1. The vocabulary model's score becomes one more feature; for the training
        essays it is predicted out-of-fold (prompt-grouped) so the regressors
        do not learn to trust a score that saw their own essays.
-    2. Ridge regression and gradient-boosted trees on all features, blended. Each
-       tree splits on one criterion's features only (model.CRITERION_FEATURES), so
-       the prediction is a sum of four parts, each read from one criterion's evidence.
-    3. Each criterion's part is centred and weighted: weight 1 keeps the model's own
-       split, in which Task Response and Coherence features carry little (their signal
-       is shared with vocabulary and grammar); CRITERION_BALANCE moves the weights
-       towards equal spreads, so every criterion spans the band scale.
-    4. A linear calibration of the mean of the four weighted parts: the predictions
-       shrink towards the mean band, so they are stretched back towards the labels'
-       spread. The stretch is the geometric mean of the least-squares slope (best
-       MAE) and the variance-matching slope (best QWK): a compromise between the two.
-       The same calibration maps each criterion's part to its band.
+    2. Ridge regression and gradient-boosted trees on all features, blended.
+    3. A linear calibration: the blend's predictions shrink towards the mean
+       band, so they are stretched back towards the labels' spread. The
+       stretch is estimated from out-of-fold predictions and is the geometric
+       mean of the least-squares slope (best MAE) and the variance-matching
+       slope (best QWK): a compromise between the two.
     """
     folds = list(GroupKFold(n_splits=INNER_FOLDS).split(X, y, groups))
     vocabulary_column = np.empty(len(y))
@@ -238,49 +222,25 @@ def fit_params(names: list, X: np.ndarray, word_lists: list, y: np.ndarray,
     all_names = names + ["vocabulary_score"]
     X_all = np.column_stack([X, vocabulary_column])
 
-    criteria = list(CRITERION_FEATURES)
-    out_of_fold = np.empty((len(y), len(criteria)))
+    out_of_fold = np.empty(len(y))
     for train, test in folds:
-        inner = _fit_regressors(all_names, _modelled(all_names, X_all[train]), y[train])
-        out_of_fold[test] = _raw_parts(inner, all_names, X_all[test], criteria)
+        inner = _fit_regressors(all_names, X_all[train], y[train])
+        out_of_fold[test] = _raw_predictions(inner, all_names, X_all[test])
 
-    params = _fit_regressors(all_names, _modelled(all_names, X_all), y)
-    params.update({key: value for key, value in _fit_linear(all_names, X_all, y).items()
-                   if key in ("lower", "upper", "means", "scales")})  # the real ranges, for the penalties
+    params = _fit_regressors(all_names, X_all, y)
     params["vocabulary"] = fit_vocabulary(word_lists, y)
-    means = out_of_fold.mean(axis=0)
-    spreads = out_of_fold.std(axis=0)
-    weights = (spreads.mean() / spreads) ** CRITERION_BALANCE
-    weights *= len(criteria) / weights.sum()
-    evidence = ((out_of_fold - means) * weights).mean(axis=1)
-    spread = np.std(evidence)
+    spread = np.std(out_of_fold)
     variance_slope = np.std(y) / spread
-    least_squares_slope = np.cov(evidence, y)[0, 1] / spread ** 2
+    least_squares_slope = np.cov(out_of_fold, y)[0, 1] / spread ** 2
     params["calibration"] = {
-        "raw_mean": _short(np.mean(evidence)),
+        "raw_mean": _short(np.mean(out_of_fold)),
         "target_mean": _short(np.mean(y)),
         "source_offset": SOURCE_OFFSET,
         "slope": _short(max(least_squares_slope, 0.5) ** (1 - VARIANCE_STRETCH)
                         * variance_slope ** VARIANCE_STRETCH),
-        "criteria": {c: {"mean": _short(m), "weight": _short(w)} for c, m, w in zip(criteria, means, weights)},
     }
     params["training_essays"] = len(y)
     return params
-
-
-def _modelled(names: list, X: np.ndarray) -> np.ndarray:
-    """X with the features the regressors must not read (model.UNMODELLED_FEATURES) held at their mean:
-    a constant column gets no ridge weight and no tree split."""
-    X = X.copy()
-    for name in UNMODELLED_FEATURES:
-        X[:, names.index(name)] = X[:, names.index(name)].mean()
-    return X
-
-
-def _raw_parts(params: dict, names: list, X: np.ndarray, criteria: list) -> np.ndarray:
-    """Each essay's uncalibrated prediction split by criterion (model.raw_parts), one column per criterion."""
-    rows = [raw_parts(dict(zip(names, row)), params) for row in X]
-    return np.array([[row[c] for c in criteria] for row in rows])
 
 
 def _short(value) -> float:

@@ -1,8 +1,7 @@
-"""The fitted model: its JSON, the plain-Python prediction code, criteria read from their own features."""
+"""The fitted model: its JSON, the plain-Python prediction code, criterion consistency."""
 
 from __future__ import annotations
 
-import math
 import random
 import sys
 from pathlib import Path
@@ -10,18 +9,14 @@ from pathlib import Path
 import pytest
 
 from ielts_rq.scoring.model import (
-    CRITERION_FEATURES,
-    criterion_bands,
-    criterion_estimates,
-    criterion_of_tree,
+    consistent_criterion_bands,
     load_model,
     penalties,
     predict_overall,
-    raw_overall,
-    raw_parts,
     tree_ensemble_output,
     vocabulary_score,
 )
+from ielts_rq.scoring.rules import mean_band, round_band
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -46,56 +41,21 @@ def test_predictions_stay_on_the_band_scale():
         assert 1.0 <= predict_overall(values, ["word"], params) <= 9.0
 
 
-def test_every_input_belongs_to_one_criterion_and_every_tree_to_one():
-    params = load_model()
-    owned = [name for names in CRITERION_FEATURES.values() for name in names]
-    assert sorted(owned) == sorted(params["features"])  # each input once: no input moves two criteria
-    for tree in params["trees"]["trees"]:
-        criterion = criterion_of_tree(tree, params["features"])
-        split_on = {params["features"][f] for f in tree["feature"] if f != -1}
-        assert criterion is None or split_on <= set(CRITERION_FEATURES[criterion])
-
-
-def test_the_criteria_parts_add_up_to_the_model():
-    params = load_model()
-    rng = random.Random(7)
-    ensemble = params["trees"]
-    constant = (1 - ensemble["blend"]) * params["intercept"] + ensemble["blend"] * ensemble["init"]
-    for _ in range(200):
-        inputs = {name: rng.uniform(low, high) for name, low, high in
-                  zip(params["features"], params["lower"], params["upper"], strict=True)}
-        constant_trees = sum(ensemble["learning_rate"] * tree["value"][0] for tree in ensemble["trees"]
-                             if criterion_of_tree(tree, params["features"]) is None)
-        total = constant + ensemble["blend"] * constant_trees + sum(raw_parts(inputs, params).values())
-        assert total == pytest.approx(raw_overall(inputs, params), abs=1e-9)
-
-
-def test_a_criterion_moves_only_with_its_own_features():
-    params = load_model()
-    rng = random.Random(11)
-    base = dict(zip(params["features"], params["means"], strict=True))
-    for _ in range(100):
-        criterion = rng.choice(list(CRITERION_FEATURES))
-        changed = dict(base)
-        for name in CRITERION_FEATURES[criterion]:
-            low, high = params["lower"][params["features"].index(name)], params["upper"][params["features"].index(name)]
-            changed[name] = rng.uniform(low, high)
-        before = criterion_estimates(base, [], params, inputs=base)
-        after = criterion_estimates(changed, [], params, inputs=changed)
-        for other in CRITERION_FEATURES:
-            if other != criterion:
-                assert after[other] == before[other], (criterion, other)
-
-
-def test_criterion_bands_are_whole_bands_each_rounded_on_its_own():
+def test_consistent_criterion_bands_average_back_to_the_overall():
     rng = random.Random(7)
     for _ in range(2000):
-        estimates = {c: rng.uniform(0.0, 10.0) for c in ("task", "cc", "lr", "gra")}
-        lost = {c: rng.choice([0.0, 0.0, rng.uniform(0, 2.5)]) for c in estimates}
-        bands = criterion_bands(estimates, lost)
-        for c, band in bands.items():
-            assert band == min(9.0, max(1.0, float(math.floor(estimates[c] - lost[c] + 0.5))))  # whole bands
-            assert 1.0 <= band <= 9.0 and float(band).is_integer()
+        overall = rng.uniform(1.0, 9.0)
+        shifts = {c: rng.uniform(-1, 1) for c in ("task", "cc", "lr", "gra")}
+        lost = {c: rng.choice([0.0, 0.0, rng.uniform(0, 2.5)]) for c in shifts}
+        bands = consistent_criterion_bands(overall, shifts, lost)
+        expected = max(1.0, round_band(overall - sum(lost.values()) / 4))
+        assert mean_band(bands.values()) == expected
+        assert all(1.0 <= b <= 9.0 and float(b).is_integer() for b in bands.values())  # examiners' whole bands
+
+
+def test_criteria_follow_their_shifts():
+    bands = consistent_criterion_bands(6.5, {"task": 1.0, "cc": 0.0, "lr": 0.0, "gra": -1.0})
+    assert bands["task"] >= bands["cc"] >= bands["gra"] and bands["task"] > bands["gra"]
 
 
 def test_no_penalty_inside_the_training_range():

@@ -7,12 +7,9 @@ coefficients; gradient-boosted trees as flat node arrays; and a linear
 calibration that spreads predictions back towards the spread of examiners'
 bands. Prediction is plain Python: no numpy or sklearn at runtime.
 
-Criterion bands: only overall bands exist to fit on. The model is fitted
-additive across criteria (ridge terms, and trees each splitting on one
-criterion's features only, ``CRITERION_FEATURES``), so its prediction splits
-into four parts, each read from one criterion's evidence alone; each part is
-weighted to span the band scale and calibrated alike, and the overall is the
-IELTS-rounded mean of the four whole-band criteria.
+Criterion bands: only overall bands exist to fit on, so each criterion is
+the predicted overall shifted by its own features, minus descriptor-based
+penalties, and the four are kept consistent with the overall.
 """
 
 from __future__ import annotations
@@ -23,33 +20,29 @@ import json
 import math
 from pathlib import Path
 
-from .rules import MAX_BAND, MIN_SCORED_BAND
+from .rules import MAX_BAND, MIN_SCORED_BAND, mean_band, round_band
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
-# The evidence each writing criterion is judged on ("task" stands for Task Achievement in Task 1 and
-# Task Response in Task 2). Every model input belongs to exactly one criterion, so a change in one kind of
-# evidence (spelling, linking, paragraphing) moves that criterion's band and no other: Task Response reads
-# the answer's length, its use of the question and the moves the task asks for; Coherence and Cohesion
-# linking and paragraphing; Lexical Resource vocabulary and spelling; Grammar sentence forms and errors.
+# Features that speak to each writing criterion ("task" stands for Task
+# Achievement in Task 1 and Task Response in Task 2), with the direction in which
+# they make the criterion better (+1) or worse (-1). A criterion's band is the
+# predicted overall band shifted by how far these features sit from the
+# training mean (in standard deviations), within +/- MAX_CRITERION_SHIFT.
 CRITERION_FEATURES = {
-    "task": ("task2", "log_words", "length_ratio", "under_length", "prompt_overlap", "task_markers",
-             "number_rate"),
-    "coherence_cohesion": ("linkers_distinct", "linker_rate", "linkers_overused", "paragraphs",
-                           "sentence_length_sd", "comma_rate"),
-    "lexical_resource": ("spelling_error_rate", "unlisted_word_rate", "mean_word_length", "long_word_share",
-                         "mtld", "window_ttr", "mean_zipf", "rare_word_share", "log_distinct_words",
-                         "advanced_words", "function_word_share", "vocabulary_score"),
-    "grammatical_range_accuracy": ("grammar_slip_rate", "run_on_sentences", "punctuation_spacing_rate",
-                                   "complex_sentence_share", "mean_sentence_length",
-                                   "sentence_count"),
+    "task": {"length_ratio": +1, "under_length": -2, "prompt_overlap": +1, "task_markers": +1,
+             "paragraphs": +0.5},
+    "coherence_cohesion": {"linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
+                           "run_on_sentences": -1, "sentence_length_sd": +0.5},
+    "lexical_resource": {"spelling_error_rate": -1.5, "mtld": +1, "window_ttr": +0.5,
+                         "advanced_words": +1, "vocabulary_score": +1},
+    "grammatical_range_accuracy": {"grammar_slip_rate": -1.5, "complex_sentence_share": +1,
+                                   "punctuation_spacing_rate": -0.5, "run_on_sentences": -0.5,
+                                   "comma_rate": +0.5},
 }
-
-# Read for the penalties beyond the training range only, not by the regressors: the mean sentence length
-# moves with any word added or taken out (a connective dropped shortens its sentence), and within the
-# training range it says nothing the descriptors ask for that the other sentence features do not.
-UNMODELLED_FEATURES = ("mean_sentence_length",)
-CRITERION_OF_FEATURE = {name: criterion for criterion, names in CRITERION_FEATURES.items() for name in names}
+# Half a band per standard deviation of a criterion's evidence, at most one band.
+SHIFT_PER_SD = 0.5
+MAX_CRITERION_SHIFT = 1.0
 
 # The model only knows the range of its training essays: values beyond it are
 # clipped, so an essay with no full stops at all looks no worse than the
@@ -134,21 +127,19 @@ def standardise(inputs: dict, params: dict) -> list:
     return z
 
 
-def tree_output(x: list, tree: dict) -> float:
-    """The leaf value one regression tree (flat node arrays) gives ``x``."""
-    node = 0
-    left, right = tree["left"], tree["right"]
-    while left[node] != -1:
-        if x[tree["feature"][node]] <= tree["threshold"][node]:
-            node = left[node]
-        else:
-            node = right[node]
-    return tree["value"][node]
-
-
 def tree_ensemble_output(x: list, ensemble: dict) -> float:
     """Prediction of gradient-boosted regression trees stored as flat node arrays."""
-    return ensemble["init"] + sum(ensemble["learning_rate"] * tree_output(x, tree) for tree in ensemble["trees"])
+    total = ensemble["init"]
+    for tree in ensemble["trees"]:
+        node = 0
+        left, right = tree["left"], tree["right"]
+        while left[node] != -1:
+            if x[tree["feature"][node]] <= tree["threshold"][node]:
+                node = left[node]
+            else:
+                node = right[node]
+        total += ensemble["learning_rate"] * tree["value"][node]
+    return total
 
 
 def raw_overall(inputs: dict, params: dict) -> float:
@@ -162,62 +153,14 @@ def raw_overall(inputs: dict, params: dict) -> float:
     return (1 - ensemble["blend"]) * linear + ensemble["blend"] * tree_ensemble_output(x, ensemble)
 
 
-def criterion_of_tree(tree: dict, features: list) -> str | None:
-    """The criterion whose features a tree splits on (each tree is fitted within one criterion's
-    features); None for a tree with no split."""
-    split = next((f for f in tree["feature"] if f != -1), None)
-    return None if split is None else CRITERION_OF_FEATURE[features[split]]
-
-
-def raw_parts(inputs: dict, params: dict) -> dict:
-    """The uncalibrated overall band split by criterion: each criterion's part is what the ridge
-    terms and trees on its own features add (the model is additive across criteria, so the parts
-    and the intercepts sum to ``raw_overall``)."""
-    parts = dict.fromkeys(CRITERION_FEATURES, 0.0)
-    ensemble = params.get("trees")
-    blend = ensemble["blend"] if ensemble else 0.0
-    for name, c, x in zip(params["features"], params["coefficients"], standardise(inputs, params)):
-        parts[CRITERION_OF_FEATURE[name]] += (1 - blend) * c * x
-    if ensemble:
-        x = [inputs[name] for name in params["features"]]
-        for tree in ensemble["trees"]:
-            criterion = criterion_of_tree(tree, params["features"])
-            if criterion is not None:
-                parts[criterion] += blend * ensemble["learning_rate"] * tree_output(x, tree)
-    return parts
-
-
-def criterion_evidence(inputs: dict, params: dict) -> dict:
-    """Each criterion's part of the prediction, centred on the training essays' mean and weighted
-    (``calibration["criteria"]``) so that each criterion spans the band scale."""
-    weights = params["calibration"]["criteria"]
-    return {c: weights[c]["weight"] * (part - weights[c]["mean"]) for c, part in raw_parts(inputs, params).items()}
-
-
-def criterion_estimates(values: dict, words: list, params: dict | None = None,
-                        inputs: dict | None = None) -> dict:
-    """Continuous band of each criterion (not yet rounded or penalised), within 1..9.
-
-    IELTS weighs the four criteria equally and the overall band is their mean; the calibration is
-    fitted on the mean of the four criteria's evidence against overall bands and applied to each
-    criterion alike, so the criteria average back to the calibrated overall and each one moves with
-    its own evidence only.
-    """
+def predict_overall(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> float:
+    """Continuous overall band (not yet rounded) of an essay, within 1..9."""
     params = params or load_model()
-    evidence = criterion_evidence(inputs or model_inputs(values, words, params), params)
+    raw = raw_overall(inputs or model_inputs(values, words, params), params)
     calibration = params["calibration"]
     centre = calibration["target_mean"] + calibration.get("source_offset", 0.0)
-    estimates = {}
-    for criterion, part in evidence.items():
-        calibrated = centre + calibration["slope"] * (part - calibration["raw_mean"])
-        estimates[criterion] = min(MAX_BAND, max(1.0, stretch_ends(calibrated, centre)))
-    return estimates
-
-
-def predict_overall(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> float:
-    """Continuous overall band (not yet rounded) of an essay: the mean of its criteria, within 1..9."""
-    estimates = criterion_estimates(values, words, params, inputs)
-    return sum(estimates.values()) / len(estimates)
+    calibrated = centre + calibration["slope"] * (raw - calibration["raw_mean"])
+    return min(MAX_BAND, max(1.0, stretch_ends(calibrated, centre)))
 
 
 def stretch_ends(band: float, centre: float) -> float:
@@ -233,6 +176,19 @@ def stretch_ends(band: float, centre: float) -> float:
     if band < centre - END_KNEE:
         return band - BOTTOM_STRETCH * (centre - END_KNEE - band)
     return band
+
+
+def criterion_shifts(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> dict:
+    """Per-criterion shift (in bands) from each criterion's own features."""
+    params = params or load_model()
+    inputs = inputs or model_inputs(values, words, params)
+    z_by_name = dict(zip(params["features"], standardise(inputs, params)))
+    shifts = {}
+    for criterion, weights in CRITERION_FEATURES.items():
+        total_weight = sum(abs(w) for w in weights.values())
+        evidence = sum(w * z_by_name[name] for name, w in weights.items()) / total_weight
+        shifts[criterion] = max(-MAX_CRITERION_SHIFT, min(MAX_CRITERION_SHIFT, SHIFT_PER_SD * evidence))
+    return shifts
 
 
 def penalties(values: dict, params: dict | None = None) -> dict:
@@ -251,14 +207,32 @@ def penalties(values: dict, params: dict | None = None) -> dict:
     return {c: min(MAX_PENALTY_PER_CRITERION, p) for c, p in lost.items()}
 
 
-def criterion_bands(estimates: dict, lost: dict | None = None) -> dict:
-    """Whole-band criterion bands: each criterion's estimate less its penalties (``lost``), rounded to
-    the nearest whole band (examiners give each criterion a whole band), within 1..9.
+def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None = None) -> dict:
+    """Whole-band criterion bands around ``overall`` whose IELTS-rounded mean is the rounded overall.
 
-    Each criterion is rounded on its own: the overall band is the IELTS-rounded mean of these, so no
-    criterion is moved to make the four meet an overall figure (which would let one criterion's
-    evidence move another's band).
+    Examiners give each criterion a whole band. The shifts are centred (so they move criteria apart,
+    not the overall); penalties (``lost``, bands per criterion) then lower their criteria and with them
+    the overall. Each criterion is rounded to a whole band, and the criterion whose rounding lost the
+    most (or gained the most) is moved by a band until the IELTS-rounded mean of the four equals the
+    rounded (penalised) overall.
     """
     lost = lost or {}
-    return {c: float(min(MAX_BAND, max(MIN_SCORED_BAND, math.floor(v - lost.get(c, 0.0) + 0.5))))
-            for c, v in estimates.items()}
+    centre = sum(shifts.values()) / len(shifts)
+    raw = {c: min(MAX_BAND, max(MIN_SCORED_BAND, overall + s - centre - lost.get(c, 0.0)))
+           for c, s in shifts.items()}
+    target = max(MIN_SCORED_BAND,
+                 round_band(overall - sum(lost.get(c, 0.0) for c in shifts) / len(shifts)))
+    bands = {c: float(math.floor(v + 0.5)) for c, v in raw.items()}
+    for _ in range(4 * len(bands)):
+        current = mean_band(bands.values())
+        if current == target:
+            break
+        if current < target:
+            candidates = [c for c in bands if bands[c] < MAX_BAND]
+            pick = max(candidates, key=lambda c: raw[c] - bands[c])
+            bands[pick] += 1
+        else:
+            candidates = [c for c in bands if bands[c] > MIN_SCORED_BAND]
+            pick = min(candidates, key=lambda c: raw[c] - bands[c])
+            bands[pick] -= 1
+    return bands

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from . import descriptors, feedback, fixed, ordering
 from .features import analyse_essay
-from .model import criterion_bands, criterion_estimates, load_model, model_inputs, penalties
+from .model import consistent_criterion_bands, criterion_shifts, load_model, model_inputs, penalties, predict_overall
 from .rules import CRITERIA, SHORT_TEXT_WORDS, mean_band
 
 # Share of held-out essays the model placed within half a band of the
 # examiner (prompt-grouped cross-validation, see bench/scorer_agreement.py):
 # the starting point of the confidence figure.
 BASE_CONFIDENCE = 0.63
-# Criterion bands are fitted to overall bands from each criterion's own evidence (there are no
+# Criterion bands are derived from the overall band (there are no
 # criterion-level labels to fit), so they are less certain than the overall.
 CRITERION_CONFIDENCE_FACTOR = 0.85
 
@@ -63,10 +63,10 @@ def writing_bands(task_type: str, values: dict, evidence: dict, words: list, par
     """
     task_criterion = CRITERIA[task_type][0]
     inputs = model_inputs(values, words, params)  # the vocabulary model's score is computed once
-    estimates = criterion_estimates(values, words, params, inputs)  # each from its own evidence alone
-    predicted = sum(estimates.values()) / len(estimates)
+    predicted = predict_overall(values, words, params, inputs)
+    shifts = criterion_shifts(values, words, params, inputs)
     lost = penalties(values, params)
-    bands = criterion_bands(estimates, lost)
+    bands = consistent_criterion_bands(predicted, shifts, lost)
     task_number = 1 if task_type == "writing_task_1" else 2
     limits = descriptors.caps(task_number, evidence, values) + gaming_caps(task_number, evidence, bands)
     capped = descriptors.apply(bands, limits)
@@ -166,8 +166,8 @@ def _confidence(values: dict, evidence: dict, params: dict, prompt: str | None) 
 def _feature_analysis(values: dict, evidence: dict, predicted: float, lost: dict,
                       prompt: str | None, task_criterion: str) -> dict:
     grammar = evidence["grammar"]
-    weak = [("each criterion band is predicted from that criterion's own features; only overall "
-             "bands were available to calibrate on")]
+    weak = [("criterion bands are the predicted overall band adjusted by each criterion's own "
+             "features; only overall bands were available to calibrate on")]
     weak_criteria = [] if prompt else [task_criterion]
     return {
         "word_count": evidence["word_count"],
