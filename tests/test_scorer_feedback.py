@@ -71,3 +71,36 @@ def test_no_advice_to_proofread_for_errors_that_were_not_found(scored):
         advice = " ".join(s for c in result["criteria_scores"] for s in c["suggestions"]).lower()
         if "proofread" in advice:
             assert found["spelling_errors"] or found["grammar_slips"], label
+
+
+# A phrase a suggestion quotes ('...'): an example from the answer itself, never a stock phrase to learn.
+QUOTED = re.compile(r"'([^']+)'")
+
+
+def test_suggestions_quote_only_what_the_answer_holds(scored):
+    """A suggestion tied to the answer quotes the answer ("Vary 'however' ..."); one that quotes a phrase to
+    learn by heart ("play a vital role") recommends what examiners discount as memorised."""
+    checked = 0
+    for label, text, result in scored:
+        answer = " ".join(text.lower().split())
+        for criterion in result["criteria_scores"]:
+            for suggestion in criterion["suggestions"]:
+                for phrase in QUOTED.findall(suggestion):
+                    assert phrase.lower() in answer, (label, criterion["criterion"], suggestion)
+                    checked += 1
+    assert checked > 20
+
+
+def test_an_answer_without_weak_points_in_a_criterion_is_told_what_to_keep_in_its_own_words(scored):
+    """Where Coherence or Lexical Resource found nothing to fix, the advice still speaks of this answer: its
+    own linking words or vocabulary, quoted, or its paragraphs counted; not one sentence for every essay."""
+    checked = 0
+    for label, text, result in scored:
+        paragraphs = str(result["feature_analysis"]["paragraph_count"])
+        for criterion in result["criteria_scores"]:
+            if criterion["criterion"] in ("coherence_cohesion", "lexical_resource") and criterion["weaknesses"] == [
+                    "No weakness of this kind was found."]:
+                advice = criterion["suggestions"][0]
+                assert QUOTED.search(advice) or paragraphs in advice, (label, criterion["criterion"], advice)
+                checked += 1
+    assert checked > 10

@@ -124,7 +124,8 @@ def task_feedback(task_type: str, values: dict, evidence: dict, caps: list, band
     if task_type == "writing_task_1":
         if not evidence["task_moves"]["overview"]:
             weaknesses.append("There is no clear overview of the main trends.")
-            suggestions.append("Add an overview sentence, e.g. 'Overall, ...', summarising the main features.")
+            suggestions.append("Add an overview sentence that sums up the main features (the largest change, the "
+                               "highest and lowest figures) before the details.")
         else:
             strengths.append("You include an overview of the main features.")
         if values["number_rate"] < 1.0:
@@ -132,11 +133,11 @@ def task_feedback(task_type: str, values: dict, evidence: dict, caps: list, band
     else:
         if not evidence["task_moves"]["position"]:
             weaknesses.append("Your own position is not clearly stated.")
-            suggestions.append("State your own position clearly in the introduction and conclusion "
-                               "(e.g. 'I strongly believe that ...').")
+            suggestions.append("Say in the introduction where you stand on the question, and say it again in the "
+                               "conclusion.")
         if not evidence["task_moves"]["conclusion"]:
             weaknesses.append("The essay has no clearly signalled conclusion.")
-            suggestions.append("Finish with a short conclusion ('In conclusion, ...') that restates your position.")
+            suggestions.append("Finish with a short concluding paragraph that sums up your answer to the question.")
         else:
             strengths.append("Your essay ends with a clear conclusion.")
     return _complete("task", band, strengths, weaknesses, suggestions,
@@ -172,7 +173,7 @@ def coherence_feedback(values: dict, evidence: dict, caps: list, band: float) ->
         weaknesses.append(f"Some sentences run on too long, e.g. {quote(max(run_ons, key=len))}")
         suggestions.append("Split very long sentences into two or three, each with one main idea.")
     return _complete("coherence_cohesion", band, strengths, weaknesses, suggestions,
-                     "Give each paragraph one clear central idea and open it with a topic sentence.")
+                     _keep_linking(paragraphs, used))
 
 
 def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band: float) -> dict:
@@ -198,8 +199,24 @@ def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band
     elif values["window_ttr"] >= 0.8:
         strengths.append("Your vocabulary is varied: you rarely repeat the same words.")
     return _complete("lexical_resource", band, strengths, weaknesses, suggestions,
-                     "Learn topic vocabulary with its collocations (e.g. 'play a vital role', 'a significant "
-                     "increase').")
+                     _keep_choosing(evidence["advanced_words"]))
+
+
+def _keep_linking(paragraphs: int, linkers: list) -> str:
+    """What to keep doing, in the answer's own terms, when no weakness of Coherence was found."""
+    how = (f"link them as you do with {' and '.join(repr(w) for w in linkers[:2])}" if linkers
+           else "show how each idea follows from the one before")
+    return f"Keep one central idea to each of your {paragraphs} paragraphs and {how}."
+
+
+def _keep_choosing(advanced_words: list) -> str:
+    """What to keep doing, in the answer's own words, when no weakness of Lexical Resource was found. Never
+    a phrase to learn: examiners discount memorised collocations ("play a vital role")."""
+    if not advanced_words:
+        return "Replace general words (good, bad, thing, a lot) with words precise for your topic."
+    listed = " and ".join(repr(w) for w in advanced_words[:2])
+    return (f"Keep choosing precise words of your own, as with {listed}, and check in a dictionary's example "
+            "sentences how each new word is used before you write it.")
 
 
 def grammar_feedback(values: dict, evidence: dict, caps: list, band: float) -> dict:
