@@ -104,3 +104,23 @@ def test_an_answer_without_weak_points_in_a_criterion_is_told_what_to_keep_in_it
                 assert QUOTED.search(advice) or paragraphs in advice, (label, criterion["criterion"], advice)
                 checked += 1
     assert checked > 10
+
+
+def test_a_band_held_back_without_a_named_error_points_at_the_answer(scored):
+    """Below band 7 with no error found, Coherence, Lexical Resource and Grammar say where the answer shows
+    the limit (its links, the words it leans on, its single-clause sentences), quoting it."""
+    checked = 0
+    for label, text, result in scored:
+        answer = " ".join(text.lower().split())
+        for criterion in result["criteria_scores"]:
+            if criterion["criterion"] == "task_response":
+                continue
+            for weakness in criterion["weaknesses"]:
+                if weakness.startswith("At band"):
+                    pointer = weakness.split(": ", 1)[1] if ": " in weakness else ""
+                    quoted = QUOTED.findall(pointer) + re.findall(r'"([^"]+)"', pointer)
+                    assert quoted or pointer in ("no linking words join the sentences.",
+                                                 "it uses no less common words."), (label, weakness)
+                    assert all(q.lower().strip(". ") in answer for q in quoted if "..." not in q), (label, weakness)
+                    checked += 1
+    assert checked > 5

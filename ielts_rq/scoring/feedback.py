@@ -173,7 +173,7 @@ def coherence_feedback(values: dict, evidence: dict, caps: list, band: float) ->
         weaknesses.append(f"Some sentences run on too long, e.g. {quote(max(run_ons, key=len))}")
         suggestions.append("Split very long sentences into two or three, each with one main idea.")
     return _complete("coherence_cohesion", band, strengths, weaknesses, suggestions,
-                     _keep_linking(paragraphs, used))
+                     _keep_linking(paragraphs, used), _links_leaned_on(linking["counts"]))
 
 
 def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band: float) -> dict:
@@ -199,7 +199,37 @@ def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band
     elif values["window_ttr"] >= 0.8:
         strengths.append("Your vocabulary is varied: you rarely repeat the same words.")
     return _complete("lexical_resource", band, strengths, weaknesses, suggestions,
-                     _keep_choosing(evidence["advanced_words"]))
+                     _keep_choosing(evidence["advanced_words"]), _words_leaned_on(words, evidence["advanced_words"]))
+
+
+def _words_leaned_on(words: list, advanced_words: list) -> str:
+    """The answer's most used content words (or how few less common ones it has), for a vocabulary held
+    back: what it leans on."""
+    counts = Counter(w for w in words if len(w) >= 4 and w not in lexicon.ENGLISH_FUNCTION_WORDS
+                     and w not in ("that", "with", "have", "this", "they", "there", "their"))
+    leaned_on = [f"'{w}' ({n} times)" for w, n in counts.most_common(3) if n >= 3]
+    if leaned_on:
+        return f"the words used most are {', '.join(leaned_on)}."
+    if advanced_words:
+        return f"its less common words are only {', '.join(repr(w) for w in advanced_words[:3])}."
+    return "it uses no less common words."
+
+
+def _links_leaned_on(counts: dict) -> str:
+    """The linking words the answer uses most, for linking held back: what its cohesion rests on."""
+    if not counts:
+        return "no linking words join the sentences."
+    listed = ", ".join(f"'{w}' ({n} times)" if n > 1 else f"'{w}'"
+                       for w, n in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
+    return f"the ideas are joined mostly with {listed}."
+
+
+def _simple_sentences(sentences: list) -> str:
+    """How many sentences have no subordinate clause, with one of them quoted: a range held back."""
+    simple = [s for s in sentences if not {w.lower().strip(",;:") for w in s.split()} & lexicon.SUBORDINATORS]
+    if len(simple) < 2:
+        return ""
+    return f"{len(simple)} of {len(sentences)} sentences have a single clause, e.g. {quote(min(simple, key=len))}"
 
 
 def _keep_linking(paragraphs: int, linkers: list) -> str:
@@ -256,7 +286,7 @@ def grammar_feedback(values: dict, evidence: dict, caps: list, band: float) -> d
     if not slips and not names and not grammar["lowercase_i"] and not grammar["lowercase_sentence_starts"]:
         strengths.append("No errors were found in agreement, verb forms, articles or capital letters.")
     return _complete("grammatical_range_accuracy", band, strengths, weaknesses, suggestions,
-                     "Vary your sentence structures: combine ideas with relative clauses and conditionals.")
+                     "Vary your sentence structures: combine ideas with relative clauses and conditionals.", _simple_sentences(evidence["sentences"]))
 
 
 # What each grammar rule checks, as a learner would name it.
@@ -298,10 +328,11 @@ def _set_aside(own) -> list[str]:
 
 
 def _complete(criterion: str, band: float, strengths: list, weaknesses: list, suggestions: list,
-              default_suggestion: str) -> dict:
-    """Lists that agree with the band: below 7 there is always a weakness, and never a claim of none."""
+              default_suggestion: str, instance: str = "") -> dict:
+    """Lists that agree with the band: below 7 there is always a weakness, and never a claim of none.
+    ``instance``: where the answer shows what holds the band back, quoted, for that weakness."""
     if not weaknesses and band < 7:
-        weaknesses = [f"At band {band:g}, {HELD_BACK[criterion]}."]
+        weaknesses = [f"At band {band:g}, {HELD_BACK[criterion]}" + (f": {instance}" if instance else ".")]
     if not weaknesses:
         weaknesses = ["No weakness of this kind was found."]
     return {
