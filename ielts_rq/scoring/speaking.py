@@ -94,10 +94,12 @@ SALAD_TRUSTED_RECOGNITION = 0.8
 # Honest long turns, band 4 speakers' broken grammar included, gain 0.55-0.95; with one word in ten
 # misheard, 0.34-0.6; with a third of the words misheard (real words, the wrong ones, dropped, inserted or
 # swapped) 0.37 or less, most under 0.15. The less sure the recogniser, the less it takes to doubt its
-# words: the transcript is not rated below GARBLED_COHERENCE when the recogniser was SURE_RECOGNITION sure,
-# a point higher for every point less sure, up to UNSURE_COHERENCE (so 0.35 at a confidence of 0.8, where
-# a weak speaker's answer with a few words misheard stays rated). Fewer words than COHERENCE_MIN_WORDS are
-# not judged.
+# words: the transcript is doubted below GARBLED_COHERENCE when the recogniser was SURE_RECOGNITION sure,
+# a point higher for every point less sure, up to UNSURE_COHERENCE. It is not rated only when the
+# recogniser itself was unsure (under SALAD_TRUSTED_RECOGNITION) and its words barely hang together (under
+# GARBLED_COHERENCE): a weak speaker's telegraphic answer ("Many exam, many homework. Morning go school")
+# hangs together no better than a garble (0.03), and a sure recogniser heard what was said. Fewer words
+# than COHERENCE_MIN_WORDS are not judged.
 GARBLED_COHERENCE = 0.2
 UNSURE_COHERENCE = 0.45
 SURE_RECOGNITION = 0.95
@@ -758,14 +760,15 @@ def unrateable(m: dict) -> bool:
 
 
 def garbled_transcript(m: dict) -> bool:
-    """A recogniser's transcript whose words do not hang together, whatever confidence it reported: the
-    words are real but not the ones spoken (``transcript_coherence`` under GARBLED_COHERENCE, rising to
-    UNSURE_COHERENCE as the recogniser is less sure). An answer that is mostly fillers and
-    restarts is not judged so: its broken sequences are the speaker's, and the padding ceilings rate it."""
+    """A transcript the recogniser was unsure of whose words do not hang together: the words are real but
+    likely not the ones spoken (``transcript_coherence`` under GARBLED_COHERENCE, confidence under
+    SALAD_TRUSTED_RECOGNITION). A sure recogniser's transcript is the speaker's own broken English, rated
+    (and doubted: ``doubtful_transcript``). An answer that is mostly fillers and restarts is not judged
+    so: its broken sequences are the speaker's, and the padding ceilings rate it."""
     confidence, coherence = m.get("mean_word_confidence"), m.get("transcript_coherence")
     if confidence is None or coherence is None or padded(m):  # stalling breaks sequences up: it is rated as such
         return False
-    return coherence < _coherence_doubted_below(confidence)
+    return confidence < SALAD_TRUSTED_RECOGNITION and coherence < GARBLED_COHERENCE
 
 
 def doubtful_transcript(m: dict) -> bool:
