@@ -192,3 +192,25 @@ def test_the_question_copied_through_an_answer_is_not_credited_on_the_worker_pat
     task = next(c for c in result["criteria_scores"] if c["criterion"] == TASK)
     assert any(COPIED in w for w in task["weaknesses"])
     assert result["overall_band_score"] < score("writing_task_2", essay, prompt)["overall_band_score"]
+
+
+# How learners are taught to write a two-view essay: each view restated in the introduction, in sentences of
+# their own, and both again in the conclusion. Restating is not copying to pad: two paragraphs, three echoes.
+TWO_VIEWS = ("Some people believe that every city should ban private cars from its centre, while others think "
+             "that drivers must be free to go wherever they like. Discuss both views and give your own opinion.")
+RESTATING = """Some people believe that every city should ban private cars from its centre. However, others think that drivers must be free to go wherever they like. In this essay I will look at both opinions and then explain my own view.
+
+Supporters of a ban point to the air in our cities. Exhaust fumes cause asthma and heart disease, and in London, for example, thousands of early deaths every year are linked to traffic pollution. Without cars, streets become quieter and safer, so parents can let their children walk to school, and cafes and shops can use the space that parking once took. Cities such as Oslo, which removed most parking from its centre, report that the number of people visiting shops on foot has risen rather than fallen.
+
+On the other hand, a ban would cause real problems for many people. Elderly and disabled residents often depend on a car, and buses do not reach every street. Small businesses need vans to deliver goods, and tradespeople cannot carry their tools on a crowded tram. If the centre becomes difficult to reach, customers may simply drive to shopping centres outside the city instead, and the high street that the ban was meant to save could lose its trade. Night workers, too, finish their shifts when few buses run.
+
+In my view, the best answer lies between the two. Cities should charge drivers to enter the centre at busy times and spend the money on cheap, frequent public transport, while keeping exceptions for disabled people and deliveries.
+
+In conclusion, some people believe that every city should ban private cars from its centre, while others think that drivers must be free to go wherever they like. I believe a charge for driving into the centre, together with better buses and trams, would bring most of the benefits of a ban without its costs."""
+
+
+def test_an_introduction_and_conclusion_restating_the_views_are_not_taken_for_a_copied_question():
+    result = score("writing_task_2", RESTATING, TWO_VIEWS)
+    reasons = [w for c in result["criteria_scores"] for w in c["weaknesses"]]
+    assert not any("question is copied" in reason for reason in reasons), reasons
+    assert result["criteria_scores"][0]["band_score"] >= 6, reasons

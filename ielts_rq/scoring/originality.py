@@ -117,15 +117,18 @@ def own_text(answer: str, prompt: str | None) -> OwnText:
 # the question's sentences about its topic (three topic words or more: "To what extent do you agree?" is
 # the task, not the question's content) echoes it. Restating the question once in an introduction is what
 # essays do (on the calibration set's Task 2 essays the closest sentence is 0.63 at the median and 0.79 at
-# the 90th percentile); the question showing up three times, or as the whole introduction, is padding (9 of
-# the 793 essays: 6 whose introduction is the question pasted, 3 restating it in every part).
+# the 90th percentile); the question showing up in three paragraphs or more, or as the whole introduction, is
+# padding (on the 793 essays: 6 whose introduction is the question pasted, 3 restating it in every part). An
+# introduction that restates each view in a sentence of its own and a conclusion that restates them again is
+# how learners are taught to write: two paragraphs, however many sentences.
 ECHO_SIMILARITY = 0.8
 ECHO_MIN_WORDS = 6
 ECHOES_TO_PAD = 3
 
 
-def question_echoes(text: str, prompt: str | None) -> list[str]:
-    """The answer's sentences that say a sentence of the question again, a little reworded."""
+def question_echoes(text: str, prompt: str | None) -> list[tuple[int, str]]:
+    """(paragraph number, sentence) of the answer's sentences that say a sentence of the question again, a
+    little reworded."""
     from . import meaning, relevance
 
     asked = [meaning.vector(s) for s in split_sentences(prompt or "") if len(set(relevance.content_stems(s))) >= 3]
@@ -133,19 +136,26 @@ def question_echoes(text: str, prompt: str | None) -> list[str]:
     if not asked:
         return []
     echoes = []
-    for sentence in split_sentences(text):
-        vector = meaning.vector(sentence) if len(sentence.split()) >= ECHO_MIN_WORDS else None
-        if vector is not None and max(float(vector @ a) for a in asked) >= ECHO_SIMILARITY:
-            echoes.append(sentence)
+    for number, paragraph in enumerate(split_paragraphs(text)):
+        for sentence in split_sentences(paragraph):
+            vector = meaning.vector(sentence) if len(sentence.split()) >= ECHO_MIN_WORDS else None
+            if vector is not None and max(float(vector @ a) for a in asked) >= ECHO_SIMILARITY:
+                echoes.append((number, sentence))
     return echoes
 
 
 def question_copies(answer: str, own: OwnText, prompt: str | None) -> list[str]:
     """The question's sentences in the answer, copied or a little reworded, when they pad it (the whole
-    introduction, or three times or more); else []."""
-    echoes = question_echoes(answer, prompt)  # every time it comes back counts, not each distinct wording
-    copies = echoes + [c for c in own.copied_sentences if c not in echoes]
-    return copies if own.copied_paragraphs or len(copies) >= ECHOES_TO_PAD else []
+    introduction, or said again in three paragraphs or more); else []."""
+    echoes = question_echoes(answer, prompt)
+    copied = [c for c in own.copied_sentences if c not in {sentence for _, sentence in echoes}]
+    paragraphs = {number for number, _ in echoes} | {_paragraph_of(answer, c) for c in copied}
+    copies = [sentence for _, sentence in echoes] + copied
+    return copies if own.copied_paragraphs or len(paragraphs) >= ECHOES_TO_PAD else []
+
+
+def _paragraph_of(text: str, sentence: str) -> int:
+    return next((i for i, paragraph in enumerate(split_paragraphs(text)) if sentence in paragraph), -1)
 
 
 def mask_copied(text: str, prompt: str | None) -> str:
