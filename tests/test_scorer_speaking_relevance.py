@@ -243,3 +243,19 @@ def test_a_garbled_recording_stored_with_its_word_timings_gets_no_band_from_the_
     result = json.loads(cli("result", submission_id, "--json").stdout)
     assert result["overall_band_score"] == 0 and result["feature_analysis"]["garbled_transcript"] is True
     assert "do not fit the words around them" in result["detailed_feedback"]
+
+
+def test_the_question_s_own_phrase_said_again_is_not_recycling():
+    # A Part 3 answer comes back to the question's words as it weighs it: that is the topic, not a few
+    # phrases recycled.
+    question = "Why do many young people prefer to live in big cities rather than in the countryside?"
+    answer = ("I think many young people prefer to live in big cities because that is where the jobs are. "
+              "If you study engineering or design, most companies are based in the capital, so moving there is "
+              "almost necessary at the start of a career. Another reason young people prefer to live in big "
+              "cities is the social life: there are concerts, clubs and sports teams, and it is easier to meet "
+              "people of your own age. On the other hand, rents have become so high that some of my friends "
+              "are moving back to smaller towns and working online. So although young people prefer to live in "
+              "big cities now, I am not sure it will stay that way in twenty years.")
+    result = score("speaking_part_3", answer, question, audio=timed(answer, 0.4, confidence=0.93))
+    assert result["feature_analysis"]["repeated_phrase_share"] < 0.05
+    assert not any("again and again" in w for c in result["criteria_scores"] for w in c["weaknesses"])

@@ -351,13 +351,16 @@ def beyond_everyday_share(words: list) -> float:
     return beyond / max(1, len(content))
 
 
-def repeated_phrase_share(words: list) -> float:
+def repeated_phrase_share(words: list, question: list = ()) -> float:
     """The share of the words inside a run of REPEATED_RUN words said before, apart from where it was
-    first said: the same phrases recycled through an answer ("my friend helped me", "it was very good")."""
+    first said: the same phrases recycled through an answer ("my friend helped me", "it was very good").
+    The question's own phrases, echoed as answers do ("young people prefer to live in big cities"), are
+    the topic, not recycling."""
+    asked = {tuple(question[i:i + REPEATED_RUN]) for i in range(len(question) - REPEATED_RUN + 1)}
     first_said, repeated = {}, set()
     for i in range(len(words) - REPEATED_RUN + 1):
         run = tuple(words[i:i + REPEATED_RUN])
-        if first_said.setdefault(run, i) + REPEATED_RUN <= i:
+        if run not in asked and first_said.setdefault(run, i) + REPEATED_RUN <= i:
             repeated.update(range(i, i + REPEATED_RUN))
     return len(repeated) / max(1, len(words))
 
@@ -472,7 +475,8 @@ def speaking_measures(task_type: str, text: str, prompt: str | None, audio: dict
         "grammar_slips": [slip.words for sentence in sentences for slip in grammar.check(sentence)],
         "word_order_gain": round(wordorder.plausibility(sentences)["order_gain"], 2) if len(content) >= 20 else None,
         "transcript_coherence": round(coherence, 3) if coherence is not None and scored >= COHERENCE_MIN_WORDS else None,
-        "repeated_phrase_share": round(repeated_phrase_share(content), 3),
+        "repeated_phrase_share": round(repeated_phrase_share(content, [w.lower() for w in WORD_PATTERN.findall(
+            prompt or "")]), 3),
         "prompt_overlap": None if math.isnan(overlap) else round(overlap, 2),
         **_relevance(clean, prompt, task_type),
         **_memorised(clean, len(content)),
