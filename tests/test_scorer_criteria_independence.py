@@ -174,8 +174,13 @@ def honest_bands() -> dict:
 SHARED_OVERALL = "criteria are shifted from one predicted overall band: one criterion's evidence moves all four"
 
 
-@pytest.mark.xfail(strict=True, reason=SHARED_OVERALL)
-@pytest.mark.parametrize("change", CHANGES)
+# Fixing the spelling moves Lexical Resource alone since under-length no longer sets the Task Response shift.
+MOVES_ONLY_ITS_OWN = ("spelling_fixed",)
+
+
+@pytest.mark.parametrize("change", [change if change in MOVES_ONLY_ITS_OWN else
+                                    pytest.param(change, marks=pytest.mark.xfail(strict=True, reason=SHARED_OVERALL))
+                                    for change in CHANGES])
 def test_a_change_moves_only_its_own_criterion(change, honest_bands):
     moved_wrongly, moved_own, changed = [], 0, 0
     for seed, (name, prompt, essay) in enumerate(HONEST):

@@ -1,0 +1,114 @@
+"""The bottom of the writing scale: honest weak answers are marked as examiners mark them.
+
+Band-4 answers (on topic, 180-220 words, a position and a conclusion in paragraphs, plain words, errors of
+agreement, articles and verb forms in most sentences) are rated about 4, not 2.5-3, and no criterion falls
+below 3; band-3 answers (very short, few complete sentences, hard to follow) stay at about 3. Written for
+this project, on questions the scorer was not fitted on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ielts_rq.scoring import score
+
+CRITERIA = ("task_response", "coherence_cohesion", "lexical_resource", "grammatical_range_accuracy")
+
+PHONE_PROMPT = ("Many children now have their own mobile phone at a young age. Do the advantages of this "
+                "outweigh the disadvantages?")
+PHONE_4 = """Now a days many children have mobile phone when they are very young, some of them only seven or eight years old. I think this have some advantage but the disadvantage is more.
+
+First, the advantage. Parents can call the child when he is in school or go home alone, so they dont worry too much. Also child can use the phone for learn something, for example english words or math game. My cousin have a phone and he learn many new word from it.
+
+But there is many disadvantage. Children play the game on phone all the day and they not do homework. They dont go outside for play with friend and it is bad for there health, because they sit long time and there eyes is tired. Some children see bad video on internet and parents dont know about it. Also the phone is expensive and sometime children lost it or break it in school.
+
+In my opinion parents should not give a phone to small children. If they need to call, they can use a simple phone without internet. When child is older, maybe fourteen, he can have a smart phone but parents must check it. In conclusion the disadvantage of mobile phone for children is more than advantage, so parents must be careful."""
+
+SPORT_PROMPT = ("Some people think that the government should spend money on sports facilities for the public, "
+                "while others think it should spend money on hospitals. Discuss both views and give your opinion.")
+SPORT_4 = """Some people say goverment must spend money for sport center, but other people think hospital is more important. In this essay I will talk about the both idea.
+
+In one hand, sport center is good for people. When people do sport they are more healthy and they not go to hospital so much. In my city there is only one swimming pool and it is very crowd and expensive, so many people cant use it. If goverment build more sport place, young people can play football or basketball after school and they dont stay at home with computer.
+
+On other hand, hospital is very necessary. When some one is sick he need a doctor quickly. In my country the hospital have not enough bed and doctor, and people wait many hour for see doctor. Old people and poor people need hospital more than sport center. Also the medicine is very expensive and goverment can help them.
+
+In my opinion, the hospital is more important than sport center because it save life of people. But goverment can also give a little money to sport, because sport stop people to get sick. So I think the most money is for hospital and some money for sport."""
+
+TOURISM_PROMPT = ("International tourism has brought enormous benefit to many places. At the same time, there is "
+                  "concern about its impact on local inhabitants and the environment. Do the disadvantages of "
+                  "international tourism outweigh the advantages?")
+TOURISM_4 = """Today many tourist travel to other country for holiday. Tourism bring money but also it bring some problem for local people and nature. I think the advantage is more than disadvantage.
+
+The first advantage is money. Tourist pay for hotel, restaurant and shopping, so local people have job and more money. In my country many people work in hotel near the sea and they live good because of tourist. Also goverment get tax and can build new road and airport. Second, tourist learn about other culture and local people also learn about foreign people, it is good for friendship.
+
+But tourism have some disadvantage. Sometime tourist throw rubbish on the beach and in the mountain, and the nature become dirty. Also there is too many people in small city in summer, and the price of food and house become very high for local people. Some local people are angry because of this.
+
+In conclusion, tourism have advantage and disadvantage. I think advantage is more because people get job and money. But goverment must make rule for tourist to keep the nature clean and help local people."""
+
+SCHOOL_PROMPT = ("Some people believe that students should wear a school uniform, while others think they should "
+                 "be free to wear what they like. Discuss both views and give your opinion.")
+SCHOOL_4 = """Many school in the world have uniform for student, but some people think student can wear any clothes what they like. Both opinion have good reason and I will explain them.
+
+People who like uniform say it make all student same. Rich student and poor student wear same clothes, so nobody feel bad or shame. Also uniform is easy in the morning because student dont need think what to wear. In my school we wear blue shirt and black trouser and I think it look nice and tidy. Teacher also can see quickly who is student of the school.
+
+Other people say student must have freedom. They think clothes is show the personality of person, and when every body wear same thing it is boring. Also uniform is expensive for some family, because they must buy it every year when child grow up. In summer uniform is very hot and not comfortable.
+
+In my opinion, uniform is better for school. Student come to school for study, not for show clothes. But school can choose a uniform what is cheap and comfortable, then family is happy and student also is happy. So I agree with uniform."""
+
+WORK_PROMPT = ("In many countries people are working longer hours than before. What are the reasons for this, "
+               "and what effects does it have on individuals and society?")
+WORK_4 = """Today people in many country work more hour than before. There is some reason for this and it have bad effect for people and for society.
+
+The main reason is money. Life is very expensive now, the house and food and school for children cost a lot, so people must work more for pay everything. Also many company want more work from there worker but they dont give more worker. If somebody dont work long time, maybe the boss give his job to other person. Other reason is the phone and email, because people can work at home in evening and weekend.
+
+This have many bad effect. People is very tired and they dont have time for family. My father work twelve hour every day and we only see him in sunday. Some people get sick because of stress and they not sleep enough. For society it is also bad, because family is not strong and people dont help neighbour or do sport.
+
+In conclusion, people work long hour because they need money and company want more. I think goverment must make law that worker can not work too much hour, so people can be healthy and happy with there family."""
+
+# band 3: short, hard to follow, few complete sentences
+PHONE_3 = """children phone is good and bad. Parent call child. good. but child play game all day not study, and eye problem.
+
+i think no phone for small child. Internet danger. bad video. also phone expensive, child lost. My brother phone, he play alway, no homework, mother angry.
+
+so phone not good for small child only old child ok maybe. parent must see."""
+
+SPORT_3 = """goverment money sport or hospital. hospital more important i think because sick people need doctor, no doctor people die. sport is good for healthy but not important same hospital.
+
+In my city hospital is very little and old. people wait long. sport center have but nobody go because expensive.
+
+so money for hospital. sport little money. this my opinion"""
+
+WORK_3 = """people work long time now because money. everything expensive. house, food, school.
+
+Effect is tired. no time family, no sport. my father work many, always tired, angry. sick people more. society bad because family not together.
+
+i think goverment make law, work less. people happy."""
+
+BAND_4 = [(PHONE_PROMPT, PHONE_4), (SPORT_PROMPT, SPORT_4), (TOURISM_PROMPT, TOURISM_4),
+          (SCHOOL_PROMPT, SCHOOL_4), (WORK_PROMPT, WORK_4)]
+BAND_3 = [(PHONE_PROMPT, PHONE_3), (SPORT_PROMPT, SPORT_3), (WORK_PROMPT, WORK_3)]
+
+
+def _bands(essay: str, prompt: str) -> dict:
+    result = score("writing_task_2", essay, prompt)
+    return {c["criterion"]: c["band_score"] for c in result["criteria_scores"]} | {
+        "overall": result["overall_band_score"]}
+
+
+@pytest.mark.parametrize(("prompt", "essay"), BAND_4, ids=["phone", "sport", "tourism", "uniform", "hours"])
+def test_an_honest_band_4_answer_lands_near_band_4(prompt, essay):
+    bands = _bands(essay, prompt)
+    assert 3.5 <= bands["overall"] <= 4.5, bands
+    assert min(bands[c] for c in CRITERIA) >= 3, bands
+
+
+@pytest.mark.parametrize(("prompt", "essay"), BAND_3, ids=["phone", "sport", "hours"])
+def test_an_honest_band_3_answer_stays_near_band_3(prompt, essay):
+    assert _bands(essay, prompt)["overall"] <= 3.5
+
+
+@pytest.mark.parametrize(("prompt", "band_4", "band_3"), [
+    (PHONE_PROMPT, PHONE_4, PHONE_3), (SPORT_PROMPT, SPORT_4, SPORT_3), (WORK_PROMPT, WORK_4, WORK_3)],
+    ids=["phone", "sport", "hours"])
+def test_a_band_4_answer_scores_above_a_band_3_answer_to_the_same_question(prompt, band_4, band_3):
+    assert _bands(band_4, prompt)["overall"] > _bands(band_3, prompt)["overall"]
