@@ -84,8 +84,40 @@ Effect is tired. no time family, no sport. my father work many, always tired, an
 
 i think goverment make law, work less. people happy."""
 
+ONLINE_PROMPT = ('Some people think that learning online is better than learning in a classroom. '
+                 'To what extent do you agree or disagree?')
+ONLINE_4 = """Now many student study on internet, special after the covid. Some people think online learning is more better than classroom but I am not agree with this idea.
+
+First, online learning have some good point. Student can study at home and they dont need to go by bus, so they save time and money. Also they can watch the lesson again if they not understand. My sister study english online and she say it is very easy for her because she work in day time.
+
+But I think classroom is better. In classroom the teacher can see the student and help him quickly when he have problem. Student can talk with friend and make group work, it is important for learn. At home many student is lazy, they play phone or sleep in the lesson and nobody know. Also some family dont have good computer or internet, so they can not study good.
+
+In conclusion, online learning is good for some people who work, but for young student the classroom is better because teacher and friend help them. I think school must stay open and online is only for help."""
+
+TRAFFIC_PROMPT = ('Many cities have a problem with traffic congestion. What are the causes of '
+                  'this problem and what solutions can you suggest?')
+TRAFFIC_4 = """In big city the traffic is very bad problem. Every morning and evening the road is full of car and people is late for work. In this essay I will say the cause and some solution.
+
+The first cause is too many car. Now car is cheap and every family want to have one or two car. Also the bus in many city is old and slow and not come on time, so people prefer drive there own car. Another cause is the road is small and there is many road work, so the car can not move fast.
+
+There is some solution for this problem. Goverment should make the bus and the metro more good and more cheap, then people will leave car at home. They also can make the parking very expensive in center of city. Company can let worker start work in different time, so not everybody go on road in same time.
+
+In conclusion, traffic is big problem because there is too many car and bad bus. If goverment make good public transport and company help too, the traffic will be less and the city is more clean."""
+
+START_AGE_PROMPT = ('Some people believe that children should start school at a very young age, '
+                    'while others think they should stay at home until they are seven. Discuss '
+                    'both views and give your opinion.')
+START_AGE_4 = """Some parent send there child to school when he is four or five years old, but other parent think child must stay at home until seven year. Both idea have reason.
+
+Parent who send child early say the child learn many thing in school, for example reading and counting, and he play with other child and learn to share. Also mother and father can go to work because the school look after the child. In my country most parent work, so they need school.
+
+Other parent think small child need his mother. At home child feel safe and happy, and he can play free. School is very long day and small child is tired and sometime cry. Some expert say child who start late is not worse in study.
+
+In my opinion, child can start school at five or six, but school for small child must be more play and less study. So child is happy and also learn something."""
+
 BAND_4 = [(PHONE_PROMPT, PHONE_4), (SPORT_PROMPT, SPORT_4), (TOURISM_PROMPT, TOURISM_4),
-          (SCHOOL_PROMPT, SCHOOL_4), (WORK_PROMPT, WORK_4)]
+          (SCHOOL_PROMPT, SCHOOL_4), (WORK_PROMPT, WORK_4), (ONLINE_PROMPT, ONLINE_4),
+          (TRAFFIC_PROMPT, TRAFFIC_4), (START_AGE_PROMPT, START_AGE_4)]
 BAND_3 = [(PHONE_PROMPT, PHONE_3), (SPORT_PROMPT, SPORT_3), (WORK_PROMPT, WORK_3)]
 
 
@@ -95,7 +127,7 @@ def _bands(essay: str, prompt: str) -> dict:
         "overall": result["overall_band_score"]}
 
 
-@pytest.mark.parametrize(("prompt", "essay"), BAND_4, ids=["phone", "sport", "tourism", "uniform", "hours"])
+@pytest.mark.parametrize(("prompt", "essay"), BAND_4, ids=["phone", "sport", "tourism", "uniform", "hours", "online", "traffic", "start_age"])
 def test_an_honest_band_4_answer_lands_near_band_4(prompt, essay):
     bands = _bands(essay, prompt)
     assert 3.5 <= bands["overall"] <= 4.5, bands
