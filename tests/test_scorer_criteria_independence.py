@@ -269,7 +269,8 @@ def village_bands() -> dict:
     return {level: _bands(essay, VILLAGE_PROMPT) for level, essay in SCALE_LADDER}
 
 
-@pytest.mark.xfail(strict=True, reason="band-4 answers score 3.0 overall with Grammar 2-3: the low end is compressed")
+@pytest.mark.xfail(strict=True, reason="the 117-145-word band-4 answers (half the Task 2 "
+                   "minimum) score 3.0: the model reads so short an answer as the calibration set's band-3 ones")
 def test_band_4_answers_land_near_band_4(village_bands):
     """A band-4 answer is not marked as if it were not an answer (band 2): overall 3.5-5, no criterion
     below 3 (on-topic, 250 words: Task Response is not band 1 or 2)."""

@@ -144,3 +144,12 @@ def test_an_honest_band_3_answer_stays_near_band_3(prompt, essay):
     ids=["phone", "sport", "hours"])
 def test_a_band_4_answer_scores_above_a_band_3_answer_to_the_same_question(prompt, band_4, band_3):
     assert _bands(band_4, prompt)["overall"] > _bands(band_3, prompt)["overall"]
+
+
+@pytest.mark.parametrize(("prompt", "essay"), BAND_3, ids=["phone", "sport", "hours"])
+def test_a_short_answer_summing_up_its_position_is_not_marked_as_restating(prompt, essay):
+    """Its closing sentence says again what it argued, as answers close: no trick, Task Response above band 1."""
+    result = score("writing_task_2", essay, prompt)
+    task = next(c for c in result["criteria_scores"] if c["criterion"] == "task_response")
+    assert task["band_score"] >= 2, task
+    assert not any("say again in other words" in w for c in result["criteria_scores"] for w in c["weaknesses"])
