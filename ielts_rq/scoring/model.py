@@ -74,9 +74,10 @@ UNDER_LENGTH_PENALTY = 2.0
 
 # The ridge part of the model adds up its inputs' contributions: an answer at the bad bound of several
 # features at once (a fifth under length AND a grammar error in most sentences: honest band-4 answers)
-# sums to a prediction no training essay had, 1.5 bands below the trees' verdict for it. Its output is
-# held to the range of its predictions on the calibration essays (the 1st percentile, as its inputs are
-# clipped), so beyond it the trees, fitted on the weakest essays there are, decide.
+# sums to a prediction below all but 1% of the calibration essays', a band below the trees' verdict on it.
+# Like its inputs, its output is held to its training range (the 1st percentile of its predictions on the
+# calibration essays), though never above what the trees say: where they too put the answer at the very
+# bottom (most of the 1% are answers examiners rated 3-4), nothing is raised.
 LINEAR_FLOOR = 4.36
 
 # See stretch_ends.
@@ -157,12 +158,13 @@ def tree_ensemble_output(x: list, ensemble: dict) -> float:
 def raw_overall(inputs: dict, params: dict) -> float:
     """Uncalibrated overall band: ridge, blended with the trees when present."""
     z = standardise(inputs, params)
-    linear = max(LINEAR_FLOOR, params["intercept"] + sum(c * x for c, x in zip(params["coefficients"], z)))
+    linear = params["intercept"] + sum(c * x for c, x in zip(params["coefficients"], z))
     ensemble = params.get("trees")
     if not ensemble:
         return linear
-    x = [inputs[name] for name in params["features"]]
-    return (1 - ensemble["blend"]) * linear + ensemble["blend"] * tree_ensemble_output(x, ensemble)
+    trees = tree_ensemble_output([inputs[name] for name in params["features"]], ensemble)
+    linear = max(linear, min(LINEAR_FLOOR, trees))  # see LINEAR_FLOOR
+    return (1 - ensemble["blend"]) * linear + ensemble["blend"] * trees
 
 
 def predict_overall(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> float:
