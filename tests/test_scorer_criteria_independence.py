@@ -174,8 +174,13 @@ def honest_bands() -> dict:
 SHARED_OVERALL = "criteria are shifted from one predicted overall band: one criterion's evidence moves all four"
 
 
-@pytest.mark.xfail(strict=True, reason=SHARED_OVERALL)
-@pytest.mark.parametrize("change", CHANGES)
+# Fixing the spelling moves Lexical Resource alone since under-length no longer sets the Task Response shift.
+MOVES_ONLY_ITS_OWN = ("spelling_fixed",)
+
+
+@pytest.mark.parametrize("change", [change if change in MOVES_ONLY_ITS_OWN else
+                                    pytest.param(change, marks=pytest.mark.xfail(strict=True, reason=SHARED_OVERALL))
+                                    for change in CHANGES])
 def test_a_change_moves_only_its_own_criterion(change, honest_bands):
     moved_wrongly, moved_own, changed = [], 0, 0
     for seed, (name, prompt, essay) in enumerate(HONEST):
@@ -264,7 +269,8 @@ def village_bands() -> dict:
     return {level: _bands(essay, VILLAGE_PROMPT) for level, essay in SCALE_LADDER}
 
 
-@pytest.mark.xfail(strict=True, reason="band-4 answers score 3.0 overall with Grammar 2-3: the low end is compressed")
+@pytest.mark.xfail(strict=True, reason="the 117-145-word band-4 answers (half the Task 2 "
+                   "minimum) score 3.0: the model reads so short an answer as the calibration set's band-3 ones")
 def test_band_4_answers_land_near_band_4(village_bands):
     """A band-4 answer is not marked as if it were not an answer (band 2): overall 3.5-5, no criterion
     below 3 (on-topic, 250 words: Task Response is not band 1 or 2)."""

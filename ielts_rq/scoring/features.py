@@ -13,8 +13,9 @@ from collections import Counter
 
 from . import lexicon, meaning, ordering, relevance, spelling, templates, wordorder
 from .grammar import analyse_grammar
-from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_SHARE, before_restatement, empty_sentences,
-                          mask_copied, own_text, question_copies, restated_sentences, restated_share)
+from .originality import (COPY_SHARE, EMPTY_ALLOWANCE, RESTATED_MIN_COUNT, RESTATED_SHARE, before_restatement,
+                          empty_sentences, mask_copied, own_text, question_copies, restated_sentences,
+                          restated_share)
 from .rules import MIN_WORDS
 from .text import NUMBER_PATTERN, Document, parse, split_paragraphs, split_sentences
 
@@ -234,7 +235,7 @@ def analyse_essay(task_type: str, text: str, prompt: str | None) -> tuple:
         own.words -= sum(1 for w in _WORD.findall(own.text.lower()) if w in set(misfits))
     as_padded = written_text  # the novelty of the second half is judged on the answer as it was padded
     restated = restated_sentences(written_text) if essay else []
-    if restated and restated_share(written_text, restated) >= RESTATED_SHARE:
+    if len(restated) >= RESTATED_MIN_COUNT and restated_share(written_text, restated) >= RESTATED_SHARE:
         # A reworded copy pasted after the answer adds no length or idea: it is set aside whole. Restated
         # sentences inside an answer stay (honest answers restate in places); they cost Task Response and
         # Coherence instead.

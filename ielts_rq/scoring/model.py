@@ -30,8 +30,10 @@ MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 # predicted overall band shifted by how far these features sit from the
 # training mean (in standard deviations), within +/- MAX_CRITERION_SHIFT.
 CRITERION_FEATURES = {
-    "task": {"length_ratio": +1, "under_length": -2, "prompt_overlap": +1, "task_markers": +1,
-             "paragraphs": +0.5},
+    # under_length is not here: its penalty (penalties) already lowers Task Response for the shortfall,
+    # and the feature is so skewed (a tenth of the training essays are short at all) that any shortfall
+    # sat several deviations out and took the whole shift, so a short answer lost its band twice.
+    "task": {"length_ratio": +1, "prompt_overlap": +1, "task_markers": +1, "paragraphs": +0.5},
     "coherence_cohesion": {"linkers_distinct": +1, "linkers_overused": -1, "paragraphs": +1,
                            "run_on_sentences": -1, "sentence_length_sd": +0.5},
     "lexical_resource": {"spelling_error_rate": -1.5, "mtld": +1, "window_ttr": +0.5,
@@ -63,9 +65,20 @@ PENALTY_PER_SD = 0.5
 MAX_PENALTY_PER_FEATURE = 2.0
 MAX_PENALTY_PER_CRITERION = 2.5
 # Under-length answers lose Task Achievement/Response in proportion to the
-# shortfall: 3 bands for an answer with no words, 0.6 for one 20% short.
+# shortfall beyond the training range: the model already reads a shortfall up
+# to its bound (about a quarter short) in every criterion, so charging that part
+# again took a band from honest 200-word Task 2 answers twice. Beyond the bound
+# the rate is such that an answer with no words still loses 2 bands.
 UNDER_LENGTH_PENALTY = 2.0
 
+
+# The ridge part of the model adds up its inputs' contributions: an answer at the bad bound of several
+# features at once (a fifth under length AND a grammar error in most sentences: honest band-4 answers)
+# sums to a prediction below all but 1% of the calibration essays', a band below the trees' verdict on it.
+# Like its inputs, its output is held to its training range (the 1st percentile of its predictions on the
+# calibration essays), though never above what the trees say: where they too put the answer at the very
+# bottom (most of the 1% are answers examiners rated 3-4), nothing is raised.
+LINEAR_FLOOR = 4.36
 
 # See stretch_ends.
 END_KNEE = 1.0
@@ -149,8 +162,9 @@ def raw_overall(inputs: dict, params: dict) -> float:
     ensemble = params.get("trees")
     if not ensemble:
         return linear
-    x = [inputs[name] for name in params["features"]]
-    return (1 - ensemble["blend"]) * linear + ensemble["blend"] * tree_ensemble_output(x, ensemble)
+    trees = tree_ensemble_output([inputs[name] for name in params["features"]], ensemble)
+    linear = max(linear, min(LINEAR_FLOOR, trees))  # see LINEAR_FLOOR
+    return (1 - ensemble["blend"]) * linear + ensemble["blend"] * trees
 
 
 def predict_overall(values: dict, words: list, params: dict | None = None, inputs: dict | None = None) -> float:
@@ -196,7 +210,7 @@ def penalties(values: dict, params: dict | None = None) -> dict:
     params = params or load_model()
     bounds = {name: (low, high, scale) for name, low, high, scale in
               zip(params["features"], params["lower"], params["upper"], params["scales"])}
-    lost = {"task": UNDER_LENGTH_PENALTY * values["under_length"]}
+    lost = {"task": under_length_penalty(values["under_length"], bounds["under_length"][1])}
     for name, (direction, criteria) in OUT_OF_RANGE_PENALTIES.items():
         low, high, scale = bounds[name]
         excess = (values[name] - high) if direction > 0 else (low - values[name])
@@ -205,6 +219,13 @@ def penalties(values: dict, params: dict | None = None) -> dict:
             for criterion in criteria:
                 lost[criterion] = lost.get(criterion, 0.0) + cost
     return {c: min(MAX_PENALTY_PER_CRITERION, p) for c, p in lost.items()}
+
+
+def under_length_penalty(shortfall: float, read_up_to: float) -> float:
+    """Task bands lost for a shortfall (share of the minimum words missing) beyond what the model reads."""
+    if shortfall <= read_up_to:
+        return 0.0
+    return UNDER_LENGTH_PENALTY * (shortfall - read_up_to) / (1 - read_up_to)
 
 
 def consistent_criterion_bands(overall: float, shifts: dict, lost: dict | None = None) -> dict:

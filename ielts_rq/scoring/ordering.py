@@ -242,6 +242,11 @@ PARAGRAPH_CLASSES = 9
 # paragraphs have no sentence whose opening tells its place; ``bench/build_paragraph_order.py --check``).
 PARAGRAPH_DISORDER_WEIGHT = 0.5
 PARAGRAPH_DISORDERED_BELOW = -0.5
+# A mean over few sentences is mostly noise: a short answer whose paragraphs are long enough to judge has seven
+# or eight such sentences, and one topic sentence carrying its own example ("..., for example reading and
+# counting") put an honest band-4 answer below the line. Fewer judged sentences than this count as no evidence
+# for the rest (the gain is divided by this many at least); full-length essays judge 10-20.
+PARAGRAPH_MIN_JUDGED = 10
 
 
 _NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
@@ -305,4 +310,4 @@ def paragraph_order_score(paragraphs: list[list[str]], table: dict | None = None
             posterior = [x - norm for x in log_p]
             gain += posterior[places[position]] - sum(s * x for s, x in zip(share, posterior))
             judged += 1
-    return gain / judged if judged else 0.0
+    return gain / max(judged, PARAGRAPH_MIN_JUDGED) if judged else 0.0

@@ -176,6 +176,9 @@ RESTATED_SIMILARITY = 0.5
 RESTATED_MIN_CONTENT_WORDS = 3
 RESTATED_MIN_SENTENCES = 6
 RESTATED_SHARE = 0.15
+# One sentence saying again what the answer said is how an answer sums up: in a 60-word answer that one sentence
+# alone passed RESTATED_SHARE and cost an honest band-3 answer its Task Response (band 1). Padding takes two.
+RESTATED_MIN_COUNT = 2
 COPY_MIN_SHARE = 0.3  # a reworded copy set aside whole: at least this much of the answer, in two paragraphs or more
 COPY_SHARE = 0.2      # ... and only when a fifth of the words are recognisably restated
 COPY_RESTATED_SHARE = 0.4  # ... and so are two in five of the copy's own sentences, four at least (on the
