@@ -19,6 +19,7 @@ import logging
 import re
 
 from .. import spelling
+from .learner import HAVING
 from .words import (
     COLLECTIVE,
     MODALS,
@@ -109,6 +110,8 @@ def needs_parse(doc) -> bool:
                 return True
         if low in {"has", "have", "had"} and index + 1 < len(doc) and doc[index + 1].tag_ in {"VB", "VBP", "VBN"}:
             return True
+        if tag == "NN" and index and doc[index - 1].lower_ in HAVING and not token.text[:1].isupper():
+            return True     # "she bought house"
         if tag == "NN" and low in COUNTABLE and not (index and doc[index - 1].tag_ in {"DT", "PRP$", "POS", "CD"}):
             return True
         if tag == "NNS" and any(t.lower_ in {"this", "each", "every", "another"} for t in doc[max(0, index - 3):index]):
@@ -840,6 +843,8 @@ PARTICIPLE_ADJECTIVE = {
     "confuse": "confusing", "surprise": "surprising", "disappoint": "disappointing", "amaze": "amazing",
     "embarrass": "embarrassing", "satisfy": "satisfied", "relax": "relaxing", "frighten": "frightening",
     "shock": "shocking", "annoy": "annoying", "exhaust": "exhausting", "depress": "depressing",
+    "crowd": "crowded", "pollute": "polluted", "organise": "organised", "organize": "organized",
+    "qualify": "qualified", "educate": "educated",
 }
 # "more comfort", "less pollution" are quantities of the noun: not degree words here.
 _DEGREE = {"very", "so", "too", "quite", "really", "extremely", "rather", "fairly", "highly", "incredibly"}
