@@ -1,16 +1,16 @@
 """Learner errors read off the tags: a verb without its 'to', 'it' without 'is', a subject pronoun as an
 object, 'which' for people, an adjective where the adverb belongs, a noun where the adjective belongs,
-and a bare countable noun after a verb of having.
+(the bare countable noun after a verb of having is ``parsed.bare_object``).
 
 Each rule fires only where the slot and the word's own possible forms (``words.tags``) agree that
 the form is wrong, and returns ``(rule, kind, start, end, suggestion)`` with offsets in the sentence.
-The tags are there for every sentence; the one rule that reads the parse skips unparsed sentences.
+The tags are there for every sentence, parsed or not.
 """
 
 from __future__ import annotations
 
 from .. import spelling
-from .words import is_singular_count, tags
+from .words import tags
 
 # Verbs whose next verb takes 'to' and never stands bare after them ("can't afford buy", "want go").
 # Not "help" ("help clean") nor "need" ("need not go"), which take a bare form too.
@@ -211,45 +211,9 @@ def noun_for_adjective(doc) -> list:
     return found
 
 
-# Verbs of having and getting whose object, a singular countable noun, needs an article: "I have car".
-HAVING = {"have", "has", "had", "buy", "buys", "bought", "build", "builds", "built", "own", "owns", "owned",
-           "rent", "rents", "rented", "get", "gets", "got", "find", "finds", "found", "need", "needs", "needed"}
-# Things one has, buys or builds that are countable in every sense ("have cancer", "need change" are not).
-_OWNED = {"garden", "pet", "dog", "cat", "passport", "ticket", "map", "umbrella", "television", "fridge", "camera",
-          "watch", "bag", "desk", "bed", "sofa", "boat", "motorbike", "scooter", "tablet", "website", "account",
-          "licence", "license", "visa", "vacation", "holiday", "girlfriend", "boyfriend", "husband", "wife",
-          "uncle", "aunt", "cousin", "school", "bridge", "stadium", "airport", "station", "university", "college"}
-_NOT_COUNTED = {"home", "school", "university", "college", "permission", "help", "support", "room", "space", "place",
-                "family", "company", "holiday", "vacation"}
-
-
-def bare_object(doc) -> list:
-    """'she bought house', 'we need hospital': a singular countable object with no determiner."""
-    if not doc.has_annotation("DEP"):
-        return []
-    found = []
-    for noun in doc[1:]:
-        verb = doc[noun.i - 1]
-        low = noun.lower_
-        if verb.lower_ not in HAVING or not verb.tag_.startswith("VB") or noun.tag_ != "NN" \
-                or noun.dep_ != "dobj" or low in _NOT_COUNTED or not noun.text.islower():
-            continue
-        from .parsed import COUNTABLE     # the parser's rules import this module
-
-        if low not in COUNTABLE | _OWNED or not is_singular_count(low) or any(c.dep_ in {"det", "poss", "compound", "nummod", "amod", "cc", "conj"}
-                                             for c in noun.children):
-            continue
-        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
-        if after is not None and (after.tag_ in {"NN", "NNS", "NNP", "POS", "HYPH"} or after.lower_ in {"'s", "of"}):
-            continue
-        found.append(("bare_object", "article", noun.idx, noun.idx + len(noun.text),
-                      f"{'an' if low[:1] in 'aeiou' else 'a'} {noun.text}"))
-    return found
-
-
 def check(doc) -> list:
     found = []
     for rule in (missing_to, missing_is, subject_pronoun_as_object, which_for_people, adjective_for_adverb,
-                 noun_for_adjective, bare_object):
+                 noun_for_adjective):
         found.extend(rule(doc))
     return found

@@ -19,7 +19,6 @@ import logging
 import re
 
 from .. import spelling
-from .learner import HAVING
 from .words import (
     COLLECTIVE,
     MODALS,
@@ -129,7 +128,7 @@ def check(doc) -> list:
              noun_after_personal_be]     # tags are enough for these
     if doc.has_annotation("DEP"):
         rules += [subject_verb_agreement, base_form_after_subject, have_base_form, missing_article,
-                  quantity_number, singular_determiner_number, word_class]
+                  quantity_number, singular_determiner_number, word_class, bare_object]
     tokens = _Tokens(doc)
     for rule in rules:
         found.extend(rule(tokens))
@@ -735,6 +734,39 @@ def missing_article(doc) -> list:
         found.append(("parsed_missing_article", "article", first.idx, noun.idx + len(noun.text),
                       f"{'an' if first.lower_[:1] in 'aeiou' else 'a'} {doc.text[first.idx:noun.idx + len(noun.text)]}"))
     return found
+
+
+# Verbs of having and getting whose object, a singular countable noun, needs an article: "I have car".
+HAVING = {"have", "has", "had", "buy", "buys", "bought", "build", "builds", "built", "own", "owns", "owned",
+           "rent", "rents", "rented", "get", "gets", "got", "find", "finds", "found", "need", "needs", "needed"}
+# Things one has, buys or builds that are countable in every sense ("have cancer", "need change" are not).
+_OWNED = {"garden", "pet", "dog", "cat", "passport", "ticket", "map", "umbrella", "television", "fridge", "camera",
+          "watch", "bag", "desk", "bed", "sofa", "boat", "motorbike", "scooter", "tablet", "website", "account",
+          "licence", "license", "visa", "vacation", "holiday", "girlfriend", "boyfriend", "husband", "wife",
+          "uncle", "aunt", "cousin", "school", "bridge", "stadium", "airport", "station", "university", "college"}
+_NOT_COUNTED = {"home", "school", "university", "college", "permission", "help", "support", "room", "space", "place",
+                "family", "company", "holiday", "vacation"}
+
+
+def bare_object(doc) -> list:
+    """'she bought house', 'we need hospital': a singular countable object with no determiner."""
+    found = []
+    for noun in doc[1:]:
+        verb = doc[noun.i - 1]
+        low = noun.lower_
+        if verb.lower_ not in HAVING or not verb.tag_.startswith("VB") or noun.tag_ != "NN" \
+                or noun.dep_ != "dobj" or low in _NOT_COUNTED or not noun.text.islower():
+            continue
+        if low not in COUNTABLE | _OWNED or not is_singular_count(low) or any(
+                c.dep_ in {"det", "poss", "compound", "nummod", "amod", "cc", "conj"} for c in noun.children):
+            continue
+        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if after is not None and (after.tag_ in {"NN", "NNS", "NNP", "POS", "HYPH"} or after.lower_ in {"'s", "of"}):
+            continue
+        found.append(("bare_object", "article", noun.idx, noun.idx + len(noun.text),
+                      f"{'an' if low[:1] in 'aeiou' else 'a'} {noun.text}"))
+    return found
+
 
 
 # ------------------------------------------------------------------ number
