@@ -103,8 +103,9 @@ _PEOPLE_NOUNS = {
     "people", "person", "students", "student", "children", "child", "workers", "worker", "teachers", "teacher",
     "parents", "men", "women", "man", "woman", "citizens", "employees", "tourists", "friends", "adults",
     "teenagers", "those", "individuals", "individual", "residents", "doctors", "patients", "customers",
-    "youngsters", "kids", "pupils", "learners", "graduates", "drivers", "farmers", "immigrants", "others",
+    "youngsters", "kids", "pupils", "learners", "graduates", "drivers", "farmers", "immigrants",
 }
+_PLURAL_PEOPLE = {"people", "children", "men", "women"}
 
 
 def which_for_people(doc) -> list:
@@ -114,8 +115,14 @@ def which_for_people(doc) -> list:
         if token.lower_ != "which":
             continue
         noun, verb = doc[token.i - 1], doc[token.i + 1]
-        if noun.lower_ in _PEOPLE_NOUNS and noun.tag_ in {"NNS", "NN", "DT"} and \
-                verb.tag_ in {"VBZ", "VBP", "VBD", "MD"} and not (token.i >= 2 and doc[token.i - 2].lower_ == "of"):
+        if noun.lower_ not in _PEOPLE_NOUNS:
+            continue
+        # the verb agrees with the people ("children which is taught" is about something else), and the
+        # people are not inside a phrase that may be what 'which' means ("recruitment of workers which")
+        plural = noun.lower_ in _PLURAL_PEOPLE or noun.tag_ == "NNS"
+        agrees = verb.tag_ == "VBD" or verb.tag_ == ("VBP" if plural else "VBZ")
+        inside_phrase = any(t.tag_ in {"IN", "TO"} or t.lower_ in {"of", "with"} for t in doc[max(0, noun.i - 3):noun.i])
+        if agrees and not inside_phrase:
             found.append(("which_for_people", "pronoun", token.idx, token.idx + len(token.text), "who"))
     return found
 
@@ -123,7 +130,7 @@ def which_for_people(doc) -> list:
 # Verbs an adverb of manner follows and an adjective does not: "live happy", "drove careless".
 # Not linking verbs (be, seem, feel, look, grow, stay) nor those a describing adjective follows ("die young").
 _MANNER_VERBS = {
-    "live", "lives", "lived", "living", "speak", "speaks", "spoke", "speaking", "drive", "drives", "drove",
+    "live", "lives", "lived", "living", "speak", "speaks", "spoke", "drive", "drives", "drove",
     "driving", "listen", "listens", "listened", "listening", "behave", "behaves", "behaved", "behaving",
     "react", "reacts", "reacted", "respond", "responds", "responded", "walk", "walks", "walked", "talk",
     "talks", "talked", "sleep", "sleeps", "slept", "work", "works", "worked", "working", "develop",
