@@ -52,6 +52,9 @@ def _found_in(text: str, kind: str, words: str, suggestion: str) -> bool:
     # a bare countable noun after a verb of having
     ("My neighbour bought dog last week.", "article", "dog", "a dog"),
     ("We should have passport to travel abroad.", "article", "passport", "a passport"),
+    ("After university she found good job quickly.", "article", "good job", "a good job"),
+    ("Our town built modern library last year.", "article", "modern library", "a modern library"),
+    ("My brother was always good in Maths at school.", "preposition", "good in Maths", "good at"),
 ])
 def test_learner_errors_are_found_with_their_kind_and_correction(sentence, kind, words, suggestion):
     assert _found_in(sentence, kind, words, suggestion), _found(sentence)
@@ -97,6 +100,8 @@ def test_learner_errors_are_found_with_their_kind_and_correction(sentence, kind,
     "He needs permission to leave, and I need advice.",
     "I have cancer, and they need change.",
     "He bought house plants for the office.",
+    "She has long hair and they have great fun, and we need urgent help.",
+    "He found good work, and she has full-time employment.",
     "The rich pay more tax, and the elderly often live alone.",
     "The police are investigating, and the staff were very helpful.",
 ])

@@ -748,25 +748,36 @@ _NOT_COUNTED = {"home", "school", "university", "college", "permission", "help",
                 "family", "company", "holiday", "vacation"}
 
 
+def _plain_modifiers_start(doc, noun) -> int:
+    """Where the plain adjectives before a noun begin ("part-time job", "good job"): the noun itself if none."""
+    start = noun.i
+    while start > 0 and doc[start - 1].tag_ in {"JJ", "HYPH", "NN", "VBN"} and doc[start - 1].dep_ in {
+            "amod", "punct", "npadvmod", "advmod"} and doc[start - 1].lower_ not in _QUANTIFIERS | {"such", "what"}:
+        start -= 1
+    return start
+
+
 def bare_object(doc) -> list:
-    """'she bought house', 'we need hospital': a singular countable object with no determiner."""
+    """'she bought house', 'he has part-time job': a singular countable object with no determiner."""
     found = []
     for noun in doc[1:]:
-        verb = doc[noun.i - 1]
         low = noun.lower_
-        if verb.lower_ not in HAVING or not verb.tag_.startswith("VB") or noun.tag_ != "NN" \
-                or noun.dep_ != "dobj" or low in _NOT_COUNTED or not noun.text.islower():
+        if noun.tag_ != "NN" or noun.dep_ != "dobj" or low in _NOT_COUNTED or not noun.text.islower():
+            continue
+        start = _plain_modifiers_start(doc, noun)
+        verb = doc[start - 1] if start > 0 else None
+        if verb is None or verb.lower_ not in HAVING or not verb.tag_.startswith("VB") or noun.head.i != verb.i:
             continue
         if low not in COUNTABLE | _OWNED or not is_singular_count(low) or any(
-                c.dep_ in {"det", "poss", "compound", "nummod", "amod", "cc", "conj"} for c in noun.children):
+                c.dep_ in {"det", "poss", "compound", "nummod", "cc", "conj"} for c in noun.children):
             continue
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if after is not None and (after.tag_ in {"NN", "NNS", "NNP", "POS", "HYPH"} or after.lower_ in {"'s", "of"}):
             continue
-        found.append(("bare_object", "article", noun.idx, noun.idx + len(noun.text),
-                      f"{'an' if low[:1] in 'aeiou' else 'a'} {noun.text}"))
+        words = doc.text[doc[start].idx:noun.idx + len(noun.text)]
+        found.append(("bare_object", "article", doc[start].idx, noun.idx + len(noun.text),
+                      f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"))
     return found
-
 
 
 # ------------------------------------------------------------------ number

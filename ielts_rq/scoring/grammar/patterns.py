@@ -15,8 +15,8 @@ _DET = r"(?:the|a|an|my|our|his|her|their|your|this|that|these|those)"
 _PREPOSITIONS = [
     (r"\bdepend(?:s|ed|ing)? (?:of|from)\b", "depend on"),
     (r"\binterested (?:on|about|for)\b", "interested in"),
-    (r"\b(?:am|is|are|was|were|be|been|not|very|quite|really) good in (?:english|maths?|mathematics|sports?|"
-     r"science|physics|chemistry|art|music|\w+ing)\b", "good at"),
+    (r"\b(?:am|is|are|was|were|be|been|not|very|quite|really|always) good in (?:[Ee]nglish|[Mm]aths?|[Mm]athematics|"
+     r"[Ss]ports?|[Ss]cience|[Pp]hysics|[Cc]hemistry|[Aa]rt|[Mm]usic|\w+ing)\b", "good at"),
     (r"\barriv(?:e|es|ed|ing) to (?:" + _DET + r"|[A-Z]\w+)\b", "arrive at / arrive in"),
     (r"\bfocus(?:es|ed|ing|sed|sing)? (?:in|to)\b(?! on)", "focus on"),
     (r"\b[Ii]n the other hand\b", "on the other hand"),
