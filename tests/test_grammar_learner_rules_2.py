@@ -55,6 +55,10 @@ def _found_in(text: str, kind: str, words: str, suggestion: str) -> bool:
     ("After university she found good job quickly.", "article", "good job", "a good job"),
     ("Our town built modern library last year.", "article", "modern library", "a modern library"),
     ("My brother was always good in Maths at school.", "preposition", "good in Maths", "good at"),
+    # two whole sentences joined by a comma
+    ("India has a huge population, it is still growing fast.", "run_on", ",", "."),
+    ("Public transport is cheap, they should use it more.", "run_on", ",", "."),
+    ("My village is quiet, there are no cinemas or clubs.", "run_on", ",", "."),
 ])
 def test_learner_errors_are_found_with_their_kind_and_correction(sentence, kind, words, suggestion):
     assert _found_in(sentence, kind, words, suggestion), _found(sentence)
@@ -103,6 +107,15 @@ def test_learner_errors_are_found_with_their_kind_and_correction(sentence, kind,
     "She has long hair and they have great fun, and we need urgent help.",
     "He found good work, and she has full-time employment.",
     "The rich pay more tax, and the elderly often live alone.",
+    # commas after opening clauses and phrases, in lists and asides
+    "If it rains, we stay at home, and when I was young, I lived in Rome.",
+    "Nowadays, it is easy to travel; to be honest, it is cheap too.",
+    "Like I said, it is hard, but it is true, I think.",
+    "Prices rose sharply, it seems, in 2010.",
+    "With these advantages stated, they can be seen as good reasons.",
+    "The council built roads, schools and hospitals, and it also cut taxes.",
+    'He said, "I am tired."',
+    "Although prices rose, they still bought a car.",
     "The police are investigating, and the staff were very helpful.",
 ])
 def test_correct_english_of_the_same_shapes_is_left_alone(sentence):

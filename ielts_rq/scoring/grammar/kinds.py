@@ -24,6 +24,7 @@ CHECKED_KINDS = {
     "comparison": "comparatives",
     "negation": "double negatives",
     "repeated_word": "words typed twice",
+    "run_on": "two sentences joined by a comma alone",
 }
 
 # Kinds only the parser finds in most of their forms: without it they are checked in part.
@@ -35,7 +36,7 @@ NOT_CHECKED = (
     "missing subjects, verbs or objects (other than 'be' or 'do' after a pronoun and 'to' after a verb that takes it), "
     "and sentence fragments",
     "word choice and collocations",
-    "punctuation other than spacing and run-on sentences",
+    "punctuation other than spacing, run-on sentences and commas joining whole sentences",
     "articles before most abstract and uncountable nouns",
 )
 

@@ -218,9 +218,52 @@ def noun_for_adjective(doc) -> list:
     return found
 
 
+# Words that make the clause before a comma dependent ("If it rains, we stay"), or an aside ("As I said, it").
+_SUBORDINATORS = {"if", "when", "whenever", "because", "although", "though", "while", "as", "since", "after",
+                  "before", "unless", "whereas", "once", "until", "whether", "even", "not", "only",
+                  "the", "than", "so", "such", "what", "whatever", "however", "wherever", "where", "who",
+                  "which", "that", "yes", "no", "well", "oh", "say", "says", "said", "asked", "realised", "realized"}
+_SPLICE_SUBJECTS = {"it", "they", "he", "she", "we", "i", "you", "this", "there"}
+_FINITE = {"VBZ", "VBP", "VBD", "MD"}
+_ASIDE_VERBS = {"think", "believe", "guess", "suppose", "feel", "hope", "mean", "know", "say", "agree", "admit",
+                "think,", "see", "hear", "understand", "imagine"}
+
+
+def comma_splice(doc) -> list:
+    """'I like London, it is a big city': two whole sentences joined by a comma alone."""
+    found = []
+    for comma in doc[3:-2]:
+        if comma.text != ",":
+            continue
+        subject, verb = doc[comma.i + 1], doc[comma.i + 2]
+        if subject.lower_ not in _SPLICE_SUBJECTS or verb.tag_ not in _FINITE:
+            continue
+        if subject.lower_ == "there" and verb.lower_ not in {"is", "are", "was", "were"}:
+            continue
+        before = doc[:comma.i]
+        # the clause before is whole: a subject, a finite verb, no word that makes it dependent or an aside,
+        # no other comma (a list, an opening phrase) and no quotation
+        if any(t.lower_ in _SUBORDINATORS or t.text in {",", ";", ":", '"', "\u201c", "\u201d", "(", "-"}
+               or t.tag_ in {"WDT", "WP", "WRB", "CC"} for t in before):
+            continue
+        if not spelling.is_spelled_right(before[0].text) and not spelling.is_spelled_right(before[0].lower_):
+            continue     # a misspelt opener may be a subordinator ("Althouth")
+        if before[0].tag_ in {"IN", "TO", "VBG", "VBN", "RB"}:
+            continue     # an opening phrase ("With these advantages stated, they ...", "Like I said, it ...")
+        if not any(t.tag_ in _FINITE for t in before) or not any(t.tag_ in {"PRP", "NN", "NNS", "NNP"} for t in before):
+            continue
+        rest = doc[comma.i + 3:]
+        if verb.lower_ in _ASIDE_VERBS and (not rest or rest[0].text in {",", "."}):
+            continue     # "It is true, I think."
+        if any(t.text == "," for t in rest[:2]):
+            continue     # "..., it seems, ..." an aside
+        found.append(("comma_splice", "run_on", comma.idx, comma.idx + 1, "."))
+    return found
+
+
 def check(doc) -> list:
     found = []
     for rule in (missing_to, missing_is, subject_pronoun_as_object, which_for_people, adjective_for_adverb,
-                 noun_for_adjective):
+                 noun_for_adjective, comma_splice):
         found.extend(rule(doc))
     return found
