@@ -257,7 +257,9 @@ def comma_splice(doc) -> list:
             continue     # "It is true, I think."
         if any(t.text == "," for t in rest[:2]):
             continue     # "..., it seems, ..." an aside
-        found.append(("comma_splice", "run_on", comma.idx, comma.idx + 1, "."))
+        last = doc[comma.i - 1]     # quote the words either side: "city, it" -> "city. It"
+        found.append(("comma_splice", "run_on", last.idx, subject.idx + len(subject.text),
+                      f"{last.text}. {subject.text[:1].upper()}{subject.text[1:]}"))
     return found
 
 
