@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from .. import spelling
 from ..text import split_sentences
-from . import agreement, articles, parsed, patterns, usage, verbs, words
+from . import agreement, articles, learner, parsed, patterns, usage, verbs, words
 from .kinds import CHECKED_KINDS, NOT_CHECKED, RULE_KINDS, Finding, checked_kinds
 from .mechanics import mechanics
 from .words import tokenize
@@ -143,9 +143,10 @@ def find_errors(text: str) -> list[Finding]:
     for index, (offset, sentence) in enumerate(spans):
         found = [(name, RULE_KINDS[name], start, end, "") for name, start, end in _lexical(sentence)]
         # The parser's findings first: on a tie they win, as they rest on more context.
-        found = (parsed.check(docs[index]) if docs else []) + found
+        found = (parsed.check(docs[index]) + learner.check(docs[index]) if docs else []) + found
         found += patterns.prepositions(sentence) + patterns.over_regular_past(sentence) + patterns.word_class(sentence)
         found += patterns.there_have(sentence) + patterns.pronouns(sentence) + patterns.wrong_plural(sentence)
+        found += patterns.reflexives(sentence)
         found += patterns.capital_letters(sentence, text[max(0, offset - 80):offset]) + _capitalised_names(sentence)
         kept: list[tuple] = []
         # Two rules on the same words: report it once, with the narrower span (the words at fault).

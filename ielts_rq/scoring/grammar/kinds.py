@@ -12,18 +12,19 @@ from typing import NamedTuple
 # kind -> how a learner would name it
 CHECKED_KINDS = {
     "agreement": "subject-verb agreement",
-    "verb_form": "the verb form after to, a modal, an auxiliary or a preposition",
+    "verb_form": "the verb form after to, a modal, an auxiliary or a preposition, and a missing 'to' or 'is'",
     "tense": "the form of a tense",
     "article": "articles (a/an/the)",
     "number": "singular and plural nouns (after quantifiers, and plural forms)",
-    "word_class": "the word class (noun, adjective, verb)",
+    "word_class": "the word class (noun, adjective, adverb, verb)",
     "preposition": "prepositions in fixed patterns",
     "capitalisation": "capital letters",
-    "pronoun": "pronoun case (I/me, he/him) and its/it's, their/there",
+    "pronoun": "pronoun case (I/me, they/them), reflexives, who for people, and its/it's, their/there",
     "word_order": "word order",
     "comparison": "comparatives",
     "negation": "double negatives",
     "repeated_word": "words typed twice",
+    "run_on": "two sentences joined by a comma alone",
 }
 
 # Kinds only the parser finds in most of their forms: without it they are checked in part.
@@ -32,9 +33,10 @@ PARSER_KINDS = frozenset({"agreement", "article", "number", "word_class"})
 NOT_CHECKED = (
     "the choice of tense (present for past, perfect for simple past)",
     "conditionals and reported speech",
-    "missing subjects, verbs or objects (other than 'be' or 'do' after a pronoun), and sentence fragments",
+    "missing subjects, verbs or objects (other than 'be' or 'do' after a pronoun and 'to' after a verb that takes it), "
+    "and sentence fragments",
     "word choice and collocations",
-    "punctuation other than spacing and run-on sentences",
+    "punctuation other than spacing, run-on sentences and commas joining whole sentences",
     "articles before most abstract and uncountable nouns",
 )
 

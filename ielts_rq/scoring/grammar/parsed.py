@@ -109,6 +109,8 @@ def needs_parse(doc) -> bool:
                 return True
         if low in {"has", "have", "had"} and index + 1 < len(doc) and doc[index + 1].tag_ in {"VB", "VBP", "VBN"}:
             return True
+        if tag == "NN" and index and doc[index - 1].lower_ in HAVING and not token.text[:1].isupper():
+            return True     # "she bought house"
         if tag == "NN" and low in COUNTABLE and not (index and doc[index - 1].tag_ in {"DT", "PRP$", "POS", "CD"}):
             return True
         if tag == "NNS" and any(t.lower_ in {"this", "each", "every", "another"} for t in doc[max(0, index - 3):index]):
@@ -126,7 +128,7 @@ def check(doc) -> list:
              noun_after_personal_be]     # tags are enough for these
     if doc.has_annotation("DEP"):
         rules += [subject_verb_agreement, base_form_after_subject, have_base_form, missing_article,
-                  quantity_number, singular_determiner_number, word_class]
+                  quantity_number, singular_determiner_number, word_class, bare_object]
     tokens = _Tokens(doc)
     for rule in rules:
         found.extend(rule(tokens))
@@ -734,6 +736,50 @@ def missing_article(doc) -> list:
     return found
 
 
+# Verbs of having and getting whose object, a singular countable noun, needs an article: "I have car".
+HAVING = {"have", "has", "had", "buy", "buys", "bought", "build", "builds", "built", "own", "owns", "owned",
+           "rent", "rents", "rented", "get", "gets", "got", "find", "finds", "found", "need", "needs", "needed"}
+# Things one has, buys or builds that are countable in every sense ("have cancer", "need change" are not).
+_OWNED = {"garden", "pet", "dog", "cat", "passport", "ticket", "map", "umbrella", "television", "fridge", "camera",
+          "watch", "bag", "desk", "bed", "sofa", "boat", "motorbike", "scooter", "tablet", "website", "account",
+          "licence", "license", "visa", "vacation", "holiday", "girlfriend", "boyfriend", "husband", "wife",
+          "uncle", "aunt", "cousin", "school", "bridge", "stadium", "airport", "station", "university", "college"}
+_NOT_COUNTED = {"home", "school", "university", "college", "permission", "help", "support", "room", "space", "place",
+                "family", "company", "holiday", "vacation"}
+
+
+def _plain_modifiers_start(doc, noun) -> int:
+    """Where the plain adjectives before a noun begin ("part-time job", "good job"): the noun itself if none."""
+    start = noun.i
+    while start > 0 and doc[start - 1].tag_ in {"JJ", "HYPH", "NN", "VBN"} and doc[start - 1].dep_ in {
+            "amod", "punct", "npadvmod", "advmod"} and doc[start - 1].lower_ not in _QUANTIFIERS | {"such", "what"}:
+        start -= 1
+    return start
+
+
+def bare_object(doc) -> list:
+    """'she bought house', 'he has part-time job': a singular countable object with no determiner."""
+    found = []
+    for noun in doc[1:]:
+        low = noun.lower_
+        if noun.tag_ != "NN" or noun.dep_ != "dobj" or low in _NOT_COUNTED or not noun.text.islower():
+            continue
+        start = _plain_modifiers_start(doc, noun)
+        verb = doc[start - 1] if start > 0 else None
+        if verb is None or verb.lower_ not in HAVING or not verb.tag_.startswith("VB") or noun.head.i != verb.i:
+            continue
+        if low not in COUNTABLE | _OWNED or not is_singular_count(low) or any(
+                c.dep_ in {"det", "poss", "compound", "nummod", "cc", "conj"} for c in noun.children):
+            continue
+        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if after is not None and (after.tag_ in {"NN", "NNS", "NNP", "POS", "HYPH"} or after.lower_ in {"'s", "of"}):
+            continue
+        words = doc.text[doc[start].idx:noun.idx + len(noun.text)]
+        found.append(("bare_object", "article", doc[start].idx, noun.idx + len(noun.text),
+                      f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"))
+    return found
+
+
 # ------------------------------------------------------------------ number
 
 _PLURAL_QUANTIFIERS = {"many", "several", "various", "numerous", "these", "those", "both", "few", "multiple",
@@ -840,6 +886,8 @@ PARTICIPLE_ADJECTIVE = {
     "confuse": "confusing", "surprise": "surprising", "disappoint": "disappointing", "amaze": "amazing",
     "embarrass": "embarrassing", "satisfy": "satisfied", "relax": "relaxing", "frighten": "frightening",
     "shock": "shocking", "annoy": "annoying", "exhaust": "exhausting", "depress": "depressing",
+    "crowd": "crowded", "pollute": "polluted", "organise": "organised", "organize": "organized",
+    "qualify": "qualified", "educate": "educated",
 }
 # "more comfort", "less pollution" are quantities of the noun: not degree words here.
 _DEGREE = {"very", "so", "too", "quite", "really", "extremely", "rather", "fairly", "highly", "incredibly"}

@@ -15,8 +15,8 @@ _DET = r"(?:the|a|an|my|our|his|her|their|your|this|that|these|those)"
 _PREPOSITIONS = [
     (r"\bdepend(?:s|ed|ing)? (?:of|from)\b", "depend on"),
     (r"\binterested (?:on|about|for)\b", "interested in"),
-    (r"\b(?:am|is|are|was|were|be|been|not|very|quite|really) good in (?:english|maths?|mathematics|sports?|"
-     r"science|physics|chemistry|art|music|\w+ing)\b", "good at"),
+    (r"\b(?:am|is|are|was|were|be|been|not|very|quite|really|always) good in (?:[Ee]nglish|[Mm]aths?|[Mm]athematics|"
+     r"[Ss]ports?|[Ss]cience|[Pp]hysics|[Cc]hemistry|[Aa]rt|[Mm]usic|\w+ing)\b", "good at"),
     (r"\barriv(?:e|es|ed|ing) to (?:" + _DET + r"|[A-Z]\w+)\b", "arrive at / arrive in"),
     (r"\bfocus(?:es|ed|ing|sed|sing)? (?:in|to)\b(?! on)", "focus on"),
     (r"\b[Ii]n the other hand\b", "on the other hand"),
@@ -40,6 +40,11 @@ _PREPOSITIONS = [
     (r"\bproud for\b", "proud of"),
     (r"\bsimilar with\b", "similar to"),
     (r"\bdifferent of\b", "different from"),
+    # "married with two children" is English: not before a number of children
+    (r"\bmarried with\b(?! (?:\d+|one|two|three|four|five|six|no|several|many|(?:a|an|\w+) )?"
+     r"(?:child|children|kids?|bab(?:y|ies)|sons?|daughters?|family|grandchildren)\b)"
+     r"(?!(?: [\w']+){0,2} (?:blessing|consent|approval|permission)\b)", "married to"),
+    (r"\baddicted with\b", "addicted to"),
 ]
 # Possessives and "there" confused: always wrong where they stand.
 _PRONOUN_PATTERNS = [
@@ -48,6 +53,17 @@ _PRONOUN_PATTERNS = [
     (re.compile(r"\b([Tt]here) own\b"), "their own"),
     (re.compile(r"\b([Tt]hey're) own\b"), "their own"),
 ]
+
+
+# Reflexive pronouns built on the wrong stem or number: never words.
+_REFLEXIVES = {"hisself": "himself", "theirselves": "themselves", "theirself": "themselves", "herselves": "herself",
+               "himselves": "himself", "themselfs": "themselves", "ourself": "ourselves", "ourselfs": "ourselves",
+               "yourselfs": "yourselves", "myselves": "myself", "itselves": "itself", "meself": "myself"}
+
+
+def reflexives(sentence: str) -> list:
+    return [("wrong_reflexive", "pronoun", m.start(), m.end(), _REFLEXIVES[m.group(0).lower()])
+            for m in _WORD.finditer(sentence) if m.group(0).lower() in _REFLEXIVES]
 
 
 def pronouns(sentence: str) -> list:
