@@ -124,3 +124,14 @@ def test_a_band_held_back_without_a_named_error_points_at_the_answer(scored):
                     assert all(q.lower().strip(". ") in answer for q in quoted if "..." not in q), (label, weakness)
                     checked += 1
     assert checked > 5
+
+
+def test_each_error_named_says_what_kind_of_error_it_is(scored):
+    named = 0
+    for label, _, result in scored:
+        grammar = _criteria(result)["grammatical_range_accuracy"]
+        for weakness in grammar["weaknesses"]:
+            if "is not correct English" in weakness:
+                assert "is not correct English (grammar)" not in weakness, (label, weakness)
+                named += 1
+    assert named > 20

@@ -255,10 +255,10 @@ def grammar_feedback(values: dict, evidence: dict, caps: list, band: float) -> d
     grammar = evidence["grammar"]
     slips = grammar["slips"]
     for slip in slips[:MAX_LISTED]:
-        weaknesses.append(f"'{slip.words}' is not correct English ({SLIP_KINDS.get(slip.rule, 'grammar')}): "
+        weaknesses.append(f"'{slip.words}' is not correct English ({_slip_name(slip)}): "
                           f"{quote(slip.sentence, slip.words)}")
     if slips:
-        kinds = list(dict.fromkeys(SLIP_KINDS.get(slip.rule, "grammar") for slip in slips))
+        kinds = list(dict.fromkeys(_slip_name(slip) for slip in slips))
         suggestions.append(f"Check your sentences for {', '.join(kinds[:3])}.")
     names = evidence["lowercase_names"]
     if names:
@@ -303,6 +303,20 @@ SLIP_KINDS = {
     "word_order": "word order", "verb_preposition": "a preposition the verb does not take",
     "repeated_word": "a word typed twice",
 }
+
+
+# Each kind of error (``grammar.kinds``), as a learner would name it, for the rules without a name above.
+KIND_NAMES = {
+    "agreement": "subject-verb agreement", "verb_form": "the verb form", "tense": "the form of a tense",
+    "article": "articles", "number": "singular and plural", "word_class": "the word class (noun, adjective, adverb)",
+    "preposition": "the preposition", "capitalisation": "capital letters", "pronoun": "the pronoun",
+    "word_order": "word order", "comparison": "a comparative", "negation": "a double negative",
+    "repeated_word": "a word typed twice", "run_on": "two sentences joined by a comma alone",
+}
+
+
+def _slip_name(slip) -> str:
+    return SLIP_KINDS.get(slip.rule) or KIND_NAMES.get(slip.kind, "grammar")
 
 
 def _cap_reasons(caps: list, criterion: str) -> list[str]:
