@@ -99,11 +99,11 @@ def spelling_corrections(slips: list) -> list:
     return items
 
 
-def repeated_content_words(words: list, limit: int = 3) -> list:
-    """The content words used most often, as (word, count), if used 5+ times."""
+def repeated_content_words(words: list, limit: int = 3, at_least: int = 5) -> list:
+    """The content words used most often, as (word, count), if used ``at_least`` times."""
     counts = Counter(w for w in words if len(w) >= 4 and w not in lexicon.ENGLISH_FUNCTION_WORDS
                      and w not in ("that", "with", "have", "this", "they", "there", "their"))
-    return [(w, n) for w, n in counts.most_common(limit) if n >= 5]
+    return [(w, n) for w, n in counts.most_common(limit) if n >= at_least]
 
 
 def task_feedback(task_type: str, values: dict, evidence: dict, caps: list, band: float) -> dict:
@@ -205,9 +205,7 @@ def lexical_feedback(values: dict, evidence: dict, words: list, caps: list, band
 def _words_leaned_on(words: list, advanced_words: list) -> str:
     """The answer's most used content words (or how few less common ones it has), for a vocabulary held
     back: what it leans on."""
-    counts = Counter(w for w in words if len(w) >= 4 and w not in lexicon.ENGLISH_FUNCTION_WORDS
-                     and w not in ("that", "with", "have", "this", "they", "there", "their"))
-    leaned_on = [f"'{w}' ({n} times)" for w, n in counts.most_common(3) if n >= 3]
+    leaned_on = [f"'{w}' ({n} times)" for w, n in repeated_content_words(words, at_least=3)]
     if leaned_on:
         return f"the words used most are {', '.join(leaned_on)}."
     if advanced_words:
